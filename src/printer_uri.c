@@ -1,0 +1,193 @@
+/* Printer URI parsing (pure). */
+#include "printer_uri.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define URI_EXAMPLES "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET"
+
+static bool is_host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_';
+}
+
+static bool is_queue_char(char c)
+{
+	/* CUPS and the Windows spooler allow more, but these names also stay safe in logs. */
+	return is_host_char(c) || c == ' ' || (unsigned char)c >= 0x80;
+}
+
+static int parse_port(const char *text, unsigned *port)
+{
+	char *end;
+	unsigned long value;
+
+	if (*text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno != 0 || *end != '\0' || value < 1 || value > 65535)
+		return -EINVAL;
+	*port = (unsigned)value;
+	return 0;
+}
+
+static int parse_tcp(const char *rest, struct printer_uri *uri, char *err, size_t errlen)
+{
+	const char *host = rest, *host_end, *port_text = NULL;
+	size_t host_len;
+
+	if (*rest == '[') {
+		/* tcp://[IPv6]:port */
+		host = rest + 1;
+		host_end = strchr(host, ']');
+		if (host_end == NULL) {
+			snprintf(err, errlen, "missing ']' after the IPv6 address");
+			return -EINVAL;
+		}
+		if (host_end[1] == ':')
+			port_text = host_end + 2;
+		else if (host_end[1] != '\0') {
+			snprintf(err, errlen, "unexpected text after ']'");
+			return -EINVAL;
+		}
+		for (const char *c = host; c < host_end; c++) {
+			if (!(is_host_char(*c) || *c == ':' || *c == '%')) {
+				snprintf(err, errlen, "'%c' is not allowed in an IPv6 address", *c);
+				return -EINVAL;
+			}
+		}
+	} else {
+		host_end = strchr(host, ':');
+		if (host_end != NULL)
+			port_text = host_end + 1;
+		else
+			host_end = host + strlen(host);
+		for (const char *c = host; c < host_end; c++) {
+			if (!is_host_char(*c)) {
+				snprintf(err, errlen,
+					 "'%c' is not allowed in a host name (write IPv6 as [addr])",
+					 *c);
+				return -EINVAL;
+			}
+		}
+	}
+	host_len = (size_t)(host_end - host);
+	if (host_len == 0) {
+		snprintf(err, errlen, "no host");
+		return -EINVAL;
+	}
+	if (host_len >= sizeof uri->host) {
+		snprintf(err, errlen, "host name longer than %zu characters", sizeof uri->host - 1);
+		return -EINVAL;
+	}
+	memcpy(uri->host, host, host_len);
+	uri->host[host_len] = '\0';
+	uri->port = PRINTER_URI_DEFAULT_TCP_PORT;
+	if (port_text != NULL && parse_port(port_text, &uri->port) < 0) {
+		snprintf(err, errlen, "port '%.16s' is not a number from 1 to 65535", port_text);
+		return -EINVAL;
+	}
+	uri->scheme = PRINTER_URI_TCP;
+	return 0;
+}
+
+static int parse_file(const char *rest, struct printer_uri *uri, char *err, size_t errlen)
+{
+	/* file:///dev/usb/lp0 is the same as file:/dev/usb/lp0 */
+	if (strncmp(rest, "//", 2) == 0) {
+		rest += 2;
+		if (*rest != '/') {
+			snprintf(err, errlen, "file:// must be followed by an absolute path");
+			return -EINVAL;
+		}
+	}
+	if (*rest == '\0') {
+		snprintf(err, errlen, "no path after file:");
+		return -EINVAL;
+	}
+	if (strlen(rest) >= sizeof uri->path) {
+		snprintf(err, errlen, "path longer than %zu characters", sizeof uri->path - 1);
+		return -EINVAL;
+	}
+	for (const char *c = rest; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(err, errlen, "control character in path");
+			return -EINVAL;
+		}
+	}
+	strcpy(uri->path, rest);
+	uri->scheme = PRINTER_URI_FILE;
+	return 0;
+}
+
+static int parse_queue(const char *text, struct printer_uri *uri, char *err, size_t errlen)
+{
+	if (strlen(text) >= sizeof uri->path) {
+		snprintf(err, errlen, "queue name too long");
+		return -EINVAL;
+	}
+	for (const char *c = text; *c != '\0'; c++) {
+		if (!is_queue_char(*c)) {
+			snprintf(err, errlen, "'%c' is not allowed in a queue name", *c);
+			return -EINVAL;
+		}
+	}
+	if (text[0] == ' ' || text[strlen(text) - 1] == ' ') {
+		snprintf(err, errlen, "queue name starts or ends with a space");
+		return -EINVAL;
+	}
+	strcpy(uri->path, text);
+	uri->scheme = PRINTER_URI_QUEUE;
+	return 0;
+}
+
+int printer_uri_parse(const char *text, struct printer_uri *uri, char *err, size_t errlen)
+{
+	char reason[160] = "";
+	const char *colon;
+	int rc;
+
+	memset(uri, 0, sizeof *uri);
+	if (text == NULL || *text == '\0') {
+		snprintf(err, errlen, "printer URI is empty; expected " URI_EXAMPLES);
+		return -EINVAL;
+	}
+	colon = strchr(text, ':');
+	if (strncmp(text, "tcp://", 6) == 0)
+		rc = parse_tcp(text + 6, uri, reason, sizeof reason);
+	else if (strncmp(text, "file:", 5) == 0)
+		rc = parse_file(text + 5, uri, reason, sizeof reason);
+	else if (colon == NULL)
+		rc = parse_queue(text, uri, reason, sizeof reason);
+	else {
+		snprintf(err, errlen, "printer URI '%.200s': unknown scheme '%.*s'; expected " URI_EXAMPLES,
+			 text, (int)(colon - text < 32 ? colon - text : 32), text);
+		return -EINVAL;
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "printer URI '%.200s': %s; expected " URI_EXAMPLES, text, reason);
+	return rc;
+}
+
+void printer_uri_format(const struct printer_uri *uri, char *buf, size_t size)
+{
+	switch (uri->scheme) {
+	case PRINTER_URI_TCP:
+		if (strchr(uri->host, ':') != NULL)
+			snprintf(buf, size, "tcp://[%s]:%u", uri->host, uri->port);
+		else
+			snprintf(buf, size, "tcp://%s:%u", uri->host, uri->port);
+		break;
+	case PRINTER_URI_FILE:
+		snprintf(buf, size, "file:%s", uri->path);
+		break;
+	case PRINTER_URI_QUEUE:
+		snprintf(buf, size, "%s", uri->path);
+		break;
+	}
+}
