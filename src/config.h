@@ -1,0 +1,121 @@
+/* Settings: one table of options (name, type, default, bounds, help) from
+ * which the struct, the INI keys, the CLI flags and --help are all derived.
+ * Parsing and validation are pure; only config_load_file reads a file. */
+#ifndef CASHDRAWERD_CONFIG_H
+#define CASHDRAWERD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_STRING_MAX 1024
+#define CONFIG_LIST_MAX 16
+#define CONFIG_LIST_ITEM_MAX 64
+
+/* X(name, type, default, min, max, check, metavar, help)
+ * name is the INI key; the CLI flag is --name with '_' written as '-'.
+ * check names a static function of config.c run on each value (or NULL). */
+#define CONFIG_OPTIONS(X)                                                                   \
+	X(bind, LIST, "", 0, 0, check_bind, "ADDR",                                                     \
+	  "address to listen on, repeatable (default: every interface, IPv4 and IPv6)")     \
+	X(port, UINT, "22548", 0, 65535, NULL, "PORT", "TCP port to listen on (0: any free port)") \
+	X(printer, STRING, "TICKET", 0, 0, check_printer, "URI",                                            \
+	  "printer: tcp://HOST[:PORT] (default port 9100), file:PATH, or a queue NAME")      \
+	X(timeout_ms, UINT, "2000", 100, 60000, NULL, "MS",                                        \
+	  "longest a printer operation may take, connect and write included")               \
+	X(min_interval_ms, UINT, "1000", 0, 60000, NULL, "MS",                                     \
+	  "opens within this time of a pulse share it (protects the solenoid)")             \
+	X(pin, UINT, "2", 2, 5, check_pin, "2|5", "drawer connector pin to pulse (5: second drawer)")   \
+	X(pulse_on_ms, UINT, "50", 2, 510, check_even, "MS", "pulse on time, even, 2..510")              \
+	X(pulse_off_ms, UINT, "500", 2, 510, check_even, "MS", "pulse off time, even, 2..510")           \
+	X(log_dir, STRING, "logs", 0, 0, check_not_empty, "DIR", "folder of cashdrawer.log and its archives") \
+	X(retention_days, UINT, "30", 1, 3650, NULL, "DAYS", "daily archives kept")                \
+	X(log_console, BOOL, "true", 0, 0, NULL, "BOOL", "also write log lines to standard error") \
+	X(threads, UINT, "2", 1, 64, NULL, "N", "HTTP worker threads")
+
+enum config_type { CONFIG_STRING, CONFIG_UINT, CONFIG_BOOL, CONFIG_LIST };
+
+#define CONFIG_FIELD_STRING(name) char name[CONFIG_STRING_MAX];
+#define CONFIG_FIELD_UINT(name) unsigned name;
+#define CONFIG_FIELD_BOOL(name) bool name;
+#define CONFIG_FIELD_LIST(name)                                                             \
+	char name[CONFIG_LIST_MAX][CONFIG_LIST_ITEM_MAX];                                   \
+	size_t name##_count;
+#define CONFIG_FIELD(name, type, def, min, max, check, metavar, help) CONFIG_FIELD_##type(name)
+
+struct config {
+	CONFIG_OPTIONS(CONFIG_FIELD)
+};
+
+struct config_option {
+	const char *name;
+	enum config_type type;
+	const char *default_value;
+	unsigned min, max;
+	int (*check)(const char *value, char *err, size_t errlen);
+	const char *metavar;
+	const char *help;
+	size_t offset;
+	size_t count_offset; /* LIST: where its item count is */
+};
+
+extern const struct config_option config_options[];
+extern const size_t config_option_count;
+
+/* Finds an option by INI key or CLI spelling ("timeout_ms", "timeout-ms").
+ * NULL when unknown. */
+const struct config_option *config_find(const char *name);
+
+/* Every option at its default. */
+void config_defaults(struct config *config);
+
+/* Sets one option from text (a LIST option appends; commas separate several
+ * items). Returns 0, or -EINVAL with err saying what is wrong and what is
+ * allowed (without file or line: the caller adds them). */
+int config_set(struct config *config, const char *name, const char *value, char *err,
+	       size_t errlen);
+
+/* Empties a LIST option (CLI values replace those of the file). */
+void config_clear(struct config *config, const struct config_option *option);
+
+/* Checks what single options cannot: the printer URI, the kick timings.
+ * Returns 0 or -EINVAL with err filled as "key: reason". */
+int config_validate(const struct config *config, char *err, size_t errlen);
+
+/* Applies an INI file (keys at top level or in a [cashdrawerd] section).
+ * Every problem is appended to diag as "path:line: reason\n" (diag is
+ * NUL-terminated, cut if full). Returns 0 when the file was clean, -1 when
+ * any problem was found, or -errno when it cannot be read. */
+int config_load_file(struct config *config, const char *path, char *diag, size_t diagsize);
+
+/* What the command line asks for. */
+enum config_action {
+	CONFIG_ACTION_RUN,
+	CONFIG_ACTION_HELP,
+	CONFIG_ACTION_VERSION,
+	CONFIG_ACTION_CHECK,
+};
+
+struct config_args {
+	enum config_action action;
+	const char *config_path; /* --config FILE, or NULL */
+	/* option settings given on the command line, applied after the file */
+	const struct config_option *options[64];
+	const char *values[64];
+	size_t count;
+};
+
+/* Parses argv (not modified): --help, --version, --check-config,
+ * --config FILE, and --OPTION VALUE / --OPTION=VALUE for every option.
+ * Returns 0 or -EINVAL with err filled. */
+int config_parse_args(int argc, char *const argv[], struct config_args *args, char *err,
+		      size_t errlen);
+
+/* Applies the command line's settings over config (after the file). Returns
+ * 0 or -EINVAL with err as "--flag: reason". */
+int config_apply_args(struct config *config, const struct config_args *args, char *err,
+		      size_t errlen);
+
+/* Writes --help text (generated from the option table) to buf. */
+void config_usage(char *buf, size_t size, const char *program);
+
+#endif
