@@ -1,0 +1,594 @@
+/* Rotating log, the file itself: thread-safe whole-line writes, rotation to
+ * cashdrawer.log.YYYY-MM-DD at local midnight, retention of archives. */
+#include "rotlog.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* The midnight thread re-reads the wall clock at least this often, so a
+ * clock set forward while the service is idle is noticed within a minute. */
+#define RECHECK_SECONDS 60
+
+struct rotlog {
+	pthread_mutex_t lock; /* guards everything below except dir and paths */
+	pthread_cond_t wake;  /* wakes the midnight thread to stop */
+	pthread_t thread;
+	bool lock_ready, wake_ready, thread_started, stopping;
+	char *dir; /* without trailing '/' (except "/") */
+	char *current_path;
+	char *archive_path; /* scratch: dir/cashdrawer.log.YYYY-MM-DD */
+	size_t path_size;   /* of both path buffers */
+	unsigned retention_days;
+	bool mirror_stderr;
+	int fd;                 /* -1 while the file cannot be opened */
+	bool line_open;         /* a short write left a line without its '\n' */
+	struct rotlog_date day; /* the day the current file's lines belong to */
+	time_t next_midnight;   /* end of that day: rotate once the clock is there */
+	/* localtime_r is too slow for every line at 50 000 lines/s: the broken
+	 * down time is computed once per second, under the lock. */
+	bool cache_valid;
+	time_t cached_second;
+	struct tm cached_tm;
+	struct rotlog_health health;
+};
+
+/* ---- the log itself ---- */
+
+/* strerror is not thread-safe everywhere, and strerror_r has a GNU and an
+ * XSI form depending on feature macros. */
+static const char *error_text(int errnum, char *buf, size_t size)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return strerror_r(errnum, buf, size);
+#else
+	if (strerror_r(errnum, buf, size) != 0)
+		snprintf(buf, size, "error %d", errnum);
+	return buf;
+#endif
+}
+
+/* Fills err (when given) with the formatted text, then ": " and errnum's
+ * description when errnum is not 0. */
+static void describe(char *err, size_t errlen, int errnum, const char *format, ...)
+	__attribute__((format(printf, 4, 5)));
+static void describe(char *err, size_t errlen, int errnum, const char *format, ...)
+{
+	va_list args;
+	size_t used;
+
+	if (!err || !errlen)
+		return;
+	va_start(args, format);
+	vsnprintf(err, errlen, format, args);
+	va_end(args);
+	used = strlen(err);
+	if (errnum && used < errlen) {
+		char text[128];
+
+		snprintf(err + used, errlen - used, ": %s", error_text(errnum, text, sizeof text));
+	}
+}
+
+#define remember_error(log, errnum, ...)                                                      \
+	describe((log)->health.last_error, sizeof (log)->health.last_error, errnum, __VA_ARGS__)
+
+/* dir + '/' + name into buf; -1 when it does not fit. */
+static int join_path(const char *dir, const char *name, char *buf, size_t size)
+{
+	size_t dir_length = strlen(dir);
+	const char *separator = dir_length && dir[dir_length - 1] == '/' ? "" : "/";
+	int written;
+
+	if (!buf || !size)
+		return -1;
+	written = snprintf(buf, size, "%s%s%s", dir, separator, name);
+	if (written < 0 || (size_t)written >= size) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int rotlog_path(const struct rotlog *log, const struct rotlog_date *date, char *buf,
+		size_t size)
+{
+	char name[ROTLOG_ARCHIVE_NAME_MAX];
+
+	if (!log) {
+		if (buf && size)
+			buf[0] = '\0';
+		return -1;
+	}
+	if (date)
+		rotlog_archive_name(name, sizeof name, *date);
+	return join_path(log->dir, date ? name : ROTLOG_BASENAME, buf, size);
+}
+
+static int open_current(struct rotlog *log)
+{
+	log->fd = open(log->current_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	return log->fd < 0 ? -errno : 0;
+}
+
+/* Appends the file at from to the file at to. On failure the archive is cut
+ * back to its old size, so the caller can keep the lines where they were. */
+static int append_file(const char *from, const char *to)
+{
+	int input = -1, output = -1, rc = 0;
+	off_t original_size = -1;
+	char chunk[16384];
+	struct stat st;
+
+	input = open(from, O_RDONLY | O_CLOEXEC);
+	output = open(to, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (input < 0 || output < 0 || fstat(output, &st) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	original_size = st.st_size;
+	for (;;) {
+		ssize_t got = read(input, chunk, sizeof chunk), done = 0;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			rc = got < 0 ? -errno : 0;
+			goto out;
+		}
+		while (done < got) {
+			ssize_t put = write(output, chunk + done, (size_t)(got - done));
+
+			if (put < 0 && errno == EINTR)
+				continue;
+			if (put <= 0) {
+				rc = put < 0 ? -errno : -ENOSPC;
+				goto out;
+			}
+			done += put;
+		}
+	}
+out:
+	if (rc < 0 && original_size >= 0 && ftruncate(output, original_size) < 0) {
+		/* The lines are still in the current file: duplicated, not lost. */
+	}
+	if (input >= 0)
+		close(input);
+	if (output >= 0)
+		close(output);
+	return rc;
+}
+
+/* Moves the current file's lines to the archive of day. When that archive
+ * already exists (the clock was set back) they are appended to it, since a
+ * rename would overwrite it. An empty file makes no archive. Returns true
+ * when the current file no longer holds any line. */
+static bool archive_current(struct rotlog *log, struct rotlog_date day)
+{
+	struct stat st;
+	int rc;
+
+	if (log->fd >= 0) {
+		close(log->fd);
+		log->fd = -1;
+	}
+	if (stat(log->current_path, &st) < 0) {
+		if (errno == ENOENT)
+			return true;
+		remember_error(log, errno, "rotate %s", log->current_path);
+		return false;
+	}
+	if (st.st_size == 0)
+		return true;
+	if (rotlog_path(log, &day, log->archive_path, log->path_size) < 0)
+		return false; /* cannot happen: path_size fits every archive name */
+	if (stat(log->archive_path, &st) < 0) {
+		if (errno != ENOENT) {
+			remember_error(log, errno, "rotate to %s", log->archive_path);
+			return false;
+		}
+		/* No other writer of archives exists, so checking then renaming
+		 * cannot race with anyone. */
+		if (rename(log->current_path, log->archive_path) < 0) {
+			remember_error(log, errno, "rotate %s to %s", log->current_path,
+				       log->archive_path);
+			return false;
+		}
+		return true;
+	}
+	rc = append_file(log->current_path, log->archive_path);
+	if (rc < 0) {
+		remember_error(log, -rc, "append %s to %s", log->current_path, log->archive_path);
+		return false;
+	}
+	if (unlink(log->current_path) < 0 && truncate(log->current_path, 0) < 0) {
+		remember_error(log, errno, "empty %s after appending it to %s", log->current_path,
+			       log->archive_path);
+		return false;
+	}
+	return true;
+}
+
+/* Deletes the oldest archives beyond retention_days. Only exact archive
+ * names are listed, so no other file of the folder is ever touched. */
+static void apply_retention(struct rotlog *log)
+{
+	char(*names)[ROTLOG_ARCHIVE_NAME_MAX] = NULL;
+	const char **list = NULL;
+	bool *expired = NULL;
+	size_t count = 0, capacity = 0, i;
+	struct dirent *entry;
+	DIR *dir;
+
+	dir = opendir(log->dir);
+	if (!dir) {
+		remember_error(log, errno, "expire archives in %s", log->dir);
+		return;
+	}
+	for (errno = 0; (entry = readdir(dir)) != NULL; errno = 0) {
+		if (!rotlog_is_archive_name(entry->d_name, NULL))
+			continue;
+		if (count == capacity) {
+			size_t grown = capacity ? 2 * capacity : 64;
+			void *bigger = realloc(names, grown * sizeof *names);
+
+			if (!bigger) {
+				remember_error(log, ENOMEM, "expire archives in %s", log->dir);
+				goto out;
+			}
+			names = bigger;
+			capacity = grown;
+		}
+		memcpy(names[count++], entry->d_name, ROTLOG_ARCHIVE_NAME_MAX);
+	}
+	if (errno) {
+		remember_error(log, errno, "expire archives in %s", log->dir);
+		goto out;
+	}
+	if (!count)
+		goto out;
+	list = malloc(count * sizeof *list);
+	expired = malloc(count * sizeof *expired);
+	if (!list || !expired) {
+		remember_error(log, ENOMEM, "expire archives in %s", log->dir);
+		goto out;
+	}
+	for (i = 0; i < count; i++)
+		list[i] = names[i];
+	rotlog_select_expired(list, count, log->retention_days, expired);
+	for (i = 0; i < count; i++) {
+		if (!expired[i] || join_path(log->dir, list[i], log->archive_path, log->path_size))
+			continue;
+		if (unlink(log->archive_path) < 0 && errno != ENOENT)
+			remember_error(log, errno, "expire %s", log->archive_path);
+	}
+out:
+	free(expired);
+	free(list);
+	free(names);
+	closedir(dir);
+}
+
+static void start_day(struct rotlog *log, time_t now)
+{
+	log->day = rotlog_local_date(now);
+	log->next_midnight = rotlog_next_midnight(now);
+}
+
+/* Called with the lock held once the clock reached log->next_midnight. */
+static void rotate(struct rotlog *log, time_t now)
+{
+	int rc;
+
+	if (archive_current(log, log->day))
+		log->line_open = false;
+	start_day(log, now);
+	rc = open_current(log);
+	if (rc < 0) /* later writes try again */
+		remember_error(log, -rc, "open %s", log->current_path);
+	apply_retention(log);
+}
+
+/* Sleeps until the next midnight or a minute, whichever comes first, so
+ * that an idle service still rotates on time. */
+static void *midnight_thread(void *arg)
+{
+	struct rotlog *log = arg;
+	struct timespec now, deadline;
+
+	pthread_mutex_lock(&log->lock);
+	while (!log->stopping) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec >= log->next_midnight)
+			rotate(log, now.tv_sec);
+		deadline.tv_sec = log->next_midnight;
+		deadline.tv_nsec = 0;
+		if (now.tv_sec + RECHECK_SECONDS < deadline.tv_sec)
+			deadline.tv_sec = now.tv_sec + RECHECK_SECONDS;
+		pthread_cond_timedwait(&log->wake, &log->lock, &deadline);
+	}
+	pthread_mutex_unlock(&log->lock);
+	return NULL;
+}
+
+/* mkdir -p: creates the missing parents first. path is restored on return. */
+static int make_directories(char *path)
+{
+	char *slash;
+	int rc;
+
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return -ENOENT;
+	*slash = '\0';
+	rc = make_directories(path);
+	*slash = '/';
+	if (rc < 0)
+		return rc;
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	return -errno;
+}
+
+/* Decides which day the lines already in the file belong to. From an
+ * earlier day: archived now. From a later day (the clock is behind, as on a
+ * box without a clock battery that boots in 1970): kept under its own day,
+ * since labelling it with today's would let retention expire it early. */
+static void adopt_existing_file(struct rotlog *log, time_t now)
+{
+	struct rotlog_date written;
+	struct stat st;
+
+	start_day(log, now);
+	if (stat(log->current_path, &st) < 0 || st.st_size == 0)
+		return;
+	written = rotlog_local_date(st.st_mtime);
+	if (rotlog_date_key(written) < rotlog_date_key(log->day)) {
+		archive_current(log, written);
+	} else if (rotlog_date_key(written) > rotlog_date_key(log->day)) {
+		log->day = written;
+		log->next_midnight = rotlog_next_midnight(st.st_mtime);
+	}
+}
+
+static void destroy(struct rotlog *log)
+{
+	if (!log)
+		return;
+	if (log->thread_started) {
+		pthread_mutex_lock(&log->lock);
+		log->stopping = true;
+		pthread_cond_signal(&log->wake);
+		pthread_mutex_unlock(&log->lock);
+		pthread_join(log->thread, NULL);
+	}
+	if (log->fd >= 0)
+		close(log->fd);
+	if (log->wake_ready)
+		pthread_cond_destroy(&log->wake);
+	if (log->lock_ready)
+		pthread_mutex_destroy(&log->lock);
+	free(log->archive_path);
+	free(log->current_path);
+	free(log->dir);
+	free(log);
+}
+
+static int check_options(struct rotlog **out, const struct rotlog_options *options, char *err,
+			 size_t errlen)
+{
+	if (!out || !options || !options->dir || !options->dir[0]) {
+		describe(err, errlen, 0, "log_dir: not set (give the folder for cashdrawer.log)");
+		return -EINVAL;
+	}
+	if (options->retention_days == 0) {
+		describe(err, errlen, 0, "retention_days: 0 would delete every archive (use 1 or more)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char *err,
+		size_t errlen)
+{
+	struct rotlog *log = NULL;
+	sigset_t all, previous;
+	pthread_condattr_t attributes;
+	struct timespec now;
+	size_t length;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (out)
+		*out = NULL;
+	rc = check_options(out, options, err, errlen);
+	if (rc < 0)
+		goto out;
+	log = calloc(1, sizeof *log);
+	if (!log) {
+		rc = -ENOMEM;
+		describe(err, errlen, ENOMEM, "log %s", options->dir);
+		goto out;
+	}
+	log->fd = -1;
+	log->retention_days = options->retention_days;
+	log->mirror_stderr = options->mirror_stderr;
+	log->dir = strdup(options->dir);
+	length = strlen(options->dir);
+	log->path_size = length + 1 + ROTLOG_ARCHIVE_NAME_MAX;
+	log->current_path = malloc(log->path_size);
+	log->archive_path = malloc(log->path_size);
+	if (!log->dir || !log->current_path || !log->archive_path) {
+		rc = -ENOMEM;
+		describe(err, errlen, ENOMEM, "log %s", options->dir);
+		goto out;
+	}
+	while (length > 1 && log->dir[length - 1] == '/')
+		log->dir[--length] = '\0';
+	join_path(log->dir, ROTLOG_BASENAME, log->current_path, log->path_size);
+
+	rc = -pthread_mutex_init(&log->lock, NULL);
+	log->lock_ready = rc == 0;
+	if (rc == 0 && (rc = -pthread_condattr_init(&attributes)) == 0) {
+		/* Midnight is a wall-clock instant: wait on the wall clock. */
+		rc = -pthread_condattr_setclock(&attributes, CLOCK_REALTIME);
+		if (rc == 0)
+			rc = -pthread_cond_init(&log->wake, &attributes);
+		log->wake_ready = rc == 0;
+		pthread_condattr_destroy(&attributes);
+	}
+	if (rc < 0) {
+		describe(err, errlen, -rc, "log %s", log->dir);
+		goto out;
+	}
+
+	rc = make_directories(log->dir);
+	if (rc == 0) {
+		struct stat st;
+
+		rc = stat(log->dir, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	}
+	if (rc < 0) {
+		char text[128];
+
+		describe(err, errlen, 0,
+			 "log folder %s: %s (make it a folder the service's user can write to)",
+			 log->dir, error_text(-rc, text, sizeof text));
+		goto out;
+	}
+
+	tzset(); /* localtime_r need not read TZ itself */
+	clock_gettime(CLOCK_REALTIME, &now);
+	adopt_existing_file(log, now.tv_sec);
+	rc = open_current(log);
+	if (rc < 0) {
+		char text[128];
+
+		describe(err, errlen, 0, "log file %s: %s (give the service's user write access to %s)",
+			 log->current_path, error_text(-rc, text, sizeof text), log->dir);
+		goto out;
+	}
+	apply_retention(log);
+
+	/* Signals are for main's thread: the midnight thread blocks them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &previous);
+	rc = -pthread_create(&log->thread, NULL, midnight_thread, log);
+	pthread_sigmask(SIG_SETMASK, &previous, NULL);
+	if (rc < 0) {
+		describe(err, errlen, -rc, "log %s: cannot start the midnight thread", log->dir);
+		goto out;
+	}
+	log->thread_started = true;
+	*out = log;
+	log = NULL;
+out:
+	destroy(log);
+	return rc;
+}
+
+/* Writes with one write(2), so lines of other processes appending to the
+ * same file (O_APPEND) are never interleaved with ours either. */
+static void write_line(struct rotlog *log, const char *line, size_t length)
+{
+	ssize_t written;
+	int rc;
+
+	if (log->fd < 0 && (rc = open_current(log)) < 0) {
+		log->health.write_failures++;
+		remember_error(log, -rc, "open %s", log->current_path);
+		return;
+	}
+	do
+		written = write(log->fd, line, length);
+	while (written < 0 && errno == EINTR);
+	if (written == (ssize_t)length) {
+		log->health.lines_written++;
+		log->line_open = false;
+		return;
+	}
+	log->health.write_failures++;
+	if (written < 0) {
+		remember_error(log, errno, "write %s", log->current_path);
+		return;
+	}
+	remember_error(log, 0, "write %s: only %zd of %zu bytes written (disk full?)",
+		       log->current_path, written, length);
+	if (written > 0)
+		log->line_open = line[written - 1] != '\n';
+}
+
+void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+{
+	char message[ROTLOG_LINE_MAX];
+	/* One spare byte in front for the '\n' that ends a line an earlier
+	 * short write left open, so that the next line starts on its own. */
+	char line[1 + ROTLOG_LINE_MAX];
+	struct timespec now;
+	va_list args;
+	size_t length;
+
+	if (!log || !format)
+		return;
+	/* Longer messages are cut by rotlog_format_line anyway. */
+	va_start(args, format);
+	if (vsnprintf(message, sizeof message, format, args) < 0)
+		snprintf(message, sizeof message, "(unformattable message: %s)", format);
+	va_end(args);
+
+	pthread_mutex_lock(&log->lock);
+	/* Read under the lock, so the file's timestamps never go backwards. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (now.tv_sec >= log->next_midnight)
+		rotate(log, now.tv_sec);
+	if (!log->cache_valid || now.tv_sec != log->cached_second) {
+		if (!localtime_r(&now.tv_sec, &log->cached_tm))
+			memset(&log->cached_tm, 0, sizeof log->cached_tm);
+		log->cached_second = now.tv_sec;
+		log->cache_valid = true;
+	}
+	length = rotlog_format_line(line + 1, ROTLOG_LINE_MAX, &log->cached_tm,
+				    (int)(now.tv_nsec / 1000000), level, message);
+	line[0] = '\n';
+	if (log->line_open)
+		write_line(log, line, length + 1);
+	else
+		write_line(log, line + 1, length);
+	if (log->mirror_stderr && write(STDERR_FILENO, line + 1, length) < 0) {
+		/* stderr may be closed or full: the file is what counts. */
+	}
+	pthread_mutex_unlock(&log->lock);
+}
+
+void rotlog_get_health(struct rotlog *log, struct rotlog_health *health)
+{
+	if (!health)
+		return;
+	if (!log) {
+		memset(health, 0, sizeof *health);
+		return;
+	}
+	pthread_mutex_lock(&log->lock);
+	*health = log->health;
+	pthread_mutex_unlock(&log->lock);
+}
+
+void rotlog_close(struct rotlog *log)
+{
+	destroy(log);
+}

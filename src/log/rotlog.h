@@ -1,0 +1,105 @@
+/* Rotating log file: the replaced system's line format, rotation at local
+ * midnight to cashdrawer.log.YYYY-MM-DD, and retention of the newest archives. */
+#ifndef CASHDRAWERD_ROTLOG_H
+#define CASHDRAWERD_ROTLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define ROTLOG_BASENAME "cashdrawer.log"
+/* "cashdrawer.log." + "YYYY-MM-DD" + NUL */
+#define ROTLOG_ARCHIVE_NAME_MAX (sizeof ROTLOG_BASENAME + 11)
+/* Longest line written, message truncated to fit (marked with "..."). */
+#define ROTLOG_LINE_MAX 2048
+
+enum rotlog_level { ROTLOG_DEBUG, ROTLOG_INFO, ROTLOG_WARNING, ROTLOG_ERROR };
+
+/* A calendar day, as used in archive names. */
+struct rotlog_date {
+	int year;  /* e.g. 2025 */
+	int month; /* 1..12 */
+	int day;   /* 1..31 */
+};
+
+struct rotlog;
+
+/* ---- pure functions (no I/O, unit-tested) ---- */
+
+const char *rotlog_level_name(enum rotlog_level level);
+
+/* Formats "YYYY-MM-DD HH:MM:SS,mmm - LEVEL - message\n" into buf for local
+ * time tm and milliseconds ms. Control characters and bytes that are not
+ * printable ASCII or valid UTF-8 in message are escaped (\n, \r, \t, \xHH),
+ * so a client-supplied string can never forge or break a line. Returns the
+ * length written (always < size, ends with '\n'); messages too long are cut
+ * and end with "...". size must be at least 64. */
+size_t rotlog_format_line(char *buf, size_t size, const struct tm *tm, int ms,
+			  enum rotlog_level level, const char *message);
+
+/* Archive name "cashdrawer.log.YYYY-MM-DD" for date; buf of at least
+ * ROTLOG_ARCHIVE_NAME_MAX bytes. */
+void rotlog_archive_name(char *buf, size_t size, struct rotlog_date date);
+
+/* Parses a strict "YYYY-MM-DD" (exactly 10 characters, a real calendar day,
+ * year 1970..9999). Returns 0 or -1. */
+int rotlog_parse_date(const char *text, struct rotlog_date *date);
+
+/* A number that orders dates: YYYYMMDD. */
+long rotlog_date_key(struct rotlog_date date);
+
+/* True when name is exactly "cashdrawer.log.YYYY-MM-DD" with a valid date;
+ * fills date when not NULL. */
+bool rotlog_is_archive_name(const char *name, struct rotlog_date *date);
+
+/* Given archive names (any order, non-archive names allowed and ignored),
+ * marks in expired[i] the archives to delete so that only the `keep` newest
+ * archives remain. Returns how many were marked. */
+size_t rotlog_select_expired(const char *const *names, size_t count, unsigned keep,
+			     bool *expired);
+
+/* The local calendar day of t. */
+struct rotlog_date rotlog_local_date(time_t t);
+
+/* The first instant of the local day after the one containing t (local
+ * midnight; correct across DST changes). */
+time_t rotlog_next_midnight(time_t t);
+
+/* ---- the log itself (thread-safe) ---- */
+
+struct rotlog_options {
+	const char *dir;         /* created if missing */
+	unsigned retention_days; /* archives kept */
+	bool mirror_stderr;      /* also write each line to stderr */
+};
+
+/* Opens (creating dir if needed) dir/cashdrawer.log for appending. When the
+ * existing file was last written on an earlier local day it is archived
+ * first under that day's name. Starts the midnight thread. Returns 0 or a
+ * negative errno and fills err. */
+int rotlog_open(struct rotlog **log, const struct rotlog_options *options, char *err,
+		size_t errlen);
+
+/* Writes one whole line (one write(2) under the lock, never interleaved).
+ * Rotates first when the local day changed. Never fails the caller: a
+ * failure is counted and remembered for rotlog_health. printf-style. */
+void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
+struct rotlog_health {
+	uint64_t lines_written;
+	uint64_t write_failures;
+	char last_error[160]; /* empty when none */
+};
+void rotlog_get_health(struct rotlog *log, struct rotlog_health *health);
+
+/* Path of the current file or of the archive for date (date may be NULL for
+ * the current file) into buf. Returns 0, or -1 if it does not fit. */
+int rotlog_path(const struct rotlog *log, const struct rotlog_date *date, char *buf,
+		size_t size);
+
+/* Stops the midnight thread, closes the file, frees. NULL is fine. */
+void rotlog_close(struct rotlog *log);
+
+#endif
