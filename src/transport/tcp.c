@@ -1,0 +1,257 @@
+/* Ethernet printers (tcp://host[:port], port 9100): a connection per
+ * operation, every step bounded by the deadline. */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../clock.h"
+#include "fdwait.h"
+#include "transport.h"
+
+/* getaddrinfo cannot be given a deadline: a name lookup runs in a thread of
+ * its own and is abandoned (it frees itself) when the deadline passes. */
+struct lookup {
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	int users; /* the waiter and the thread */
+	bool done;
+	int status;
+	char host[PRINTER_URI_HOST_MAX];
+	char service[8];
+	struct addrinfo *result;
+};
+
+static void lookup_release(struct lookup *lookup)
+{
+	bool last;
+
+	pthread_mutex_lock(&lookup->lock);
+	last = --lookup->users == 0;
+	pthread_mutex_unlock(&lookup->lock);
+	if (!last)
+		return;
+	if (lookup->result != NULL)
+		freeaddrinfo(lookup->result);
+	pthread_mutex_destroy(&lookup->lock);
+	pthread_cond_destroy(&lookup->done_cond);
+	free(lookup);
+}
+
+static void *lookup_thread(void *arg)
+{
+	struct lookup *lookup = arg;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
+	struct addrinfo *result = NULL;
+	int status = getaddrinfo(lookup->host, lookup->service, &hints, &result);
+
+	pthread_mutex_lock(&lookup->lock);
+	lookup->status = status;
+	lookup->result = result;
+	lookup->done = true;
+	pthread_cond_signal(&lookup->done_cond);
+	pthread_mutex_unlock(&lookup->lock);
+	lookup_release(lookup);
+	return NULL;
+}
+
+/* Resolves host:port before deadline_ms. Numeric addresses never start a
+ * thread. On success the caller owns *result (freeaddrinfo). */
+static int resolve(const struct printer_uri *uri, int64_t deadline_ms, struct addrinfo **result,
+		   char *why, size_t whylen)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST};
+	struct lookup *lookup;
+	pthread_t thread;
+	int64_t left;
+	int rc = 0;
+	char service[8];
+
+	snprintf(service, sizeof service, "%u", uri->port);
+	if (getaddrinfo(uri->host, service, &hints, result) == 0)
+		return 0;
+	lookup = calloc(1, sizeof *lookup);
+	if (lookup == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return TRANSPORT_ERR_IO;
+	}
+	pthread_mutex_init(&lookup->lock, NULL);
+	pthread_cond_init(&lookup->done_cond, NULL);
+	lookup->users = 2;
+	snprintf(lookup->host, sizeof lookup->host, "%s", uri->host);
+	snprintf(lookup->service, sizeof lookup->service, "%s", service);
+	if (pthread_create(&thread, NULL, lookup_thread, lookup) != 0) {
+		lookup->users = 1;
+		lookup_release(lookup);
+		snprintf(why, whylen, "cannot start the name lookup");
+		return TRANSPORT_ERR_IO;
+	}
+	pthread_detach(thread);
+	pthread_mutex_lock(&lookup->lock);
+	while (!lookup->done && (left = deadline_ms - clock_monotonic_ms()) > 0) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t)(left / 1000);
+		until.tv_nsec += (long)(left % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&lookup->done_cond, &lookup->lock, &until);
+	}
+	if (!lookup->done) {
+		snprintf(why, whylen, "looking up the name '%.100s' took too long (is DNS working? an IP address avoids it)",
+			 uri->host);
+		rc = TRANSPORT_ERR_TIMEOUT;
+	} else if (lookup->status != 0) {
+		snprintf(why, whylen, "unknown host name '%.100s': %s (check the printer's address)",
+			 uri->host, gai_strerror(lookup->status));
+		rc = TRANSPORT_ERR_UNREACHABLE;
+	} else {
+		*result = lookup->result;
+		lookup->result = NULL;
+	}
+	pthread_mutex_unlock(&lookup->lock);
+	lookup_release(lookup);
+	return rc;
+}
+
+static int connect_error(int error, char *why, size_t whylen)
+{
+	switch (error) {
+	case ECONNREFUSED:
+		snprintf(why, whylen, "connection refused (is the printer on, and is this its address and port?)");
+		return TRANSPORT_ERR_REFUSED;
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case ETIMEDOUT:
+	case EHOSTDOWN:
+	case ENETDOWN:
+		snprintf(why, whylen, "%s (check the printer's cable, address and power)", strerror(error));
+		return TRANSPORT_ERR_UNREACHABLE;
+	default:
+		snprintf(why, whylen, "cannot connect: %s", strerror(error));
+		return TRANSPORT_ERR_IO;
+	}
+}
+
+/* Connects to one address; returns the socket, or a transport_error. */
+static int connect_one(const struct addrinfo *address, int64_t deadline_ms, char *why, size_t whylen)
+{
+	int fd = socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			address->ai_protocol);
+	int rc, error = 0, one = 1;
+	socklen_t len = sizeof error;
+
+	if (fd < 0)
+		return connect_error(errno, why, whylen);
+	if (connect(fd, address->ai_addr, address->ai_addrlen) < 0) {
+		if (errno != EINPROGRESS) {
+			rc = connect_error(errno, why, whylen);
+			goto fail;
+		}
+		rc = fdwait(fd, POLLOUT, deadline_ms);
+		if (rc == 0) {
+			snprintf(why, whylen, "no answer to the connection (is the printer on and on this network?)");
+			rc = TRANSPORT_ERR_TIMEOUT;
+			goto fail;
+		}
+		if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0 || error != 0) {
+			rc = connect_error(rc < 0 ? -rc : error != 0 ? error : errno, why, whylen);
+			goto fail;
+		}
+	}
+	/* The kick is a few bytes: send them now rather than wait for more. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	return fd;
+fail:
+	close(fd);
+	return rc;
+}
+
+static int tcp_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	struct addrinfo *addresses = NULL;
+	char why[256] = "no address";
+	int rc = resolve(transport->uri, deadline_ms, &addresses, why, sizeof why);
+
+	if (rc < 0)
+		goto out;
+	rc = TRANSPORT_ERR_UNREACHABLE;
+	/* Try each address of the name in turn, within the same deadline. */
+	for (const struct addrinfo *a = addresses; a != NULL; a = a->ai_next) {
+		rc = connect_one(a, deadline_ms, why, sizeof why);
+		if (rc >= 0) {
+			transport->fd = rc;
+			rc = 0;
+			break;
+		}
+		if (rc == TRANSPORT_ERR_TIMEOUT)
+			break;
+	}
+	freeaddrinfo(addresses);
+out:
+	if (rc < 0)
+		snprintf(err, errlen, "printer %s: %s", transport->uri_text, why);
+	return rc;
+}
+
+static int tcp_write(struct transport *transport, const void *buf, size_t len, int64_t deadline_ms,
+		     char *err, size_t errlen)
+{
+	int rc = fdwait_write_all(transport->fd, buf, len, deadline_ms, 1);
+
+	if (rc == TRANSPORT_ERR_TIMEOUT)
+		snprintf(err, errlen, "printer %s: does not take data (busy, paper jam or offline?)",
+			 transport->uri_text);
+	else if (rc < 0) {
+		snprintf(err, errlen, "printer %s: sending failed: %s (did it restart?)",
+			 transport->uri_text, strerror(-rc));
+		rc = TRANSPORT_ERR_IO;
+	}
+	return rc;
+}
+
+static int tcp_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
+		    char *err, size_t errlen)
+{
+	int rc = fdwait(transport->fd, POLLIN, deadline_ms);
+	ssize_t n;
+
+	if (rc == 0) {
+		snprintf(err, errlen, "printer %s: no answer", transport->uri_text);
+		return TRANSPORT_ERR_TIMEOUT;
+	}
+	do
+		n = recv(transport->fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		return (int)n;
+	snprintf(err, errlen, "printer %s: %s", transport->uri_text,
+		 n == 0 ? "closed the connection" : strerror(errno));
+	return TRANSPORT_ERR_IO;
+}
+
+static void tcp_close(struct transport *transport)
+{
+	if (transport->fd >= 0)
+		close(transport->fd);
+	transport->fd = -1;
+}
+
+const struct transport_ops transport_tcp_ops = {
+	.name = "tcp",
+	.open = tcp_open,
+	.write = tcp_write,
+	.read = tcp_read,
+	.close = tcp_close,
+};

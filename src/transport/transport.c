@@ -1,0 +1,97 @@
+/* Transport selection from the printer URI, and what each error means for
+ * the people at the till. */
+#include "transport.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int transport_init(struct transport *transport, const struct printer_uri *uri, char *err,
+		   size_t errlen)
+{
+	memset(transport, 0, sizeof *transport);
+	transport->uri = uri;
+	transport->fd = -1;
+	printer_uri_format(uri, transport->uri_text, sizeof transport->uri_text);
+	switch (uri->scheme) {
+	case PRINTER_URI_TCP:
+		transport->ops = &transport_tcp_ops;
+		return 0;
+	case PRINTER_URI_FILE:
+		transport->ops = &transport_file_ops;
+		return 0;
+	case PRINTER_URI_QUEUE:
+		break;
+	}
+	snprintf(err, errlen,
+		 "printer '%s' is a print queue name, and this build drives printers by network "
+		 "or device file only: use --printer tcp://HOST[:PORT] (Ethernet printer, port "
+		 "9100) or --printer file:/dev/usb/lp0 (USB)",
+		 transport->uri_text);
+	return TRANSPORT_ERR_UNSUPPORTED;
+}
+
+int transport_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	return transport->ops->open(transport, deadline_ms, err, errlen);
+}
+
+int transport_write(struct transport *transport, const void *buf, size_t len,
+		    int64_t deadline_ms, char *err, size_t errlen)
+{
+	return transport->ops->write(transport, buf, len, deadline_ms, err, errlen);
+}
+
+void transport_close(struct transport *transport)
+{
+	if (transport->ops != NULL)
+		transport->ops->close(transport);
+}
+
+const char *transport_error_code(int error)
+{
+	switch (error) {
+	case TRANSPORT_ERR_REFUSED:
+		return "printer_refused";
+	case TRANSPORT_ERR_UNREACHABLE:
+		return "printer_unreachable";
+	case TRANSPORT_ERR_TIMEOUT:
+		return "printer_timeout";
+	case TRANSPORT_ERR_IO:
+		return "printer_io_error";
+	case TRANSPORT_ERR_NOT_FOUND:
+		return "printer_not_found";
+	case TRANSPORT_ERR_PERMISSION:
+		return "printer_permission_denied";
+	case TRANSPORT_ERR_UNSUPPORTED:
+		return "printer_unsupported";
+	default:
+		return "printer_error";
+	}
+}
+
+const char *transport_error_message_fr(int error)
+{
+	switch (error) {
+	case TRANSPORT_ERR_REFUSED:
+		return "L'imprimante refuse la connexion : vérifiez qu'elle est allumée et que "
+		       "son adresse est la bonne.";
+	case TRANSPORT_ERR_UNREACHABLE:
+		return "Imprimante injoignable sur le réseau : vérifiez son câble, son adresse "
+		       "et qu'elle est allumée.";
+	case TRANSPORT_ERR_TIMEOUT:
+		return "L'imprimante ne répond pas à temps : vérifiez qu'elle est allumée, en "
+		       "ligne et sans bourrage papier.";
+	case TRANSPORT_ERR_IO:
+		return "Erreur de communication avec l'imprimante : vérifiez le câble puis "
+		       "réessayez.";
+	case TRANSPORT_ERR_NOT_FOUND:
+		return "Imprimante introuvable : vérifiez qu'elle est branchée et allumée.";
+	case TRANSPORT_ERR_PERMISSION:
+		return "Le système refuse l'accès à l'imprimante : le service n'a pas les droits "
+		       "sur le périphérique (groupe lp).";
+	case TRANSPORT_ERR_UNSUPPORTED:
+		return "Ce type d'imprimante n'est pas pris en charge par cette version.";
+	default:
+		return "Erreur d'imprimante : vérifiez l'imprimante puis réessayez.";
+	}
+}

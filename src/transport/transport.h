@@ -1,0 +1,70 @@
+/* The printer transport interface: one small table of functions per
+ * backend, chosen at run time from the printer URI. A connection is opened
+ * for one operation and closed after it, because the printer is shared with
+ * receipt printing. Every call is bounded by an absolute deadline on the
+ * monotonic clock (clock_monotonic_ms). */
+#ifndef CASHDRAWERD_TRANSPORT_H
+#define CASHDRAWERD_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../printer_uri.h"
+
+/* Negative return codes of transport functions. Each maps to a stable
+ * machine code (transport_error_code) used in HTTP answers and logs. */
+enum transport_error {
+	TRANSPORT_ERR_REFUSED = -1001,     /* nothing listens at that address    */
+	TRANSPORT_ERR_UNREACHABLE = -1002, /* no route, host down, name unknown  */
+	TRANSPORT_ERR_TIMEOUT = -1003,     /* deadline passed                    */
+	TRANSPORT_ERR_IO = -1004,          /* reset, broken pipe, device error   */
+	TRANSPORT_ERR_NOT_FOUND = -1005,   /* device file missing (unplugged)    */
+	TRANSPORT_ERR_PERMISSION = -1006,  /* no right to open the device        */
+	TRANSPORT_ERR_UNSUPPORTED = -1007, /* this build has no such transport   */
+};
+
+struct transport;
+
+struct transport_ops {
+	const char *name;
+	/* Opens the connection; 0 or a transport_error with err filled. */
+	int (*open)(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
+	/* Writes all of buf; 0 or a transport_error with err filled. */
+	int (*write)(struct transport *transport, const void *buf, size_t len,
+		     int64_t deadline_ms, char *err, size_t errlen);
+	/* Reads up to len bytes; number read (>= 1), or a transport_error
+	 * (TRANSPORT_ERR_TIMEOUT when nothing came). NULL when the transport
+	 * cannot read back. */
+	int (*read)(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
+		    char *err, size_t errlen);
+	void (*close)(struct transport *transport);
+};
+
+struct transport {
+	const struct transport_ops *ops;
+	const struct printer_uri *uri;
+	char uri_text[PRINTER_URI_HOST_MAX + PRINTER_URI_PATH_MAX + 16];
+	int fd;
+};
+
+/* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
+ * err explaining which transports this build has. Opens nothing. */
+int transport_init(struct transport *transport, const struct printer_uri *uri, char *err,
+		   size_t errlen);
+
+int transport_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
+int transport_write(struct transport *transport, const void *buf, size_t len,
+		    int64_t deadline_ms, char *err, size_t errlen);
+void transport_close(struct transport *transport);
+
+/* Stable machine code for a transport_error ("printer_refused", ...);
+ * "printer_error" for anything else. */
+const char *transport_error_code(int error);
+
+/* French explanation for shopkeepers: what happened and what to check. */
+const char *transport_error_message_fr(int error);
+
+extern const struct transport_ops transport_tcp_ops;
+extern const struct transport_ops transport_file_ops;
+
+#endif
