@@ -1,0 +1,25 @@
+/* The daemon's context: everything main builds and hands down. No other
+ * mutable global state exists. */
+#ifndef CASHDRAWERD_DAEMON_H
+#define CASHDRAWERD_DAEMON_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "drawer.h"
+#include "log/rotlog.h"
+#include "printer_uri.h"
+
+struct daemon_context {
+	const struct config *config;
+	struct printer_uri printer;
+	char printer_text[PRINTER_URI_HOST_MAX + PRINTER_URI_PATH_MAX + 16];
+	struct rotlog *log;
+	struct drawer *drawer;
+	time_t started_at;
+	char started_at_text[32]; /* ISO 8601, for /status */
+	int64_t started_ms;
+};
+
+#endif

@@ -1,0 +1,51 @@
+/* One HTTP request as the routes see it, and the helpers that answer it.
+ * Internal to src/http/. */
+#ifndef CASHDRAWERD_HTTP_REQUEST_H
+#define CASHDRAWERD_HTTP_REQUEST_H
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+
+#include "../access.h"
+#include "../daemon.h"
+#include "../drawer.h"
+
+struct http_request {
+	struct daemon_context *context;
+	struct MHD_Connection *connection;
+	char peer[ACCESS_ADDRESS_MAX];
+	bool loopback;
+	/* /open-cash-drawer: the drawer answers asynchronously */
+	bool opening;
+	struct drawer_request drawer;
+};
+
+/* Answers with body as JSON (consumed) and status, and writes the request's
+ * log line: `PEER METHOD PATH STATUS OUTCOME - message`. */
+enum MHD_Result respond_json(struct http_request *request, const char *method, const char *url,
+			     unsigned status, cJSON *body, const char *outcome,
+			     const char *log_message);
+
+/* {"status":"error","error":code,"message":message} with status. */
+enum MHD_Result respond_error(struct http_request *request, const char *method,
+			      const char *url, unsigned status, const char *code,
+			      const char *message, const char *log_message);
+
+/* Writes the request's log line (level from status: <400 INFO, <500 WARNING,
+ * else ERROR). */
+void respond_log(struct http_request *request, const char *method, const char *url,
+		 unsigned status, const char *outcome, const char *log_message);
+
+/* Headers every answer carries. */
+void respond_common_headers(struct MHD_Response *response, const char *content_type);
+
+/* ISO 8601 local time with offset, e.g. 2025-02-01T14:22:31+0100. */
+int routes_format_time(time_t when, char *buf, size_t size);
+
+enum MHD_Result route_request(struct http_request *request, const char *method, const char *url);
+enum MHD_Result route_open(struct http_request *request, const char *method, const char *url);
+enum MHD_Result route_status(struct http_request *request, const char *method, const char *url);
+enum MHD_Result route_logs(struct http_request *request, const char *method, const char *url);
+
+#endif

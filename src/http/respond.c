@@ -1,0 +1,72 @@
+/* Answers: JSON bodies, common headers, and the one log line per request. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+
+void respond_common_headers(struct MHD_Response *response, const char *content_type)
+{
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+}
+
+void respond_log(struct http_request *request, const char *method, const char *url,
+		 unsigned status, const char *outcome, const char *log_message)
+{
+	enum rotlog_level level = status < 400 ? ROTLOG_INFO
+				  : status < 500 ? ROTLOG_WARNING
+						 : ROTLOG_ERROR;
+
+	/* rotlog escapes control characters: the path cannot forge a line */
+	rotlog_write(request->context->log, level, "%s %.16s %.200s %u %s%s%s", request->peer,
+		     method, url, status, outcome, log_message != NULL ? " - " : "",
+		     log_message != NULL ? log_message : "");
+}
+
+enum MHD_Result respond_json(struct http_request *request, const char *method, const char *url,
+			     unsigned status, cJSON *body, const char *outcome,
+			     const char *log_message)
+{
+	char *text = body != NULL ? cJSON_PrintUnformatted(body) : NULL;
+	struct MHD_Response *response;
+	enum MHD_Result rc;
+
+	cJSON_Delete(body);
+	if (text == NULL) {
+		static const char fallback[] =
+			"{\"status\":\"error\",\"error\":\"internal_error\",\"message\":\"Erreur interne\"}";
+
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		outcome = "internal_error";
+		log_message = "out of memory building the answer";
+		response = MHD_create_response_from_buffer(sizeof fallback - 1, (void *)fallback,
+							   MHD_RESPMEM_PERSISTENT);
+	} else {
+		response = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	}
+	if (response == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	respond_common_headers(response, "application/json; charset=utf-8");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	respond_log(request, method, url, status, outcome, log_message);
+	rc = MHD_queue_response(request->connection, status, response);
+	MHD_destroy_response(response);
+	return rc;
+}
+
+enum MHD_Result respond_error(struct http_request *request, const char *method,
+			      const char *url, unsigned status, const char *code,
+			      const char *message, const char *log_message)
+{
+	cJSON *body = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(body, "status", "error");
+	cJSON_AddStringToObject(body, "error", code);
+	cJSON_AddStringToObject(body, "message", message);
+	return respond_json(request, method, url, status, body, code, log_message);
+}

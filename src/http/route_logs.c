@@ -1,0 +1,93 @@
+/* GET /logs[?date=YYYY-MM-DD]: today's log or an archived day, streamed from
+ * the file (never loaded whole) as an attachment. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "request.h"
+
+struct query_check {
+	unsigned count;
+	bool unknown;
+	bool has_date;
+	const char *date; /* NULL for "?date" without '=' */
+	size_t date_size;
+};
+
+/* Sizes, not C strings: a %00 in the query would otherwise cut "2025-02-01%00"
+ * back to a valid date. */
+static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+				      size_t key_size, const char *value, size_t value_size)
+{
+	struct query_check *check = cls;
+
+	(void)kind;
+	check->count++;
+	if (key_size != strlen(key) || strcmp(key, "date") != 0) {
+		check->unknown = true;
+		return MHD_YES;
+	}
+	check->has_date = true;
+	check->date = value;
+	check->date_size = value_size;
+	return MHD_YES;
+}
+
+enum MHD_Result route_logs(struct http_request *request, const char *method, const char *url)
+{
+	struct query_check check = {0};
+	const char *date_text;
+	struct rotlog_date date;
+	char path[CONFIG_STRING_MAX + 32], name[ROTLOG_ARCHIVE_NAME_MAX], disposition[96],
+		log_message[160];
+	struct MHD_Response *response;
+	struct stat info;
+	enum MHD_Result rc;
+	int fd;
+
+	MHD_get_connection_values_n(request->connection, MHD_GET_ARGUMENT_KIND, check_argument,
+				    &check);
+	if (check.unknown || check.count > 1)
+		return respond_error(request, method, url, MHD_HTTP_BAD_REQUEST, "bad_query",
+				     "Paramètre inconnu : utilisez /logs ou /logs?date=AAAA-MM-JJ",
+				     NULL);
+	/* "?date" and "?date=" ask for a day without naming one: a bad date, not today's log */
+	date_text = !check.has_date ? NULL : check.date != NULL ? check.date : "";
+	if (date_text != NULL &&
+	    (strlen(date_text) != check.date_size || rotlog_parse_date(date_text, &date) < 0))
+		return respond_error(request, method, url, MHD_HTTP_BAD_REQUEST, "bad_date",
+				     "Date invalide : utilisez /logs?date=AAAA-MM-JJ (par exemple "
+				     "2025-02-01)",
+				     NULL);
+	if (date_text != NULL)
+		rotlog_archive_name(name, sizeof name, date);
+	else
+		snprintf(name, sizeof name, "%s", ROTLOG_BASENAME);
+	if (rotlog_path(request->context->log, date_text != NULL ? &date : NULL, path, sizeof path) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "log_not_found",
+					     "Aucun journal pour cette date", name);
+		snprintf(log_message, sizeof log_message, "cannot read %s: %s", name, strerror(errno));
+		return respond_error(request, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				     "log_unreadable", "Journal illisible sur le poste", log_message);
+	}
+	snprintf(log_message, sizeof log_message, "téléchargement du journal %s", name);
+	/* Logged before the size is taken, so today's download contains its own line. */
+	respond_log(request, method, url, MHD_HTTP_OK, "log_download", log_message);
+	/* The answer is the file as it is now; lines written meanwhile go to the next download. */
+	if (fstat(fd, &info) < 0 || (response = MHD_create_response_from_fd((uint64_t)info.st_size, fd)) == NULL) {
+		close(fd);
+		rotlog_write(request->context->log, ROTLOG_ERROR, "%s cannot stream %s", request->peer, name);
+		return MHD_NO;
+	}
+	respond_common_headers(response, "text/plain; charset=utf-8");
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", name);
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+	rc = MHD_queue_response(request->connection, MHD_HTTP_OK, response);
+	MHD_destroy_response(response);
+	return rc;
+}

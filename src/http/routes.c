@@ -1,0 +1,109 @@
+/* Routing: which handler answers which path and method, and /status. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../clock.h"
+#include "request.h"
+
+static bool method_is(const char *method, const char *name)
+{
+	return strcmp(method, name) == 0;
+}
+
+enum MHD_Result route_request(struct http_request *request, const char *method, const char *url)
+{
+	static const struct {
+		const char *path;
+		enum MHD_Result (*handler)(struct http_request *, const char *, const char *);
+	} routes[] = {
+		{"/open-cash-drawer", route_open},
+		{"/status", route_status},
+		{"/logs", route_logs},
+	};
+
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		if (strcmp(url, routes[i].path) != 0)
+			continue;
+		if (!method_is(method, MHD_HTTP_METHOD_GET) && !method_is(method, MHD_HTTP_METHOD_HEAD))
+			return respond_error(request, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+					     "method_not_allowed",
+					     "Méthode non autorisée : utilisez GET", NULL);
+		return routes[i].handler(request, method, url);
+	}
+	return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "not_found",
+			     "Ressource introuvable : /open-cash-drawer, /status ou /logs", NULL);
+}
+
+/* cJSON prints numbers with %1.15g and checks them with sscanf: an integer
+ * written as raw JSON costs a fraction, and /status is the hot path. */
+static void add_integer(cJSON *object, const char *name, uint64_t value)
+{
+	char text[24];
+
+	snprintf(text, sizeof text, "%" PRIu64, value);
+	cJSON_AddRawToObject(object, name, text);
+}
+
+static void add_time(cJSON *object, const char *name, time_t when)
+{
+	char text[32];
+
+	if (when == 0 || routes_format_time(when, text, sizeof text) < 0)
+		cJSON_AddNullToObject(object, name);
+	else
+		cJSON_AddStringToObject(object, name, text);
+}
+
+int routes_format_time(time_t when, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (localtime_r(&when, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+		return -1;
+	return 0;
+}
+
+enum MHD_Result route_status(struct http_request *request, const char *method, const char *url)
+{
+	struct daemon_context *context = request->context;
+	struct drawer_stats stats;
+	struct rotlog_health health;
+	cJSON *body = cJSON_CreateObject(), *printer, *drawer, *log;
+	char path[CONFIG_STRING_MAX + 32];
+
+	drawer_get_stats(context->drawer, &stats);
+	rotlog_get_health(context->log, &health);
+	/* the replaced system's four fields first: clients rely on them */
+	cJSON_AddStringToObject(body, "status", "running");
+	cJSON_AddStringToObject(body, "message", "Service actif");
+	cJSON_AddStringToObject(body, "remote_addr", request->peer);
+	cJSON_AddStringToObject(body, "scheme", "http");
+	cJSON_AddStringToObject(body, "version", CASHDRAWERD_VERSION);
+	add_integer(body, "uptime_s", (uint64_t)(clock_monotonic_ms() - context->started_ms) / 1000);
+	cJSON_AddStringToObject(body, "started_at", context->started_at_text);
+	cJSON_AddBoolToObject(body, "local_client", request->loopback);
+
+	printer = cJSON_AddObjectToObject(body, "printer");
+	cJSON_AddStringToObject(printer, "uri", context->printer_text);
+
+	drawer = cJSON_AddObjectToObject(body, "drawer");
+	add_integer(drawer, "pin", context->config->pin);
+	add_integer(drawer, "pulses", stats.pulses);
+	add_integer(drawer, "coalesced", stats.coalesced);
+	add_integer(drawer, "failures", stats.failures);
+	add_time(drawer, "last_pulse_at", stats.last_pulse);
+
+	log = cJSON_AddObjectToObject(body, "log");
+	if (rotlog_path(context->log, NULL, path, sizeof path) == 0)
+		cJSON_AddStringToObject(log, "file", path);
+	cJSON_AddBoolToObject(log, "ok", health.last_error[0] == '\0');
+	add_integer(log, "lines_written", health.lines_written);
+	add_integer(log, "write_failures", health.write_failures);
+	if (health.last_error[0] != '\0')
+		cJSON_AddStringToObject(log, "last_error", health.last_error);
+	else
+		cJSON_AddNullToObject(log, "last_error");
+	return respond_json(request, method, url, MHD_HTTP_OK, body, "ok", NULL);
+}

@@ -1,0 +1,249 @@
+/* libmicrohttpd glue: our own listening sockets (exact errors, dual stack,
+ * port 0), one MHD daemon with a small thread pool per socket, and the
+ * per-request state. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "request.h"
+
+#define LISTEN_MAX CONFIG_LIST_MAX
+/* Seconds an idle or slow connection is kept: enough for keep-alive, short
+ * enough that idle clients do not pile up. */
+#define CONNECTION_TIMEOUT_S 30
+/* Per-connection buffer for the request line, headers and answer headers.
+ * Browsers send well under 2 KiB here; MHD zeroes the buffer for every
+ * request, so a smaller one is faster and keeps memory low. A request whose
+ * headers do not fit gets 431. */
+#define CONNECTION_MEMORY_BYTES 8192
+
+struct http_server {
+	struct daemon_context *context;
+	struct MHD_Daemon *daemons[LISTEN_MAX];
+	/* listening sockets handed back by MHD_quiesce_daemon, ours to close;
+	 * -1 while MHD owns them (MHD_stop_daemon closes those) */
+	int sockets[LISTEN_MAX];
+	size_t count;
+	char description[512];
+};
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **state)
+{
+	struct http_request *request = *state;
+
+	(void)version;
+	(void)upload_data;
+	if (request == NULL) {
+		const union MHD_ConnectionInfo *info =
+			MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const struct sockaddr *peer = info != NULL ? info->client_addr : NULL;
+
+		request = calloc(1, sizeof *request);
+		if (request == NULL)
+			return MHD_NO;
+		request->context = cls;
+		request->connection = connection;
+		request->loopback = access_is_loopback(peer);
+		access_format_address(peer, request->peer, sizeof request->peer);
+		*state = request;
+		return MHD_YES;
+	}
+	/* No endpoint takes a body: drop it as it comes, keep nothing. */
+	if (*upload_data_size > 0) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return route_request(request, method, url);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *connection, void **state,
+			 enum MHD_RequestTerminationCode code)
+{
+	(void)cls;
+	(void)connection;
+	(void)code;
+	free(*state);
+	*state = NULL;
+}
+
+static void on_mhd_error(void *cls, const char *format, va_list ap)
+{
+	struct daemon_context *context = cls;
+	char message[512];
+	size_t len;
+
+	vsnprintf(message, sizeof message, format, ap);
+	len = strlen(message);
+	while (len > 0 && message[len - 1] == '\n')
+		message[--len] = '\0';
+	rotlog_write(context->log, ROTLOG_WARNING, "HTTP : %s", message);
+}
+
+/* Opens a listening socket on address (NULL: every interface, dual stack). */
+static int open_listener(const char *address, unsigned port, int *fd_out, char *desc, size_t desclen,
+			 char *err, size_t errlen)
+{
+	struct sockaddr_storage storage = {0};
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&storage;
+	char bare[CONFIG_LIST_ITEM_MAX], shown[CONFIG_LIST_ITEM_MAX + 4];
+	socklen_t len;
+	int fd, one = 1, v6only, rc;
+	size_t n;
+
+	if (address == NULL) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_addr = in6addr_any;
+		v6only = 0; /* IPv4 clients arrive as ::ffff:a.b.c.d */
+	} else {
+		n = strlen(address);
+		if (address[0] == '[' && n >= 2)
+			snprintf(bare, sizeof bare, "%.*s", (int)(n - 2), address + 1);
+		else
+			snprintf(bare, sizeof bare, "%s", address);
+		if (inet_pton(AF_INET, bare, &v4->sin_addr) == 1)
+			v4->sin_family = AF_INET;
+		else if (inet_pton(AF_INET6, bare, &v6->sin6_addr) == 1)
+			v6->sin6_family = AF_INET6;
+		else {
+			snprintf(err, errlen, "bind: '%s' is not an IP address", address);
+			return -EINVAL;
+		}
+		v6only = 1; /* an explicit :: and 0.0.0.0 may be bound side by side */
+	}
+	if (storage.ss_family == AF_INET) {
+		v4->sin_port = htons((uint16_t)port);
+		len = sizeof *v4;
+	} else {
+		v6->sin6_port = htons((uint16_t)port);
+		len = sizeof *v6;
+	}
+	fd = socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (storage.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+	if (bind(fd, (struct sockaddr *)&storage, len) < 0 || listen(fd, 128) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&storage, &len) < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	port = ntohs(storage.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+	if (address == NULL)
+		snprintf(desc, desclen, "[::]:%u (IPv4 et IPv6)", port);
+	else {
+		snprintf(shown, sizeof shown, storage.ss_family == AF_INET6 ? "[%s]" : "%s", bare);
+		snprintf(desc, desclen, "%s:%u", shown, port);
+	}
+	*fd_out = fd;
+	return 0;
+fail:
+	close(fd);
+	if (address == NULL && (rc == -EAFNOSUPPORT))
+		return rc;
+	snprintf(err, errlen, "cannot listen on %s port %u: %s%s", address != NULL ? address : "[::]",
+		 port, strerror(-rc),
+		 rc == -EADDRINUSE ? " (is another cashdrawerd or the old Python service running? "
+				     "stop it or set another port)"
+		 : rc == -EACCES ? " (ports below 1024 need privileges)"
+		 : rc == -EADDRNOTAVAIL ? " (this machine has no such address)"
+					: "");
+	return rc;
+}
+
+static int start_daemon(struct http_server *server, int fd, char *err, size_t errlen)
+{
+	unsigned threads = server->context->config->threads;
+	struct MHD_Daemon *daemon = MHD_start_daemon(
+		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
+		NULL, on_request, server->context,
+		/* first, so that MHD reports even the errors of the options below to our log */
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+
+	if (daemon == NULL) {
+		snprintf(err, errlen, "cannot start the HTTP server (see the log for libmicrohttpd's reason)");
+		return -EIO;
+	}
+	server->daemons[server->count] = daemon;
+	server->sockets[server->count++] = -1;
+	return 0;
+}
+
+int http_server_start(struct http_server **out, struct daemon_context *context, char *err,
+		      size_t errlen)
+{
+	const struct config *config = context->config;
+	struct http_server *server = calloc(1, sizeof *server);
+	size_t wanted = config->bind_count > 0 ? config->bind_count : 1;
+	char desc[128];
+	int rc = 0, fd;
+
+	*out = NULL;
+	if (server == NULL)
+		return -ENOMEM;
+	server->context = context;
+	if (routes_format_time(context->started_at, context->started_at_text,
+			       sizeof context->started_at_text) < 0)
+		snprintf(context->started_at_text, sizeof context->started_at_text, "unknown");
+	for (size_t i = 0; i < wanted; i++) {
+		const char *address = config->bind_count > 0 ? config->bind[i] : NULL;
+
+		rc = open_listener(address, config->port, &fd, desc, sizeof desc, err, errlen);
+		if (rc == -EAFNOSUPPORT && address == NULL) /* IPv6 switched off on this machine */
+			rc = open_listener("0.0.0.0", config->port, &fd, desc, sizeof desc, err, errlen);
+		if (rc < 0)
+			goto fail;
+		if ((rc = start_daemon(server, fd, err, errlen)) < 0) {
+			close(fd);
+			goto fail;
+		}
+		snprintf(server->description + strlen(server->description),
+			 sizeof server->description - strlen(server->description), "%s%s",
+			 i > 0 ? ", " : "", desc);
+	}
+	*out = server;
+	return 0;
+fail:
+	http_server_stop(server);
+	return rc;
+}
+
+const char *http_server_describe(const struct http_server *server)
+{
+	return server->description;
+}
+
+void http_server_quiesce(struct http_server *server)
+{
+	for (size_t i = 0; server != NULL && i < server->count; i++)
+		if (server->sockets[i] < 0)
+			server->sockets[i] = MHD_quiesce_daemon(server->daemons[i]);
+}
+
+void http_server_stop(struct http_server *server)
+{
+	if (server == NULL)
+		return;
+	for (size_t i = 0; i < server->count; i++) {
+		MHD_stop_daemon(server->daemons[i]);
+		if (server->sockets[i] >= 0)
+			close(server->sockets[i]);
+	}
+	free(server);
+}

@@ -1,0 +1,26 @@
+/* The HTTP server: listening sockets and libmicrohttpd daemons. */
+#ifndef CASHDRAWERD_HTTP_SERVER_H
+#define CASHDRAWERD_HTTP_SERVER_H
+
+#include <stddef.h>
+
+#include "../daemon.h"
+
+struct http_server;
+
+/* Listens on every configured address (default: [::] with IPv4 mapped, or
+ * 0.0.0.0 where IPv6 is off) and starts serving. Returns 0, or a negative
+ * errno with err naming the address, the cause and the fix. */
+int http_server_start(struct http_server **server, struct daemon_context *context, char *err,
+		      size_t errlen);
+
+/* Where it listens, e.g. "[::]:22548 (IPv4 et IPv6)", for the start-up log. */
+const char *http_server_describe(const struct http_server *server);
+
+/* Stops accepting new connections (the drawer can then be drained). */
+void http_server_quiesce(struct http_server *server);
+
+/* Closes every connection and frees. NULL is fine. */
+void http_server_stop(struct http_server *server);
+
+#endif

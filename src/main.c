@@ -1,0 +1,166 @@
+/* cashdrawerd: command line, configuration, start-up, signals, shutdown. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "drawer.h"
+#include "http/server.h"
+#include "log/rotlog.h"
+#include "transport/transport.h"
+
+enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
+
+/* Builds the settings: defaults, then the file, then the command line.
+ * Every problem goes to diag; returns the number of problems. */
+static int load_settings(struct config *config, const struct config_args *args,
+			 struct printer_uri *printer, char *diag, size_t diagsize)
+{
+	char err[1024];
+	struct transport transport;
+	int problems = 0;
+	size_t used;
+
+	config_defaults(config);
+	diag[0] = '\0';
+	if (args->config_path != NULL && config_load_file(config, args->config_path, diag, diagsize) < 0)
+		problems++;
+#define PROBLEM(...)                                                                        \
+	do {                                                                                \
+		problems++;                                                                 \
+		used = strlen(diag);                                                        \
+		snprintf(diag + used, diagsize - used, __VA_ARGS__);                        \
+	} while (0)
+	if (config_apply_args(config, args, err, sizeof err) < 0)
+		PROBLEM("%s\n", err);
+	/* The checks across settings need every setting as the user wrote it: after a
+	 * rejected value they would judge a default the user never gave (a rejected
+	 * --printer would be reported as "printer 'TICKET' is a print queue name"). */
+	if (problems > 0)
+		return problems;
+	if (config_validate(config, err, sizeof err) < 0)
+		PROBLEM("%s\n", err);
+	if (printer_uri_parse(config->printer, printer, err, sizeof err) < 0 ||
+	    transport_init(&transport, printer, err, sizeof err) < 0)
+		PROBLEM("printer: %s\n", err);
+#undef PROBLEM
+	return problems;
+}
+
+/* Waits for SIGINT or SIGTERM; the other threads never see them. */
+static int wait_for_stop(const sigset_t *signals)
+{
+	int signal_number = 0;
+
+	while (sigwait(signals, &signal_number) != 0)
+		;
+	return signal_number;
+}
+
+static int run(const struct config *config, const struct printer_uri *printer)
+{
+	struct daemon_context context = {.config = config, .printer = *printer};
+	struct rotlog_options log_options = {.dir = config->log_dir,
+					     .retention_days = config->retention_days,
+					     .mirror_stderr = config->log_console};
+	struct drawer_options drawer_options = {.uri = &context.printer,
+						.pin = config->pin,
+						.pulse_on_ms = config->pulse_on_ms,
+						.pulse_off_ms = config->pulse_off_ms,
+						.timeout_ms = config->timeout_ms,
+						.min_interval_ms = config->min_interval_ms};
+	struct http_server *server = NULL;
+	sigset_t signals;
+	char err[1024];
+	int rc, signal_number;
+
+	/* Block the stop signals before any thread starts, so that they all inherit the mask. */
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGINT);
+	sigaddset(&signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	printer_uri_format(printer, context.printer_text, sizeof context.printer_text);
+	context.started_at = time(NULL);
+	context.started_ms = clock_monotonic_ms();
+	rc = rotlog_open(&context.log, &log_options, err, sizeof err);
+	if (rc < 0) {
+		fprintf(stderr, "cashdrawerd: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	rc = drawer_create(&context.drawer, &drawer_options, err, sizeof err);
+	if (rc == 0)
+		rc = http_server_start(&server, &context, err, sizeof err);
+	if (rc < 0) {
+		rotlog_write(context.log, ROTLOG_ERROR, "Démarrage impossible : %s", err);
+		if (!config->log_console)
+			fprintf(stderr, "cashdrawerd: %s\n", err);
+		drawer_destroy(context.drawer);
+		rotlog_close(context.log);
+		return EXIT_RUNTIME;
+	}
+	rotlog_write(context.log, ROTLOG_INFO,
+		     "Service démarré (cashdrawerd %s) : écoute sur %s, imprimante %s, "
+		     "impulsion broche %u %u/%u ms, délai %u ms, intervalle minimal %u ms",
+		     CASHDRAWERD_VERSION, http_server_describe(server), context.printer_text,
+		     config->pin, config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
+		     config->min_interval_ms);
+
+	signal_number = wait_for_stop(&signals);
+	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)",
+		     signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+	/* Stop taking connections, let the drawer answer what it holds, then close. */
+	http_server_quiesce(server);
+	drawer_destroy(context.drawer);
+	http_server_stop(server);
+	rotlog_write(context.log, ROTLOG_INFO, "Service arrêté");
+	rotlog_close(context.log);
+	return EXIT_OK;
+}
+
+int main(int argc, char *argv[])
+{
+	static struct config config; /* large: not on the stack */
+	static char diag[16384];
+	struct config_args args;
+	struct printer_uri printer;
+	char err[1024];
+	int problems;
+
+	if (config_parse_args(argc, argv, &args, err, sizeof err) < 0) {
+		fprintf(stderr, "cashdrawerd: %s\n", err);
+		return EXIT_CONFIG;
+	}
+	if (args.action == CONFIG_ACTION_HELP) {
+		static char usage[8192];
+
+		config_usage(usage, sizeof usage, "cashdrawerd");
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (args.action == CONFIG_ACTION_VERSION) {
+		printf("cashdrawerd %s\n", CASHDRAWERD_VERSION);
+		return EXIT_OK;
+	}
+	problems = load_settings(&config, &args, &printer, diag, sizeof diag);
+	if (args.action == CONFIG_ACTION_CHECK) {
+		fputs(diag, stderr);
+		if (problems == 0)
+			printf("%s: configuration OK\n",
+			       args.config_path != NULL ? args.config_path : "(no file)");
+		return problems == 0 ? EXIT_OK : EXIT_CONFIG;
+	}
+	if (problems > 0) {
+		fputs(diag, stderr);
+		fprintf(stderr, "cashdrawerd: not started: fix the settings above (see --help)\n");
+		return EXIT_CONFIG;
+	}
+	return run(&config, &printer);
+}
