@@ -1,0 +1,45 @@
+# Wraps the common commands; CMake does the building. See README.md.
+BUILD_DIR   ?= build
+ASAN_DIR    ?= build-asan
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+PRINTER_PORT ?= 9100
+
+BUILD_PACKAGES := cmake make gcc pkg-config libmicrohttpd-dev libinih-dev libcjson-dev libcmocka-dev
+TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
+BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
+RUN_PACKAGES   := $(BUILD_PACKAGES) curl
+
+.PHONY: all build run test bench clean
+
+all: build
+
+build:
+	@tools/ensure-packages.sh $(BUILD_PACKAGES)
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Builds, starts the printer simulator and the daemon against it (Ctrl-C stops both).
+run:
+	@tools/ensure-packages.sh $(RUN_PACKAGES)
+	@$(MAKE) --no-print-directory build >/dev/null
+	@PRINTER_PORT=$(PRINTER_PORT) tools/run-dev.sh $(BUILD_DIR)
+
+# Everything: gcc build with every test, then clang with ASan+UBSan running them again.
+test:
+	@tools/ensure-packages.sh $(TEST_PACKAGES)
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCASHDRAWERD_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	@echo "== clang + AddressSanitizer + UndefinedBehaviorSanitizer =="
+	ctest --test-dir $(ASAN_DIR) --output-on-failure
+	@echo "== gcc, RelWithDebInfo =="
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -V
+
+bench:
+	@tools/ensure-packages.sh $(BENCH_PACKAGES)
+	@$(MAKE) --no-print-directory build >/dev/null
+	bench/run.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)
