@@ -98,7 +98,7 @@ enum MHD_Result route_status(struct http_request *request, const char *method, c
 	log = cJSON_AddObjectToObject(body, "log");
 	if (rotlog_path(context->log, NULL, path, sizeof path) == 0)
 		cJSON_AddStringToObject(log, "file", path);
-	cJSON_AddBoolToObject(log, "ok", health.last_error[0] == '\0');
+	cJSON_AddBoolToObject(log, "ok", health.last_write_ok);
 	add_integer(log, "lines_written", health.lines_written);
 	add_integer(log, "write_failures", health.write_failures);
 	if (health.last_error[0] != '\0')

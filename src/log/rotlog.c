@@ -426,6 +426,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 		goto out;
 	}
 	log->fd = -1;
+	log->health.last_write_ok = true; /* nothing has failed yet */
 	log->retention_days = options->retention_days;
 	log->mirror_stderr = options->mirror_stderr;
 	log->dir = strdup(options->dir);
@@ -510,6 +511,7 @@ static void write_line(struct rotlog *log, const char *line, size_t length)
 	int rc;
 
 	if (log->fd < 0 && (rc = open_current(log)) < 0) {
+		log->health.last_write_ok = false;
 		log->health.write_failures++;
 		remember_error(log, -rc, "open %s", log->current_path);
 		return;
@@ -518,10 +520,12 @@ static void write_line(struct rotlog *log, const char *line, size_t length)
 		written = write(log->fd, line, length);
 	while (written < 0 && errno == EINTR);
 	if (written == (ssize_t)length) {
+		log->health.last_write_ok = true;
 		log->health.lines_written++;
 		log->line_open = false;
 		return;
 	}
+	log->health.last_write_ok = false;
 	log->health.write_failures++;
 	if (written < 0) {
 		remember_error(log, errno, "write %s", log->current_path);

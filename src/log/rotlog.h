@@ -88,9 +88,10 @@ void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *forma
 	__attribute__((format(printf, 3, 4)));
 
 struct rotlog_health {
+	bool last_write_ok;   /* the latest line reached the file */
 	uint64_t lines_written;
 	uint64_t write_failures;
-	char last_error[160]; /* empty when none */
+	char last_error[160]; /* the latest problem, kept after recovery; empty when none */
 };
 void rotlog_get_health(struct rotlog *log, struct rotlog_health *health);
 
