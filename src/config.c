@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "escpos.h"
 #include "printer_uri.h"
@@ -116,6 +117,10 @@ static int parse_uint(const char *text, const struct config_option *option, unsi
 		return -EINVAL;
 	}
 	if (value < option->min || value > option->max) {
+		/* a choice such as pin 2|5 is explained by its own check, not as a range */
+		if (strchr(option->metavar, '|') != NULL && option->check != NULL &&
+		    option->check(text, err, errlen) < 0)
+			return -EINVAL;
 		snprintf(err, errlen, "%lu is out of range (expected %u..%u)", value, option->min,
 			 option->max);
 		return -EINVAL;
@@ -173,6 +178,10 @@ static int append_items(struct config *config, const struct config_option *optio
 			return rc;
 		if (*count >= CONFIG_LIST_MAX) {
 			snprintf(err, errlen, "more than %d items", CONFIG_LIST_MAX);
+			return -EINVAL;
+		}
+		if (*end == ',' && end[1 + strspn(end + 1, " ")] == '\0') {
+			snprintf(err, errlen, "empty item in list (trailing comma)");
 			return -EINVAL;
 		}
 		strcpy(items[(*count)++], item);
@@ -255,7 +264,7 @@ struct ini_state {
 	const char *path;
 	FILE *file;
 	int line;
-	bool at_line_start;
+	bool after_setting;
 	char *diag;
 	size_t diagsize;
 	int problems;
@@ -271,18 +280,68 @@ static void add_problem(struct ini_state *state, int line, const char *reason)
 			 line, reason);
 }
 
-/* inih's handler does not receive line numbers: the reader counts them. */
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/* What inih accepts on a line: blank, comment, [section], key = value (or
+ * key: value), or a continuation (indented, after a setting). */
+static bool is_ini_line(const char *line, bool after_setting)
+{
+	const char *p = line;
+
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte order mark */
+		p += 3;
+	while (is_space(*p))
+		p++;
+	if (*p == '\0' || *p == ';' || *p == '#')
+		return true;
+	if (*p == '[')
+		return strchr(p, ']') != NULL;
+	if (p > line && after_setting)
+		return true;
+	return strpbrk(p, "=:") != NULL && *p != '=' && *p != ':';
+}
+
+/* inih reports neither line numbers to the handler nor more than its first
+ * syntax error, and cuts lines at its buffer size: this reader counts lines,
+ * reports each malformed or over-long line, and hands inih a blank line in
+ * their place. */
 static char *read_line(char *buf, int size, void *stream)
 {
 	struct ini_state *state = stream;
 	char *line = fgets(buf, size, state->file);
+	char reason[96];
+	int c;
 
-	if (line != NULL) {
-		if (state->at_line_start)
-			state->line++;
-		state->at_line_start = strchr(line, '\n') != NULL;
+	if (line == NULL)
+		return NULL;
+	state->line++;
+	if (strchr(line, '\n') == NULL && !feof(state->file)) {
+		const char *start = line + strspn(line, " \t");
+
+		while ((c = fgetc(state->file)) != EOF && c != '\n')
+			;
+		/* a long comment is harmless; a long setting cannot be read whole */
+		if (*start != ';' && *start != '#') {
+			snprintf(reason, sizeof reason, "line longer than %d characters (shorten it)",
+				 size - 2);
+			add_problem(state, state->line, reason);
+		}
+		state->after_setting = false;
+		return strcpy(buf, "\n");
 	}
-	return line;
+	if (!is_ini_line(line, state->after_setting)) {
+		add_problem(state, state->line,
+			    "not a setting (expected 'key = value', '[cashdrawerd]' or a comment)");
+		state->after_setting = false;
+		return strcpy(buf, "\n");
+	}
+	line += strspn(line, " \t\r\n");
+	if (*line != '\0' && *line != ';' && *line != '#')
+		state->after_setting = *line != '[';
+	return buf;
 }
 
 static int on_ini_value(void *user, const char *section, const char *name, const char *value)
@@ -307,18 +366,26 @@ static int on_ini_value(void *user, const char *section, const char *name, const
 
 int config_load_file(struct config *config, const char *path, char *diag, size_t diagsize)
 {
-	struct ini_state state = {.config = config, .path = path, .at_line_start = true,
-				  .diag = diag, .diagsize = diagsize};
-	int rc, syntax_line;
+	struct ini_state state = {.config = config, .path = path, .diag = diag,
+				  .diagsize = diagsize};
+	struct stat info;
+	int rc = 0, syntax_line;
 
 	diag[0] = '\0';
 	state.file = fopen(path, "r");
-	if (state.file == NULL) {
+	if (state.file == NULL)
 		rc = -errno;
-		snprintf(diag, diagsize, "%s: cannot read: %s\n", path, strerror(errno));
+	else if (fstat(fileno(state.file), &info) == 0 && S_ISDIR(info.st_mode))
+		rc = -EISDIR;
+	if (rc < 0) {
+		snprintf(diag, diagsize, "%s: cannot read: %s\n", path, strerror(-rc));
+		if (state.file != NULL)
+			fclose(state.file);
 		return rc;
 	}
 	syntax_line = ini_parse_stream(read_line, &state, on_ini_value, &state);
+	if (ferror(state.file))
+		add_problem(&state, state.line, "read error");
 	fclose(state.file);
 	if (syntax_line > 0)
 		add_problem(&state, syntax_line,
@@ -363,6 +430,11 @@ int config_parse_args(int argc, char *const argv[], struct config_args *args, ch
 		}
 		snprintf(name, sizeof name, "%.*s", (int)(eq != NULL ? eq - arg - 2 : (long)strlen(arg) - 2),
 			 arg + 2);
+		option = config_find(name);
+		if (option == NULL && strcmp(name, "config") != 0) {
+			snprintf(err, errlen, "unknown option '--%s' (see --help)", name);
+			return -EINVAL;
+		}
 		if (eq != NULL)
 			value = eq + 1;
 		else if (i + 1 < argc)
@@ -374,11 +446,6 @@ int config_parse_args(int argc, char *const argv[], struct config_args *args, ch
 		if (strcmp(name, "config") == 0) {
 			args->config_path = value;
 			continue;
-		}
-		option = config_find(name);
-		if (option == NULL) {
-			snprintf(err, errlen, "unknown option '--%s' (see --help)", name);
-			return -EINVAL;
 		}
 		if (args->count >= sizeof args->values / sizeof args->values[0]) {
 			snprintf(err, errlen, "too many options");

@@ -9,6 +9,17 @@
 
 #define URI_EXAMPLES "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET"
 
+/* A character for a message: itself when printable, its byte value otherwise,
+ * so that control bytes or half an UTF-8 sequence never reach a terminal. */
+static const char *shown(char c, char buf[16])
+{
+	if (c >= 0x20 && c < 0x7f)
+		snprintf(buf, 16, "'%c'", c);
+	else
+		snprintf(buf, 16, "byte 0x%02X", (unsigned char)c);
+	return buf;
+}
+
 static bool is_host_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -40,6 +51,7 @@ static int parse_tcp(const char *rest, struct printer_uri *uri, char *err, size_
 {
 	const char *host = rest, *host_end, *port_text = NULL;
 	size_t host_len;
+	char text[16];
 
 	if (*rest == '[') {
 		/* tcp://[IPv6]:port */
@@ -57,12 +69,18 @@ static int parse_tcp(const char *rest, struct printer_uri *uri, char *err, size_
 		}
 		for (const char *c = host; c < host_end; c++) {
 			if (!(is_host_char(*c) || *c == ':' || *c == '%')) {
-				snprintf(err, errlen, "'%c' is not allowed in an IPv6 address", *c);
+				snprintf(err, errlen, "%s is not allowed in an IPv6 address", shown(*c, text));
 				return -EINVAL;
 			}
 		}
 	} else {
 		host_end = strchr(host, ':');
+		/* two colons after hex digits (or none): an IPv6 address without brackets */
+		if (host_end != NULL && strchr(host_end + 1, ':') != NULL &&
+		    strspn(host, "0123456789abcdefABCDEF") == (size_t)(host_end - host)) {
+			snprintf(err, errlen, "an IPv6 address goes in brackets, as in tcp://[::1]:9100");
+			return -EINVAL;
+		}
 		if (host_end != NULL)
 			port_text = host_end + 1;
 		else
@@ -70,8 +88,7 @@ static int parse_tcp(const char *rest, struct printer_uri *uri, char *err, size_
 		for (const char *c = host; c < host_end; c++) {
 			if (!is_host_char(*c)) {
 				snprintf(err, errlen,
-					 "'%c' is not allowed in a host name (write IPv6 as [addr])",
-					 *c);
+					 "%s is not allowed in a host name", shown(*c, text));
 				return -EINVAL;
 			}
 		}
@@ -125,23 +142,25 @@ static int parse_file(const char *rest, struct printer_uri *uri, char *err, size
 	return 0;
 }
 
-static int parse_queue(const char *text, struct printer_uri *uri, char *err, size_t errlen)
+static int parse_queue(const char *name, struct printer_uri *uri, char *err, size_t errlen)
 {
-	if (strlen(text) >= sizeof uri->path) {
+	char shown_char[16];
+
+	if (strlen(name) >= sizeof uri->path) {
 		snprintf(err, errlen, "queue name too long");
 		return -EINVAL;
 	}
-	for (const char *c = text; *c != '\0'; c++) {
+	for (const char *c = name; *c != '\0'; c++) {
 		if (!is_queue_char(*c)) {
-			snprintf(err, errlen, "'%c' is not allowed in a queue name", *c);
+			snprintf(err, errlen, "%s is not allowed in a queue name", shown(*c, shown_char));
 			return -EINVAL;
 		}
 	}
-	if (text[0] == ' ' || text[strlen(text) - 1] == ' ') {
+	if (name[0] == ' ' || name[strlen(name) - 1] == ' ') {
 		snprintf(err, errlen, "queue name starts or ends with a space");
 		return -EINVAL;
 	}
-	strcpy(uri->path, text);
+	strcpy(uri->path, name);
 	uri->scheme = PRINTER_URI_QUEUE;
 	return 0;
 }
@@ -184,7 +203,8 @@ void printer_uri_format(const struct printer_uri *uri, char *buf, size_t size)
 			snprintf(buf, size, "tcp://%s:%u", uri->host, uri->port);
 		break;
 	case PRINTER_URI_FILE:
-		snprintf(buf, size, "file:%s", uri->path);
+		/* "file://x" would read as file:// + a relative path: keep the slashes */
+		snprintf(buf, size, strncmp(uri->path, "//", 2) == 0 ? "file://%s" : "file:%s", uri->path);
 		break;
 	case PRINTER_URI_QUEUE:
 		snprintf(buf, size, "%s", uri->path);

@@ -1,0 +1,1367 @@
+/* Specifies settings: defaults, values, command line, INI files and their diagnostics, --help. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+#define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
+
+static void assert_contains(const char *text, const char *needle)
+{
+	if (strstr(text, needle) == NULL)
+		fail_msg("\"%s\" does not contain \"%s\"", text, needle);
+}
+
+static void assert_starts_with(const char *text, const char *prefix)
+{
+	if (strncmp(text, prefix, strlen(prefix)) != 0)
+		fail_msg("\"%s\" does not start with \"%s\"", text, prefix);
+}
+
+/* Compares every setting of the table (not padding bytes). */
+static void assert_same_settings(const struct config *a, const struct config *b)
+{
+	for (size_t i = 0; i < config_option_count; i++) {
+		const struct config_option *option = &config_options[i];
+		const char *fa = (const char *)a + option->offset,
+			   *fb = (const char *)b + option->offset;
+
+		switch (option->type) {
+		case CONFIG_STRING:
+			assert_string_equal(fa, fb);
+			break;
+		case CONFIG_UINT:
+			assert_int_equal(*(const unsigned *)(const void *)fa,
+					 *(const unsigned *)(const void *)fb);
+			break;
+		case CONFIG_BOOL:
+			assert_int_equal(*(const bool *)(const void *)fa,
+					 *(const bool *)(const void *)fb);
+			break;
+		case CONFIG_LIST: {
+			size_t count = *(const size_t *)(const void *)((const char *)a +
+								       option->count_offset);
+
+			assert_int_equal(count,
+					 *(const size_t *)(const void *)((const char *)b +
+									 option->count_offset));
+			for (size_t j = 0; j < count; j++)
+				assert_string_equal(fa + j * CONFIG_LIST_ITEM_MAX,
+						    fb + j * CONFIG_LIST_ITEM_MAX);
+			break;
+		}
+		}
+	}
+}
+
+static void set_ok(struct config *config, const char *name, const char *value)
+{
+	char err[512] = "";
+
+	if (config_set(config, name, value, err, sizeof err) != 0)
+		fail_msg("%s = '%s' rejected: %s", name, value, err);
+}
+
+/* Expects config_set to refuse, with err containing needle, and config left as it was. */
+static void set_rejected(const char *name, const char *value, const char *needle)
+{
+	struct config config, before;
+	char err[512] = "";
+
+	config_defaults(&config);
+	before = config;
+	if (config_set(&config, name, value, err, sizeof err) != -EINVAL)
+		fail_msg("%s = '%s' accepted", name, value);
+	if (needle != NULL)
+		assert_contains(err, needle);
+	if (strcmp(name, "bind") != 0)
+		assert_same_settings(&config, &before);
+}
+
+/* "timeout_ms" -> "timeout-ms" */
+static void dash_spelling(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", name);
+	for (char *c = buf; *c != '\0'; c++)
+		if (*c == '_')
+			*c = '-';
+}
+
+/* ---- the table and its defaults ---- */
+
+static void test_defaults_match_the_documented_table(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	assert_int_equal(config.bind_count, 0);
+	assert_int_equal(config.port, 22548);
+	assert_string_equal(config.printer, "TICKET");
+	assert_int_equal(config.timeout_ms, 2000);
+	assert_int_equal(config.min_interval_ms, 1000);
+	assert_int_equal(config.pin, 2);
+	assert_int_equal(config.pulse_on_ms, 50);
+	assert_int_equal(config.pulse_off_ms, 500);
+	assert_string_equal(config.log_dir, "logs");
+	assert_int_equal(config.retention_days, 30);
+	assert_true(config.log_console);
+	assert_int_equal(config.threads, 2);
+}
+
+static void test_every_default_value_is_accepted_by_config_set(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < config_option_count; i++) {
+		const struct config_option *option = &config_options[i];
+		struct config config, defaults;
+		char err[512] = "";
+
+		config_defaults(&defaults);
+		config = defaults;
+		if (config_set(&config, option->name, option->default_value, err, sizeof err) != 0)
+			fail_msg("default of %s ('%s') rejected: %s", option->name,
+				 option->default_value, err);
+		/* setting the default again changes nothing (a LIST default of "" adds nothing) */
+		assert_same_settings(&config, &defaults);
+	}
+}
+
+static void test_defaults_pass_validation(void **state)
+{
+	struct config config;
+	char err[256] = "";
+
+	(void)state;
+	config_defaults(&config);
+	assert_int_equal(config_validate(&config, err, sizeof err), 0);
+}
+
+static void test_option_names_are_unique_ini_keys(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < config_option_count; i++) {
+		for (size_t j = i + 1; j < config_option_count; j++)
+			assert_string_not_equal(config_options[i].name, config_options[j].name);
+		assert_null(strchr(config_options[i].name, '-'));
+		assert_non_null(config_options[i].help);
+		assert_non_null(config_options[i].metavar);
+	}
+}
+
+static void test_every_option_is_found_by_its_key_and_by_its_flag_spelling(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < config_option_count; i++) {
+		char dashed[80];
+
+		dash_spelling(config_options[i].name, dashed, sizeof dashed);
+		assert_ptr_equal(config_find(config_options[i].name), &config_options[i]);
+		assert_ptr_equal(config_find(dashed), &config_options[i]);
+	}
+}
+
+static void test_config_find_accepts_underscore_and_dash_spellings(void **state)
+{
+	(void)state;
+	assert_non_null(config_find("timeout_ms"));
+	assert_ptr_equal(config_find("timeout-ms"), config_find("timeout_ms"));
+	assert_ptr_equal(config_find("min-interval-ms"), config_find("min_interval_ms"));
+	assert_ptr_equal(config_find("log-dir"), config_find("log_dir"));
+	assert_string_equal(config_find("pulse-off-ms")->name, "pulse_off_ms");
+}
+
+static void test_config_find_returns_null_for_unknown_names(void **state)
+{
+	static const char *const unknown[] = {
+		"",	      "timeout", "timeout_",	 "timeout_ms_",	 "timeoutms",
+		"TIMEOUT_MS", "Port",	 "--timeout-ms", "timeout ms",	 "timeout.ms",
+		"config",     "help",	 "version",	 "check-config", "portx",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+		if (config_find(unknown[i]) != NULL)
+			fail_msg("'%s' found", unknown[i]);
+}
+
+static void test_setting_an_unknown_name_is_rejected_pointing_to_help(void **state)
+{
+	(void)state;
+	set_rejected("colour", "red", "unknown setting 'colour'");
+	set_rejected("colour", "red", "--help");
+}
+
+/* ---- whole numbers ---- */
+
+static void test_whole_numbers_accept_plain_digits_only(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"-1",
+		"+5",
+		"12abc",
+		" 5",
+		"5 ",
+		"0x10",
+		"1e3",
+		"1.5",
+		"\xd9\xa1\xd9\xa2",
+		"5\n",
+		"--5",
+		"99999999999999999999",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		set_rejected("port", bad[i], "is not a whole number (expected 0..65535)");
+}
+
+static void test_whole_number_with_leading_zeros_is_its_value(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "timeout_ms", "0500");
+	assert_int_equal(config.timeout_ms, 500);
+}
+
+static void test_every_whole_number_option_accepts_exactly_its_table_range(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < config_option_count; i++) {
+		const struct config_option *option = &config_options[i];
+		struct config config;
+		char text[32], needle[64];
+
+		if (option->type != CONFIG_UINT)
+			continue;
+		config_defaults(&config);
+		snprintf(text, sizeof text, "%u", option->min);
+		set_ok(&config, option->name, text);
+		assert_int_equal(*(unsigned *)(void *)((char *)&config + option->offset),
+				 option->min);
+		snprintf(text, sizeof text, "%u", option->max);
+		set_ok(&config, option->name, text);
+		assert_int_equal(*(unsigned *)(void *)((char *)&config + option->offset),
+				 option->max);
+		/* a choice (metavar "2|5") is explained by its check, a range by its bounds */
+		if (strchr(option->metavar, '|') != NULL)
+			snprintf(needle, sizeof needle, "is not a");
+		else
+			snprintf(needle, sizeof needle, "is out of range (expected %u..%u)", option->min,
+				 option->max);
+		if (option->min > 0) {
+			snprintf(text, sizeof text, "%u", option->min - 1);
+			set_rejected(option->name, text, needle);
+		}
+		snprintf(text, sizeof text, "%u", option->max + 1);
+		set_rejected(option->name, text, needle);
+		set_rejected(option->name, "4294967296", needle);
+	}
+}
+
+static void test_documented_ranges_of_whole_numbers(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned min, max;
+	} ranges[] = {
+		{"port", 0, 65535},
+		{"timeout_ms", 100, 60000},
+		{"min_interval_ms", 0, 60000},
+		{"pin", 2, 5},
+		{"pulse_on_ms", 2, 510},
+		{"pulse_off_ms", 2, 510},
+		{"retention_days", 1, 3650},
+		{"threads", 1, 64},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		const struct config_option *option = config_find(ranges[i].name);
+
+		assert_non_null(option);
+		assert_int_equal(option->type, CONFIG_UINT);
+		assert_int_equal(option->min, ranges[i].min);
+		assert_int_equal(option->max, ranges[i].max);
+	}
+}
+
+static void test_port_0_means_any_free_port_and_is_accepted(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "port", "0");
+	assert_int_equal(config.port, 0);
+}
+
+static void test_pin_accepts_only_2_and_5(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "pin", "5");
+	assert_int_equal(config.pin, 5);
+	set_ok(&config, "pin", "2");
+	assert_int_equal(config.pin, 2);
+	set_rejected("pin", "3", "3 is not a drawer pin (2, or 5 for a second drawer)");
+	set_rejected("pin", "4", "4 is not a drawer pin (2, or 5 for a second drawer)");
+	set_rejected("pin", "0", NULL);
+	set_rejected("pin", "1", NULL);
+	set_rejected("pin", "6", NULL);
+	set_rejected("pin", "48", NULL);
+}
+
+static void test_pin_out_of_range_message_says_2_or_5(void **state)
+{
+	/* "expected 2..5" would invite 3 or 4, which are no drawer pins. */
+	(void)state;
+	set_rejected("pin", "1", "2, or 5");
+	set_rejected("pin", "6", "2, or 5");
+}
+
+static void test_odd_pulse_times_are_rejected_suggesting_the_even_neighbours(void **state)
+{
+	(void)state;
+	set_rejected("pulse_on_ms", "51",
+		     "51 ms is odd; ESC p counts in 2 ms units (use 50 or 52)");
+	set_rejected("pulse_on_ms", "3", "use 2 or 4");
+	set_rejected("pulse_off_ms", "509", "use 508 or 510");
+	set_rejected("pulse_off_ms", "501", "use 500 or 502");
+}
+
+static void test_pulse_times_outside_2_to_510_are_rejected(void **state)
+{
+	(void)state;
+	set_rejected("pulse_on_ms", "0", "expected 2..510");
+	set_rejected("pulse_on_ms", "1", "expected 2..510");
+	set_rejected("pulse_off_ms", "511", "expected 2..510");
+	set_rejected("pulse_off_ms", "512", "expected 2..510");
+}
+
+/* ---- booleans ---- */
+
+static void test_booleans_accept_true_yes_on_1_and_false_no_off_0(void **state)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	for (size_t i = 0; i < 4; i++) {
+		set_ok(&config, "log_console", no[i]);
+		assert_false(config.log_console);
+		set_ok(&config, "log_console", yes[i]);
+		assert_true(config.log_console);
+	}
+}
+
+static void test_other_boolean_spellings_are_rejected(void **state)
+{
+	static const char *const bad[] = {"", "maybe", "2", "truee", " true", "y", "n", "-1"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		set_rejected("log_console", bad[i], "is not a boolean (expected true or false)");
+}
+
+/* ---- strings ---- */
+
+static void test_printer_is_checked_as_a_printer_uri(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "printer", "tcp://10.0.0.5");
+	assert_string_equal(config.printer, "tcp://10.0.0.5");
+	set_ok(&config, "printer", "file:/dev/usb/lp0");
+	assert_string_equal(config.printer, "file:/dev/usb/lp0");
+	set_rejected("printer", "usb://EPSON", "unknown scheme 'usb'");
+	set_rejected("printer", "tcp://printer:0", "1 to 65535");
+	set_rejected("printer", "", "empty");
+}
+
+static void test_log_dir_must_not_be_empty(void **state)
+{
+	(void)state;
+	set_rejected("log_dir", "", "must not be empty");
+}
+
+static void test_string_of_1023_characters_is_accepted_and_1024_rejected(void **state)
+{
+	char text[CONFIG_STRING_MAX + 1];
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	memset(text, 'd', CONFIG_STRING_MAX - 1);
+	text[CONFIG_STRING_MAX - 1] = '\0';
+	set_ok(&config, "log_dir", text);
+	assert_string_equal(config.log_dir, text);
+	text[CONFIG_STRING_MAX - 1] = 'd';
+	text[CONFIG_STRING_MAX] = '\0';
+	set_rejected("log_dir", text, "longer than 1023 characters");
+}
+
+/* ---- the bind list ---- */
+
+static void test_bind_takes_one_address(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "bind", "127.0.0.1");
+	assert_int_equal(config.bind_count, 1);
+	assert_string_equal(config.bind[0], "127.0.0.1");
+}
+
+static void test_bind_splits_on_commas_and_trims_spaces(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "bind", "  127.0.0.1 ,::1,   192.168.1.20   ");
+	assert_int_equal(config.bind_count, 3);
+	assert_string_equal(config.bind[0], "127.0.0.1");
+	assert_string_equal(config.bind[1], "::1");
+	assert_string_equal(config.bind[2], "192.168.1.20");
+}
+
+static void test_bind_appends_on_each_set(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "bind", "127.0.0.1");
+	set_ok(&config, "bind", "::1");
+	assert_int_equal(config.bind_count, 2);
+	assert_string_equal(config.bind[0], "127.0.0.1");
+	assert_string_equal(config.bind[1], "::1");
+}
+
+static void test_bind_accepts_ipv6_with_or_without_brackets(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "bind", "[::1], ::1, [2001:db8::5], ::, 0.0.0.0");
+	assert_int_equal(config.bind_count, 5);
+}
+
+static void test_empty_bind_value_adds_no_address(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "bind", "");
+	assert_int_equal(config.bind_count, 0);
+}
+
+static void test_bind_rejects_host_names(void **state)
+{
+	(void)state;
+	set_rejected("bind", "localhost", "'localhost' is not an IP address");
+	set_rejected("bind", "printer.lan", "is not an IP address");
+	set_rejected("bind", "127.0.0.1, localhost", "'localhost' is not an IP address");
+}
+
+static void test_bind_rejects_a_port_and_says_where_the_port_goes(void **state)
+{
+	(void)state;
+	set_rejected("bind", "127.0.0.1:8080", "the port is set with port");
+	set_rejected("bind", "[::1]:8080", "is not an IP address");
+	set_rejected("bind", "[]", "is not an IP address");
+	set_rejected("bind", "[::1", "is not an IP address");
+}
+
+static void test_bind_rejects_an_empty_item(void **state)
+{
+	(void)state;
+	set_rejected("bind", "127.0.0.1,,::1", "empty item in list");
+	set_rejected("bind", ",127.0.0.1", "empty item in list");
+	set_rejected("bind", "127.0.0.1, ,::1", "empty item in list");
+	set_rejected("bind", " ", "empty item in list");
+	set_rejected("bind", ",", "empty item in list");
+}
+
+static void test_bind_rejects_a_trailing_comma_as_an_empty_item(void **state)
+{
+	(void)state;
+	set_rejected("bind", "127.0.0.1,", "empty item in list");
+	set_rejected("bind", "127.0.0.1, ::1 , ", "empty item in list");
+}
+
+static void test_bind_takes_16_addresses_and_rejects_a_17th(void **state)
+{
+	char list[16 * 16 + 32] = "";
+	struct config config;
+
+	(void)state;
+	assert_int_equal(CONFIG_LIST_MAX, 16);
+	for (int i = 1; i <= 16; i++) {
+		char item[16];
+
+		snprintf(item, sizeof item, "%s127.0.0.%d", i > 1 ? "," : "", i);
+		strcat(list, item);
+	}
+	config_defaults(&config);
+	set_ok(&config, "bind", list);
+	assert_int_equal(config.bind_count, 16);
+	assert_string_equal(config.bind[15], "127.0.0.16");
+
+	strcat(list, ",127.0.0.17");
+	set_rejected("bind", list, "more than 16 items");
+	/* also when the 17th comes from a later setting */
+	{
+		char err[256] = "";
+
+		assert_int_equal(config_set(&config, "bind", "::1", err, sizeof err), -EINVAL);
+		assert_contains(err, "more than 16 items");
+		assert_int_equal(config.bind_count, 16);
+	}
+}
+
+static void test_bind_rejects_an_item_of_64_characters(void **state)
+{
+	char item[CONFIG_LIST_ITEM_MAX + 1];
+
+	(void)state;
+	memset(item, '1', CONFIG_LIST_ITEM_MAX);
+	item[CONFIG_LIST_ITEM_MAX] = '\0';
+	set_rejected("bind", item, "item too long");
+}
+
+static void test_config_clear_empties_a_list_and_leaves_other_settings(void **state)
+{
+	struct config config, before;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "bind", "127.0.0.1,::1");
+	config_clear(&config, config_find("bind"));
+	assert_int_equal(config.bind_count, 0);
+	before = config;
+	config_clear(&config, config_find("port"));
+	config_clear(&config, config_find("printer"));
+	assert_same_settings(&config, &before);
+}
+
+/* ---- config_validate ---- */
+
+static void test_validate_rejects_a_kick_that_is_not_valid(void **state)
+{
+	struct config config;
+	char err[256] = "";
+
+	(void)state;
+	config_defaults(&config);
+	config.pin = 3;
+	assert_int_equal(config_validate(&config, err, sizeof err), -EINVAL);
+	assert_starts_with(err, "pin: ");
+	config_defaults(&config);
+	config.pulse_off_ms = 511;
+	assert_int_equal(config_validate(&config, err, sizeof err), -EINVAL);
+	assert_starts_with(err, "pulse_off_ms: ");
+}
+
+/* ---- the command line ---- */
+
+static void parse_ok(int argc, char *const argv[], struct config_args *args)
+{
+	char err[256] = "";
+
+	if (config_parse_args(argc, argv, args, err, sizeof err) != 0)
+		fail_msg("rejected: %s", err);
+}
+
+static void parse_rejected(int argc, char *const argv[], const char *needle)
+{
+	struct config_args args;
+	char err[256] = "";
+
+	assert_int_equal(config_parse_args(argc, argv, &args, err, sizeof err), -EINVAL);
+	assert_contains(err, needle);
+}
+
+static void test_no_arguments_means_run_with_the_defaults(void **state)
+{
+	char *argv[] = {"cashdrawerd"};
+	struct config_args args;
+
+	(void)state;
+	parse_ok(ARGC(argv), argv, &args);
+	assert_int_equal(args.action, CONFIG_ACTION_RUN);
+	assert_null(args.config_path);
+	assert_int_equal(args.count, 0);
+}
+
+static void test_help_and_h_ask_for_help(void **state)
+{
+	char *long_form[] = {"cashdrawerd", "--help"};
+	char *short_form[] = {"cashdrawerd", "-h"};
+	char *after_options[] = {"cashdrawerd", "--port", "1", "--help"};
+	struct config_args args;
+
+	(void)state;
+	parse_ok(ARGC(long_form), long_form, &args);
+	assert_int_equal(args.action, CONFIG_ACTION_HELP);
+	parse_ok(ARGC(short_form), short_form, &args);
+	assert_int_equal(args.action, CONFIG_ACTION_HELP);
+	parse_ok(ARGC(after_options), after_options, &args);
+	assert_int_equal(args.action, CONFIG_ACTION_HELP);
+}
+
+static void test_version_asks_for_the_version(void **state)
+{
+	char *argv[] = {"cashdrawerd", "--version"};
+	struct config_args args;
+
+	(void)state;
+	parse_ok(ARGC(argv), argv, &args);
+	assert_int_equal(args.action, CONFIG_ACTION_VERSION);
+}
+
+static void test_check_config_keeps_the_other_arguments(void **state)
+{
+	char *argv[] = {"cashdrawerd",		"--check-config", "--config",
+			"/etc/cashdrawerd.ini", "--port",	  "8080"};
+	struct config_args args;
+
+	(void)state;
+	parse_ok(ARGC(argv), argv, &args);
+	assert_int_equal(args.action, CONFIG_ACTION_CHECK);
+	assert_string_equal(args.config_path, "/etc/cashdrawerd.ini");
+	assert_int_equal(args.count, 1);
+	assert_string_equal(args.options[0]->name, "port");
+	assert_string_equal(args.values[0], "8080");
+}
+
+static void test_config_file_is_given_as_two_words_or_with_equals(void **state)
+{
+	char *two_words[] = {"cashdrawerd", "--config", "a.ini"};
+	char *equals[] = {"cashdrawerd", "--config=b.ini"};
+	struct config_args args;
+
+	(void)state;
+	parse_ok(ARGC(two_words), two_words, &args);
+	assert_string_equal(args.config_path, "a.ini");
+	assert_int_equal(args.count, 0);
+	parse_ok(ARGC(equals), equals, &args);
+	assert_string_equal(args.config_path, "b.ini");
+	assert_int_equal(args.count, 0);
+}
+
+static void test_options_are_given_as_two_words_or_with_equals(void **state)
+{
+	char *argv[] = {"cashdrawerd",
+			"--timeout-ms",
+			"500",
+			"--min-interval-ms=0",
+			"--printer=tcp://10.0.0.5:9100",
+			"--log-dir=a=b"};
+	struct config_args args;
+
+	(void)state;
+	parse_ok(ARGC(argv), argv, &args);
+	assert_int_equal(args.action, CONFIG_ACTION_RUN);
+	assert_int_equal(args.count, 4);
+	assert_ptr_equal(args.options[0], config_find("timeout_ms"));
+	assert_string_equal(args.values[0], "500");
+	assert_ptr_equal(args.options[1], config_find("min_interval_ms"));
+	assert_string_equal(args.values[1], "0");
+	assert_ptr_equal(args.options[2], config_find("printer"));
+	assert_string_equal(args.values[2], "tcp://10.0.0.5:9100");
+	assert_ptr_equal(args.options[3], config_find("log_dir"));
+	assert_string_equal(args.values[3], "a=b");
+}
+
+static void test_every_option_has_a_flag(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < config_option_count; i++) {
+		char flag[96];
+		char *argv[] = {"cashdrawerd", flag, "value"};
+		struct config_args args;
+
+		snprintf(flag, sizeof flag, "--");
+		dash_spelling(config_options[i].name, flag + 2, sizeof flag - 2);
+		parse_ok(ARGC(argv), argv, &args);
+		assert_int_equal(args.count, 1);
+		assert_ptr_equal(args.options[0], &config_options[i]);
+		assert_string_equal(args.values[0], "value");
+	}
+}
+
+static void test_an_empty_value_after_equals_is_a_value(void **state)
+{
+	char *argv[] = {"cashdrawerd", "--bind="};
+	struct config_args args;
+
+	(void)state;
+	parse_ok(ARGC(argv), argv, &args);
+	assert_int_equal(args.count, 1);
+	assert_string_equal(args.values[0], "");
+}
+
+static void test_option_without_its_value_is_rejected(void **state)
+{
+	char *port[] = {"cashdrawerd", "--port"};
+	char *config[] = {"cashdrawerd", "--config"};
+
+	(void)state;
+	parse_rejected(ARGC(port), port, "--port needs a value");
+	parse_rejected(ARGC(config), config, "--config needs a value");
+}
+
+static void test_unknown_option_is_rejected_pointing_to_help(void **state)
+{
+	char *argv[] = {"cashdrawerd", "--colour", "red"};
+	char *equals[] = {"cashdrawerd", "--colour=red"};
+
+	(void)state;
+	parse_rejected(ARGC(argv), argv, "unknown option '--colour'");
+	parse_rejected(ARGC(argv), argv, "see --help");
+	parse_rejected(ARGC(equals), equals, "unknown option '--colour'");
+}
+
+static void test_unknown_option_last_on_the_line_is_reported_unknown(void **state)
+{
+	/* not "--verbose needs a value": there is no --verbose to give a value to */
+	char *argv[] = {"cashdrawerd", "--verbose"};
+	char *typo[] = {"cashdrawerd", "--check_config"};
+
+	(void)state;
+	parse_rejected(ARGC(argv), argv, "unknown option '--verbose'");
+	parse_rejected(ARGC(typo), typo, "unknown option '--check_config'");
+}
+
+static void test_positional_argument_is_rejected(void **state)
+{
+	char *word[] = {"cashdrawerd", "cashdrawerd.ini"};
+	char *single_dash[] = {"cashdrawerd", "-p", "8080"};
+	char *extra[] = {"cashdrawerd", "--port", "8080", "9090"};
+
+	(void)state;
+	parse_rejected(ARGC(word), word, "unexpected argument 'cashdrawerd.ini'");
+	parse_rejected(ARGC(word), word, "options start with --");
+	parse_rejected(ARGC(single_dash), single_dash, "unexpected argument '-p'");
+	parse_rejected(ARGC(extra), extra, "unexpected argument '9090'");
+}
+
+static void test_very_long_option_name_is_rejected_without_overflow(void **state)
+{
+	char flag[300];
+	char *argv[] = {"cashdrawerd", flag, "1"};
+
+	(void)state;
+	memset(flag, 'x', sizeof flag - 1);
+	flag[0] = flag[1] = '-';
+	flag[sizeof flag - 1] = '\0';
+	parse_rejected(ARGC(argv), argv, "unknown option");
+	flag[100] = '=';
+	parse_rejected(ARGC(argv), argv, "unknown option");
+}
+
+static void test_at_most_64_options_are_taken(void **state)
+{
+	char *argv[1 + 2 * 65];
+	struct config_args args;
+	char err[256] = "";
+
+	(void)state;
+	argv[0] = "cashdrawerd";
+	for (int i = 0; i < 65; i++) {
+		argv[1 + 2 * i] = "--bind";
+		argv[2 + 2 * i] = "127.0.0.1";
+	}
+	parse_ok(1 + 2 * 64, argv, &args);
+	assert_int_equal(args.count, 64);
+	assert_int_equal(config_parse_args(1 + 2 * 65, argv, &args, err, sizeof err), -EINVAL);
+	assert_contains(err, "too many options");
+}
+
+static void test_parse_args_leaves_argv_unchanged(void **state)
+{
+	char a0[] = "cashdrawerd", a1[] = "--timeout_ms=500", a2[] = "--config", a3[] = "x.ini";
+	char *argv[] = {a0, a1, a2, a3};
+	struct config_args args;
+
+	(void)state;
+	parse_ok(ARGC(argv), argv, &args);
+	assert_string_equal(a0, "cashdrawerd");
+	assert_string_equal(a1, "--timeout_ms=500");
+	assert_string_equal(a2, "--config");
+	assert_string_equal(a3, "x.ini");
+	assert_ptr_equal(args.config_path, a3);
+	assert_ptr_equal(args.values[0], a1 + strlen("--timeout_ms="));
+}
+
+/* ---- applying the command line ---- */
+
+static int apply(struct config *config, int argc, char *const argv[], char *err, size_t errlen)
+{
+	struct config_args args;
+
+	parse_ok(argc, argv, &args);
+	return config_apply_args(config, &args, err, errlen);
+}
+
+static void test_command_line_value_overrides_the_file(void **state)
+{
+	char *argv[] = {"cashdrawerd", "--port", "8080", "--log-console=no"};
+	struct config config;
+	char err[256] = "";
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "port", "9000");
+	set_ok(&config, "timeout_ms", "700");
+	assert_int_equal(apply(&config, ARGC(argv), argv, err, sizeof err), 0);
+	assert_int_equal(config.port, 8080);
+	assert_false(config.log_console);
+	assert_int_equal(config.timeout_ms, 700);
+}
+
+static void test_command_line_bind_list_replaces_the_files_list(void **state)
+{
+	char *argv[] = {"cashdrawerd", "--bind", "127.0.0.1", "--bind=::1"};
+	struct config config;
+	char err[256] = "";
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "bind", "10.0.0.1, 10.0.0.2");
+	assert_int_equal(apply(&config, ARGC(argv), argv, err, sizeof err), 0);
+	assert_int_equal(config.bind_count, 2);
+	assert_string_equal(config.bind[0], "127.0.0.1");
+	assert_string_equal(config.bind[1], "::1");
+}
+
+static void test_files_bind_list_stays_when_the_command_line_has_none(void **state)
+{
+	char *argv[] = {"cashdrawerd", "--port", "8080"};
+	struct config config;
+	char err[256] = "";
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "bind", "10.0.0.1");
+	assert_int_equal(apply(&config, ARGC(argv), argv, err, sizeof err), 0);
+	assert_int_equal(config.bind_count, 1);
+	assert_string_equal(config.bind[0], "10.0.0.1");
+}
+
+static void test_command_line_errors_start_with_the_flag(void **state)
+{
+	static const struct {
+		const char *flag, *value, *expected;
+	} cases[] = {
+		{"--port", "abc", "--port: 'abc' is not a whole number (expected 0..65535)"},
+		{"--timeout_ms", "5", "--timeout-ms: 5 is out of range (expected 100..60000)"},
+		{"--pulse-on-ms", "51", "--pulse-on-ms: 51 ms is odd"},
+		{"--bind", "localhost", "--bind: 'localhost' is not an IP address"},
+		{"--log-console", "maybe", "--log-console: 'maybe' is not a boolean"},
+		{"--printer", "usb://x", "--printer: printer URI 'usb://x': unknown scheme 'usb'"},
+		{"--min-interval-ms", "-1", "--min-interval-ms: '-1' is not a whole number"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *argv[] = {"cashdrawerd", (char *)cases[i].flag, (char *)cases[i].value};
+		struct config config;
+		char err[512] = "";
+
+		config_defaults(&config);
+		assert_int_equal(apply(&config, ARGC(argv), argv, err, sizeof err), -EINVAL);
+		assert_starts_with(err, cases[i].expected);
+	}
+}
+
+/* ---- INI files ---- */
+
+struct temp_file {
+	char path[64];
+};
+
+static void write_temp(struct temp_file *file, const char *text)
+{
+	int fd;
+	size_t len = strlen(text);
+
+	snprintf(file->path, sizeof file->path, "/tmp/cashdrawerd-test-XXXXXX");
+	fd = mkstemp(file->path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+/* Loads text as a file into config (from the defaults); returns the result, diag filled. */
+static int load_text(struct config *config, const char *text, struct temp_file *file, char *diag,
+		     size_t diagsize)
+{
+	int rc;
+
+	write_temp(file, text);
+	config_defaults(config);
+	rc = config_load_file(config, file->path, diag, diagsize);
+	unlink(file->path);
+	return rc;
+}
+
+static void load_clean(struct config *config, const char *text)
+{
+	struct temp_file file;
+	char diag[4096];
+
+	if (load_text(config, text, &file, diag, sizeof diag) != 0)
+		fail_msg("file not clean:\n%s", diag);
+	assert_string_equal(diag, "");
+}
+
+struct problem {
+	int line;
+	const char *reason;
+};
+
+/* Expects -1 and exactly these problems, each as one "path:LINE: ...reason..." line (any order). */
+static void expect_problems(const char *text, const struct problem *problems, size_t count)
+{
+	struct temp_file file;
+	struct config config;
+	char diag[8192];
+	size_t lines = 0;
+
+	assert_int_equal(load_text(&config, text, &file, diag, sizeof diag), -1);
+	for (const char *c = diag; *c != '\0'; c++)
+		if (*c == '\n')
+			lines++;
+	if (lines != count)
+		fail_msg("expected %zu problems, got %zu:\n%s", count, lines, diag);
+	assert_int_equal(diag[strlen(diag) - 1], '\n');
+	for (size_t i = 0; i < count; i++) {
+		char prefix[128];
+		bool found = false;
+
+		snprintf(prefix, sizeof prefix, "%s:%d: ", file.path, problems[i].line);
+		for (const char *line = diag; *line != '\0'; line = strchr(line, '\n') + 1) {
+			const char *end = strchr(line, '\n');
+			char copy[1024];
+
+			snprintf(copy, sizeof copy, "%.*s", (int)(end - line), line);
+			if (strncmp(copy, prefix, strlen(prefix)) == 0 &&
+			    strstr(copy, problems[i].reason) != NULL)
+				found = true;
+		}
+		if (!found)
+			fail_msg("no line \"%s...%s\" in:\n%s", prefix, problems[i].reason, diag);
+	}
+}
+
+static void test_file_with_keys_at_the_top_is_applied(void **state)
+{
+	struct config config;
+
+	(void)state;
+	load_clean(&config, "port = 8080\nprinter = tcp://10.0.0.5:9100\nlog_console = off\n");
+	assert_int_equal(config.port, 8080);
+	assert_string_equal(config.printer, "tcp://10.0.0.5:9100");
+	assert_false(config.log_console);
+}
+
+static void test_file_with_keys_under_cashdrawerd_is_applied(void **state)
+{
+	struct config config;
+
+	(void)state;
+	load_clean(&config, "timeout_ms = 700\n[cashdrawerd]\npin = 5\nbind = 127.0.0.1, ::1\n");
+	assert_int_equal(config.timeout_ms, 700);
+	assert_int_equal(config.pin, 5);
+	assert_int_equal(config.bind_count, 2);
+}
+
+static void test_file_keys_may_use_the_flag_spelling(void **state)
+{
+	struct config config;
+
+	(void)state;
+	load_clean(&config, "min-interval-ms = 0\n");
+	assert_int_equal(config.min_interval_ms, 0);
+}
+
+static void test_repeated_bind_keys_in_a_file_add_up(void **state)
+{
+	struct config config;
+
+	(void)state;
+	load_clean(&config, "bind = 127.0.0.1\nbind = ::1\n");
+	assert_int_equal(config.bind_count, 2);
+	assert_string_equal(config.bind[1], "::1");
+}
+
+static void test_comments_blank_lines_and_inline_comments_are_ignored(void **state)
+{
+	struct config config;
+
+	(void)state;
+	load_clean(&config, "; cashdrawerd settings\n"
+			    "# shop 12\n"
+			    "\n"
+			    "   \n"
+			    "[cashdrawerd]\n"
+			    "  ; indented comment\n"
+			    "port = 8080 ; the till's port\n");
+	assert_int_equal(config.port, 8080);
+}
+
+static void test_empty_file_is_clean_and_changes_nothing(void **state)
+{
+	struct config config, defaults;
+
+	(void)state;
+	load_clean(&config, "");
+	config_defaults(&defaults);
+	assert_same_settings(&config, &defaults);
+}
+
+static void test_windows_line_endings_and_bom_are_accepted(void **state)
+{
+	struct config config;
+
+	(void)state;
+	load_clean(&config,
+		   "\xEF\xBB\xBF; Notepad\r\n[cashdrawerd]\r\nport = 8080\r\nprinter = TICKET\r\n");
+	assert_int_equal(config.port, 8080);
+	assert_string_equal(config.printer, "TICKET");
+	expect_problems("\xEF\xBB\xBF; Notepad\r\n\r\nport = 70000\r\n",
+			(const struct problem[]){{3, "port: 70000 is out of range"}}, 1);
+}
+
+static void test_last_line_without_newline_is_read(void **state)
+{
+	struct config config;
+
+	(void)state;
+	load_clean(&config, "port = 1\nthreads = 4");
+	assert_int_equal(config.threads, 4);
+	expect_problems("port = 1\nthreads = 65", (const struct problem[]){{2, "threads: "}}, 1);
+}
+
+static void test_unknown_section_is_reported_on_its_key_lines(void **state)
+{
+	struct temp_file file;
+	struct config config, defaults;
+	char diag[2048];
+
+	(void)state;
+	expect_problems("[cashdrawerd]\nport = 1\n\n[printer]\nport = 2\n",
+			(const struct problem[]){
+				{5, "section [printer] is unknown (settings go at the top or under "
+				    "[cashdrawerd])"},
+			},
+			1);
+	/* its settings are not applied */
+	assert_int_equal(load_text(&config, "[server]\nport = 2\n", &file, diag, sizeof diag), -1);
+	config_defaults(&defaults);
+	assert_int_equal(config.port, defaults.port);
+}
+
+static void test_unknown_key_is_reported_with_its_line(void **state)
+{
+	(void)state;
+	expect_problems("port = 1\n\ncolour = red\n",
+			(const struct problem[]){{3, "colour: unknown setting 'colour'"}}, 1);
+}
+
+static void test_bad_value_is_reported_with_key_and_reason(void **state)
+{
+	(void)state;
+	expect_problems(
+		"# till 3\n[cashdrawerd]\npulse_on_ms = 51\n",
+		(const struct problem[]){{3, "pulse_on_ms: 51 ms is odd; ESC p counts in 2 ms "
+					     "units (use 50 or 52)"}},
+		1);
+	expect_problems("log_dir =\n", (const struct problem[]){{1, "log_dir: must not be empty"}},
+			1);
+}
+
+static void test_line_that_is_not_a_setting_is_reported_with_its_line(void **state)
+{
+	(void)state;
+	expect_problems("; settings\n\nport = 1\nopen the drawer\n",
+			(const struct problem[]){{4, "not a setting (expected 'key = value', "
+						     "'[cashdrawerd]' or a comment)"}},
+			1);
+	expect_problems("[cashdrawerd\n", (const struct problem[]){{1, "not a setting"}}, 1);
+}
+
+static void test_every_problem_of_a_file_is_reported_with_its_exact_line(void **state)
+{
+	(void)state;
+	expect_problems("; cashdrawerd.ini\n"	  /* 1 */
+			"\n"			  /* 2 */
+			"port = 70000\n"	  /* 3 */
+			"# the printer\n"	  /* 4 */
+			"printer = usb://EPSON\n" /* 5 */
+			"\n"			  /* 6 */
+			"[cashdrawerd]\n"	  /* 7 */
+			"colour = red\n"	  /* 8 */
+			"; next is fine\n"	  /* 9 */
+			"threads = 4\n"		  /* 10 */
+			"bind = localhost\n"	  /* 11 */
+			"[other]\n"		  /* 12 */
+			"pin = 5\n",		  /* 13 */
+			(const struct problem[]){
+				{3, "port: 70000 is out of range"},
+				{5, "printer: printer URI 'usb://EPSON': unknown scheme 'usb'"},
+				{8, "colour: unknown setting"},
+				{11, "bind: 'localhost' is not an IP address"},
+				{13, "section [other] is unknown"},
+			},
+			5);
+}
+
+static void test_every_line_that_is_not_a_setting_is_reported(void **state)
+{
+	(void)state;
+	expect_problems("port = 1\n"	 /* 1 */
+			"garbage\n"	 /* 2 */
+			"; comment\n"	 /* 3 */
+			"more garbage\n" /* 4 */
+			"pin = 3\n",	 /* 5 */
+			(const struct problem[]){
+				{2, "not a setting"},
+				{4, "not a setting"},
+				{5, "pin: 3 is not a drawer pin"},
+			},
+			3);
+}
+
+static void test_comment_longer_than_200_characters_is_not_a_problem(void **state)
+{
+	char text[512];
+	struct config config;
+
+	(void)state;
+	snprintf(text, sizeof text, "; %0300d\nport = 8080\n", 0);
+	load_clean(&config, text);
+	assert_int_equal(config.port, 8080);
+}
+
+/* inih reads lines of at most 199 characters: a longer setting is reported
+ * with its line, never silently cut, and the lines after it still count. */
+static void test_setting_longer_than_a_line_is_reported_not_cut(void **state)
+{
+	char path[301], text[512];
+
+	(void)state;
+	memset(path, 'p', sizeof path - 1);
+	path[0] = '/';
+	path[sizeof path - 1] = '\0';
+	snprintf(text, sizeof text, "printer = file:%s\nport = 8080\npin = 4\n", path);
+	expect_problems(text,
+			(const struct problem[]){
+				{1, "line longer than 198 characters"},
+				{3, "pin: 4 is not a drawer pin"},
+			},
+			2);
+}
+
+static void test_missing_file_returns_minus_enoent_and_says_so(void **state)
+{
+	struct config config;
+	char diag[512];
+
+	(void)state;
+	config_defaults(&config);
+	assert_int_equal(
+		config_load_file(&config, "/nonexistent/cashdrawerd.ini", diag, sizeof diag),
+		-ENOENT);
+	assert_contains(diag, "/nonexistent/cashdrawerd.ini: cannot read");
+}
+
+static void test_directory_given_as_the_file_returns_minus_eisdir(void **state)
+{
+	struct config config;
+	char dir[] = "/tmp/cashdrawerd-test-dir-XXXXXX";
+	char diag[512] = "";
+	int rc;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	config_defaults(&config);
+	rc = config_load_file(&config, dir, diag, sizeof diag);
+	rmdir(dir);
+	assert_int_equal(rc, -EISDIR);
+	assert_contains(diag, "cannot read");
+}
+
+static void test_diagnostics_are_cut_to_a_small_buffer(void **state)
+{
+	struct temp_file file;
+	struct config config;
+	const size_t size = 48;
+	char *diag = malloc(size);
+
+	(void)state;
+	assert_non_null(diag);
+	assert_int_equal(
+		load_text(&config, "port = x\nport = y\nport = z\ngarbage\n", &file, diag, size),
+		-1);
+	assert_true(strlen(diag) < size);
+	assert_starts_with(diag, file.path);
+	free(diag);
+}
+
+/* ---- --help ---- */
+
+static void test_usage_names_the_program_and_every_option_flag(void **state)
+{
+	char buf[8192];
+
+	(void)state;
+	config_usage(buf, sizeof buf, "cashdrawerd");
+	assert_starts_with(buf, "Usage: cashdrawerd ");
+	for (size_t i = 0; i < config_option_count; i++) {
+		const struct config_option *option = &config_options[i];
+		char flag[96], with_metavar[160];
+
+		snprintf(flag, sizeof flag, "--");
+		dash_spelling(option->name, flag + 2, sizeof flag - 2);
+		snprintf(with_metavar, sizeof with_metavar, "%s %s\n", flag, option->metavar);
+		assert_contains(buf, with_metavar);
+		assert_contains(buf, option->help);
+		if (option->default_value[0] != '\0') {
+			char with_default[64];
+
+			snprintf(with_default, sizeof with_default, "[default: %s]",
+				 option->default_value);
+			assert_contains(buf, with_default);
+		}
+	}
+	assert_contains(buf, "--config FILE");
+	assert_contains(buf, "--check-config");
+	assert_contains(buf, "--help");
+	assert_contains(buf, "--version");
+}
+
+static void test_usage_is_cut_to_a_small_buffer(void **state)
+{
+	char full[8192];
+
+	(void)state;
+	config_usage(full, sizeof full, "cashdrawerd");
+	for (size_t size = 1; size < 300; size += 37) {
+		char *buf = malloc(size);
+
+		assert_non_null(buf);
+		config_usage(buf, size, "cashdrawerd");
+		assert_int_equal(strlen(buf), size - 1);
+		assert_memory_equal(buf, full, size - 1);
+		free(buf);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_match_the_documented_table),
+		cmocka_unit_test(test_every_default_value_is_accepted_by_config_set),
+		cmocka_unit_test(test_defaults_pass_validation),
+		cmocka_unit_test(test_option_names_are_unique_ini_keys),
+		cmocka_unit_test(test_every_option_is_found_by_its_key_and_by_its_flag_spelling),
+		cmocka_unit_test(test_config_find_accepts_underscore_and_dash_spellings),
+		cmocka_unit_test(test_config_find_returns_null_for_unknown_names),
+		cmocka_unit_test(test_setting_an_unknown_name_is_rejected_pointing_to_help),
+		cmocka_unit_test(test_whole_numbers_accept_plain_digits_only),
+		cmocka_unit_test(test_whole_number_with_leading_zeros_is_its_value),
+		cmocka_unit_test(test_every_whole_number_option_accepts_exactly_its_table_range),
+		cmocka_unit_test(test_documented_ranges_of_whole_numbers),
+		cmocka_unit_test(test_port_0_means_any_free_port_and_is_accepted),
+		cmocka_unit_test(test_pin_accepts_only_2_and_5),
+		cmocka_unit_test(test_pin_out_of_range_message_says_2_or_5),
+		cmocka_unit_test(test_odd_pulse_times_are_rejected_suggesting_the_even_neighbours),
+		cmocka_unit_test(test_pulse_times_outside_2_to_510_are_rejected),
+		cmocka_unit_test(test_booleans_accept_true_yes_on_1_and_false_no_off_0),
+		cmocka_unit_test(test_other_boolean_spellings_are_rejected),
+		cmocka_unit_test(test_printer_is_checked_as_a_printer_uri),
+		cmocka_unit_test(test_log_dir_must_not_be_empty),
+		cmocka_unit_test(test_string_of_1023_characters_is_accepted_and_1024_rejected),
+		cmocka_unit_test(test_bind_takes_one_address),
+		cmocka_unit_test(test_bind_splits_on_commas_and_trims_spaces),
+		cmocka_unit_test(test_bind_appends_on_each_set),
+		cmocka_unit_test(test_bind_accepts_ipv6_with_or_without_brackets),
+		cmocka_unit_test(test_empty_bind_value_adds_no_address),
+		cmocka_unit_test(test_bind_rejects_host_names),
+		cmocka_unit_test(test_bind_rejects_a_port_and_says_where_the_port_goes),
+		cmocka_unit_test(test_bind_rejects_an_empty_item),
+		cmocka_unit_test(test_bind_rejects_a_trailing_comma_as_an_empty_item),
+		cmocka_unit_test(test_bind_takes_16_addresses_and_rejects_a_17th),
+		cmocka_unit_test(test_bind_rejects_an_item_of_64_characters),
+		cmocka_unit_test(test_config_clear_empties_a_list_and_leaves_other_settings),
+		cmocka_unit_test(test_validate_rejects_a_kick_that_is_not_valid),
+		cmocka_unit_test(test_no_arguments_means_run_with_the_defaults),
+		cmocka_unit_test(test_help_and_h_ask_for_help),
+		cmocka_unit_test(test_version_asks_for_the_version),
+		cmocka_unit_test(test_check_config_keeps_the_other_arguments),
+		cmocka_unit_test(test_config_file_is_given_as_two_words_or_with_equals),
+		cmocka_unit_test(test_options_are_given_as_two_words_or_with_equals),
+		cmocka_unit_test(test_every_option_has_a_flag),
+		cmocka_unit_test(test_an_empty_value_after_equals_is_a_value),
+		cmocka_unit_test(test_option_without_its_value_is_rejected),
+		cmocka_unit_test(test_unknown_option_is_rejected_pointing_to_help),
+		cmocka_unit_test(test_unknown_option_last_on_the_line_is_reported_unknown),
+		cmocka_unit_test(test_positional_argument_is_rejected),
+		cmocka_unit_test(test_very_long_option_name_is_rejected_without_overflow),
+		cmocka_unit_test(test_at_most_64_options_are_taken),
+		cmocka_unit_test(test_parse_args_leaves_argv_unchanged),
+		cmocka_unit_test(test_command_line_value_overrides_the_file),
+		cmocka_unit_test(test_command_line_bind_list_replaces_the_files_list),
+		cmocka_unit_test(test_files_bind_list_stays_when_the_command_line_has_none),
+		cmocka_unit_test(test_command_line_errors_start_with_the_flag),
+		cmocka_unit_test(test_file_with_keys_at_the_top_is_applied),
+		cmocka_unit_test(test_file_with_keys_under_cashdrawerd_is_applied),
+		cmocka_unit_test(test_file_keys_may_use_the_flag_spelling),
+		cmocka_unit_test(test_repeated_bind_keys_in_a_file_add_up),
+		cmocka_unit_test(test_comments_blank_lines_and_inline_comments_are_ignored),
+		cmocka_unit_test(test_empty_file_is_clean_and_changes_nothing),
+		cmocka_unit_test(test_windows_line_endings_and_bom_are_accepted),
+		cmocka_unit_test(test_last_line_without_newline_is_read),
+		cmocka_unit_test(test_unknown_section_is_reported_on_its_key_lines),
+		cmocka_unit_test(test_unknown_key_is_reported_with_its_line),
+		cmocka_unit_test(test_bad_value_is_reported_with_key_and_reason),
+		cmocka_unit_test(test_line_that_is_not_a_setting_is_reported_with_its_line),
+		cmocka_unit_test(test_every_problem_of_a_file_is_reported_with_its_exact_line),
+		cmocka_unit_test(test_every_line_that_is_not_a_setting_is_reported),
+		cmocka_unit_test(test_comment_longer_than_200_characters_is_not_a_problem),
+		cmocka_unit_test(test_setting_longer_than_a_line_is_reported_not_cut),
+		cmocka_unit_test(test_missing_file_returns_minus_enoent_and_says_so),
+		cmocka_unit_test(test_directory_given_as_the_file_returns_minus_eisdir),
+		cmocka_unit_test(test_diagnostics_are_cut_to_a_small_buffer),
+		cmocka_unit_test(test_usage_names_the_program_and_every_option_flag),
+		cmocka_unit_test(test_usage_is_cut_to_a_small_buffer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
