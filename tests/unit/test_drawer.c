@@ -1,0 +1,870 @@
+/* Specifies the drawer: one whole kick per operation, coalescing, failures, deadlines, shutdown. */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "clock.h"
+#include "drawer.h"
+#include "escpos.h"
+
+#define MAX_CYCLES 64
+#define MAX_REQUESTS 16
+#define WAIT_LIMIT_MS 2000 /* a bug fails the test instead of hanging it */
+
+static const uint8_t default_kick[ESCPOS_KICK_LEN] = {0x1B, 0x70, 0x00, 0x19, 0xFA};
+
+/* ---- a fake printer behind struct transport_ops ---- */
+
+struct cycle {
+	uint8_t bytes[32];
+	size_t len;
+	bool closed;
+};
+
+static struct fake_printer {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	/* behaviour, set by the test */
+	int open_result;	     /* 0, or a transport_error returned by open */
+	unsigned open_delay_ms;	     /* a slow connect (bounded by the deadline) */
+	unsigned write_delay_ms;     /* a slow printer (bounded by the deadline) */
+	bool write_ignores_deadline; /* a printer that keeps the line longer than asked */
+	/* what happened */
+	unsigned opens, writes, closes;
+	unsigned connected; /* open minus close: more than 1 means two operations overlap */
+	bool overlapped;
+	struct cycle cycles[MAX_CYCLES]; /* one per successful open */
+	size_t cycle_count;
+	int64_t last_deadline_ms;
+} fake = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+
+	if (ms > 0)
+		nanosleep(&ts, NULL);
+}
+
+/* Sleeps delay_ms, or until the deadline if that comes first; false when cut short. */
+static bool sleep_within_deadline(unsigned delay_ms, int64_t deadline_ms)
+{
+	int64_t now = clock_monotonic_ms(), until = now + delay_ms;
+
+	if (until <= deadline_ms) {
+		sleep_ms(until - now);
+		return true;
+	}
+	sleep_ms(deadline_ms - now);
+	return false;
+}
+
+static int fake_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	unsigned delay;
+	int result;
+
+	(void)transport;
+	pthread_mutex_lock(&fake.lock);
+	fake.opens++;
+	fake.last_deadline_ms = deadline_ms;
+	delay = fake.open_delay_ms;
+	result = fake.open_result;
+	pthread_cond_broadcast(&fake.changed);
+	pthread_mutex_unlock(&fake.lock);
+
+	if (!sleep_within_deadline(delay, deadline_ms)) {
+		snprintf(err, errlen, "fake printer: connect timed out");
+		return TRANSPORT_ERR_TIMEOUT;
+	}
+	if (result < 0) {
+		snprintf(err, errlen, "fake printer: connection refused");
+		return result;
+	}
+	pthread_mutex_lock(&fake.lock);
+	if (fake.connected > 0)
+		fake.overlapped = true;
+	fake.connected++;
+	if (fake.cycle_count < MAX_CYCLES)
+		memset(&fake.cycles[fake.cycle_count], 0, sizeof fake.cycles[0]);
+	fake.cycle_count++;
+	pthread_mutex_unlock(&fake.lock);
+	return 0;
+}
+
+static int fake_write(struct transport *transport, const void *buf, size_t len, int64_t deadline_ms,
+		      char *err, size_t errlen)
+{
+	unsigned delay;
+	bool ignores_deadline;
+
+	(void)transport;
+	pthread_mutex_lock(&fake.lock);
+	fake.writes++;
+	fake.last_deadline_ms = deadline_ms;
+	delay = fake.write_delay_ms;
+	ignores_deadline = fake.write_ignores_deadline;
+	pthread_mutex_unlock(&fake.lock);
+
+	if (ignores_deadline)
+		sleep_ms(delay);
+	else if (!sleep_within_deadline(delay, deadline_ms)) {
+		snprintf(err, errlen, "fake printer: write timed out");
+		return TRANSPORT_ERR_TIMEOUT;
+	}
+	pthread_mutex_lock(&fake.lock);
+	if (fake.cycle_count >= 1 && fake.cycle_count <= MAX_CYCLES) {
+		struct cycle *cycle = &fake.cycles[fake.cycle_count - 1];
+
+		if (cycle->len + len <= sizeof cycle->bytes) {
+			memcpy(cycle->bytes + cycle->len, buf, len);
+			cycle->len += len;
+		}
+	}
+	pthread_cond_broadcast(&fake.changed);
+	pthread_mutex_unlock(&fake.lock);
+	return 0;
+}
+
+static void fake_close(struct transport *transport)
+{
+	(void)transport;
+	pthread_mutex_lock(&fake.lock);
+	fake.closes++;
+	fake.connected--;
+	if (fake.cycle_count >= 1 && fake.cycle_count <= MAX_CYCLES)
+		fake.cycles[fake.cycle_count - 1].closed = true;
+	pthread_cond_broadcast(&fake.changed);
+	pthread_mutex_unlock(&fake.lock);
+}
+
+static const struct transport_ops fake_ops = {
+	.name = "fake",
+	.open = fake_open,
+	.write = fake_write,
+	.read = NULL,
+	.close = fake_close,
+};
+
+static void fake_set(int open_result, unsigned open_delay_ms, unsigned write_delay_ms)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.open_result = open_result;
+	fake.open_delay_ms = open_delay_ms;
+	fake.write_delay_ms = write_delay_ms;
+	pthread_mutex_unlock(&fake.lock);
+}
+
+/* Waits until the worker has called open n times in all. */
+static void wait_for_opens(unsigned n)
+{
+	int64_t limit = clock_monotonic_ms() + WAIT_LIMIT_MS;
+	unsigned opens;
+
+	pthread_mutex_lock(&fake.lock);
+	while (fake.opens < n && clock_monotonic_ms() < limit) {
+		pthread_mutex_unlock(&fake.lock);
+		sleep_ms(1);
+		pthread_mutex_lock(&fake.lock);
+	}
+	opens = fake.opens;
+	pthread_mutex_unlock(&fake.lock);
+	if (opens < n)
+		fail_msg("printer opened %u times, expected %u", opens, n);
+}
+
+/* Every recorded cycle is one whole default kick, closed, and none overlapped. */
+static void assert_whole_kicks(size_t expected_cycles)
+{
+	pthread_mutex_lock(&fake.lock);
+	assert_false(fake.overlapped);
+	assert_int_equal(fake.cycle_count, expected_cycles);
+	for (size_t i = 0; i < fake.cycle_count && i < MAX_CYCLES; i++) {
+		assert_int_equal(fake.cycles[i].len, sizeof default_kick);
+		assert_memory_equal(fake.cycles[i].bytes, default_kick, sizeof default_kick);
+		assert_true(fake.cycles[i].closed);
+	}
+	pthread_mutex_unlock(&fake.lock);
+}
+
+/* ---- requests and their answers ---- */
+
+static struct test_request {
+	struct drawer_request request;
+	unsigned done_calls;
+	int64_t opened_ms, done_ms;
+} requests[MAX_REQUESTS];
+
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+static unsigned done_total;
+
+static struct drawer *drawer;
+
+static void on_done(struct drawer_request *request)
+{
+	struct test_request *test_request = request->context;
+
+	pthread_mutex_lock(&done_lock);
+	test_request->done_calls++;
+	test_request->done_ms = clock_monotonic_ms();
+	done_total++;
+	pthread_cond_broadcast(&done_cond);
+	pthread_mutex_unlock(&done_lock);
+}
+
+/* drawer_open on requests[i]; returns what drawer_open returned. */
+static bool open_request(size_t i)
+{
+	struct test_request *r = &requests[i];
+
+	r->request.on_done = on_done;
+	r->request.context = r;
+	r->opened_ms = clock_monotonic_ms();
+	return drawer_open(drawer, &r->request);
+}
+
+/* Waits until on_done was called n times in all; fails after WAIT_LIMIT_MS. */
+static void wait_for_answers(unsigned n)
+{
+	struct timespec limit;
+
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += WAIT_LIMIT_MS / 1000;
+	pthread_mutex_lock(&done_lock);
+	while (done_total < n) {
+		if (pthread_cond_timedwait(&done_cond, &done_lock, &limit) == ETIMEDOUT)
+			break;
+	}
+	pthread_mutex_unlock(&done_lock);
+	if (done_total < n)
+		fail_msg("%u answers after %d ms, expected %u", done_total, WAIT_LIMIT_MS, n);
+}
+
+static unsigned answers(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&done_lock);
+	n = done_total;
+	pthread_mutex_unlock(&done_lock);
+	return n;
+}
+
+static const struct printer_uri *test_uri(void)
+{
+	static struct printer_uri uri;
+	char err[256];
+
+	/* never contacted: drawer_options.ops replaces the tcp transport */
+	assert_int_equal(printer_uri_parse("tcp://127.0.0.1:9", &uri, err, sizeof err), 0);
+	return &uri;
+}
+
+static void start_drawer(unsigned min_interval_ms, unsigned timeout_ms)
+{
+	struct drawer_options options = {
+		.uri = test_uri(),
+		.pin = 2,
+		.pulse_on_ms = 50,
+		.pulse_off_ms = 500,
+		.timeout_ms = timeout_ms,
+		.min_interval_ms = min_interval_ms,
+		.ops = &fake_ops,
+	};
+	char err[256] = "";
+
+	if (drawer_create(&drawer, &options, err, sizeof err) != 0)
+		fail_msg("drawer_create: %s", err);
+	assert_non_null(drawer);
+}
+
+static void stop_drawer(void)
+{
+	drawer_destroy(drawer);
+	drawer = NULL;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	pthread_mutex_lock(&fake.lock);
+	fake.open_result = 0;
+	fake.open_delay_ms = fake.write_delay_ms = 0;
+	fake.write_ignores_deadline = false;
+	fake.opens = fake.writes = fake.closes = fake.connected = 0;
+	fake.overlapped = false;
+	fake.cycle_count = 0;
+	fake.last_deadline_ms = 0;
+	pthread_mutex_unlock(&fake.lock);
+	pthread_mutex_lock(&done_lock);
+	memset(requests, 0, sizeof requests);
+	done_total = 0;
+	pthread_mutex_unlock(&done_lock);
+	drawer = NULL;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	/* after a failed assertion the drawer may still hold requests: answer them */
+	stop_drawer();
+	return 0;
+}
+
+/* ---- one opening ---- */
+
+static void test_one_open_is_one_connection_writing_1b_70_00_19_fa(void **state)
+{
+	(void)state;
+	start_drawer(1000, 2000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	stop_drawer();
+
+	assert_int_equal(requests[0].done_calls, 1);
+	assert_int_equal(requests[0].request.result.error, 0);
+	assert_false(requests[0].request.result.coalesced);
+	assert_int_equal(fake.opens, 1);
+	assert_int_equal(fake.writes, 1);
+	assert_int_equal(fake.closes, 1);
+	assert_whole_kicks(1);
+}
+
+static void test_kick_uses_the_configured_pin_and_times(void **state)
+{
+	static const uint8_t expected[5] = {0x1B, 0x70, 0x01, 0x32, 0x64};
+	struct drawer_options options = {
+		.uri = test_uri(),
+		.pin = 5,
+		.pulse_on_ms = 100,
+		.pulse_off_ms = 200,
+		.timeout_ms = 2000,
+		.min_interval_ms = 0,
+		.ops = &fake_ops,
+	};
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(drawer_create(&drawer, &options, err, sizeof err), 0);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	stop_drawer();
+	assert_int_equal(fake.cycle_count, 1);
+	assert_int_equal(fake.cycles[0].len, 5);
+	assert_memory_equal(fake.cycles[0].bytes, expected, 5);
+}
+
+static void test_printer_is_given_the_deadline_arrival_plus_timeout(void **state)
+{
+	int64_t before, after;
+
+	(void)state;
+	start_drawer(0, 1500);
+	before = clock_monotonic_ms();
+	assert_false(open_request(0));
+	after = clock_monotonic_ms();
+	wait_for_answers(1);
+	assert_in_range(fake.last_deadline_ms, before + 1500, after + 1500);
+}
+
+static void test_invalid_kick_is_refused_at_create_naming_the_setting(void **state)
+{
+	struct drawer_options options = {
+		.uri = test_uri(),
+		.pin = 3,
+		.pulse_on_ms = 50,
+		.pulse_off_ms = 500,
+		.timeout_ms = 2000,
+		.min_interval_ms = 0,
+		.ops = &fake_ops,
+	};
+	static char sentinel;
+	struct drawer *created = (struct drawer *)(void *)&sentinel;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(drawer_create(&created, &options, err, sizeof err), -EINVAL);
+	assert_null(created);
+	assert_non_null(strstr(err, "pin"));
+	options.pin = 2;
+	options.pulse_on_ms = 51;
+	assert_int_equal(drawer_create(&created, &options, err, sizeof err), -EINVAL);
+	assert_null(created);
+	assert_non_null(strstr(err, "pulse_on_ms"));
+	assert_int_equal(fake.opens, 0);
+}
+
+/* ---- the protection window ---- */
+
+static void test_second_open_within_min_interval_is_answered_at_once_as_coalesced(void **state)
+{
+	(void)state;
+	start_drawer(1000, 2000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+
+	assert_true(open_request(1));
+	assert_int_equal(requests[1].request.result.error, 0);
+	assert_true(requests[1].request.result.coalesced);
+	stop_drawer();
+
+	assert_int_equal(requests[1].done_calls, 0);
+	assert_int_equal(fake.writes, 1);
+	assert_whole_kicks(1);
+}
+
+static void test_open_after_min_interval_pulses_again(void **state)
+{
+	(void)state;
+	start_drawer(100, 2000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	sleep_ms(150);
+	assert_false(open_request(1));
+	wait_for_answers(2);
+	stop_drawer();
+
+	assert_int_equal(requests[1].request.result.error, 0);
+	assert_false(requests[1].request.result.coalesced);
+	assert_whole_kicks(2);
+}
+
+static void test_requests_during_a_slow_kick_share_it(void **state)
+{
+	struct drawer_stats stats;
+
+	(void)state;
+	fake_set(0, 0, 150);
+	start_drawer(1000, 2000);
+	assert_false(open_request(0));
+	wait_for_opens(1);
+	for (size_t i = 1; i <= 4; i++)
+		assert_false(open_request(i));
+	wait_for_answers(5);
+	drawer_get_stats(drawer, &stats);
+	stop_drawer();
+
+	assert_whole_kicks(1);
+	assert_false(requests[0].request.result.coalesced);
+	for (size_t i = 0; i <= 4; i++) {
+		assert_int_equal(requests[i].done_calls, 1);
+		assert_int_equal(requests[i].request.result.error, 0);
+		if (i > 0)
+			assert_true(requests[i].request.result.coalesced);
+	}
+	assert_int_equal(stats.pulses, 1);
+	assert_int_equal(stats.coalesced, 4);
+	assert_int_equal(stats.failures, 0);
+}
+
+struct opener {
+	pthread_barrier_t *start;
+	size_t index;
+	bool final;
+};
+
+static void *opener_main(void *arg)
+{
+	struct opener *opener = arg;
+
+	pthread_barrier_wait(opener->start);
+	opener->final = open_request(opener->index);
+	return NULL;
+}
+
+/* Opens requests[0..n-1] from n threads released at the same moment; returns how many were final.
+ */
+static unsigned open_concurrently(size_t n)
+{
+	pthread_t threads[MAX_REQUESTS];
+	struct opener openers[MAX_REQUESTS];
+	pthread_barrier_t start;
+	unsigned final = 0;
+
+	assert_true(n <= MAX_REQUESTS);
+	pthread_barrier_init(&start, NULL, (unsigned)n);
+	for (size_t i = 0; i < n; i++) {
+		openers[i] = (struct opener){.start = &start, .index = i};
+		assert_int_equal(pthread_create(&threads[i], NULL, opener_main, &openers[i]), 0);
+	}
+	for (size_t i = 0; i < n; i++) {
+		pthread_join(threads[i], NULL);
+		final += openers[i].final;
+	}
+	pthread_barrier_destroy(&start);
+	return final;
+}
+
+static void test_simultaneous_opens_within_min_interval_make_one_kick(void **state)
+{
+	const size_t n = 8;
+	unsigned final, leaders = 0;
+
+	(void)state;
+	fake_set(0, 0, 20);
+	start_drawer(1000, 2000);
+	final = open_concurrently(n);
+	wait_for_answers((unsigned)(n - final));
+	stop_drawer();
+
+	assert_whole_kicks(1);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(requests[i].request.result.error, 0);
+		leaders += !requests[i].request.result.coalesced;
+	}
+	assert_int_equal(leaders, 1);
+}
+
+/* ---- no protection window ---- */
+
+static void test_without_min_interval_sequential_opens_each_pulse(void **state)
+{
+	const unsigned n = 5;
+
+	(void)state;
+	start_drawer(0, 2000);
+	for (unsigned i = 0; i < n; i++) {
+		assert_false(open_request(i));
+		wait_for_answers(i + 1);
+		assert_int_equal(requests[i].request.result.error, 0);
+		assert_false(requests[i].request.result.coalesced);
+	}
+	stop_drawer();
+	assert_whole_kicks(n);
+}
+
+static void test_without_min_interval_concurrent_opens_each_pulse_never_interleaved(void **state)
+{
+	const size_t n = 12;
+	struct drawer_stats stats;
+
+	(void)state;
+	fake_set(0, 2, 5);
+	start_drawer(0, 2000);
+	assert_int_equal(open_concurrently(n), 0);
+	wait_for_answers((unsigned)n);
+	drawer_get_stats(drawer, &stats);
+	stop_drawer();
+
+	assert_whole_kicks(n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(requests[i].done_calls, 1);
+		assert_int_equal(requests[i].request.result.error, 0);
+		assert_false(requests[i].request.result.coalesced);
+	}
+	assert_int_equal(stats.pulses, n);
+	assert_int_equal(stats.coalesced, 0);
+}
+
+/* ---- failures ---- */
+
+static void test_refused_printer_fails_the_leader_and_its_followers(void **state)
+{
+	struct drawer_stats stats;
+
+	(void)state;
+	fake_set(TRANSPORT_ERR_REFUSED, 100, 0);
+	start_drawer(1000, 2000);
+	assert_false(open_request(0));
+	wait_for_opens(1);
+	for (size_t i = 1; i <= 3; i++)
+		assert_false(open_request(i));
+	wait_for_answers(4);
+	drawer_get_stats(drawer, &stats);
+	stop_drawer();
+
+	for (size_t i = 0; i <= 3; i++) {
+		const struct drawer_result *result = &requests[i].request.result;
+
+		assert_int_equal(requests[i].done_calls, 1);
+		assert_int_equal(result->error, TRANSPORT_ERR_REFUSED);
+		assert_string_equal(drawer_error_code(result->error), "printer_refused");
+		assert_non_null(strstr(result->detail, "connection refused"));
+		assert_int_equal(result->coalesced, i > 0);
+	}
+	assert_int_equal(fake.writes, 0);
+	assert_int_equal(fake.closes, 0);
+	assert_int_equal(stats.pulses, 0);
+	assert_int_equal(stats.failures, 4);
+	assert_int_equal(stats.last_pulse, 0);
+}
+
+static void test_after_a_failed_pulse_the_next_request_tries_again(void **state)
+{
+	(void)state;
+	fake_set(TRANSPORT_ERR_REFUSED, 0, 0);
+	start_drawer(1000, 2000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	assert_int_equal(requests[0].request.result.error, TRANSPORT_ERR_REFUSED);
+
+	fake_set(TRANSPORT_ERR_REFUSED, 0, 0);
+	assert_false(open_request(1));
+	wait_for_answers(2);
+	assert_int_equal(requests[1].request.result.error, TRANSPORT_ERR_REFUSED);
+	assert_false(requests[1].request.result.coalesced);
+
+	fake_set(0, 0, 0);
+	assert_false(open_request(2));
+	wait_for_answers(3);
+	stop_drawer();
+
+	assert_int_equal(requests[2].request.result.error, 0);
+	assert_false(requests[2].request.result.coalesced);
+	assert_int_equal(fake.opens, 3);
+	assert_whole_kicks(1);
+}
+
+static void test_requests_behind_a_slow_printer_are_answered_by_their_deadline(void **state)
+{
+	const unsigned timeout_ms = 200, slack_ms = 150, n = 5;
+	unsigned busy = 0;
+
+	(void)state;
+	fake_set(0, 0, 150);
+	start_drawer(0, timeout_ms);
+	for (size_t i = 0; i < n; i++)
+		assert_false(open_request(i));
+	wait_for_answers(n);
+	stop_drawer();
+
+	/* the first kicks; the second runs out of time kicking; the rest never get a turn */
+	assert_int_equal(requests[0].request.result.error, 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct drawer_result *result = &requests[i].request.result;
+		int64_t waited = requests[i].done_ms - requests[i].opened_ms;
+
+		assert_int_equal(requests[i].done_calls, 1);
+		if (waited > timeout_ms + slack_ms)
+			fail_msg("request %zu waited %lld ms (timeout %u ms)", i, (long long)waited,
+				 timeout_ms);
+		if (i > 0 && result->error != TRANSPORT_ERR_TIMEOUT &&
+		    result->error != DRAWER_ERR_BUSY)
+			fail_msg("request %zu: error %d (%s)", i, result->error, result->detail);
+		if (result->error == DRAWER_ERR_BUSY) {
+			busy++;
+			assert_string_equal(drawer_error_code(result->error), "printer_busy");
+			assert_false(result->coalesced);
+		}
+	}
+	assert_true(busy >= 1);
+}
+
+static void test_request_past_its_deadline_in_the_queue_gets_printer_busy_and_no_kick(void **state)
+{
+	struct drawer_stats stats;
+
+	(void)state;
+	/* the printer holds the first kick 250 ms although the timeout is 100 ms */
+	fake_set(0, 0, 250);
+	fake.write_ignores_deadline = true;
+	start_drawer(0, 100);
+	assert_false(open_request(0));
+	assert_false(open_request(1));
+	assert_false(open_request(2));
+	wait_for_answers(3);
+	drawer_get_stats(drawer, &stats);
+	stop_drawer();
+
+	assert_int_equal(requests[0].request.result.error, 0);
+	for (size_t i = 1; i <= 2; i++) {
+		const struct drawer_result *result = &requests[i].request.result;
+
+		assert_int_equal(requests[i].done_calls, 1);
+		assert_int_equal(result->error, DRAWER_ERR_BUSY);
+		assert_string_equal(drawer_error_code(result->error), "printer_busy");
+		assert_non_null(strstr(result->detail, "100 ms"));
+	}
+	assert_int_equal(fake.opens, 1);
+	assert_whole_kicks(1);
+	assert_int_equal(stats.pulses, 1);
+	assert_int_equal(stats.failures, 2);
+}
+
+/* ---- shutting down ---- */
+
+static void test_destroy_answers_waiting_requests_with_service_stopping(void **state)
+{
+	(void)state;
+	fake_set(0, 0, 150);
+	start_drawer(0, 2000);
+	assert_false(open_request(0));
+	wait_for_opens(1);
+	assert_false(open_request(1));
+	assert_false(open_request(2));
+	stop_drawer();
+
+	/* the operation under way is finished, the others are told why they were not served */
+	assert_int_equal(answers(), 3);
+	assert_int_equal(requests[0].request.result.error, 0);
+	for (size_t i = 1; i <= 2; i++) {
+		assert_int_equal(requests[i].done_calls, 1);
+		assert_int_equal(requests[i].request.result.error, DRAWER_ERR_STOPPING);
+		assert_false(requests[i].request.result.coalesced);
+		assert_string_equal(drawer_error_code(requests[i].request.result.error),
+				    "service_stopping");
+	}
+	assert_whole_kicks(1);
+}
+
+static void *destroy_main(void *arg)
+{
+	(void)arg;
+	drawer_destroy(drawer);
+	return NULL;
+}
+
+static void test_open_while_stopping_is_answered_at_once_with_service_stopping(void **state)
+{
+	pthread_t destroyer;
+
+	(void)state;
+	fake_set(0, 0, 300);
+	start_drawer(0, 2000);
+	assert_false(open_request(0));
+	wait_for_opens(1);
+	assert_int_equal(pthread_create(&destroyer, NULL, destroy_main, NULL), 0);
+	sleep_ms(60); /* destroy has begun: it waits for the 300 ms kick */
+
+	assert_true(open_request(1));
+	assert_int_equal(requests[1].request.result.error, DRAWER_ERR_STOPPING);
+	assert_false(requests[1].request.result.coalesced);
+
+	pthread_join(destroyer, NULL);
+	drawer = NULL;
+	assert_int_equal(requests[1].done_calls, 0);
+	assert_int_equal(requests[0].done_calls, 1);
+	assert_int_equal(requests[0].request.result.error, 0);
+}
+
+static void test_open_after_stop_is_answered_at_once_and_stats_stay_readable(void **state)
+{
+	struct drawer_stats stats;
+
+	(void)state;
+	start_drawer(0, 2000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	drawer_stop(drawer);
+
+	assert_true(open_request(1));
+	assert_int_equal(requests[1].request.result.error, DRAWER_ERR_STOPPING);
+	drawer_get_stats(drawer, &stats);
+	assert_int_equal(stats.pulses, 1);
+	assert_int_equal(stats.failures, 1);
+	drawer_stop(drawer); /* a second stop is harmless */
+	stop_drawer();
+
+	assert_int_equal(requests[1].done_calls, 0);
+	assert_whole_kicks(1);
+}
+
+static void test_stop_and_destroy_of_null_do_nothing(void **state)
+{
+	(void)state;
+	drawer_stop(NULL);
+	drawer_destroy(NULL);
+}
+
+/* ---- statistics and codes ---- */
+
+static void test_stats_count_pulses_coalesced_answers_and_failures(void **state)
+{
+	struct drawer_stats stats;
+	time_t before = time(NULL), after;
+
+	(void)state;
+	start_drawer(100, 2000);
+	drawer_get_stats(drawer, &stats);
+	assert_int_equal(stats.pulses, 0);
+	assert_int_equal(stats.coalesced, 0);
+	assert_int_equal(stats.failures, 0);
+	assert_int_equal(stats.last_pulse, 0);
+
+	assert_false(open_request(0)); /* pulse */
+	wait_for_answers(1);
+	assert_true(open_request(1)); /* coalesced */
+	sleep_ms(150);
+	fake_set(TRANSPORT_ERR_REFUSED, 0, 0);
+	assert_false(open_request(2)); /* failure */
+	wait_for_answers(2);
+	assert_false(open_request(3)); /* failure: a failed pulse opens no window */
+	wait_for_answers(3);
+	fake_set(0, 0, 0);
+	assert_false(open_request(4)); /* pulse */
+	wait_for_answers(4);
+	drawer_get_stats(drawer, &stats);
+	after = time(NULL);
+	stop_drawer();
+
+	assert_int_equal(stats.pulses, 2);
+	assert_int_equal(stats.coalesced, 1);
+	assert_int_equal(stats.failures, 2);
+	assert_in_range(stats.last_pulse, before, after);
+}
+
+static void test_error_codes_are_stable_machine_words(void **state)
+{
+	(void)state;
+	assert_string_equal(drawer_error_code(DRAWER_ERR_BUSY), "printer_busy");
+	assert_string_equal(drawer_error_code(DRAWER_ERR_STOPPING), "service_stopping");
+	assert_string_equal(drawer_error_code(TRANSPORT_ERR_REFUSED), "printer_refused");
+	assert_string_equal(drawer_error_code(TRANSPORT_ERR_TIMEOUT), "printer_timeout");
+	assert_string_equal(drawer_error_code(TRANSPORT_ERR_UNREACHABLE), "printer_unreachable");
+	assert_string_equal(drawer_error_code(-1), "printer_error");
+}
+
+static void test_french_messages_differ_for_busy_stopping_and_refused(void **state)
+{
+	const char *busy = drawer_error_message_fr(DRAWER_ERR_BUSY);
+	const char *stopping = drawer_error_message_fr(DRAWER_ERR_STOPPING);
+	const char *refused = drawer_error_message_fr(TRANSPORT_ERR_REFUSED);
+
+	(void)state;
+	assert_true(strlen(busy) > 0 && strlen(stopping) > 0 && strlen(refused) > 0);
+	assert_string_not_equal(busy, stopping);
+	assert_string_not_equal(busy, refused);
+	assert_string_equal(refused, transport_error_message_fr(TRANSPORT_ERR_REFUSED));
+}
+
+#define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(test_one_open_is_one_connection_writing_1b_70_00_19_fa),
+		TEST(test_kick_uses_the_configured_pin_and_times),
+		TEST(test_printer_is_given_the_deadline_arrival_plus_timeout),
+		TEST(test_invalid_kick_is_refused_at_create_naming_the_setting),
+		TEST(test_second_open_within_min_interval_is_answered_at_once_as_coalesced),
+		TEST(test_open_after_min_interval_pulses_again),
+		TEST(test_requests_during_a_slow_kick_share_it),
+		TEST(test_simultaneous_opens_within_min_interval_make_one_kick),
+		TEST(test_without_min_interval_sequential_opens_each_pulse),
+		TEST(test_without_min_interval_concurrent_opens_each_pulse_never_interleaved),
+		TEST(test_refused_printer_fails_the_leader_and_its_followers),
+		TEST(test_after_a_failed_pulse_the_next_request_tries_again),
+		TEST(test_requests_behind_a_slow_printer_are_answered_by_their_deadline),
+		TEST(test_request_past_its_deadline_in_the_queue_gets_printer_busy_and_no_kick),
+		TEST(test_destroy_answers_waiting_requests_with_service_stopping),
+		TEST(test_open_while_stopping_is_answered_at_once_with_service_stopping),
+		TEST(test_open_after_stop_is_answered_at_once_and_stats_stay_readable),
+		TEST(test_stop_and_destroy_of_null_do_nothing),
+		TEST(test_stats_count_pulses_coalesced_answers_and_failures),
+		TEST(test_error_codes_are_stable_machine_words),
+		TEST(test_french_messages_differ_for_busy_stopping_and_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
