@@ -1,21 +1,29 @@
 # Wraps the common commands; CMake does the building. See README.md.
 BUILD_DIR   ?= build
 ASAN_DIR    ?= build-asan
+DEPS_DIR    ?= build-deps
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PRINTER_PORT ?= 9100
 
-BUILD_PACKAGES := cmake make gcc pkg-config libmicrohttpd-dev libinih-dev libcjson-dev libcmocka-dev
+# libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
+BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 
-.PHONY: all build run test bench clean
+.PHONY: all build deps run test bench clean
 
 all: build
 
-build:
+# CMake finds our libmicrohttpd first through this pkg-config path.
+CMAKE := PKG_CONFIG_PATH=$(abspath $(DEPS_DIR))/lib/pkgconfig cmake
+
+deps:
 	@tools/ensure-packages.sh $(BUILD_PACKAGES)
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@tools/build-libmicrohttpd.sh $(DEPS_DIR)
+
+build: deps
+	$(CMAKE) -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Builds, starts the printer simulator and the daemon against it (Ctrl-C stops both).
@@ -27,9 +35,8 @@ run:
 # Everything: gcc build with every test, then clang with ASan+UBSan running them again.
 test:
 	@tools/ensure-packages.sh $(TEST_PACKAGES)
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build $(BUILD_DIR) -j $(JOBS)
-	cmake -S . -B $(ASAN_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCASHDRAWERD_SANITIZE=ON >/dev/null
+	@$(MAKE) --no-print-directory build
+	$(CMAKE) -S . -B $(ASAN_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCASHDRAWERD_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	@echo "== clang + AddressSanitizer + UndefinedBehaviorSanitizer =="
 	ctest --test-dir $(ASAN_DIR) --output-on-failure
@@ -42,4 +49,4 @@ bench:
 	bench/run.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR)
