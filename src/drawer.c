@@ -239,23 +239,37 @@ fail:
 	return rc;
 }
 
-void drawer_destroy(struct drawer *drawer)
+void drawer_stop(struct drawer *drawer)
 {
 	struct drawer_request *waiting;
 	struct drawer_result result = {.error = DRAWER_ERR_STOPPING};
+	bool already_stopped;
 
 	if (drawer == NULL)
 		return;
 	pthread_mutex_lock(&drawer->lock);
+	already_stopped = drawer->stopping;
 	drawer->stopping = true;
 	pthread_cond_signal(&drawer->wake);
 	pthread_mutex_unlock(&drawer->lock);
+	if (already_stopped)
+		return;
 	/* the worker finishes the operation under way and answers its requests */
 	pthread_join(drawer->worker, NULL);
+	pthread_mutex_lock(&drawer->lock);
 	waiting = drawer->pending;
 	drawer->pending = NULL;
+	drawer->pending_tail = &drawer->pending;
+	pthread_mutex_unlock(&drawer->lock);
 	snprintf(result.detail, sizeof result.detail, "service stopping");
 	answer(waiting, &result, false);
+}
+
+void drawer_destroy(struct drawer *drawer)
+{
+	if (drawer == NULL)
+		return;
+	drawer_stop(drawer);
 	pthread_mutex_destroy(&drawer->lock);
 	pthread_cond_destroy(&drawer->wake);
 	free(drawer);

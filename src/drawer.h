@@ -34,8 +34,9 @@ struct drawer_result {
 };
 
 struct drawer_request {
-	/* Set by the caller before drawer_open; called once, from the drawer's
-	 * thread, when the request was queued. */
+	/* Set by the caller before drawer_open; called once when the request
+	 * was queued: from the drawer's thread, or at shutdown from the thread
+	 * calling drawer_stop. Must not block. */
 	void (*on_done)(struct drawer_request *request);
 	void *context;
 	struct drawer_result result;
@@ -69,8 +70,15 @@ void drawer_get_stats(struct drawer *drawer, struct drawer_stats *stats);
 const char *drawer_error_code(int error);
 const char *drawer_error_message_fr(int error);
 
-/* Finishes the operation under way, answers every waiting request with
- * DRAWER_ERR_STOPPING, stops the worker and frees. NULL is fine. */
+/* Stops taking openings (later ones get DRAWER_ERR_STOPPING at once),
+ * finishes the operation under way, answers every waiting request with
+ * DRAWER_ERR_STOPPING and stops the worker. The drawer stays usable by
+ * drawer_open and drawer_get_stats until drawer_destroy, so that HTTP threads
+ * still running at shutdown never touch freed memory. Idempotent; NULL is fine. */
+void drawer_stop(struct drawer *drawer);
+
+/* drawer_stop, then frees. Call once nothing can call the drawer any more.
+ * NULL is fine. */
 void drawer_destroy(struct drawer *drawer);
 
 #endif

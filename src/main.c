@@ -116,10 +116,12 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	signal_number = wait_for_stop(&signals);
 	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)",
 		     signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
-	/* Stop taking connections, let the drawer answer what it holds, then close. */
+	/* Stop taking connections, let the drawer answer what it holds, let those
+	 * answers be sent, close; free the drawer only once no HTTP thread runs. */
 	http_server_quiesce(server);
-	drawer_destroy(context.drawer);
+	drawer_stop(context.drawer);
 	http_server_stop(server);
+	drawer_destroy(context.drawer);
 	rotlog_write(context.log, ROTLOG_INFO, "Service arrêté");
 	rotlog_close(context.log);
 	return EXIT_OK;

@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -14,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../clock.h"
 #include "request.h"
 
 #define LISTEN_MAX CONFIG_LIST_MAX
@@ -25,6 +28,9 @@
  * request, so a smaller one is faster and keeps memory low. A request whose
  * headers do not fit gets 431. */
 #define CONNECTION_MEMORY_BYTES 8192
+/* At shutdown, longest wait for the requests under way (the drawer's last
+ * answers) to be sent before every connection is closed. */
+#define STOP_DRAIN_MS 1000
 
 struct http_server {
 	struct daemon_context *context;
@@ -34,12 +40,15 @@ struct http_server {
 	int sockets[LISTEN_MAX];
 	size_t count;
 	char description[512];
+	/* requests between their first call and their completion */
+	atomic_uint active;
 };
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **state)
 {
+	struct http_server *server = cls;
 	struct http_request *request = *state;
 
 	(void)version;
@@ -52,8 +61,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request = calloc(1, sizeof *request);
 		if (request == NULL)
 			return MHD_NO;
-		request->context = cls;
+		request->context = server->context;
 		request->connection = connection;
+		atomic_fetch_add(&server->active, 1);
 		request->loopback = access_is_loopback(peer);
 		access_format_address(peer, request->peer, sizeof request->peer);
 		*state = request;
@@ -70,9 +80,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 static void on_completed(void *cls, struct MHD_Connection *connection, void **state,
 			 enum MHD_RequestTerminationCode code)
 {
-	(void)cls;
+	struct http_server *server = cls;
+
 	(void)connection;
 	(void)code;
+	if (*state != NULL)
+		atomic_fetch_sub(&server->active, 1);
 	free(*state);
 	*state = NULL;
 }
@@ -168,13 +181,13 @@ static int start_daemon(struct http_server *server, int fd, char *err, size_t er
 	unsigned threads = server->context->config->threads;
 	struct MHD_Daemon *daemon = MHD_start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
-		NULL, on_request, server->context,
+		NULL, on_request, server,
 		/* first, so that MHD reports even the errors of the options below to our log */
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
 
 	if (daemon == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server (see the log for libmicrohttpd's reason)");
@@ -236,10 +249,24 @@ void http_server_quiesce(struct http_server *server)
 			server->sockets[i] = MHD_quiesce_daemon(server->daemons[i]);
 }
 
+/* Lets MHD send the answers still under way (bounded: a keep-alive client
+ * could go on sending requests). */
+static void wait_for_requests(struct http_server *server, int64_t max_ms)
+{
+	int64_t deadline = clock_monotonic_ms() + max_ms;
+
+	while (atomic_load(&server->active) > 0 && clock_monotonic_ms() < deadline) {
+		struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000000L};
+
+		nanosleep(&pause, NULL);
+	}
+}
+
 void http_server_stop(struct http_server *server)
 {
 	if (server == NULL)
 		return;
+	wait_for_requests(server, STOP_DRAIN_MS);
 	for (size_t i = 0; i < server->count; i++) {
 		MHD_stop_daemon(server->daemons[i]);
 		if (server->sockets[i] >= 0)
