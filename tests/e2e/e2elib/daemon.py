@@ -1,0 +1,172 @@
+"""The daemon under test: started for real, on a port of its own choosing
+(--port 0, read back from its start-up line) unless a test needs a given
+one, with its log in the test's tmp_path; stopped by PID only."""
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from . import logfile, web
+
+READY_TIMEOUT = 5.0
+START_RE = re.compile(r"Service démarré \(cashdrawerd [^)]*\) : écoute sur (?P<listen>.+?), imprimante ")
+LISTEN_PORT_RE = re.compile(r"(?:\[[^\]]*\]|[^ :,]+):(\d+)")
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                     "ERROR: UndefinedBehaviorSanitizer")
+
+
+class DaemonFailed(AssertionError):
+    pass
+
+
+class Daemon:
+    def __init__(self, binary, workdir, *, printer, args=(), port=0, log_dir=None,
+                 env=None, netns=None, connect=web.tcp_connect, log_console=False,
+                 wrapper=()):
+        self.binary = str(binary)
+        self.workdir = Path(workdir)
+        self.log_dir = Path(log_dir) if log_dir is not None else self.workdir / "logs"
+        self.requested_port = port
+        self.port = None
+        self.netns = netns
+        self.connect = connect
+        self.stderr_path = self.workdir / f"daemon-{id(self):x}.stderr"
+        self.stdout_path = self.workdir / f"daemon-{id(self):x}.stdout"
+        argv = [self.binary, "--port", str(port), "--log-dir", str(self.log_dir),
+                "--log-console", "true" if log_console else "false"]
+        if printer is not None:
+            argv += ["--printer", printer]
+        argv += [str(a) for a in args]
+        prefix = ["ip", "netns", "exec", netns] if netns else []
+        self.argv = prefix + list(wrapper) + argv
+        self.env = dict(os.environ)
+        self.env.setdefault("TZ", "Europe/Paris")
+        if env:
+            self.env.update(env)
+        self.proc = None
+        self.returncode = None
+
+    # ---- life cycle ----
+
+    def start(self, wait_ready=True):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            # `ip netns exec` execs the daemon: this PID is the daemon's own.
+            self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=out,
+                                         stderr=err, env=self.env, cwd=self.workdir)
+        if wait_ready:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=READY_TIMEOUT):
+        """Waits for the start-up line (it gives the port), then for /status."""
+        deadline = time.monotonic() + timeout
+        while self.port is None:
+            self._fail_if_exited("exited before it was ready")
+            line = self._start_line()
+            if line is not None:
+                ports = LISTEN_PORT_RE.findall(START_RE.search(line)["listen"])
+                self.port = int(ports[0])
+                break
+            if time.monotonic() > deadline:
+                self.fail(f"no start-up line within {timeout} s")
+            time.sleep(0.01)
+        last_error = None
+        while True:
+            self._fail_if_exited("exited before answering /status")
+            try:
+                resp = web.get("/status", port=self.port, timeout=1.0, connect=self.connect)
+                if resp.status == 200:
+                    return
+                last_error = f"/status answered {resp.status}"
+            except OSError as exc:
+                last_error = repr(exc)
+            if time.monotonic() > deadline:
+                self.fail(f"/status not answering within {timeout} s: {last_error}")
+            time.sleep(0.02)
+
+    def _start_line(self):
+        path = self.log_path
+        if not path.exists():
+            return None
+        for line in path.read_bytes().decode("utf-8", "replace").split("\n"):
+            if START_RE.search(line):
+                return line
+        return None
+
+    def _fail_if_exited(self, what):
+        if self.proc.poll() is not None:
+            self.returncode = self.proc.returncode
+            self.fail(f"{what} (exit status {self.returncode})")
+
+    def send_signal(self, signum):
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signum)
+
+    def stop(self, signum=signal.SIGTERM, timeout=5.0):
+        """Sends signum to the daemon's PID and waits; SIGKILL if it hangs.
+        Returns the exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signum)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+                self.returncode = self.proc.returncode
+                self.fail(f"did not stop within {timeout} s of signal {signum}; killed")
+        self.returncode = self.proc.returncode
+        return self.returncode
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
+
+    # ---- what it wrote ----
+
+    @property
+    def log_path(self):
+        return self.log_dir / logfile.LOG_NAME
+
+    def log_lines(self):
+        return logfile.read_lines(self.log_path) if self.log_path.exists() else []
+
+    def log_mark(self):
+        """How many lines the log has now (see log_lines_since)."""
+        return len(self.log_lines())
+
+    def log_lines_since(self, mark):
+        """The lines written after log_mark() returned mark."""
+        return self.log_lines()[mark:]
+
+    def stderr(self):
+        return self.stderr_path.read_bytes().decode("utf-8", "replace") if self.stderr_path.exists() else ""
+
+    def sanitizer_report(self):
+        text = self.stderr()
+        return text if any(marker in text for marker in SANITIZER_MARKERS) else None
+
+    def fail(self, what):
+        log = self.log_path.read_bytes().decode("utf-8", "replace") if self.log_path.exists() else "(no log file)"
+        raise DaemonFailed(
+            f"cashdrawerd {what}\ncommand: {' '.join(self.argv)}\n--- stderr ---\n{self.stderr()}"
+            f"\n--- {self.log_path} ---\n{log}"
+        )
+
+    # ---- requests ----
+
+    def request(self, method, path, *, host="127.0.0.1", **kwargs):
+        kwargs.setdefault("connect", self.connect)
+        return web.request(method, path, port=self.port, host=host, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def raw(self, method, path, *, host="127.0.0.1", **kwargs):
+        kwargs.setdefault("connect", self.connect)
+        return web.raw(method, path, port=self.port, host=host, **kwargs)

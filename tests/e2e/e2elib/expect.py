@@ -1,0 +1,42 @@
+"""What the daemon answers and logs, spelled out once."""
+from .web import json_bytes
+
+KICK_DEFAULT = bytes([0x1B, 0x70, 0x00, 0x19, 0xFA])  # ESC p, pin 2, 50 ms on, 500 ms off
+JSON_TYPE = "application/json; charset=utf-8"
+
+OPENED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced": False}
+COALESCED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced": True}
+NOT_LOCAL = {"status": "error", "error": "not_local", "message": "Accès refusé - Local uniquement"}
+NOT_FOUND = {"status": "error", "error": "not_found",
+             "message": "Ressource introuvable : /open-cash-drawer, /status ou /logs"}
+METHOD_NOT_ALLOWED = {"status": "error", "error": "method_not_allowed",
+                      "message": "Méthode non autorisée : utilisez GET"}
+PRINTER_MESSAGES = {
+    "printer_refused": "L'imprimante refuse la connexion : vérifiez qu'elle est allumée et que "
+                       "son adresse est la bonne.",
+    "printer_timeout": "L'imprimante ne répond pas à temps : vérifiez qu'elle est allumée, en "
+                       "ligne et sans bourrage papier.",
+    "printer_busy": "L'imprimante est occupée par d'autres ouvertures et ne répond pas assez "
+                    "vite : réessayez dans un instant.",
+    "printer_not_found": "Imprimante introuvable : vérifiez qu'elle est branchée et allumée.",
+}
+BAD_DATE = {"status": "error", "error": "bad_date",
+            "message": "Date invalide : utilisez /logs?date=AAAA-MM-JJ (par exemple 2025-02-01)"}
+BAD_QUERY = {"status": "error", "error": "bad_query",
+             "message": "Paramètre inconnu : utilisez /logs ou /logs?date=AAAA-MM-JJ"}
+LOG_NOT_FOUND = {"status": "error", "error": "log_not_found", "message": "Aucun journal pour cette date"}
+
+OPENED_LINE = "{peer} GET /open-cash-drawer 200 opened - Tiroir-caisse ouvert"
+COALESCED_LINE = "{peer} GET /open-cash-drawer 200 coalesced - Tiroir-caisse ouvert (impulsion partagée)"
+NOT_LOCAL_LINE = "{peer} GET /open-cash-drawer 403 not_local - Accès refusé - Local uniquement"
+
+
+def printer_error(code):
+    return {"status": "error", "error": code, "message": PRINTER_MESSAGES[code]}
+
+
+def assert_json(resp, status, body):
+    """Exact status, content type and body bytes (cJSON's unformatted output)."""
+    assert resp.status == status, f"status {resp.status}, body {resp.body!r}"
+    assert resp.header("Content-Type") == JSON_TYPE
+    assert resp.body == json_bytes(body), f"body {resp.body.decode('utf-8', 'replace')}"

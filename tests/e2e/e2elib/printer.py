@@ -1,0 +1,193 @@
+"""Fake receipt printers: TCP listeners written in Python that record the
+bytes of every connection separately, so a test can assert that each
+connection carried exactly one whole kick."""
+import select
+import socket
+import threading
+import time
+
+
+class Connection:
+    def __init__(self, index, sock, peer):
+        self.index = index
+        self.sock = sock
+        self.peer = peer
+        self.data = b""
+        self.finished = False  # the daemon closed it (EOF) or reading failed
+        self.error = None
+
+
+class PrinterListener:
+    """Accepts connections; reads each until EOF (or, with hold=True, reads
+    nothing until release()). `sock` may be a socket created elsewhere (for
+    instance inside a network namespace); it is bound and listened here."""
+
+    def __init__(self, host="127.0.0.1", family=socket.AF_INET, hold=False, sock=None,
+                 read_timeout=10.0):
+        self.sock = sock if sock is not None else socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, 0))
+        self.sock.listen(64)
+        self.sock.setblocking(False)
+        self.host = host
+        self.port = self.sock.getsockname()[1]
+        self.read_timeout = read_timeout
+        self._lock = threading.Condition()
+        self._connections = []
+        self._threads = []
+        self._stop = threading.Event()
+        self._release = threading.Event()
+        if not hold:
+            self._release.set()
+        self._acceptor = threading.Thread(target=self._accept_loop, daemon=True,
+                                          name=f"printer-{self.port}")
+        self._acceptor.start()
+
+    @property
+    def uri(self):
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"tcp://{host}:{self.port}"
+
+    def _accept_loop(self):
+        while not self._stop.is_set():
+            readable, _, _ = select.select([self.sock], [], [], 0.05)
+            if not readable:
+                continue
+            with self._lock:
+                try:
+                    conn, peer = self.sock.accept()
+                except (BlockingIOError, InterruptedError):
+                    continue
+                except OSError:
+                    return
+                record = Connection(len(self._connections), conn, peer)
+                self._connections.append(record)
+                thread = threading.Thread(target=self._read, args=(record,), daemon=True)
+                self._threads.append(thread)
+                thread.start()
+                self._lock.notify_all()
+
+    def _read(self, record):
+        record.sock.setblocking(True)
+        self._release.wait(timeout=60)
+        record.sock.settimeout(self.read_timeout)
+        try:
+            while not self._stop.is_set():
+                chunk = record.sock.recv(4096)
+                if not chunk:
+                    break
+                with self._lock:
+                    record.data += chunk
+        except OSError as exc:
+            record.error = exc
+        finally:
+            record.sock.close()
+            with self._lock:
+                record.finished = True
+                self._lock.notify_all()
+
+    def release(self):
+        """Start reading the held connections."""
+        self._release.set()
+
+    def connections(self):
+        with self._lock:
+            return [c.data for c in self._connections]
+
+    def accepted_count(self):
+        with self._lock:
+            return len(self._connections)
+
+    def wait_accepted(self, count, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self._connections) < count:
+                left = deadline - time.monotonic()
+                assert left > 0, f"printer: {len(self._connections)} connections, expected {count}"
+                self._lock.wait(left)
+
+    def settle(self, timeout=5.0):
+        """Waits until no connection is waiting to be accepted and every
+        accepted one was closed by the daemon; returns the bytes of each
+        connection in accept order."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                pending, _, _ = select.select([self.sock], [], [], 0)
+                if not pending and all(c.finished for c in self._connections):
+                    errors = [c.error for c in self._connections if c.error is not None]
+                    assert not errors, f"printer connection errors: {errors}"
+                    return [c.data for c in self._connections]
+                left = deadline - time.monotonic()
+                assert left > 0, (
+                    "printer: connections still open or not accepted: "
+                    f"{[(c.index, c.data, c.finished) for c in self._connections]}"
+                )
+                self._lock.wait(min(left, 0.02))
+
+    def close(self):
+        self._stop.set()
+        self._release.set()
+        self._acceptor.join(timeout=5)
+        for thread in list(self._threads):
+            thread.join(timeout=5)
+        with self._lock:
+            for c in self._connections:
+                try:
+                    c.sock.close()
+                except OSError:
+                    pass
+        self.sock.close()
+
+
+class BlackholePrinter:
+    """A printer address whose connections are never answered: a listening
+    socket with backlog 0 whose only queue slot is taken by a connection
+    that is never accepted. Linux drops the SYN of any further connection
+    while the accept queue is full (net.ipv4.tcp_abort_on_overflow=0), so a
+    client's connect() neither succeeds nor fails: it waits."""
+
+    def __init__(self, host="127.0.0.1"):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind((host, 0))
+        self.sock.listen(0)
+        self.host = host
+        self.port = self.sock.getsockname()[1]
+        self.fillers = []
+        try:
+            filler = socket.create_connection((host, self.port), timeout=2)
+            self.fillers.append(filler)
+            self.verify()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def uri(self):
+        return f"tcp://{self.host}:{self.port}"
+
+    def verify(self, wait=0.2):
+        """Checks that a fresh connection really gets no answer."""
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        probe.settimeout(wait)
+        try:
+            probe.connect((self.host, self.port))
+        except socket.timeout:
+            return
+        finally:
+            probe.close()
+        raise AssertionError("blackhole printer: a probe connection was answered")
+
+    def close(self):
+        for s in self.fillers:
+            s.close()
+        self.sock.close()
+
+
+def closed_port(host="127.0.0.1"):
+    """A port nothing listens on (bound then closed: connections are refused)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((host, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

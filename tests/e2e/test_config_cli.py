@@ -1,0 +1,185 @@
+"""Command line and configuration file: exit statuses (2 bad settings, 1
+cannot start, 0 fine), `file:line: problem` diagnostics, the command line
+winning over the file, --help and --version."""
+import re
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from e2elib import expect, logfile
+from e2elib.printer import closed_port
+
+REPO = Path(__file__).resolve().parents[2]
+FLAGS = ["--port", "--printer", "--log-dir", "--min-interval-ms", "--timeout-ms", "--bind",
+         "--log-console", "--pin", "--pulse-on-ms", "--pulse-off-ms", "--retention-days",
+         "--threads", "--config", "--check-config", "--help", "--version"]
+NOT_STARTED = "cashdrawerd: not started: fix the settings above (see --help)"
+
+
+def run(daemon_bin, *args, cwd, timeout=10):
+    return subprocess.run([str(daemon_bin), *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, stdin=subprocess.DEVNULL)
+
+
+def nothing_listens_on(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(2)
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_check_config_reports_each_error_with_file_and_line_and_exits_2(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text(
+        "# till 1\n"                          # 1
+        "[cashdrawerd]\n"                     # 2
+        "printer = tcp://127.0.0.1:9100\n"    # 3
+        "pin = 3\n"                           # 4: not a drawer pin
+        "timeout_ms = fast\n"                 # 5: not a number
+        "port = 22548\n"                      # 6
+        "colour = blue\n",                    # 7: unknown key
+        encoding="utf-8")
+
+    result = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path)
+
+    assert result.returncode == 2, result
+    problems = result.stderr.splitlines()
+    assert len(problems) == 3, result.stderr
+    for problem, (line, key, value) in zip(problems, [(4, "pin", "3"), (5, "timeout_ms", "fast"),
+                                                      (7, "colour", "colour")]):
+        assert problem.startswith(f"{ini}:{line}: {key}: "), problem
+        assert value in problem[len(f"{ini}:{line}: {key}: "):], problem
+    assert result.stdout == ""
+
+
+def test_bad_printer_in_the_file_is_reported_at_its_line_only(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text("[cashdrawerd]\nprinter = usb://x\n", encoding="utf-8")
+
+    result = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{ini}:2: printer: printer URI 'usb://x': unknown scheme 'usb'; expected "
+        "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET"]
+
+
+def test_check_config_on_a_clean_file_exits_0(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text("; comment\n[cashdrawerd]\nprinter = tcp://127.0.0.1:9100\npin = 5\n"
+                   "pulse_on_ms = 100\nlog_console = false\n", encoding="utf-8")
+
+    result = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path)
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{ini}: configuration OK\n", "")
+    assert not (tmp_path / "logs").exists()
+
+
+def test_command_line_wins_over_the_file_and_file_settings_still_apply(
+        start_daemon, printer, tmp_path):
+    busy = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    busy.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    busy.bind(("::", 0))
+    busy.listen(1)
+    file_port = busy.getsockname()[1]
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text(f"[cashdrawerd]\nport = {file_port}\nprinter = tcp://127.0.0.1:1\n"
+                   "timeout_ms = 700\npin = 5\n", encoding="utf-8")
+    try:
+        # The file's port is taken: only a command line that wins can start.
+        daemon = start_daemon(printer.uri, ["--config", ini, "--timeout-ms", "900"])
+
+        resp = daemon.get("/open-cash-drawer")
+    finally:
+        busy.close()
+
+    assert daemon.port != file_port
+    expect.assert_json(resp, 200, expect.OPENED)
+    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x19, 0xFA])]  # pin 5 from the file
+    start = next(m for m in logfile.messages(daemon.log_lines()) if "Service démarré" in m)
+    assert f"imprimante {printer.uri}, impulsion broche 5 50/500 ms, délai 900 ms" in start
+
+
+def test_unsupported_printer_uri_exits_2_naming_the_problem_and_listens_nowhere(daemon_bin, tmp_path):
+    port = closed_port()
+
+    result = run(daemon_bin, "--port", port, "--printer", "usb://x", "--log-dir", tmp_path / "logs",
+                 cwd=tmp_path)
+
+    assert result.returncode == 2
+    # Only what is wrong with what the user wrote: nothing about the default printer.
+    assert result.stderr.splitlines() == [
+        "--printer: printer URI 'usb://x': unknown scheme 'usb'; expected "
+        "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET",
+        NOT_STARTED]
+    assert nothing_listens_on(port)
+    assert not (tmp_path / "logs").exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--frobnicate", "1"], "cashdrawerd: unknown option '--frobnicate' (see --help)\n"),
+    (["--port"], "cashdrawerd: --port needs a value (see --help)\n"),
+    (["printer"], "cashdrawerd: unexpected argument 'printer' (options start with --; see --help)\n"),
+])
+def test_bad_command_line_exits_2(daemon_bin, tmp_path, args, message):
+    result = run(daemon_bin, *args, cwd=tmp_path)
+
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
+
+
+@pytest.mark.parametrize("flag,value,problem", [
+    ("--pulse-on-ms", "51", "--pulse-on-ms: 51 ms is odd"),
+    ("--pin", "3", "--pin: 3 is not a drawer pin"),
+    ("--timeout-ms", "50", "--timeout-ms: 50 is out of range (expected 100..60000)"),
+    ("--log-console", "maybe", "--log-console: 'maybe' is not a boolean"),
+    ("--bind", "localhost", "--bind: 'localhost' is not an IP address"),
+])
+def test_bad_setting_on_the_command_line_exits_2_naming_the_flag(daemon_bin, tmp_path, flag, value,
+                                                                  problem):
+    result = run(daemon_bin, "--printer", "tcp://127.0.0.1:9100", "--port", "0",
+                 "--log-dir", tmp_path / "logs", flag, value, cwd=tmp_path)
+
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(problem) and lines[1] == NOT_STARTED, lines
+    assert not (tmp_path / "logs").exists()
+
+
+def test_help_lists_every_flag_and_exits_0(daemon_bin, tmp_path):
+    result = run(daemon_bin, "--help", cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: cashdrawerd ")
+    for flag in FLAGS:
+        assert re.search(rf"(^|[\s,\[]){re.escape(flag)}\b", result.stdout), flag
+
+
+def test_version_prints_the_project_version(daemon_bin, tmp_path):
+    version = re.search(r"project\(cashdrawerd VERSION (\S+)",
+                        (REPO / "CMakeLists.txt").read_text())[1]
+
+    result = run(daemon_bin, "--version", cwd=tmp_path)
+
+    assert (result.returncode, result.stdout) == (0, f"cashdrawerd {version}\n")
+
+
+def test_port_already_in_use_exits_1_saying_address_already_in_use(start_daemon, printer, tmp_path):
+    busy = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    busy.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    busy.bind(("::", 0))
+    busy.listen(1)
+    try:
+        daemon = start_daemon(printer.uri, port=busy.getsockname()[1], wait_ready=False)
+        try:
+            rc = daemon.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            daemon.fail("still running on a port in use")
+    finally:
+        busy.close()
+
+    assert rc == 1
+    assert "Address already in use" in daemon.stderr()
+    errors = logfile.messages(daemon.log_lines(), "ERROR")
+    assert len(errors) == 1 and errors[0].startswith("Démarrage impossible : cannot listen on [::] port ")
+    assert "Address already in use" in errors[0]

@@ -1,0 +1,43 @@
+"""A client cannot forge or break log lines: whatever the path holds, every
+line of the file keeps the format, and nothing a client sends starts a line."""
+import pytest
+
+from e2elib import logfile
+
+FORGED = "2025-01-01 00:00:00,000 - INFO - forged"
+
+
+@pytest.mark.parametrize("path,shown", [
+    ("/x%0A2025-01-01%2000:00:00,000%20-%20INFO%20-%20forged", "/x\\n" + FORGED),
+    ("/x%0D%0A2025-01-01%2000:00:00,000%20-%20INFO%20-%20forged", "/x\\r\\n" + FORGED),
+    ("/x%E2%80%A82025-01-01%2000:00:00,000%20-%20INFO%20-%20forged", "/x\\xe2\\x80\\xa8" + FORGED),
+    ("/x%C2%852025-01-01%2000:00:00,000%20-%20INFO%20-%20forged", "/x\\xc2\\x85" + FORGED),
+    ("/x%1B[31m%FF%00forged", "/x\\x1b[31m\\xff"),
+], ids=["lf", "crlf", "u2028", "nel", "escape_ff_nul"])
+def test_path_with_line_breaks_cannot_forge_a_log_line(start_daemon, printer, path, shown):
+    daemon = start_daemon(printer.uri)
+    mark = daemon.log_mark()
+
+    resp = daemon.get(path)
+
+    assert resp.status == 404
+    data = daemon.log_path.read_bytes()
+    lines = daemon.log_lines()
+    logfile.assert_all_lines_well_formed(lines)
+    assert not any(line.startswith(FORGED) for line in lines)
+    # Every reader splits the file into the same lines as we do.
+    assert data.decode("utf-8").splitlines() == lines
+    new = daemon.log_lines_since(mark)
+    assert len(new) == 1
+    assert logfile.parse(new[0])["message"].startswith(f"127.0.0.1 GET {shown}")
+    assert logfile.parse(new[0])["message"].endswith(" 404 not_found")
+
+
+def test_forged_header_values_never_reach_the_log(start_daemon, printer):
+    daemon = start_daemon(printer.uri)
+
+    resp = daemon.get("/status", headers={"User-Agent": "x\t" + FORGED,
+                                           "X-Forwarded-For": FORGED})
+
+    assert resp.status == 200
+    assert "forged" not in daemon.log_path.read_text(encoding="utf-8")
