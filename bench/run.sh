@@ -3,6 +3,7 @@
 # on), open latency p50/p99 idle and while /status is flooded, and resident
 # memory; printed as a table beside the goals of the foundation issue.
 # Everything runs on 127.0.0.1; every load is bounded in time.
+# BENCH_SECONDS (default 10) per run; BENCH_DAEMON_ARGS adds daemon options.
 set -euo pipefail
 build=${1:-build}
 duration=${BENCH_SECONDS:-10}
@@ -25,7 +26,7 @@ pids+=($!)
 http_port=$(free_port)
 # min-interval 0: every open is a real printer operation, not a coalesced answer.
 "$build/cashdrawerd" --port "$http_port" --bind 127.0.0.1 --printer "tcp://127.0.0.1:$printer_port" \
-	--log-dir "$work/logs" --log-console false --min-interval-ms 0 &
+	--log-dir "$work/logs" --log-console false --min-interval-ms 0 ${BENCH_DAEMON_ARGS:-} &
 daemon=$!
 pids+=($daemon)
 for _ in $(seq 50); do

@@ -15,6 +15,10 @@
 
 #include "decode.h"
 
+/* Connections wait in the kernel while one is served, like the one-client
+ * Ethernet interface; a short queue would drop SYNs under load (a 1 s retry). */
+#define SIM_LISTEN_BACKLOG 128
+
 #define ADDRESS_MAX (NI_MAXHOST + NI_MAXSERV + 4)
 #define CONTROL_LINE_MAX 256
 
@@ -120,7 +124,7 @@ static int open_listener(const char *addr, const char *port, char *bound, size_t
 	}
 	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 8) < 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, SIM_LISTEN_BACKLOG) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) < 0) {
 		int e = errno;
 		snprintf(err, errlen, "cannot listen on %s port %s: %s%s", addr, port, strerror(e),
