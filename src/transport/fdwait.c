@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,7 +28,7 @@ int fdwait(int fd, short events, int64_t deadline_ms)
 	}
 }
 
-int fdwait_write_all(int fd, const void *buf, size_t len, int64_t deadline_ms, int is_socket)
+static int write_all(int fd, const void *buf, size_t len, int64_t deadline_ms, bool is_socket)
 {
 	const char *p = buf;
 
@@ -51,4 +53,35 @@ int fdwait_write_all(int fd, const void *buf, size_t len, int64_t deadline_ms, i
 			return rc;
 	}
 	return 0;
+}
+
+int fdwait_transport_write(struct transport *transport, const void *buf, size_t len,
+			   int64_t deadline_ms, bool is_socket, char *err, size_t errlen)
+{
+	int rc = write_all(transport->fd, buf, len, deadline_ms, is_socket);
+
+	switch (rc) {
+	case 0:
+		return 0;
+	case TRANSPORT_ERR_TIMEOUT:
+		snprintf(err, errlen, "printer %s: does not take data (busy, paper jam or offline?)",
+			 transport->uri_text);
+		return rc;
+	case -ENODEV:
+	case -ENXIO:
+		snprintf(err, errlen, "printer %s: %s (was it unplugged?)", transport->uri_text,
+			 strerror(-rc));
+		return TRANSPORT_ERR_NOT_FOUND;
+	default:
+		snprintf(err, errlen, "printer %s: sending failed: %s (did it restart or lose its cable?)",
+			 transport->uri_text, strerror(-rc));
+		return TRANSPORT_ERR_IO;
+	}
+}
+
+void fdwait_transport_close(struct transport *transport)
+{
+	if (transport->fd >= 0)
+		close(transport->fd);
+	transport->fd = -1;
 }

@@ -1,8 +1,9 @@
-/* Waiting on one descriptor until an absolute monotonic deadline, shared by
- * the POSIX transports. */
+/* Waiting on one descriptor until an absolute monotonic deadline, and the
+ * write and close shared by the POSIX transports. */
 #ifndef CASHDRAWERD_FDWAIT_H
 #define CASHDRAWERD_FDWAIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,8 +12,15 @@
  * or -errno. EINTR is retried. */
 int fdwait(int fd, short events, int64_t deadline_ms);
 
-/* Writes all of buf to a non-blocking fd before deadline_ms. Returns 0,
- * TRANSPORT_ERR_TIMEOUT, or -errno of the failed write. */
-int fdwait_write_all(int fd, const void *buf, size_t len, int64_t deadline_ms, int is_socket);
+struct transport;
+
+/* Writes all of buf to transport->fd (non-blocking; a socket when is_socket)
+ * before deadline_ms. Returns 0 or a transport_error with err saying what
+ * failed and what to check. */
+int fdwait_transport_write(struct transport *transport, const void *buf, size_t len,
+			   int64_t deadline_ms, bool is_socket, char *err, size_t errlen);
+
+/* Closes transport->fd if open. */
+void fdwait_transport_close(struct transport *transport);
 
 #endif

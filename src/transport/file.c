@@ -41,26 +41,9 @@ static int file_open(struct transport *transport, int64_t deadline_ms, char *err
 }
 
 static int file_write(struct transport *transport, const void *buf, size_t len, int64_t deadline_ms,
-		      char *err, size_t errlen)
+		     char *err, size_t errlen)
 {
-	int rc = fdwait_write_all(transport->fd, buf, len, deadline_ms, 0);
-
-	if (rc == TRANSPORT_ERR_TIMEOUT)
-		snprintf(err, errlen, "printer %s: does not take data (busy, paper jam or offline?)",
-			 transport->uri_text);
-	else if (rc < 0) {
-		snprintf(err, errlen, "printer %s: writing failed: %s (was it unplugged?)",
-			 transport->uri_text, strerror(-rc));
-		rc = (rc == -ENODEV || rc == -ENXIO) ? TRANSPORT_ERR_NOT_FOUND : TRANSPORT_ERR_IO;
-	}
-	return rc;
-}
-
-static void file_close(struct transport *transport)
-{
-	if (transport->fd >= 0)
-		close(transport->fd);
-	transport->fd = -1;
+	return fdwait_transport_write(transport, buf, len, deadline_ms, false, err, errlen);
 }
 
 const struct transport_ops transport_file_ops = {
@@ -68,5 +51,5 @@ const struct transport_ops transport_file_ops = {
 	.open = file_open,
 	.write = file_write,
 	.read = NULL,
-	.close = file_close,
+	.close = fdwait_transport_close,
 };

@@ -208,17 +208,7 @@ out:
 static int tcp_write(struct transport *transport, const void *buf, size_t len, int64_t deadline_ms,
 		     char *err, size_t errlen)
 {
-	int rc = fdwait_write_all(transport->fd, buf, len, deadline_ms, 1);
-
-	if (rc == TRANSPORT_ERR_TIMEOUT)
-		snprintf(err, errlen, "printer %s: does not take data (busy, paper jam or offline?)",
-			 transport->uri_text);
-	else if (rc < 0) {
-		snprintf(err, errlen, "printer %s: sending failed: %s (did it restart?)",
-			 transport->uri_text, strerror(-rc));
-		rc = TRANSPORT_ERR_IO;
-	}
-	return rc;
+	return fdwait_transport_write(transport, buf, len, deadline_ms, true, err, errlen);
 }
 
 static int tcp_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
@@ -241,17 +231,10 @@ static int tcp_read(struct transport *transport, void *buf, size_t len, int64_t 
 	return TRANSPORT_ERR_IO;
 }
 
-static void tcp_close(struct transport *transport)
-{
-	if (transport->fd >= 0)
-		close(transport->fd);
-	transport->fd = -1;
-}
-
 const struct transport_ops transport_tcp_ops = {
 	.name = "tcp",
 	.open = tcp_open,
 	.write = tcp_write,
 	.read = tcp_read,
-	.close = tcp_close,
+	.close = fdwait_transport_close,
 };
