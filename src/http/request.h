@@ -16,6 +16,9 @@ struct http_request {
 	struct MHD_Connection *connection;
 	char peer[ACCESS_ADDRESS_MAX];
 	bool loopback;
+	char uri[208];  /* as received, for the log of a request we never answer */
+	bool started;   /* the request line and headers reached on_request */
+	bool answered;  /* our log line for it is written */
 	/* /open-cash-drawer: the drawer answers asynchronously */
 	bool opening;
 	struct drawer_request drawer;

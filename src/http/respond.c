@@ -19,6 +19,7 @@ void respond_log(struct http_request *request, const char *method, const char *u
 				  : status < 500 ? ROTLOG_WARNING
 						 : ROTLOG_ERROR;
 
+	request->answered = true;
 	/* rotlog escapes control characters: the path cannot forge a line */
 	rotlog_write(request->context->log, level, "%s %.16s %.200s %u %s%s%s", request->peer,
 		     method, url, status, outcome, log_message != NULL ? " - " : "",

@@ -44,29 +44,42 @@ struct http_server {
 	atomic_uint active;
 };
 
+/* Called when a request line arrives, before MHD checks the headers: the
+ * state made here lets on_completed log the requests MHD rejects itself
+ * (headers too large, malformed) and those cut short. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+	struct http_server *server = cls;
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *peer = info != NULL ? info->client_addr : NULL;
+	struct http_request *request = calloc(1, sizeof *request);
+
+	if (request == NULL)
+		return NULL;
+	request->context = server->context;
+	request->connection = connection;
+	request->loopback = access_is_loopback(peer);
+	access_format_address(peer, request->peer, sizeof request->peer);
+	snprintf(request->uri, sizeof request->uri, "%.200s", uri);
+	atomic_fetch_add(&server->active, 1);
+	return request;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **state)
 {
-	struct http_server *server = cls;
 	struct http_request *request = *state;
 
+	(void)cls;
+	(void)connection;
 	(void)version;
 	(void)upload_data;
-	if (request == NULL) {
-		const union MHD_ConnectionInfo *info =
-			MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		const struct sockaddr *peer = info != NULL ? info->client_addr : NULL;
-
-		request = calloc(1, sizeof *request);
-		if (request == NULL)
-			return MHD_NO;
-		request->context = server->context;
-		request->connection = connection;
-		atomic_fetch_add(&server->active, 1);
-		request->loopback = access_is_loopback(peer);
-		access_format_address(peer, request->peer, sizeof request->peer);
-		*state = request;
+	if (request == NULL)
+		return MHD_NO; /* out of memory in on_request_line */
+	if (!request->started) {
+		request->started = true;
 		return MHD_YES;
 	}
 	/* No endpoint takes a body: drop it as it comes, keep nothing. */
@@ -81,12 +94,36 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 			 enum MHD_RequestTerminationCode code)
 {
 	struct http_server *server = cls;
+	struct http_request *request = *state;
+	const char *outcome, *reason;
 
 	(void)connection;
-	(void)code;
-	if (*state != NULL)
-		atomic_fetch_sub(&server->active, 1);
-	free(*state);
+	if (request == NULL)
+		return;
+	if (!request->answered) {
+		switch (code) {
+		case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
+			outcome = "timeout";
+			reason = "requête incomplète à l'expiration du délai";
+			break;
+		case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
+		case MHD_REQUEST_TERMINATED_READ_ERROR:
+			outcome = "client_gone";
+			reason = "client parti avant la fin de la requête";
+			break;
+		case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
+			outcome = "shutdown";
+			reason = "service arrêté avant la réponse";
+			break;
+		default:
+			outcome = "rejected";
+			reason = "requête rejetée par le serveur HTTP (mal formée ou en-têtes trop grands)";
+		}
+		rotlog_write(request->context->log, ROTLOG_WARNING, "%s - %s - %s - %s",
+			     request->peer, request->uri, outcome, reason);
+	}
+	atomic_fetch_sub(&server->active, 1);
+	free(request);
 	*state = NULL;
 }
 
@@ -187,6 +224,7 @@ static int start_daemon(struct http_server *server, int fd, char *err, size_t er
 		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
+		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, server,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
 
 	if (daemon == NULL) {
