@@ -1,11 +1,9 @@
-/* Rotating log, the file itself: thread-safe whole-line writes, rotation to
- * cashdrawer.log.YYYY-MM-DD at local midnight, retention of archives. */
-#include "rotlog.h"
+/* Rotating log, the file itself: thread-safe whole-line writes and the midnight
+ * thread that rotates it (the archives on disk: rotlog_archive.c). */
+#include "rotlog_internal.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,30 +18,6 @@
  * clock set forward while the service is idle is noticed within a minute. */
 #define RECHECK_SECONDS 60
 
-struct rotlog {
-	pthread_mutex_t lock; /* guards everything below except dir and paths */
-	pthread_cond_t wake;  /* wakes the midnight thread to stop */
-	pthread_t thread;
-	bool lock_ready, wake_ready, thread_started, stopping;
-	char *dir; /* without trailing '/' (except "/") */
-	char *current_path;
-	char *archive_path; /* scratch: dir/cashdrawer.log.YYYY-MM-DD */
-	size_t path_size;   /* of both path buffers */
-	unsigned retention_days;
-	bool mirror_stderr;
-	int fd;                 /* -1 while the file cannot be opened */
-	bool line_open;         /* a short write left a line without its '\n' */
-	struct rotlog_date day; /* the day the current file's lines belong to */
-	time_t next_midnight;   /* end of that day: rotate once the clock is there */
-	/* localtime_r is too slow for every line at 50 000 lines/s: the broken
-	 * down time is computed once per second, under the lock. */
-	bool cache_valid;
-	time_t cached_second;
-	struct tm cached_tm;
-	struct rotlog_health health;
-};
-
-/* ---- the log itself ---- */
 
 /* strerror is not thread-safe everywhere, and strerror_r has a GNU and an
  * XSI form depending on feature macros. */
@@ -58,11 +32,7 @@ static const char *error_text(int errnum, char *buf, size_t size)
 #endif
 }
 
-/* Fills err (when given) with the formatted text, then ": " and errnum's
- * description when errnum is not 0. */
-static void describe(char *err, size_t errlen, int errnum, const char *format, ...)
-	__attribute__((format(printf, 4, 5)));
-static void describe(char *err, size_t errlen, int errnum, const char *format, ...)
+void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, ...)
 {
 	va_list args;
 	size_t used;
@@ -80,11 +50,7 @@ static void describe(char *err, size_t errlen, int errnum, const char *format, .
 	}
 }
 
-#define remember_error(log, errnum, ...)                                                      \
-	describe((log)->health.last_error, sizeof (log)->health.last_error, errnum, __VA_ARGS__)
-
-/* dir + '/' + name into buf; -1 when it does not fit. */
-static int join_path(const char *dir, const char *name, char *buf, size_t size)
+int rotlog_join_path(const char *dir, const char *name, char *buf, size_t size)
 {
 	size_t dir_length = strlen(dir);
 	const char *separator = dir_length && dir[dir_length - 1] == '/' ? "" : "/";
@@ -112,171 +78,13 @@ int rotlog_path(const struct rotlog *log, const struct rotlog_date *date, char *
 	}
 	if (date)
 		rotlog_archive_name(name, sizeof name, *date);
-	return join_path(log->dir, date ? name : ROTLOG_BASENAME, buf, size);
+	return rotlog_join_path(log->dir, date ? name : ROTLOG_BASENAME, buf, size);
 }
 
 static int open_current(struct rotlog *log)
 {
 	log->fd = open(log->current_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	return log->fd < 0 ? -errno : 0;
-}
-
-/* Appends the file at from to the file at to. On failure the archive is cut
- * back to its old size, so the caller can keep the lines where they were. */
-static int append_file(const char *from, const char *to)
-{
-	int input = -1, output = -1, rc = 0;
-	off_t original_size = -1;
-	char chunk[16384];
-	struct stat st;
-
-	input = open(from, O_RDONLY | O_CLOEXEC);
-	output = open(to, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (input < 0 || output < 0 || fstat(output, &st) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	original_size = st.st_size;
-	for (;;) {
-		ssize_t got = read(input, chunk, sizeof chunk), done = 0;
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			rc = got < 0 ? -errno : 0;
-			goto out;
-		}
-		while (done < got) {
-			ssize_t put = write(output, chunk + done, (size_t)(got - done));
-
-			if (put < 0 && errno == EINTR)
-				continue;
-			if (put <= 0) {
-				rc = put < 0 ? -errno : -ENOSPC;
-				goto out;
-			}
-			done += put;
-		}
-	}
-out:
-	if (rc < 0 && original_size >= 0 && ftruncate(output, original_size) < 0) {
-		/* The lines are still in the current file: duplicated, not lost. */
-	}
-	if (input >= 0)
-		close(input);
-	if (output >= 0)
-		close(output);
-	return rc;
-}
-
-/* Moves the current file's lines to the archive of day. When that archive
- * already exists (the clock was set back) they are appended to it, since a
- * rename would overwrite it. An empty file makes no archive. Returns true
- * when the current file no longer holds any line. */
-static bool archive_current(struct rotlog *log, struct rotlog_date day)
-{
-	struct stat st;
-	int rc;
-
-	if (log->fd >= 0) {
-		close(log->fd);
-		log->fd = -1;
-	}
-	if (stat(log->current_path, &st) < 0) {
-		if (errno == ENOENT)
-			return true;
-		remember_error(log, errno, "rotate %s", log->current_path);
-		return false;
-	}
-	if (st.st_size == 0)
-		return true;
-	if (rotlog_path(log, &day, log->archive_path, log->path_size) < 0)
-		return false; /* cannot happen: path_size fits every archive name */
-	if (stat(log->archive_path, &st) < 0) {
-		if (errno != ENOENT) {
-			remember_error(log, errno, "rotate to %s", log->archive_path);
-			return false;
-		}
-		/* No other writer of archives exists, so checking then renaming
-		 * cannot race with anyone. */
-		if (rename(log->current_path, log->archive_path) < 0) {
-			remember_error(log, errno, "rotate %s to %s", log->current_path,
-				       log->archive_path);
-			return false;
-		}
-		return true;
-	}
-	rc = append_file(log->current_path, log->archive_path);
-	if (rc < 0) {
-		remember_error(log, -rc, "append %s to %s", log->current_path, log->archive_path);
-		return false;
-	}
-	if (unlink(log->current_path) < 0 && truncate(log->current_path, 0) < 0) {
-		remember_error(log, errno, "empty %s after appending it to %s", log->current_path,
-			       log->archive_path);
-		return false;
-	}
-	return true;
-}
-
-/* Deletes the oldest archives beyond retention_days. Only exact archive
- * names are listed, so no other file of the folder is ever touched. */
-static void apply_retention(struct rotlog *log)
-{
-	char(*names)[ROTLOG_ARCHIVE_NAME_MAX] = NULL;
-	const char **list = NULL;
-	bool *expired = NULL;
-	size_t count = 0, capacity = 0, i;
-	struct dirent *entry;
-	DIR *dir;
-
-	dir = opendir(log->dir);
-	if (!dir) {
-		remember_error(log, errno, "expire archives in %s", log->dir);
-		return;
-	}
-	for (errno = 0; (entry = readdir(dir)) != NULL; errno = 0) {
-		if (!rotlog_is_archive_name(entry->d_name, NULL))
-			continue;
-		if (count == capacity) {
-			size_t grown = capacity ? 2 * capacity : 64;
-			void *bigger = realloc(names, grown * sizeof *names);
-
-			if (!bigger) {
-				remember_error(log, ENOMEM, "expire archives in %s", log->dir);
-				goto out;
-			}
-			names = bigger;
-			capacity = grown;
-		}
-		memcpy(names[count++], entry->d_name, ROTLOG_ARCHIVE_NAME_MAX);
-	}
-	if (errno) {
-		remember_error(log, errno, "expire archives in %s", log->dir);
-		goto out;
-	}
-	if (!count)
-		goto out;
-	list = malloc(count * sizeof *list);
-	expired = malloc(count * sizeof *expired);
-	if (!list || !expired) {
-		remember_error(log, ENOMEM, "expire archives in %s", log->dir);
-		goto out;
-	}
-	for (i = 0; i < count; i++)
-		list[i] = names[i];
-	rotlog_select_expired(list, count, log->retention_days, expired);
-	for (i = 0; i < count; i++) {
-		if (!expired[i] || join_path(log->dir, list[i], log->archive_path, log->path_size))
-			continue;
-		if (unlink(log->archive_path) < 0 && errno != ENOENT)
-			remember_error(log, errno, "expire %s", log->archive_path);
-	}
-out:
-	free(expired);
-	free(list);
-	free(names);
-	closedir(dir);
 }
 
 static void start_day(struct rotlog *log, time_t now)
@@ -290,13 +98,13 @@ static void rotate(struct rotlog *log, time_t now)
 {
 	int rc;
 
-	if (archive_current(log, log->day))
+	if (rotlog_archive_current(log, log->day))
 		log->line_open = false;
 	start_day(log, now);
 	rc = open_current(log);
 	if (rc < 0) /* later writes try again */
-		remember_error(log, -rc, "open %s", log->current_path);
-	apply_retention(log);
+		rotlog_remember_error(log, -rc, "open %s", log->current_path);
+	rotlog_apply_retention(log);
 }
 
 /* Sleeps until the next midnight or a minute, whichever comes first, so
@@ -321,29 +129,6 @@ static void *midnight_thread(void *arg)
 	return NULL;
 }
 
-/* mkdir -p: creates the missing parents first. path is restored on return. */
-static int make_directories(char *path)
-{
-	char *slash;
-	int rc;
-
-	if (mkdir(path, 0755) == 0 || errno == EEXIST)
-		return 0;
-	if (errno != ENOENT)
-		return -errno;
-	slash = strrchr(path, '/');
-	if (!slash || slash == path)
-		return -ENOENT;
-	*slash = '\0';
-	rc = make_directories(path);
-	*slash = '/';
-	if (rc < 0)
-		return rc;
-	if (mkdir(path, 0755) == 0 || errno == EEXIST)
-		return 0;
-	return -errno;
-}
-
 /* Decides which day the lines already in the file belong to. From an
  * earlier day: archived now. From a later day (the clock is behind, as on a
  * box without a clock battery that boots in 1970): kept under its own day,
@@ -358,7 +143,7 @@ static void adopt_existing_file(struct rotlog *log, time_t now)
 		return;
 	written = rotlog_local_date(st.st_mtime);
 	if (rotlog_date_key(written) < rotlog_date_key(log->day)) {
-		archive_current(log, written);
+		rotlog_archive_current(log, written);
 	} else if (rotlog_date_key(written) > rotlog_date_key(log->day)) {
 		log->day = written;
 		log->next_midnight = rotlog_next_midnight(st.st_mtime);
@@ -392,11 +177,13 @@ static int check_options(struct rotlog **out, const struct rotlog_options *optio
 			 size_t errlen)
 {
 	if (!out || !options || !options->dir || !options->dir[0]) {
-		describe(err, errlen, 0, "log_dir: not set (give the folder for cashdrawer.log)");
+		rotlog_describe(err, errlen, 0,
+				"log_dir: not set (give the folder for cashdrawer.log)");
 		return -EINVAL;
 	}
 	if (options->retention_days == 0) {
-		describe(err, errlen, 0, "retention_days: 0 would delete every archive (use 1 or more)");
+		rotlog_describe(err, errlen, 0,
+				"retention_days: 0 would delete every archive (use 1 or more)");
 		return -EINVAL;
 	}
 	return 0;
@@ -422,7 +209,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	log = calloc(1, sizeof *log);
 	if (!log) {
 		rc = -ENOMEM;
-		describe(err, errlen, ENOMEM, "log %s", options->dir);
+		rotlog_describe(err, errlen, ENOMEM, "log %s", options->dir);
 		goto out;
 	}
 	log->fd = -1;
@@ -436,12 +223,12 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	log->archive_path = malloc(log->path_size);
 	if (!log->dir || !log->current_path || !log->archive_path) {
 		rc = -ENOMEM;
-		describe(err, errlen, ENOMEM, "log %s", options->dir);
+		rotlog_describe(err, errlen, ENOMEM, "log %s", options->dir);
 		goto out;
 	}
 	while (length > 1 && log->dir[length - 1] == '/')
 		log->dir[--length] = '\0';
-	join_path(log->dir, ROTLOG_BASENAME, log->current_path, log->path_size);
+	rotlog_join_path(log->dir, ROTLOG_BASENAME, log->current_path, log->path_size);
 
 	rc = -pthread_mutex_init(&log->lock, NULL);
 	log->lock_ready = rc == 0;
@@ -454,11 +241,11 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 		pthread_condattr_destroy(&attributes);
 	}
 	if (rc < 0) {
-		describe(err, errlen, -rc, "log %s", log->dir);
+		rotlog_describe(err, errlen, -rc, "log %s", log->dir);
 		goto out;
 	}
 
-	rc = make_directories(log->dir);
+	rc = rotlog_make_directories(log->dir);
 	if (rc == 0) {
 		struct stat st;
 
@@ -467,9 +254,9 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	if (rc < 0) {
 		char text[128];
 
-		describe(err, errlen, 0,
-			 "log folder %s: %s (make it a folder the service's user can write to)",
-			 log->dir, error_text(-rc, text, sizeof text));
+		rotlog_describe(err, errlen, 0,
+				"log folder %s: %s (make it a folder the service's user can write to)",
+				log->dir, error_text(-rc, text, sizeof text));
 		goto out;
 	}
 
@@ -480,11 +267,12 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	if (rc < 0) {
 		char text[128];
 
-		describe(err, errlen, 0, "log file %s: %s (give the service's user write access to %s)",
-			 log->current_path, error_text(-rc, text, sizeof text), log->dir);
+		rotlog_describe(err, errlen, 0,
+				"log file %s: %s (give the service's user write access to %s)",
+				log->current_path, error_text(-rc, text, sizeof text), log->dir);
 		goto out;
 	}
-	apply_retention(log);
+	rotlog_apply_retention(log);
 
 	/* Signals are for main's thread: the midnight thread blocks them all. */
 	sigfillset(&all);
@@ -492,7 +280,8 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	rc = -pthread_create(&log->thread, NULL, midnight_thread, log);
 	pthread_sigmask(SIG_SETMASK, &previous, NULL);
 	if (rc < 0) {
-		describe(err, errlen, -rc, "log %s: cannot start the midnight thread", log->dir);
+		rotlog_describe(err, errlen, -rc, "log %s: cannot start the midnight thread",
+				log->dir);
 		goto out;
 	}
 	log->thread_started = true;
@@ -513,7 +302,7 @@ static void write_line(struct rotlog *log, const char *line, size_t length)
 	if (log->fd < 0 && (rc = open_current(log)) < 0) {
 		log->health.last_write_ok = false;
 		log->health.write_failures++;
-		remember_error(log, -rc, "open %s", log->current_path);
+		rotlog_remember_error(log, -rc, "open %s", log->current_path);
 		return;
 	}
 	do
@@ -528,11 +317,11 @@ static void write_line(struct rotlog *log, const char *line, size_t length)
 	log->health.last_write_ok = false;
 	log->health.write_failures++;
 	if (written < 0) {
-		remember_error(log, errno, "write %s", log->current_path);
+		rotlog_remember_error(log, errno, "write %s", log->current_path);
 		return;
 	}
-	remember_error(log, 0, "write %s: only %zd of %zu bytes written (disk full?)",
-		       log->current_path, written, length);
+	rotlog_remember_error(log, 0, "write %s: only %zd of %zu bytes written (disk full?)",
+			      log->current_path, written, length);
 	if (written > 0)
 		log->line_open = line[written - 1] != '\n';
 }

@@ -1,5 +1,5 @@
-/* escpos-sim core (pure, no I/O): an incremental ESC/POS decoder and the
- * TM-T88V state model that executes decoded commands and answers DLE EOT n. */
+/* escpos-sim core (pure, no I/O): the incremental ESC/POS decoder (decode.c), the TM-T88V
+ * model that executes commands and answers DLE EOT n (state.c), its lines (describe.c). */
 #ifndef ESCPOS_SIM_DECODE_H
 #define ESCPOS_SIM_DECODE_H
 
@@ -95,6 +95,9 @@ int sim_state_status_byte(const struct sim_state *state, unsigned n);
  * Returns 0, or -EINVAL with the reason in err. */
 int sim_state_set(struct sim_state *state, const char *name, const char *value, char *err,
 		  size_t errlen);
+
+/* The value word of the paper setting: "ok", "near-end" or "out". */
+const char *sim_paper_name(enum sim_paper paper);
 
 /* One human-readable line: every setting and the four status bytes. */
 void sim_state_describe(const struct sim_state *state, char *buf, size_t buflen);

@@ -1,0 +1,197 @@
+/* Rotating log, the archives on disk: moving or appending the current file to
+ * its day's archive, retention by listing the folder, and mkdir -p. */
+#include "rotlog_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* Appends the file at from to the file at to. On failure the archive is cut
+ * back to its old size, so the caller can keep the lines where they were. */
+static int append_file(const char *from, const char *to)
+{
+	int input = -1, output = -1, rc = 0;
+	off_t original_size = -1;
+	char chunk[16384];
+	struct stat st;
+
+	input = open(from, O_RDONLY | O_CLOEXEC);
+	output = open(to, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (input < 0 || output < 0 || fstat(output, &st) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	original_size = st.st_size;
+	for (;;) {
+		ssize_t got = read(input, chunk, sizeof chunk), done = 0;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			rc = got < 0 ? -errno : 0;
+			goto out;
+		}
+		while (done < got) {
+			ssize_t put = write(output, chunk + done, (size_t)(got - done));
+
+			if (put < 0 && errno == EINTR)
+				continue;
+			if (put <= 0) {
+				rc = put < 0 ? -errno : -ENOSPC;
+				goto out;
+			}
+			done += put;
+		}
+	}
+out:
+	if (rc < 0 && original_size >= 0 && ftruncate(output, original_size) < 0) {
+		/* The lines are still in the current file: duplicated, not lost. */
+	}
+	if (input >= 0)
+		close(input);
+	if (output >= 0)
+		close(output);
+	return rc;
+}
+
+/* Moves the current file's lines to the archive of day. When that archive
+ * already exists (the clock was set back) they are appended to it, since a
+ * rename would overwrite it. An empty file makes no archive. Returns true
+ * when the current file no longer holds any line. */
+bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day)
+{
+	struct stat st;
+	int rc;
+
+	if (log->fd >= 0) {
+		close(log->fd);
+		log->fd = -1;
+	}
+	if (stat(log->current_path, &st) < 0) {
+		if (errno == ENOENT)
+			return true;
+		rotlog_remember_error(log, errno, "rotate %s", log->current_path);
+		return false;
+	}
+	if (st.st_size == 0)
+		return true;
+	if (rotlog_path(log, &day, log->archive_path, log->path_size) < 0)
+		return false; /* cannot happen: path_size fits every archive name */
+	if (stat(log->archive_path, &st) < 0) {
+		if (errno != ENOENT) {
+			rotlog_remember_error(log, errno, "rotate to %s", log->archive_path);
+			return false;
+		}
+		/* No other writer of archives exists, so checking then renaming
+		 * cannot race with anyone. */
+		if (rename(log->current_path, log->archive_path) < 0) {
+			rotlog_remember_error(log, errno, "rotate %s to %s", log->current_path,
+					      log->archive_path);
+			return false;
+		}
+		return true;
+	}
+	rc = append_file(log->current_path, log->archive_path);
+	if (rc < 0) {
+		rotlog_remember_error(log, -rc, "append %s to %s", log->current_path,
+				      log->archive_path);
+		return false;
+	}
+	if (unlink(log->current_path) < 0 && truncate(log->current_path, 0) < 0) {
+		rotlog_remember_error(log, errno, "empty %s after appending it to %s",
+				      log->current_path, log->archive_path);
+		return false;
+	}
+	return true;
+}
+
+/* Deletes the oldest archives beyond retention_days. Only exact archive
+ * names are listed, so no other file of the folder is ever touched. */
+void rotlog_apply_retention(struct rotlog *log)
+{
+	char(*names)[ROTLOG_ARCHIVE_NAME_MAX] = NULL;
+	const char **list = NULL;
+	bool *expired = NULL;
+	size_t count = 0, capacity = 0, i;
+	struct dirent *entry;
+	DIR *dir;
+
+	dir = opendir(log->dir);
+	if (!dir) {
+		rotlog_remember_error(log, errno, "expire archives in %s", log->dir);
+		return;
+	}
+	for (errno = 0; (entry = readdir(dir)) != NULL; errno = 0) {
+		if (!rotlog_is_archive_name(entry->d_name, NULL))
+			continue;
+		if (count == capacity) {
+			size_t grown = capacity ? 2 * capacity : 64;
+			void *bigger = realloc(names, grown * sizeof *names);
+
+			if (!bigger) {
+				rotlog_remember_error(log, ENOMEM, "expire archives in %s",
+						      log->dir);
+				goto out;
+			}
+			names = bigger;
+			capacity = grown;
+		}
+		memcpy(names[count++], entry->d_name, ROTLOG_ARCHIVE_NAME_MAX);
+	}
+	if (errno) {
+		rotlog_remember_error(log, errno, "expire archives in %s", log->dir);
+		goto out;
+	}
+	if (!count)
+		goto out;
+	list = malloc(count * sizeof *list);
+	expired = malloc(count * sizeof *expired);
+	if (!list || !expired) {
+		rotlog_remember_error(log, ENOMEM, "expire archives in %s", log->dir);
+		goto out;
+	}
+	for (i = 0; i < count; i++)
+		list[i] = names[i];
+	rotlog_select_expired(list, count, log->retention_days, expired);
+	for (i = 0; i < count; i++) {
+		if (!expired[i] ||
+		    rotlog_join_path(log->dir, list[i], log->archive_path, log->path_size))
+			continue;
+		if (unlink(log->archive_path) < 0 && errno != ENOENT)
+			rotlog_remember_error(log, errno, "expire %s", log->archive_path);
+	}
+out:
+	free(expired);
+	free(list);
+	free(names);
+	closedir(dir);
+}
+
+/* mkdir -p: creates the missing parents first. path is restored on return. */
+int rotlog_make_directories(char *path)
+{
+	char *slash;
+	int rc;
+
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return -ENOENT;
+	*slash = '\0';
+	rc = rotlog_make_directories(path);
+	*slash = '/';
+	if (rc < 0)
+		return rc;
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	return -errno;
+}

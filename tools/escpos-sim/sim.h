@@ -1,0 +1,46 @@
+/* escpos-sim program internals shared by main.c, serve.c and control.c: the
+ * simulator's run-time state and the functions each file offers the others. */
+#ifndef ESCPOS_SIM_SIM_H
+#define ESCPOS_SIM_SIM_H
+
+#include <netdb.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "decode.h"
+
+#define ADDRESS_MAX (NI_MAXHOST + NI_MAXSERV + 4)
+#define CONTROL_LINE_MAX 256
+
+struct sim {
+	struct sim_state state;
+	struct sim_decoder decoder;
+	int listen_fd, client_fd, dump_fd;
+	char peer[ADDRESS_MAX];
+	unsigned long long client_bytes;
+	int send_errno;       /* the client is gone: stop answering, read on to EOF */
+	bool answers_dropped; /* warned that the client does not read its answers */
+	bool stdin_open, wedged;
+	char line[CONTROL_LINE_MAX];
+	size_t line_len;
+	bool line_too_long;
+};
+
+/* main.c: "escpos-sim: " and the line, on stdout (not with --quiet) or on stderr. */
+__attribute__((format(printf, 1, 2))) void sim_say(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void sim_warn(const char *fmt, ...);
+
+/* serve.c: the listening socket and the one client at a time. */
+
+/* Returns the listening socket with its address in bound, or -1 with the
+ * reason in err. */
+int serve_open_listener(const char *addr, const char *port, char *bound, size_t boundlen,
+			char *err, size_t errlen);
+void serve_accept_client(struct sim *sim);
+/* Reads what the client sent: dumps, decodes, prints, answers DLE EOT; EOF closes it. */
+void serve_client(struct sim *sim);
+
+/* control.c: reads and runs the commands typed on stdin (drawer open, paper out...). */
+void control_read(struct sim *sim);
+
+#endif
