@@ -18,7 +18,6 @@
  * clock set forward while the service is idle is noticed within a minute. */
 #define RECHECK_SECONDS 60
 
-
 /* strerror is not thread-safe everywhere, and strerror_r has a GNU and an
  * XSI form depending on feature macros. */
 static const char *error_text(int errnum, char *buf, size_t size)
