@@ -180,8 +180,15 @@ static int open_listener(const char *address, unsigned port, int *fd_out, char *
 		len = sizeof *v6;
 	}
 	fd = socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		rc = -errno;
+		/* no IPv6 on this machine: the caller falls back to IPv4 */
+		if (address == NULL && rc == -EAFNOSUPPORT)
+			return rc;
+		snprintf(err, errlen, "cannot listen on %s: %s", address != NULL ? address : "[::]",
+			 strerror(-rc));
+		return rc;
+	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (storage.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
@@ -243,7 +250,7 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	struct http_server *server = calloc(1, sizeof *server);
 	size_t wanted = config->bind_count > 0 ? config->bind_count : 1;
 	char desc[128];
-	int rc = 0, fd;
+	int rc = 0, fd = -1;
 
 	*out = NULL;
 	if (server == NULL)
