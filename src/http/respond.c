@@ -19,11 +19,18 @@ void respond_log(struct http_request *request, const char *method, const char *u
 				  : status < 500 ? ROTLOG_WARNING
 						 : ROTLOG_ERROR;
 
+	/* A monitoring probe's 200 (outcome "ok", /status) is routine: its line
+	 * may wait ROTLOG_FLUSH_MS to share a write. Openings, refusals, errors
+	 * and downloads are written at once. */
+	void (*write_line)(struct rotlog *, enum rotlog_level, const char *, ...) =
+		status == MHD_HTTP_OK && strcmp(outcome, "ok") == 0 ? rotlog_write_routine
+								       : rotlog_write;
+
 	request->answered = true;
 	/* rotlog escapes control characters: the path cannot forge a line */
-	rotlog_write(request->context->log, level, "%s %.16s %.200s %u %s%s%s", request->peer,
-		     method, url, status, outcome, log_message != NULL ? " - " : "",
-		     log_message != NULL ? log_message : "");
+	write_line(request->context->log, level, "%s %.16s %.200s %u %s%s%s", request->peer, method,
+		   url, status, outcome, log_message != NULL ? " - " : "",
+		   log_message != NULL ? log_message : "");
 }
 
 enum MHD_Result respond_json(struct http_request *request, const char *method, const char *url,

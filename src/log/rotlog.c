@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,71 @@ static int open_current(struct rotlog *log)
 	return log->fd < 0 ? -errno : 0;
 }
 
+/* Writes with one write(2), so lines of other processes appending to the
+ * same file (O_APPEND) are never interleaved with ours either. */
+static void write_lines(struct rotlog *log, const char *text, size_t length, uint64_t lines)
+{
+	ssize_t written;
+	int rc;
+
+	if (log->fd < 0 && (rc = open_current(log)) < 0) {
+		log->health.last_write_ok = false;
+		log->health.write_failures += lines;
+		rotlog_remember_error(log, -rc, "open %s", log->current_path);
+		return;
+	}
+	do
+		written = write(log->fd, text, length);
+	while (written < 0 && errno == EINTR);
+	if (written == (ssize_t)length) {
+		log->health.last_write_ok = true;
+		log->health.lines_written += lines;
+		log->line_open = false;
+		return;
+	}
+	log->health.last_write_ok = false;
+	log->health.write_failures += lines;
+	if (written < 0) {
+		rotlog_remember_error(log, errno, "write %s", log->current_path);
+		return;
+	}
+	rotlog_remember_error(log, 0, "write %s: only %zd of %zu bytes written (disk full?)",
+			      log->current_path, written, length);
+	if (written > 0)
+		log->line_open = text[written - 1] != '\n';
+}
+
+/* text is preceded by one byte of room: there goes the '\n' that ends a line
+ * an earlier short write left open, so that this text starts on its own line. */
+static void write_after_open_line(struct rotlog *log, char *text, size_t length, uint64_t lines)
+{
+	if (log->line_open) {
+		text[-1] = '\n';
+		write_lines(log, text - 1, length + 1, lines);
+	} else {
+		write_lines(log, text, length, lines);
+	}
+}
+
+/* Writes the routine lines held, in one write. Lock held. */
+static void flush_held(struct rotlog *log)
+{
+	if (log->held_length == 0)
+		return;
+	write_after_open_line(log, log->held + 1, log->held_length, log->held_lines);
+	log->held_length = 0;
+	log->held_lines = 0;
+}
+
+static bool flush_is_due(const struct rotlog *log, const struct timespec *now)
+{
+	int64_t held_ms = (int64_t)(now->tv_sec - log->held_since.tv_sec) * 1000 +
+			  (now->tv_nsec - log->held_since.tv_nsec) / 1000000;
+
+	/* a clock set back also flushes, rather than holding lines for long */
+	return log->held_length > 0 && (held_ms >= ROTLOG_FLUSH_MS || held_ms < 0);
+}
+
 static void start_day(struct rotlog *log, time_t now)
 {
 	log->day = rotlog_local_date(now);
@@ -97,6 +163,7 @@ static void rotate(struct rotlog *log, time_t now)
 {
 	int rc;
 
+	flush_held(log); /* those lines belong to the day that ends */
 	if (rotlog_archive_current(log, log->day))
 		log->line_open = false;
 	start_day(log, now);
@@ -107,7 +174,8 @@ static void rotate(struct rotlog *log, time_t now)
 }
 
 /* Sleeps until the next midnight or a minute, whichever comes first, so
- * that an idle service still rotates on time. */
+ * that an idle service still rotates on time; sooner while routine lines
+ * are held, to write them within ROTLOG_FLUSH_MS. */
 static void *midnight_thread(void *arg)
 {
 	struct rotlog *log = arg;
@@ -118,10 +186,20 @@ static void *midnight_thread(void *arg)
 		clock_gettime(CLOCK_REALTIME, &now);
 		if (now.tv_sec >= log->next_midnight)
 			rotate(log, now.tv_sec);
+		if (flush_is_due(log, &now))
+			flush_held(log);
 		deadline.tv_sec = log->next_midnight;
 		deadline.tv_nsec = 0;
 		if (now.tv_sec + RECHECK_SECONDS < deadline.tv_sec)
 			deadline.tv_sec = now.tv_sec + RECHECK_SECONDS;
+		if (log->held_length > 0) {
+			deadline = log->held_since;
+			deadline.tv_nsec += ROTLOG_FLUSH_MS * 1000000L;
+			if (deadline.tv_nsec >= 1000000000L) {
+				deadline.tv_sec++;
+				deadline.tv_nsec -= 1000000000L;
+			}
+		}
 		pthread_cond_timedwait(&log->wake, &log->lock, &deadline);
 	}
 	pthread_mutex_unlock(&log->lock);
@@ -160,6 +238,8 @@ static void destroy(struct rotlog *log)
 		pthread_mutex_unlock(&log->lock);
 		pthread_join(log->thread, NULL);
 	}
+	if (log->lock_ready)
+		flush_held(log); /* the thread is gone: nobody else writes */
 	if (log->fd >= 0)
 		close(log->fd);
 	if (log->wake_ready)
@@ -291,57 +371,18 @@ out:
 	return rc;
 }
 
-/* Writes with one write(2), so lines of other processes appending to the
- * same file (O_APPEND) are never interleaved with ours either. */
-static void write_line(struct rotlog *log, const char *line, size_t length)
-{
-	ssize_t written;
-	int rc;
-
-	if (log->fd < 0 && (rc = open_current(log)) < 0) {
-		log->health.last_write_ok = false;
-		log->health.write_failures++;
-		rotlog_remember_error(log, -rc, "open %s", log->current_path);
-		return;
-	}
-	do
-		written = write(log->fd, line, length);
-	while (written < 0 && errno == EINTR);
-	if (written == (ssize_t)length) {
-		log->health.last_write_ok = true;
-		log->health.lines_written++;
-		log->line_open = false;
-		return;
-	}
-	log->health.last_write_ok = false;
-	log->health.write_failures++;
-	if (written < 0) {
-		rotlog_remember_error(log, errno, "write %s", log->current_path);
-		return;
-	}
-	rotlog_remember_error(log, 0, "write %s: only %zd of %zu bytes written (disk full?)",
-			      log->current_path, written, length);
-	if (written > 0)
-		log->line_open = line[written - 1] != '\n';
-}
-
-void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+static void log_line(struct rotlog *log, bool routine, enum rotlog_level level,
+		     const char *format, va_list args)
 {
 	char message[ROTLOG_LINE_MAX];
-	/* One spare byte in front for the '\n' that ends a line an earlier
-	 * short write left open, so that the next line starts on its own. */
+	/* One spare byte in front: see write_after_open_line. */
 	char line[1 + ROTLOG_LINE_MAX];
 	struct timespec now;
-	va_list args;
 	size_t length;
 
-	if (!log || !format)
-		return;
 	/* Longer messages are cut by rotlog_format_line anyway. */
-	va_start(args, format);
 	if (vsnprintf(message, sizeof message, format, args) < 0)
 		snprintf(message, sizeof message, "(unformattable message: %s)", format);
-	va_end(args);
 
 	pthread_mutex_lock(&log->lock);
 	/* Read under the lock, so the file's timestamps never go backwards. */
@@ -356,15 +397,46 @@ void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *forma
 	}
 	length = rotlog_format_line(line + 1, ROTLOG_LINE_MAX, &log->cached_tm,
 				    (int)(now.tv_nsec / 1000000), level, message);
-	line[0] = '\n';
-	if (log->line_open)
-		write_line(log, line, length + 1);
-	else
-		write_line(log, line + 1, length);
+	if (!routine) {
+		flush_held(log);
+		write_after_open_line(log, line + 1, length, 1);
+	} else {
+		if (log->held_length + length > ROTLOG_BUFFER_BYTES)
+			flush_held(log);
+		if (log->held_length == 0) {
+			log->held_since = now;
+			pthread_cond_signal(&log->wake); /* the thread flushes in ROTLOG_FLUSH_MS */
+		}
+		memcpy(log->held + 1 + log->held_length, line + 1, length);
+		log->held_length += length;
+		log->held_lines++;
+	}
 	if (log->mirror_stderr && write(STDERR_FILENO, line + 1, length) < 0) {
 		/* stderr may be closed or full: the file is what counts. */
 	}
 	pthread_mutex_unlock(&log->lock);
+}
+
+void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+{
+	va_list args;
+
+	if (!log || !format)
+		return;
+	va_start(args, format);
+	log_line(log, false, level, format, args);
+	va_end(args);
+}
+
+void rotlog_write_routine(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+{
+	va_list args;
+
+	if (!log || !format)
+		return;
+	va_start(args, format);
+	log_line(log, true, level, format, args);
+	va_end(args);
 }
 
 void rotlog_get_health(struct rotlog *log, struct rotlog_health *health)

@@ -81,10 +81,21 @@ struct rotlog_options {
 int rotlog_open(struct rotlog **log, const struct rotlog_options *options, char *err,
 		size_t errlen);
 
-/* Writes one whole line (one write(2) under the lock, never interleaved).
- * Rotates first when the local day changed. Never fails the caller: a
- * failure is counted and remembered for rotlog_health. printf-style. */
+/* Writes one whole line (one write(2) under the lock, never interleaved),
+ * after any routine lines still held. Rotates first when the local day
+ * changed. Never fails the caller: a failure is counted and remembered for
+ * rotlog_health. printf-style. */
 void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Routine lines (a monitoring probe's request) may be held in memory, in
+ * order, for at most ROTLOG_FLUSH_MS or ROTLOG_BUFFER_BYTES before reaching
+ * the file in one write: at 50 000 probes a second, a write per line is a
+ * sixth of the service's work. Every rotlog_write, rotation and close writes
+ * them first; a crash can lose only those held. */
+#define ROTLOG_FLUSH_MS 100
+#define ROTLOG_BUFFER_BYTES 16384
+void rotlog_write_routine(struct rotlog *log, enum rotlog_level level, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
 
 struct rotlog_health {

@@ -6,13 +6,14 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "rotlog.h"
 
 struct rotlog {
 	pthread_mutex_t lock; /* guards everything below except dir and paths */
-	pthread_cond_t wake;  /* wakes the midnight thread to stop */
+	pthread_cond_t wake;  /* wakes the midnight thread: stop, or lines held */
 	pthread_t thread;
 	bool lock_ready, wake_ready, thread_started, stopping;
 	char *dir; /* without trailing '/' (except "/") */
@@ -31,6 +32,12 @@ struct rotlog {
 	time_t cached_second;
 	struct tm cached_tm;
 	struct rotlog_health health;
+	/* routine lines held for one write (rotlog_write_routine); held[0] is
+	 * room for the '\n' that ends a line a short write left open */
+	char held[1 + ROTLOG_BUFFER_BYTES];
+	size_t held_length;
+	uint64_t held_lines;
+	struct timespec held_since; /* CLOCK_REALTIME of the first held line */
 };
 
 /* ---- rotlog.c ---- */

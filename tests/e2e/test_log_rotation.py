@@ -51,6 +51,7 @@ def test_lines_before_and_after_midnight_go_to_the_days_archive_and_new_file_non
     after = [daemon.get(f"/after-midnight-{i}") for i in range(3)]
     after.append(daemon.get("/open-cash-drawer"))
     health = daemon.get("/status").json()["log"]
+    daemon.settle_log()
 
     assert [r.status for r in before + after] == [404, 404, 404, 200] * 2
     assert printer.settle() == [expect.KICK_DEFAULT] * 2

@@ -1747,6 +1747,147 @@ static void test_write_and_health_accept_null_log(void **state)
 #define IO_TEST(name) cmocka_unit_test_setup_teardown(name, make_temp_dir, remove_temp_dir)
 #define ZONE_TEST(name) cmocka_unit_test_setup_teardown(name, NULL, use_paris)
 
+/* ---- routine lines: held for one write, never reordered or lost ---- */
+
+static size_t lines_in(const char *dir)
+{
+	char path[512], *content;
+	size_t lines;
+
+	join(path, sizeof path, dir, "cashdrawer.log");
+	content = read_file(path, NULL);
+	lines = count_lines(content);
+	free(content);
+	return lines;
+}
+
+static void test_a_regular_line_writes_held_routine_lines_first_in_order(void **state)
+{
+	struct rotlog *log = open_log(*state, 30, false);
+	char path[512], *content, *first, *second, *third;
+
+	rotlog_write_routine(log, ROTLOG_INFO, "probe one");
+	rotlog_write_routine(log, ROTLOG_INFO, "probe two");
+	rotlog_write(log, ROTLOG_WARNING, "refusal");
+	/* read before close: the regular line must have written the held ones */
+	join(path, sizeof path, *state, "cashdrawer.log");
+	content = read_file(path, NULL);
+	first = strstr(content, "probe one");
+	second = strstr(content, "probe two");
+	third = strstr(content, "refusal");
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_non_null(third);
+	assert_true(first < second && second < third);
+	assert_int_equal(count_lines(content), 3);
+	free(content);
+	rotlog_close(log);
+}
+
+static void test_held_routine_lines_reach_the_file_within_the_flush_time(void **state)
+{
+	struct rotlog *log = open_log(*state, 30, false);
+	struct timespec start, now, pause = {0, 5 * 1000000L};
+	long waited_ms = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	rotlog_write_routine(log, ROTLOG_INFO, "probe");
+	while (lines_in(*state) < 1 && waited_ms < 2000) {
+		nanosleep(&pause, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+	}
+	/* ROTLOG_FLUSH_MS plus scheduling; 2 s means the flush never came */
+	assert_in_range(waited_ms, 0, ROTLOG_FLUSH_MS + 400);
+	assert_int_equal(lines_in(*state), 1);
+	rotlog_close(log);
+}
+
+static void test_close_writes_the_held_routine_lines(void **state)
+{
+	struct rotlog *log = open_log(*state, 30, false);
+
+	for (int i = 0; i < 5; i++)
+		rotlog_write_routine(log, ROTLOG_INFO, "probe %d", i);
+	rotlog_close(log);
+	assert_int_equal(lines_in(*state), 5);
+}
+
+static void test_routine_lines_beyond_the_buffer_stay_whole_and_in_order(void **state)
+{
+	enum { COUNT = 2000 }; /* about 100 bytes each: many buffers' worth */
+	struct rotlog *log = open_log(*state, 30, false);
+	char path[512], message[96], *content, *line, *end;
+	int expected = 0;
+
+	for (int i = 0; i < COUNT; i++)
+		rotlog_write_routine(log, ROTLOG_INFO, "probe %04d %s", i,
+				     "................................................");
+	rotlog_close(log);
+	join(path, sizeof path, *state, "cashdrawer.log");
+	content = read_file(path, NULL);
+	for (line = content; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		assert_non_null(end);
+		snprintf(message, sizeof message, "probe %04d %s", expected,
+			 "................................................");
+		assert_true(line_matches(line, (size_t)(end - line) + 1, "INFO", message));
+		expected++;
+	}
+	assert_int_equal(expected, COUNT);
+	free(content);
+}
+
+struct mixed_writer {
+	struct rotlog *log;
+	int id;
+};
+
+static void *write_mixed(void *arg)
+{
+	struct mixed_writer *writer = arg;
+
+	for (int i = 0; i < 2000; i++) {
+		if (i % 3 == 0)
+			rotlog_write(writer->log, ROTLOG_INFO, "thread %d line %d", writer->id, i);
+		else
+			rotlog_write_routine(writer->log, ROTLOG_INFO, "thread %d line %d", writer->id, i);
+	}
+	return NULL;
+}
+
+static void test_mixed_routine_and_regular_writers_lose_no_line(void **state)
+{
+	struct mixed_writer writers[4];
+	pthread_t threads[4];
+	struct rotlog *log = open_log(*state, 30, false);
+	char path[512], *content, *line, *end;
+	int last[4] = {-1, -1, -1, -1}, id, number;
+	size_t lines = 0;
+
+	for (int i = 0; i < 4; i++) {
+		writers[i] = (struct mixed_writer){log, i};
+		assert_int_equal(pthread_create(&threads[i], NULL, write_mixed, &writers[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(threads[i], NULL);
+	rotlog_close(log);
+	join(path, sizeof path, *state, "cashdrawer.log");
+	content = read_file(path, NULL);
+	for (line = content; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		assert_non_null(end);
+		assert_int_equal(sscanf(line + 33, "thread %d line %d", &id, &number), 2);
+		assert_true(id >= 0 && id < 4);
+		/* each thread's lines keep their order, held or not */
+		assert_int_equal(number, last[id] + 1);
+		last[id] = number;
+		lines++;
+	}
+	assert_int_equal(lines, 4 * 2000);
+	free(content);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1824,6 +1965,11 @@ int main(void)
 		IO_TEST(test_line_after_a_short_write_starts_on_its_own_line),
 		IO_TEST(test_mirror_stderr_writes_the_same_line_to_fd_2),
 		IO_TEST(test_path_joins_folder_and_names),
+		IO_TEST(test_a_regular_line_writes_held_routine_lines_first_in_order),
+		IO_TEST(test_held_routine_lines_reach_the_file_within_the_flush_time),
+		IO_TEST(test_close_writes_the_held_routine_lines),
+		IO_TEST(test_routine_lines_beyond_the_buffer_stay_whole_and_in_order),
+		IO_TEST(test_mixed_routine_and_regular_writers_lose_no_line),
 		IO_TEST(test_close_returns_promptly_and_accepts_null),
 		cmocka_unit_test(test_write_and_health_accept_null_log),
 	};

@@ -11,6 +11,10 @@ from pathlib import Path
 from . import logfile, web
 
 READY_TIMEOUT = 5.0
+# The daemon holds the log line of a /status answer for up to 100 ms
+# (rotlog's ROTLOG_FLUSH_MS) to write such lines together: reading the log
+# waits that long after the last /status sent through this Daemon.
+ROUTINE_FLUSH_S = 0.1 + 0.1
 START_RE = re.compile(r"Service démarré \(cashdrawerd [^)]*\) : écoute sur (?P<listen>.+?), imprimante ")
 LISTEN_PORT_RE = re.compile(r"(?:\[[^\]]*\]|[^ :,]+):(\d+)")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -47,6 +51,7 @@ class Daemon:
             self.env.update(env)
         self.proc = None
         self.returncode = None
+        self._routine_at = float("-inf")
 
     # ---- life cycle ----
 
@@ -78,6 +83,7 @@ class Daemon:
             self._fail_if_exited("exited before answering /status")
             try:
                 resp = web.get("/status", port=self.port, timeout=1.0, connect=self.connect)
+                self._note_routine("/status")
                 if resp.status == 200:
                     return
                 last_error = f"/status answered {resp.status}"
@@ -133,7 +139,15 @@ class Daemon:
     def log_path(self):
         return self.log_dir / logfile.LOG_NAME
 
+    def settle_log(self):
+        """Waits until the line of the last /status sent through this Daemon
+        is surely in the file."""
+        wait = self._routine_at + ROUTINE_FLUSH_S - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+
     def log_lines(self):
+        self.settle_log()
         return logfile.read_lines(self.log_path) if self.log_path.exists() else []
 
     def log_mark(self):
@@ -160,13 +174,23 @@ class Daemon:
 
     # ---- requests ----
 
+    def _note_routine(self, path):
+        if path.split("?")[0] == "/status":
+            self._routine_at = time.monotonic()
+
     def request(self, method, path, *, host="127.0.0.1", **kwargs):
         kwargs.setdefault("connect", self.connect)
-        return web.request(method, path, port=self.port, host=host, **kwargs)
+        try:
+            return web.request(method, path, port=self.port, host=host, **kwargs)
+        finally:
+            self._note_routine(path)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
 
     def raw(self, method, path, *, host="127.0.0.1", **kwargs):
         kwargs.setdefault("connect", self.connect)
-        return web.raw(method, path, port=self.port, host=host, **kwargs)
+        try:
+            return web.raw(method, path, port=self.port, host=host, **kwargs)
+        finally:
+            self._note_routine(path)
