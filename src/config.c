@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +12,39 @@
 #include "escpos.h"
 #include "printer_uri.h"
 
+int config_parse_address(const char *text, struct sockaddr_storage *address, socklen_t *length)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)address;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)address;
+	char bare[CONFIG_LIST_ITEM_MAX];
+	size_t len = strlen(text);
+
+	memset(address, 0, sizeof *address);
+	/* Accept "::1" and "[::1]" alike. */
+	if (len >= 2 && text[0] == '[' && text[len - 1] == ']' && len - 2 < sizeof bare) {
+		memcpy(bare, text + 1, len - 2);
+		bare[len - 2] = '\0';
+		text = bare;
+	}
+	if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		*length = sizeof *v4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		*length = sizeof *v6;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int check_bind(const char *value, char *err, size_t errlen)
 {
-	unsigned char address[16];
-	char bare[CONFIG_LIST_ITEM_MAX];
-	size_t len = strlen(value);
+	struct sockaddr_storage address;
+	socklen_t length;
 
-	/* Accept "::1" and "[::1]" alike. */
-	if (len >= 2 && value[0] == '[' && value[len - 1] == ']' && len - 2 < sizeof bare) {
-		memcpy(bare, value + 1, len - 2);
-		bare[len - 2] = '\0';
-		value = bare;
-	}
-	if (inet_pton(AF_INET, value, address) == 1 || inet_pton(AF_INET6, value, address) == 1)
+	if (config_parse_address(value, &address, &length) == 0)
 		return 0;
 	snprintf(err, errlen,
 		 "'%s' is not an IP address (examples: 127.0.0.1, ::1, 0.0.0.0, ::; "

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #define CONFIG_STRING_MAX 1024
 #define CONFIG_LIST_MAX 16
@@ -76,6 +77,10 @@ int config_set(struct config *config, const char *name, const char *value, char 
 
 /* Empties a LIST option (CLI values replace those of the file). */
 void config_clear(struct config *config, const struct config_option *option);
+
+/* Parses a bind item ("127.0.0.1", "::1" or "[::1]") into address (port 0)
+ * and its length. Returns 0, or -EINVAL when it is not an IP address. */
+int config_parse_address(const char *text, struct sockaddr_storage *address, socklen_t *length);
 
 /* Checks what single options cannot: the printer URI, the kick timings.
  * Returns 0 or -EINVAL with err filled as "key: reason". */

@@ -40,7 +40,7 @@ struct http_server {
 	int sockets[LISTEN_MAX];
 	size_t count;
 	char description[512];
-	/* requests between their first call and their completion */
+	/* requests between their request line and their completion */
 	atomic_uint active;
 };
 
@@ -147,47 +147,27 @@ static int open_listener(const char *address, unsigned port, int *fd_out, char *
 	struct sockaddr_storage storage = {0};
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&storage;
-	char bare[CONFIG_LIST_ITEM_MAX], shown[CONFIG_LIST_ITEM_MAX + 4];
-	socklen_t len;
-	int fd, one = 1, v6only, rc;
-	size_t n;
+	char shown[INET6_ADDRSTRLEN];
+	socklen_t len = sizeof *v6;
+	int fd, one = 1, v6only = 1, rc;
 
 	if (address == NULL) {
 		v6->sin6_family = AF_INET6;
 		v6->sin6_addr = in6addr_any;
 		v6only = 0; /* IPv4 clients arrive as ::ffff:a.b.c.d */
-	} else {
-		n = strlen(address);
-		if (address[0] == '[' && n >= 2)
-			snprintf(bare, sizeof bare, "%.*s", (int)(n - 2), address + 1);
-		else
-			snprintf(bare, sizeof bare, "%s", address);
-		if (inet_pton(AF_INET, bare, &v4->sin_addr) == 1)
-			v4->sin_family = AF_INET;
-		else if (inet_pton(AF_INET6, bare, &v6->sin6_addr) == 1)
-			v6->sin6_family = AF_INET6;
-		else {
-			snprintf(err, errlen, "bind: '%s' is not an IP address", address);
-			return -EINVAL;
-		}
-		v6only = 1; /* an explicit :: and 0.0.0.0 may be bound side by side */
+	} else if (config_parse_address(address, &storage, &len) < 0) {
+		snprintf(err, errlen, "bind: '%s' is not an IP address", address);
+		return -EINVAL;
 	}
-	if (storage.ss_family == AF_INET) {
+	/* v6only for an explicit address: :: and 0.0.0.0 may be bound side by side */
+	if (storage.ss_family == AF_INET)
 		v4->sin_port = htons((uint16_t)port);
-		len = sizeof *v4;
-	} else {
+	else
 		v6->sin6_port = htons((uint16_t)port);
-		len = sizeof *v6;
-	}
 	fd = socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		rc = -errno;
-		/* no IPv6 on this machine: the caller falls back to IPv4 */
-		if (address == NULL && rc == -EAFNOSUPPORT)
-			return rc;
-		snprintf(err, errlen, "cannot listen on %s: %s", address != NULL ? address : "[::]",
-			 strerror(-rc));
-		return rc;
+		goto out;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (storage.ss_family == AF_INET6)
@@ -195,20 +175,23 @@ static int open_listener(const char *address, unsigned port, int *fd_out, char *
 	if (bind(fd, (struct sockaddr *)&storage, len) < 0 || listen(fd, 128) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&storage, &len) < 0) {
 		rc = -errno;
-		goto fail;
+		close(fd);
+		goto out;
 	}
 	port = ntohs(storage.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
 	if (address == NULL)
 		snprintf(desc, desclen, "[::]:%u (IPv4 et IPv6)", port);
-	else {
-		snprintf(shown, sizeof shown, storage.ss_family == AF_INET6 ? "[%s]" : "%s", bare);
-		snprintf(desc, desclen, "%s:%u", shown, port);
-	}
+	else if (storage.ss_family == AF_INET6)
+		snprintf(desc, desclen, "[%s]:%u",
+			 inet_ntop(AF_INET6, &v6->sin6_addr, shown, sizeof shown), port);
+	else
+		snprintf(desc, desclen, "%s:%u",
+			 inet_ntop(AF_INET, &v4->sin_addr, shown, sizeof shown), port);
 	*fd_out = fd;
 	return 0;
-fail:
-	close(fd);
-	if (address == NULL && (rc == -EAFNOSUPPORT))
+out:
+	/* no IPv6 on this machine: the caller falls back to IPv4, quietly */
+	if (address == NULL && rc == -EAFNOSUPPORT)
 		return rc;
 	snprintf(err, errlen, "cannot listen on %s port %u: %s%s", address != NULL ? address : "[::]",
 		 port, strerror(-rc),
