@@ -41,7 +41,7 @@ static int load_settings(struct config *config, const struct config_args *args,
 		PROBLEM("%s\n", err);
 	/* The checks across settings need every setting as the user wrote it: after a
 	 * rejected value they would judge a default the user never gave (a rejected
-	 * --printer would be reported as "printer 'TICKET' is a print queue name"). */
+	 * --printer would be reported as a problem of the default printer). */
 	if (problems > 0)
 		return problems;
 	if (config_validate(config, err, sizeof err) < 0)

@@ -20,12 +20,15 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 		transport->ops = &transport_file_ops;
 		return 0;
 	case PRINTER_URI_QUEUE:
+	case PRINTER_URI_SERIAL:
+	case PRINTER_URI_CUPS:
+	case PRINTER_URI_SPOOL:
 		break;
 	}
 	snprintf(err, errlen,
-		 "printer '%s' is a print queue name, and this build drives printers by network "
-		 "or device file only: use --printer tcp://HOST[:PORT] (Ethernet printer, port "
-		 "9100) or --printer file:/dev/usb/lp0 (USB)",
+		 "printer '%s': this build has no transport for it; it drives printers by "
+		 "network or device file: use --printer tcp://HOST[:PORT] (Ethernet printer, "
+		 "port 9100) or --printer file:/dev/usb/lp0 (USB)",
 		 transport->uri_text);
 	return TRANSPORT_ERR_UNSUPPORTED;
 }
@@ -39,6 +42,22 @@ int transport_write(struct transport *transport, const void *buf, size_t len,
 		    int64_t deadline_ms, char *err, size_t errlen)
 {
 	return transport->ops->write(transport, buf, len, deadline_ms, err, errlen);
+}
+
+int transport_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
+		   char *err, size_t errlen)
+{
+	if (transport->ops->read == NULL) {
+		snprintf(err, errlen, "printer %s: this transport cannot read the printer's answers",
+			 transport->uri_text);
+		return TRANSPORT_ERR_UNSUPPORTED;
+	}
+	return transport->ops->read(transport, buf, len, deadline_ms, err, errlen);
+}
+
+bool transport_can_read(const struct transport *transport)
+{
+	return transport->ops->read != NULL;
 }
 
 void transport_close(struct transport *transport)

@@ -6,6 +6,7 @@
 #ifndef CASHDRAWERD_TRANSPORT_H
 #define CASHDRAWERD_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,14 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 int transport_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 int transport_write(struct transport *transport, const void *buf, size_t len,
 		    int64_t deadline_ms, char *err, size_t errlen);
+/* Reads up to len bytes by deadline_ms: the count read (>= 1), or a
+ * transport_error (TRANSPORT_ERR_TIMEOUT when nothing came, and
+ * TRANSPORT_ERR_UNSUPPORTED when the transport cannot read back). */
+int transport_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
+		   char *err, size_t errlen);
+/* Whether transport_read can ever succeed (tcp, serial, device files: yes;
+ * print queues: no). */
+bool transport_can_read(const struct transport *transport);
 void transport_close(struct transport *transport);
 
 /* Stable machine code for a transport_error ("printer_refused", ...);

@@ -62,7 +62,8 @@ def test_bad_printer_in_the_file_is_reported_at_its_line_only(daemon_bin, tmp_pa
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"{ini}:2: printer: printer URI 'usb://x': unknown scheme 'usb'; expected "
-        "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET"]
+        "tcp://192.168.1.50:9100, serial:/dev/ttyUSB0?baud=38400, file:/dev/usb/lp0, "
+        "cups:TICKET, spool:TICKET (Windows) or a queue name such as TICKET"]
 
 
 def test_check_config_on_a_clean_file_exits_0(daemon_bin, tmp_path):
@@ -111,7 +112,8 @@ def test_unsupported_printer_uri_exits_2_naming_the_problem_and_listens_nowhere(
     # Only what is wrong with what the user wrote: nothing about the default printer.
     assert result.stderr.splitlines() == [
         "--printer: printer URI 'usb://x': unknown scheme 'usb'; expected "
-        "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET",
+        "tcp://192.168.1.50:9100, serial:/dev/ttyUSB0?baud=38400, file:/dev/usb/lp0, "
+        "cups:TICKET, spool:TICKET (Windows) or a queue name such as TICKET",
         NOT_STARTED]
     assert nothing_listens_on(port)
     assert not (tmp_path / "logs").exists()
