@@ -83,6 +83,12 @@ const char *transport_error_code(int error)
 		return "printer_permission_denied";
 	case TRANSPORT_ERR_UNSUPPORTED:
 		return "printer_unsupported";
+	case TRANSPORT_ERR_QUEUE_NOT_FOUND:
+		return "printer_queue_not_found";
+	case TRANSPORT_ERR_QUEUE_STOPPED:
+		return "printer_queue_stopped";
+	case TRANSPORT_ERR_SPOOLER_DOWN:
+		return "printer_spooler_down";
 	default:
 		return "printer_error";
 	}
@@ -110,6 +116,15 @@ const char *transport_error_message_fr(int error)
 		       "sur le périphérique (groupe lp).";
 	case TRANSPORT_ERR_UNSUPPORTED:
 		return "Ce type d'imprimante n'est pas pris en charge par cette version.";
+	case TRANSPORT_ERR_QUEUE_NOT_FOUND:
+		return "File d'impression introuvable : vérifiez le nom de l'imprimante dans les "
+		       "réglages du service et du système.";
+	case TRANSPORT_ERR_QUEUE_STOPPED:
+		return "La file d'impression est suspendue : réactivez l'imprimante dans les "
+		       "réglages d'impression du système.";
+	case TRANSPORT_ERR_SPOOLER_DOWN:
+		return "Le service d'impression du système ne répond pas : redémarrez-le (CUPS "
+		       "ou le spouleur Windows).";
 	default:
 		return "Erreur d'imprimante : vérifiez l'imprimante puis réessayez.";
 	}

@@ -22,6 +22,9 @@ enum transport_error {
 	TRANSPORT_ERR_NOT_FOUND = -1005,   /* device file missing (unplugged)    */
 	TRANSPORT_ERR_PERMISSION = -1006,  /* no right to open the device        */
 	TRANSPORT_ERR_UNSUPPORTED = -1007, /* this build has no such transport   */
+	TRANSPORT_ERR_QUEUE_NOT_FOUND = -1008, /* no print queue of that name    */
+	TRANSPORT_ERR_QUEUE_STOPPED = -1009,   /* the queue is paused/disabled    */
+	TRANSPORT_ERR_SPOOLER_DOWN = -1010,    /* cupsd / the spooler not running */
 };
 
 struct transport;
