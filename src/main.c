@@ -53,6 +53,21 @@ static int load_settings(struct config *config, const struct config_args *args,
 	return problems;
 }
 
+/* A queue missing or stopped at start is worth a warning, not a refusal to
+ * start: it may be created or resumed before the first opening. */
+static void warn_if_printer_not_ready(const struct daemon_context *context, unsigned timeout_ms)
+{
+	struct transport transport;
+	char err[1024];
+	int rc = transport_init(&transport, &context->printer, err, sizeof err);
+
+	if (rc == 0)
+		rc = transport_check(&transport, clock_monotonic_ms() + timeout_ms, err, sizeof err);
+	if (rc < 0)
+		rotlog_write(context->log, ROTLOG_WARNING, "Imprimante pas prête au démarrage (%s) : %s",
+			     transport_error_code(rc), err);
+}
+
 /* Waits for SIGINT or SIGTERM; the other threads never see them. */
 static int wait_for_stop(const sigset_t *signals)
 {
@@ -112,6 +127,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     CASHDRAWERD_VERSION, http_server_describe(server), context.printer_text,
 		     config->pin, config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
+	warn_if_printer_not_ready(&context, config->timeout_ms);
 
 	signal_number = wait_for_stop(&signals);
 	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)",
