@@ -19,6 +19,12 @@ PRINTER_MESSAGES = {
     "printer_busy": "L'imprimante est occupée par d'autres ouvertures et ne répond pas assez "
                     "vite : réessayez dans un instant.",
     "printer_not_found": "Imprimante introuvable : vérifiez qu'elle est branchée et allumée.",
+    "printer_queue_not_found": "File d'impression introuvable : vérifiez le nom de l'imprimante "
+                               "dans les réglages du service et du système.",
+    "printer_queue_stopped": "La file d'impression est suspendue : réactivez l'imprimante dans "
+                             "les réglages d'impression du système.",
+    "printer_spooler_down": "Le service d'impression du système ne répond pas : redémarrez-le "
+                            "(CUPS ou le spouleur Windows).",
 }
 BAD_DATE = {"status": "error", "error": "bad_date",
             "message": "Date invalide : utilisez /logs?date=AAAA-MM-JJ (par exemple 2025-02-01)"}
