@@ -3,6 +3,7 @@ raw job through a real cupsd of the test's own, whose raw queue feeds a
 recording printer through CUPS's socket backend; the exact bytes arrive.
 A missing, stopped or refusing queue, a cupsd down or hung: each its own
 503 and log line, in bounded time, and the next request heals by itself."""
+import subprocess
 import time
 
 import pytest
@@ -253,3 +254,12 @@ def test_cupsd_that_never_answers_gives_503_printer_timeout_on_time(start_daemon
     assert 0.45 <= resp.elapsed < 0.5 + 1.0, f"answered in {resp.elapsed:.3f} s"
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
         f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - {detail}"]
+
+
+def test_default_printer_is_a_valid_setting_checked_without_asking_cupsd(daemon_bin, tmp_path):
+    # The queue's existence is a matter for run time (it may be created
+    # later), never a configuration error.
+    result = subprocess.run([str(daemon_bin), "--check-config"], capture_output=True, text=True,
+                            timeout=10, cwd=tmp_path, stdin=subprocess.DEVNULL)
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "(no file): configuration OK\n", "")
