@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../clock.h"
 #include "cups_status.h"
@@ -38,10 +39,12 @@ static int in_time(http_t *http, void *data)
 	return 0;
 }
 
-static const char *connection_failure(void)
+static const char *connection_failure(const char *server)
 {
 	const char *reason = cupsLastErrorString();
 
+	if (server[0] == '/' && access(server, F_OK) != 0)
+		return "the socket does not exist";
 	/* libcups reports a refused connection as "host down" once it has tried
 	 * every address: on the loopback or a socket, nothing listens. */
 	if (reason != NULL && strcmp(reason, strerror(EHOSTDOWN)) == 0)
@@ -63,7 +66,7 @@ static int connect_server(struct cups_session *session, char *err, size_t errlen
 	port = ippPort();
 	if (server[0] == '/')
 		snprintf(session->server, sizeof session->server, "%s", server);
-	else if (strchr(server, ':') != NULL)
+	else if (server[0] != '[' && strchr(server, ':') != NULL) /* a bare IPv6 address */
 		snprintf(session->server, sizeof session->server, "[%s]:%d", server, port);
 	else
 		snprintf(session->server, sizeof session->server, "%s:%d", server, port);
@@ -75,8 +78,8 @@ static int connect_server(struct cups_session *session, char *err, size_t errlen
 		bool timed_out = left <= 0 || clock_monotonic_ms() >= session->deadline_ms ||
 				 strcmp(cupsLastErrorString(), strerror(ETIMEDOUT)) == 0;
 
-		return cups_status_of_connect(&session->target, timed_out, connection_failure(), err,
-					      errlen);
+		return cups_status_of_connect(&session->target, timed_out, connection_failure(server),
+					      err, errlen);
 	}
 	httpSetTimeout(session->http, CUPS_WAIT_SLICE_S, in_time, session);
 	return 0;

@@ -3,6 +3,7 @@ raw job through a real cupsd of the test's own, whose raw queue feeds a
 recording printer through CUPS's socket backend; the exact bytes arrive.
 A missing, stopped or refusing queue, a cupsd down or hung: each its own
 503 and log line, in bounded time, and the next request heals by itself."""
+import os
 import subprocess
 import time
 
@@ -263,3 +264,27 @@ def test_default_printer_is_a_valid_setting_checked_without_asking_cupsd(daemon_
                             timeout=10, cwd=tmp_path, stdin=subprocess.DEVNULL)
 
     assert (result.returncode, result.stdout, result.stderr) == (0, "(no file): configuration OK\n", "")
+
+
+def test_cupsd_reached_by_its_local_socket_as_installed_prints_and_heals(
+        start_daemon, cupsd, queue, printer):
+    # An installed cupsd is reached by /run/cups/cups.sock: the same path here.
+    daemon = start_daemon(QUEUE, ["--min-interval-ms", "0"], env={"CUPS_SERVER": cupsd.socket_path})
+
+    expect.assert_json(open_drawer(daemon), 200, expect.OPENED)
+    assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
+
+    cupsd.stop()
+    mark = daemon.log_mark()
+    resp = open_drawer(daemon)
+
+    expect.assert_json(resp, 503, expect.printer_error("printer_spooler_down"))
+    # cupsd removes its socket when it stops; one left behind refuses.
+    reason = "connection refused" if os.path.exists(cupsd.socket_path) else "the socket does not exist"
+    assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_spooler_down - printer TICKET: cannot reach "
+        f"CUPS at {cupsd.socket_path}: {reason} (is cupsd running? start it: systemctl start cups)"]
+
+    cupsd.start()
+    expect.assert_json(open_drawer(daemon), 200, expect.OPENED)
+    assert kicks_received(printer, 2) == [expect.KICK_DEFAULT] * 2

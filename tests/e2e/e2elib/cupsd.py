@@ -65,6 +65,11 @@ class Cupsd:
         return f"127.0.0.1:{self.port}"
 
     @property
+    def socket_path(self):
+        """Its local socket, as /run/cups/cups.sock on an installed system."""
+        return str(self.dir / "cups.sock")
+
+    @property
     def env(self):
         return {"CUPS_SERVER": self.server}
 
@@ -82,6 +87,7 @@ class Cupsd:
         # tests administer queues from the loopback).
         (d / "cupsd.conf").write_text(
             f"Listen 127.0.0.1:{self.port}\n"
+            f"Listen {self.socket_path}\n"
             "Browsing No\n"
             "BrowseLocalProtocols none\n"
             "WebInterface No\n"
