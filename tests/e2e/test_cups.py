@@ -11,6 +11,7 @@ import pytest
 
 from e2elib import expect, logfile
 from e2elib.cupsd import SilentServer
+from e2elib.ippserver import OP_PRINT_JOB, TAG_END, JobStallingIppServer
 
 QUEUE = "TICKET"
 # cupsd starts a backend per job: the bytes reach the printer a moment after
@@ -255,6 +256,31 @@ def test_cupsd_that_never_answers_gives_503_printer_timeout_on_time(start_daemon
     assert 0.45 <= resp.elapsed < 0.5 + 1.0, f"answered in {resp.elapsed:.3f} s"
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
         f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - {detail}"]
+
+
+def test_cupsd_that_takes_the_job_but_never_answers_gives_503_printer_timeout_on_time(
+        start_daemon):
+    fake = JobStallingIppServer()
+    try:
+        daemon = start_daemon(QUEUE, ["--timeout-ms", "500"], env={"CUPS_SERVER": fake.server})
+        mark = daemon.log_mark()
+
+        resp = open_drawer(daemon)
+        jobs = fake.bodies(OP_PRINT_JOB)
+    finally:
+        fake.close()
+
+    expect.assert_json(resp, 503, expect.printer_error("printer_timeout"))
+    assert 0.45 <= resp.elapsed < 0.5 + 1.0, f"answered in {resp.elapsed:.3f} s"
+    assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - printer TICKET: CUPS at "
+        f"{fake.server} did not answer in time while sending the job (is cupsd hung or "
+        "overloaded? restart it: systemctl restart cups)"]
+    # One raw Print-Job for the queue, the kick right after its attributes.
+    assert len(jobs) == 1
+    assert f"ipp://localhost:{fake.port}/printers/TICKET".encode() in jobs[0]
+    assert b"application/vnd.cups-raw" in jobs[0]
+    assert jobs[0].endswith(bytes([TAG_END]) + expect.KICK_DEFAULT)
 
 
 def test_default_printer_is_a_valid_setting_checked_without_asking_cupsd(daemon_bin, tmp_path):
