@@ -88,8 +88,13 @@ static int run(const struct config *config, const struct printer_uri *printer)
 						.pin = config->pin,
 						.pulse_on_ms = config->pulse_on_ms,
 						.pulse_off_ms = config->pulse_off_ms,
+						.realtime = strcmp(config->kick, "realtime") == 0,
+						.realtime_pulse_ms = config->realtime_pulse_ms,
+						.open_level_high = strcmp(config->drawer_open_level, "high") == 0,
 						.timeout_ms = config->timeout_ms,
-						.min_interval_ms = config->min_interval_ms};
+						.min_interval_ms = config->min_interval_ms,
+						.status_cache_ms = config->status_cache_ms,
+						.status_timeout_ms = config->status_timeout_ms};
 	struct http_server *server = NULL;
 	sigset_t signals;
 	char err[1024];
