@@ -71,13 +71,16 @@ def test_default_printer_is_the_cups_queue_TICKET_and_gets_the_exact_kick(
 
     resp = open_drawer(daemon)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
     wait_jobs_done(cupsd, QUEUE, completed=1)
     lines = daemon.log_lines()
     logfile.assert_one_line(lines, "INFO", expect.OPENED_LINE.format(peer="127.0.0.1"))
     assert logfile.messages(lines, "WARNING") == []
-    assert daemon.get("/status").json()["printer"]["uri"] == "TICKET"
+    status = daemon.get("/status").json()["printer"]
+    # A queue is write-only: no status to ask, and /status never makes a job.
+    assert (status["uri"], status["can_read_status"], status["drawer"]) == ("TICKET", False, "unknown")
+    wait_jobs_done(cupsd, QUEUE, completed=1)
 
 
 def test_cups_uri_gets_the_exact_kick_and_status_shows_the_uri(start_daemon, cupsd, queue, printer):
@@ -85,7 +88,7 @@ def test_cups_uri_gets_the_exact_kick_and_status_shows_the_uri(start_daemon, cup
 
     resp = open_drawer(daemon)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
     logfile.assert_one_line(daemon.log_lines(), "INFO", expect.OPENED_LINE.format(peer="127.0.0.1"))
     assert daemon.get("/status").json()["printer"]["uri"] == "cups:TICKET"
@@ -98,7 +101,7 @@ def test_pin_5_and_a_custom_pulse_reach_the_printer_through_the_queue(
 
     resp = open_drawer(daemon)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     # ESC p 1 50 100: pin 5, 100 ms on, 200 ms off (2 ms units)
     assert kicks_received(printer, 1) == [bytes([0x1B, 0x70, 0x01, 0x32, 0x64])]
 
@@ -109,7 +112,7 @@ def test_each_opening_is_one_raw_job_of_exactly_the_kick(start_daemon, cupsd, qu
     answers = [open_drawer(daemon) for _ in range(3)]
 
     for resp in answers:
-        expect.assert_json(resp, 200, expect.OPENED)
+        expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 3) == [expect.KICK_DEFAULT] * 3
     wait_jobs_done(cupsd, QUEUE, completed=3)
 
@@ -133,7 +136,7 @@ def test_missing_queue_warns_at_start_gives_503_and_works_once_created(
     cupsd.add_raw_queue("NOPE", f"socket://127.0.0.1:{printer.port}")
     resp = open_drawer(daemon)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
 
 
@@ -156,7 +159,7 @@ def test_stopped_queue_gives_503_printer_queue_stopped_queues_nothing_and_heals(
     cupsd.enable(QUEUE)
     resp = open_drawer(daemon)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
     wait_jobs_done(cupsd, QUEUE, completed=1)
 
@@ -193,7 +196,7 @@ def test_queue_rejecting_jobs_gives_503_printer_queue_stopped_and_heals(
     cupsd.accept(QUEUE)
     resp = open_drawer(daemon)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
 
 
@@ -217,7 +220,7 @@ def test_cupsd_down_gives_503_printer_spooler_down_in_time_and_heals_when_back(
     cupsd.start()  # same configuration: the queue is still there
     resp = open_drawer(daemon)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
 
 
@@ -233,7 +236,7 @@ def test_started_before_cupsd_warns_then_prints_once_cupsd_runs(
     cupsd.start()
     resp = open_drawer(daemon)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
 
 
@@ -297,7 +300,7 @@ def test_cupsd_reached_by_its_local_socket_as_installed_prints_and_heals(
     # An installed cupsd is reached by /run/cups/cups.sock: the same path here.
     daemon = start_daemon(QUEUE, ["--min-interval-ms", "0"], env={"CUPS_SERVER": cupsd.socket_path})
 
-    expect.assert_json(open_drawer(daemon), 200, expect.OPENED)
+    expect.assert_json(open_drawer(daemon), 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 1) == [expect.KICK_DEFAULT]
 
     cupsd.stop()
@@ -312,5 +315,5 @@ def test_cupsd_reached_by_its_local_socket_as_installed_prints_and_heals(
         f"CUPS at {cupsd.socket_path}: {reason} (is cupsd running? start it: systemctl start cups)"]
 
     cupsd.start()
-    expect.assert_json(open_drawer(daemon), 200, expect.OPENED)
+    expect.assert_json(open_drawer(daemon), 200, expect.OPENED_UNREAD)
     assert kicks_received(printer, 2) == [expect.KICK_DEFAULT] * 2
