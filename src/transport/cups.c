@@ -39,15 +39,23 @@ static int in_time(http_t *http, void *data)
 	return 0;
 }
 
+/* libcups's words for the last failure of this thread, never NULL. */
+static const char *last_error(void)
+{
+	const char *words = cupsLastErrorString();
+
+	return words != NULL ? words : "";
+}
+
 static const char *connection_failure(const char *server)
 {
-	const char *reason = cupsLastErrorString();
+	const char *reason = last_error();
 
 	if (server[0] == '/' && access(server, F_OK) != 0)
 		return "the socket does not exist";
 	/* libcups reports a refused connection as "host down" once it has tried
 	 * every address: on the loopback or a socket, nothing listens. */
-	if (reason != NULL && strcmp(reason, strerror(EHOSTDOWN)) == 0)
+	if (strcmp(reason, strerror(EHOSTDOWN)) == 0)
 		return "connection refused";
 	return reason;
 }
@@ -76,7 +84,7 @@ static int connect_server(struct cups_session *session, char *err, size_t errlen
 					     left > 60000 ? 60000 : (int)left, NULL);
 	if (session->http == NULL) {
 		bool timed_out = left <= 0 || clock_monotonic_ms() >= session->deadline_ms ||
-				 strcmp(cupsLastErrorString(), strerror(ETIMEDOUT)) == 0;
+				 strcmp(last_error(), strerror(ETIMEDOUT)) == 0;
 
 		return cups_status_of_connect(&session->target, timed_out, connection_failure(server),
 					      err, errlen);
