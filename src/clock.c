@@ -1,4 +1,4 @@
-/* Monotonic time in milliseconds. */
+/* Monotonic time in milliseconds and microseconds. */
 #include "clock.h"
 
 #include <time.h>
@@ -9,4 +9,12 @@ int64_t clock_monotonic_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+int64_t clock_monotonic_us(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
 }

@@ -7,4 +7,7 @@
 
 int64_t clock_monotonic_ms(void);
 
+/* The same clock in microseconds, for request durations. */
+int64_t clock_monotonic_us(void);
+
 #endif

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "drawer.h"
 #include "log/rotlog.h"
+#include "metrics.h"
 #include "printer_uri.h"
 
 struct daemon_context {
@@ -20,6 +21,7 @@ struct daemon_context {
 	time_t started_at;
 	char started_at_text[32]; /* ISO 8601, for /status */
 	int64_t started_ms;
+	struct metrics *metrics; /* answers counted for /metrics and the status page */
 };
 
 #endif

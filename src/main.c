@@ -80,7 +80,8 @@ static int wait_for_stop(const sigset_t *signals)
 
 static int run(const struct config *config, const struct printer_uri *printer)
 {
-	struct daemon_context context = {.config = config, .printer = *printer};
+	static struct metrics metrics; /* large: not on the stack */
+	struct daemon_context context = {.config = config, .printer = *printer, .metrics = &metrics};
 	struct rotlog_options log_options = {.dir = config->log_dir,
 					     .retention_days = config->retention_days,
 					     .mirror_stderr = config->log_console};
@@ -107,6 +108,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	metrics_init(&metrics);
 	printer_uri_format(printer, context.printer_text, sizeof context.printer_text);
 	context.started_at = time(NULL);
 	context.started_ms = clock_monotonic_ms();
@@ -145,6 +147,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	drawer_destroy(context.drawer);
 	rotlog_write(context.log, ROTLOG_INFO, "Service arrêté");
 	rotlog_close(context.log);
+	metrics_destroy(&metrics);
 	return EXIT_OK;
 }
 

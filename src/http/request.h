@@ -19,6 +19,7 @@ struct http_request {
 	char uri[208];  /* as received, for the log of a request we never answer */
 	bool started;   /* the request line and headers reached on_request */
 	bool answered;  /* our log line for it is written */
+	int64_t started_us; /* monotonic, when the request line arrived: durations */
 	/* /open-cash-drawer: the drawer answers asynchronously */
 	bool opening;
 	/* /status: waiting for a status check of the printer */
@@ -52,5 +53,16 @@ enum MHD_Result route_request(struct http_request *request, const char *method, 
 enum MHD_Result route_open(struct http_request *request, const char *method, const char *url);
 enum MHD_Result route_status(struct http_request *request, const char *method, const char *url);
 enum MHD_Result route_logs(struct http_request *request, const char *method, const char *url);
+enum MHD_Result route_page(struct http_request *request, const char *method, const char *url);
+enum MHD_Result route_metrics(struct http_request *request, const char *method, const char *url);
+
+/* Gets the printer's state as /status does (a check shared and cached for
+ * status_cache_ms; ?printer=cached: the last one, never contacting the
+ * printer) into request->drawer.result.state, then calls answer. While a
+ * check runs the connection waits suspended and the route is called again. */
+enum MHD_Result routes_with_printer_state(struct http_request *request, const char *method,
+					  const char *url,
+					  enum MHD_Result (*answer)(struct http_request *,
+								    const char *, const char *));
 
 #endif

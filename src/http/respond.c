@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "../clock.h"
 #include "request.h"
 
 void respond_common_headers(struct MHD_Response *response, const char *content_type)
@@ -27,6 +29,8 @@ void respond_log(struct http_request *request, const char *method, const char *u
 								       : rotlog_write;
 
 	request->answered = true;
+	metrics_record(request->context->metrics, url, method, status, outcome,
+		       (uint64_t)(clock_monotonic_us() - request->started_us), time(NULL));
 	/* rotlog escapes control characters: the path cannot forge a line */
 	write_line(request->context->log, level, "%s %.16s %.200s %u %s%s%s", request->peer, method,
 		   url, status, outcome, log_message != NULL ? " - " : "",

@@ -6,6 +6,7 @@
 
 #include "../clock.h"
 #include "request.h"
+#include "snapshot.h"
 
 static bool method_is(const char *method, const char *name)
 {
@@ -21,6 +22,8 @@ enum MHD_Result route_request(struct http_request *request, const char *method, 
 		{"/open-cash-drawer", route_open},
 		{"/status", route_status},
 		{"/logs", route_logs},
+		{"/", route_page},
+		{"/metrics", route_metrics},
 	};
 
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
@@ -33,7 +36,7 @@ enum MHD_Result route_request(struct http_request *request, const char *method, 
 		return routes[i].handler(request, method, url);
 	}
 	return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "not_found",
-			     "Ressource introuvable : /open-cash-drawer, /status ou /logs", NULL);
+			     "Ressource introuvable : /, /open-cash-drawer, /status, /logs ou /metrics", NULL);
 }
 
 /* cJSON prints numbers with %1.15g and checks them with sscanf: an integer
@@ -77,18 +80,16 @@ static void add_flag(cJSON *object, const char *name, enum escpos_flag flag)
 		cJSON_AddBoolToObject(object, name, flag == ESCPOS_FLAG_YES);
 }
 
-static void add_printer(cJSON *body, const char *uri, const struct drawer_printer_state *state)
+static void add_printer(cJSON *body, const char *uri, const struct status_snapshot *snapshot)
 {
+	const struct drawer_printer_state *state = &snapshot->printer;
 	cJSON *printer = cJSON_AddObjectToObject(body, "printer");
 	const char *error = drawer_printer_state_error(state);
-	enum escpos_flag online = state->status.offline == ESCPOS_FLAG_UNKNOWN ? ESCPOS_FLAG_UNKNOWN
-				  : state->status.offline == ESCPOS_FLAG_YES   ? ESCPOS_FLAG_NO
-									       : ESCPOS_FLAG_YES;
 
 	cJSON_AddStringToObject(printer, "uri", uri);
 	cJSON_AddBoolToObject(printer, "can_read_status", state->can_read);
 	add_flag(printer, "reachable", state->reachable);
-	add_flag(printer, "online", online);
+	add_flag(printer, "online", snapshot->online);
 	cJSON_AddStringToObject(printer, "drawer", escpos_drawer_name(state->drawer));
 	add_flag(printer, "cover_open", state->status.cover_open);
 	cJSON_AddStringToObject(printer, "paper", escpos_paper_name(escpos_status_paper(&state->status)));
@@ -106,7 +107,10 @@ static void on_query_done(struct drawer_request *drawer_request)
 	MHD_resume_connection(request->connection);
 }
 
-enum MHD_Result route_status(struct http_request *request, const char *method, const char *url)
+enum MHD_Result routes_with_printer_state(struct http_request *request, const char *method,
+					  const char *url,
+					  enum MHD_Result (*answer)(struct http_request *,
+								    const char *, const char *))
 {
 	struct daemon_context *context = request->context;
 
@@ -119,7 +123,7 @@ enum MHD_Result route_status(struct http_request *request, const char *method, c
 	/* ?printer=cached: a liveness probe that never contacts the printer */
 	if (!request->querying && printer != NULL && strcmp(printer, "cached") == 0) {
 		drawer_last_state(context->drawer, &request->drawer.result.state);
-		return status_answer(request, method, url);
+		return answer(request, method, url);
 	}
 	if (!request->querying) {
 		request->querying = true;
@@ -132,50 +136,63 @@ enum MHD_Result route_status(struct http_request *request, const char *method, c
 			return MHD_YES;
 		}
 	}
-	return status_answer(request, method, url);
+	return answer(request, method, url);
+}
+
+enum MHD_Result route_status(struct http_request *request, const char *method, const char *url)
+{
+	return routes_with_printer_state(request, method, url, status_answer);
 }
 
 static enum MHD_Result status_answer(struct http_request *request, const char *method,
 				     const char *url)
 {
 	struct daemon_context *context = request->context;
-	struct drawer_stats stats;
-	struct rotlog_health health;
-	cJSON *body = cJSON_CreateObject(), *drawer, *log;
+	struct status_snapshot snapshot;
+	const struct drawer_stats *stats = &snapshot.drawer;
+	const struct rotlog_health *health = &snapshot.log;
+	cJSON *body = cJSON_CreateObject(), *drawer, *log, *today;
 	char path[CONFIG_STRING_MAX + 32];
 
-	drawer_get_stats(context->drawer, &stats);
-	rotlog_get_health(context->log, &health);
+	snapshot_take(context, &request->drawer.result.state, &snapshot);
 	/* the replaced system's four fields first: clients rely on them */
 	cJSON_AddStringToObject(body, "status", "running");
 	cJSON_AddStringToObject(body, "message", "Service actif");
 	cJSON_AddStringToObject(body, "remote_addr", request->peer);
 	cJSON_AddStringToObject(body, "scheme", "http");
 	cJSON_AddStringToObject(body, "version", CASHDRAWERD_VERSION);
-	add_integer(body, "uptime_s", (uint64_t)(clock_monotonic_ms() - context->started_ms) / 1000);
+	add_integer(body, "uptime_s", snapshot.uptime_s);
 	cJSON_AddStringToObject(body, "started_at", context->started_at_text);
 	cJSON_AddBoolToObject(body, "local_client", request->loopback);
 
-	add_printer(body, context->printer_text, &request->drawer.result.state);
+	add_printer(body, context->printer_text, &snapshot);
 
 	drawer = cJSON_AddObjectToObject(body, "drawer");
 	add_integer(drawer, "pin", context->config->pin);
 	cJSON_AddStringToObject(drawer, "kick", context->config->kick);
 	cJSON_AddStringToObject(drawer, "open_level", context->config->drawer_open_level);
-	add_integer(drawer, "pulses", stats.pulses);
-	add_integer(drawer, "coalesced", stats.coalesced);
-	add_integer(drawer, "failures", stats.failures);
-	add_time(drawer, "last_pulse_at", stats.last_pulse);
+	add_integer(drawer, "pulses", stats->pulses);
+	add_integer(drawer, "coalesced", stats->coalesced);
+	add_integer(drawer, "failures", stats->failures);
+	add_time(drawer, "last_pulse_at", stats->last_pulse);
 
 	log = cJSON_AddObjectToObject(body, "log");
 	if (rotlog_path(context->log, NULL, path, sizeof path) == 0)
 		cJSON_AddStringToObject(log, "file", path);
-	cJSON_AddBoolToObject(log, "ok", health.last_write_ok);
-	add_integer(log, "lines_written", health.lines_written);
-	add_integer(log, "write_failures", health.write_failures);
-	if (health.last_error[0] != '\0')
-		cJSON_AddStringToObject(log, "last_error", health.last_error);
+	cJSON_AddBoolToObject(log, "ok", health->last_write_ok);
+	add_integer(log, "lines_written", health->lines_written);
+	add_integer(log, "write_failures", health->write_failures);
+	if (health->last_error[0] != '\0')
+		cJSON_AddStringToObject(log, "last_error", health->last_error);
 	else
 		cJSON_AddNullToObject(log, "last_error");
+
+	/* GET /open-cash-drawer answers since local midnight (or since the start) */
+	today = cJSON_AddObjectToObject(body, "today");
+	cJSON_AddStringToObject(today, "date", snapshot.today_date);
+	add_integer(today, "opened", snapshot.today.openings[METRICS_OPENING_SUCCESS]);
+	add_integer(today, "coalesced", snapshot.today.openings[METRICS_OPENING_COALESCED]);
+	add_integer(today, "refused", snapshot.today.openings[METRICS_OPENING_REFUSED]);
+	add_integer(today, "printer_errors", snapshot.today.openings[METRICS_OPENING_PRINTER_ERROR]);
 	return respond_json(request, method, url, MHD_HTTP_OK, body, "ok", NULL);
 }

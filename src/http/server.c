@@ -60,6 +60,7 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	request->context = server->context;
 	request->connection = connection;
 	request->loopback = access_is_loopback(peer);
+	request->started_us = clock_monotonic_us();
 	access_format_address(peer, request->peer, sizeof request->peer);
 	snprintf(request->uri, sizeof request->uri, "%.200s", uri);
 	atomic_fetch_add(&server->active, 1);
@@ -119,6 +120,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 			outcome = "rejected";
 			reason = "requête rejetée par le serveur HTTP (mal formée ou en-têtes trop grands)";
 		}
+		metrics_record_unanswered(request->context->metrics, outcome);
 		rotlog_write(request->context->log, ROTLOG_WARNING, "%s - %s - %s - %s",
 			     request->peer, request->uri, outcome, reason);
 	}

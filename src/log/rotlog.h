@@ -111,6 +111,24 @@ void rotlog_get_health(struct rotlog *log, struct rotlog_health *health);
 int rotlog_path(const struct rotlog *log, const struct rotlog_date *date, char *buf,
 		size_t size);
 
+/* ---- reading it back (rotlog_read.c) ---- */
+
+/* Where the last `lines` lines of text start (a last line without '\n'
+ * counts). Pure. */
+size_t rotlog_tail_start(const char *text, size_t length, unsigned lines);
+
+/* The last `lines` lines of today's file, at most size bytes of it (whole
+ * lines only), into buf; *length its length. Returns 0 (an empty text when
+ * there is no file yet) or a negative errno. */
+int rotlog_tail(const struct rotlog *log, unsigned lines, char *buf, size_t size,
+		size_t *length);
+
+/* The days that have an archive, newest first, at most max (only the
+ * ROTLOG_LIST_MAX first found are considered). Returns 0 or a negative errno. */
+#define ROTLOG_LIST_MAX 4096
+int rotlog_list_archives(const struct rotlog *log, struct rotlog_date *dates, size_t max,
+			 size_t *count);
+
 /* Stops the midnight thread, closes the file, frees. NULL is fine. */
 void rotlog_close(struct rotlog *log);
 
