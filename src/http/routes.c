@@ -36,7 +36,7 @@ enum MHD_Result route_request(struct http_request *request, const char *method, 
 		return routes[i].handler(request, method, url);
 	}
 	return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "not_found",
-			     "Ressource introuvable : /, /open-cash-drawer, /status, /logs ou /metrics", NULL);
+			     "Ressource introuvable : /open-cash-drawer, /status ou /logs", NULL);
 }
 
 /* cJSON prints numbers with %1.15g and checks them with sscanf: an integer

@@ -58,7 +58,7 @@ def test_post_open_with_a_json_body_is_405_and_never_kicks(start_daemon, printer
     expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
 
 
-@pytest.mark.parametrize("path", ["/", "/open-cash-drawer/", "/OPEN-CASH-DRAWER", "/logs/x",
+@pytest.mark.parametrize("path", ["/index.html", "/metrics/", "/open-cash-drawer/", "/OPEN-CASH-DRAWER", "/logs/x",
                                   "/open-cash-drawer.json", "/favicon.ico"])
 def test_unknown_path_is_json_404_not_found(start_daemon, printer, path):
     daemon = start_daemon(printer.uri)
