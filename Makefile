@@ -13,6 +13,9 @@ TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iprout
 # The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
 # cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
 TEST_PACKAGES  += cups-daemon cups-client cups
+# The status page in headless Chromium; /metrics checked by promtool (prometheus).
+TEST_PACKAGES  += chromium
+TEST_PACKAGES  += prometheus
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 

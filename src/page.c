@@ -24,7 +24,7 @@ static const char style[] =
 	".count{flex:1 1 8em;background:#f4f5f7;border-radius:6px;padding:8px;text-align:center}"
 	".count b{display:block;font-size:1.8em}"
 	"pre{background:#1d2330;color:#e8eaf0;padding:8px;border-radius:6px;overflow-x:auto;"
-	"font-size:12px;white-space:pre}"
+	"font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}"
 	"ul.archives{columns:10em;padding-left:1.2em}"
 	"button{font-size:1.1em;padding:10px 18px;border-radius:6px;border:0;background:#1d5fd1;"
 	"color:#fff}"
