@@ -113,6 +113,32 @@ static int check_level(const char *value, char *err, size_t errlen)
 	return -EINVAL;
 }
 
+static int check_journal(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "auto") == 0 || strcmp(value, "false") == 0)
+		return 0;
+#ifdef CASHDRAWERD_HAVE_SYSTEMD
+	if (strcmp(value, "true") == 0)
+		return 0;
+#else
+	if (strcmp(value, "true") == 0) {
+		snprintf(err, errlen, "true needs a build with libsystemd (this one has none): use auto or false");
+		return -EINVAL;
+	}
+#endif
+	snprintf(err, errlen, "'%s' is not auto (the journal when systemd runs the service), true or false",
+		 value);
+	return -EINVAL;
+}
+
+static int check_syslog_protocol(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "udp") == 0 || strcmp(value, "tcp") == 0)
+		return 0;
+	snprintf(err, errlen, "'%s' is not udp or tcp", value);
+	return -EINVAL;
+}
+
 static int check_not_empty(const char *value, char *err, size_t errlen)
 {
 	if (*value != '\0')

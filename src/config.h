@@ -42,7 +42,15 @@
 	X(log_dir, STRING, "logs", 0, 0, check_not_empty, "DIR", "folder of cashdrawer.log and its archives") \
 	X(retention_days, UINT, "30", 1, 3650, NULL, "DAYS", "daily archives kept")                \
 	X(log_console, BOOL, "true", 0, 0, NULL, "BOOL", "also write log lines to standard error") \
-	X(threads, UINT, "2", 1, 64, NULL, "N", "HTTP worker threads")
+	X(threads, UINT, "2", 1, 64, NULL, "N", "HTTP worker threads")                        \
+	X(log_journal, STRING, "auto", 0, 0, check_journal, "auto|true|false",                     \
+	  "log to the systemd journal, with priorities, instead of standard error (auto: when "  \
+	  "systemd runs the service)")                                                          \
+	X(syslog_host, STRING, "", 0, 0, NULL, "HOST",                                             \
+	  "also send each log line to this syslog server, RFC 5424 (empty: none)")               \
+	X(syslog_port, UINT, "514", 1, 65535, NULL, "PORT", "port of the syslog server")          \
+	X(syslog_protocol, STRING, "udp", 0, 0, check_syslog_protocol, "udp|tcp",                  \
+	  "udp (RFC 5426) or tcp (RFC 6587 octet counting)")
 
 enum config_type { CONFIG_STRING, CONFIG_UINT, CONFIG_BOOL, CONFIG_LIST };
 

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "drawer.h"
 #include "log/rotlog.h"
+#include "log/syslog.h"
 #include "metrics.h"
 #include "printer_uri.h"
 
@@ -22,6 +23,7 @@ struct daemon_context {
 	char started_at_text[32]; /* ISO 8601, for /status */
 	int64_t started_ms;
 	struct metrics *metrics; /* answers counted for /metrics and the status page */
+	struct syslog_sender *syslog; /* NULL without syslog_host */
 };
 
 #endif

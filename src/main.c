@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "config.h"
@@ -13,6 +14,8 @@
 #include "drawer.h"
 #include "http/server.h"
 #include "log/rotlog.h"
+#include "log/syslog.h"
+#include "platform/systemd.h"
 #include "transport/transport.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
@@ -68,6 +71,41 @@ static void warn_if_printer_not_ready(const struct daemon_context *context, unsi
 			     transport_error_code(rc), err);
 }
 
+/* Where log lines go besides the file. */
+struct log_outputs {
+	bool journal;
+	struct syslog_sender *syslog;
+};
+
+static void forward_line(void *context, enum rotlog_level level, const struct timespec *when,
+			 const char *message, size_t length)
+{
+	struct log_outputs *outputs = context;
+
+	if (outputs->journal)
+		systemd_journal_line(level, message, length);
+	if (outputs->syslog != NULL)
+		syslog_submit(outputs->syslog, level, when, message, length);
+}
+
+static int start_syslog(const struct config *config, struct log_outputs *outputs)
+{
+	struct syslog_options options = {.host = config->syslog_host,
+					 .port = config->syslog_port,
+					 .tcp = strcmp(config->syslog_protocol, "tcp") == 0};
+	char hostname[256] = "", err[512];
+
+	if (config->syslog_host[0] == '\0')
+		return 0;
+	gethostname(hostname, sizeof hostname - 1);
+	options.hostname = hostname;
+	if (syslog_start(&outputs->syslog, &options, err, sizeof err) < 0) {
+		fprintf(stderr, "cashdrawerd: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Waits for SIGINT or SIGTERM; the other threads never see them. */
 static int wait_for_stop(const sigset_t *signals)
 {
@@ -82,9 +120,12 @@ static int run(const struct config *config, const struct printer_uri *printer)
 {
 	static struct metrics metrics; /* large: not on the stack */
 	struct daemon_context context = {.config = config, .printer = *printer, .metrics = &metrics};
+	static struct log_outputs outputs;
 	struct rotlog_options log_options = {.dir = config->log_dir,
 					     .retention_days = config->retention_days,
-					     .mirror_stderr = config->log_console};
+					     .mirror_stderr = config->log_console,
+					     .forward = forward_line,
+					     .forward_context = &outputs};
 	struct drawer_options drawer_options = {.uri = &context.printer,
 						.pin = config->pin,
 						.pulse_on_ms = config->pulse_on_ms,
@@ -112,9 +153,17 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	printer_uri_format(printer, context.printer_text, sizeof context.printer_text);
 	context.started_at = time(NULL);
 	context.started_ms = clock_monotonic_ms();
+	/* under systemd the journal takes the place of standard error */
+	outputs.journal = systemd_journal_wanted(config->log_journal);
+	if (outputs.journal)
+		log_options.mirror_stderr = false;
+	if (start_syslog(config, &outputs) < 0)
+		return EXIT_RUNTIME;
+	context.syslog = outputs.syslog;
 	rc = rotlog_open(&context.log, &log_options, err, sizeof err);
 	if (rc < 0) {
 		fprintf(stderr, "cashdrawerd: %s\n", err);
+		syslog_stop(outputs.syslog);
 		return EXIT_RUNTIME;
 	}
 	rc = drawer_create(&context.drawer, &drawer_options, err, sizeof err);
@@ -126,6 +175,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 			fprintf(stderr, "cashdrawerd: %s\n", err);
 		drawer_destroy(context.drawer);
 		rotlog_close(context.log);
+		syslog_stop(outputs.syslog);
 		return EXIT_RUNTIME;
 	}
 	rotlog_write(context.log, ROTLOG_INFO,
@@ -135,8 +185,10 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     config->pin, config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
 	warn_if_printer_not_ready(&context, config->timeout_ms);
+	systemd_notify_ready(http_server_describe(server));
 
 	signal_number = wait_for_stop(&signals);
+	systemd_notify_stopping("Arrêt en cours");
 	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)",
 		     signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
 	/* Stop taking connections, let the drawer answer what it holds, let those
@@ -147,6 +199,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	drawer_destroy(context.drawer);
 	rotlog_write(context.log, ROTLOG_INFO, "Service arrêté");
 	rotlog_close(context.log);
+	syslog_stop(outputs.syslog); /* after the last line: "Service arrêté" is sent too */
 	metrics_destroy(&metrics);
 	return EXIT_OK;
 }

@@ -186,6 +186,10 @@ static enum MHD_Result status_answer(struct http_request *request, const char *m
 		cJSON_AddStringToObject(log, "last_error", health->last_error);
 	else
 		cJSON_AddNullToObject(log, "last_error");
+	if (context->syslog != NULL) {
+		add_integer(log, "syslog_sent", snapshot.syslog.sent);
+		add_integer(log, "syslog_dropped", snapshot.syslog.dropped);
+	}
 
 	/* GET /open-cash-drawer answers since local midnight (or since the start) */
 	today = cJSON_AddObjectToObject(body, "today");

@@ -20,6 +20,7 @@ void snapshot_take(struct daemon_context *context, const struct drawer_printer_s
 	drawer_get_stats(context->drawer, &snapshot->drawer);
 	rotlog_get_health(context->log, &snapshot->log);
 	metrics_get_today(context->metrics, snapshot->now, &snapshot->today);
+	syslog_get_stats(context->syslog, &snapshot->syslog);
 	day = snapshot->today.day;
 	snprintf(snapshot->today_date, sizeof snapshot->today_date, "%04ld-%02ld-%02ld",
 		 day / 10000 % 10000, day / 100 % 100, day % 100);
@@ -48,5 +49,7 @@ void snapshot_gauges(const struct daemon_context *context, const struct status_s
 		.printer_checked_s = (double)snapshot->printer.checked_at,
 		.log_lines_written = snapshot->log.lines_written,
 		.log_write_failures = snapshot->log.write_failures,
+		.syslog_sent = snapshot->syslog.sent,
+		.syslog_dropped = snapshot->syslog.dropped,
 	};
 }

@@ -18,6 +18,7 @@ struct status_snapshot {
 	struct rotlog_health log;
 	struct metrics_today today;
 	char today_date[16]; /* YYYY-MM-DD */
+	struct syslog_stats syslog;
 };
 
 /* Reads the counters, the log's health and today's openings, with printer

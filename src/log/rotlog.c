@@ -295,6 +295,8 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	log->health.last_write_ok = true; /* nothing has failed yet */
 	log->retention_days = options->retention_days;
 	log->mirror_stderr = options->mirror_stderr;
+	log->forward = options->forward;
+	log->forward_context = options->forward_context;
 	log->dir = strdup(options->dir);
 	length = strlen(options->dir);
 	log->path_size = length + 1 + ROTLOG_ARCHIVE_NAME_MAX;
@@ -413,6 +415,14 @@ static void log_line(struct rotlog *log, bool routine, enum rotlog_level level,
 	}
 	if (log->mirror_stderr && write(STDERR_FILENO, line + 1, length) < 0) {
 		/* stderr may be closed or full: the file is what counts. */
+	}
+	if (log->forward != NULL) {
+		/* "YYYY-MM-DD HH:MM:SS,mmm - " LEVEL " - " comes before the message */
+		size_t prefix = 26 + strlen(rotlog_level_name(level)) + 3;
+
+		if (length > prefix)
+			log->forward(log->forward_context, level, &now, line + 1 + prefix,
+				     length - prefix - 1);
 	}
 	pthread_mutex_unlock(&log->lock);
 }

@@ -68,10 +68,19 @@ time_t rotlog_next_midnight(time_t t);
 
 /* ---- the log itself (thread-safe) ---- */
 
+/* Where a line goes besides the file (the journal, a syslog server): called
+ * for each line in file order, under the log's lock, so it must never block.
+ * message is the line's message as in the file (escaped), without the date,
+ * level or newline; when is the line's wall-clock time. */
+typedef void rotlog_forward_fn(void *context, enum rotlog_level level, const struct timespec *when,
+			       const char *message, size_t length);
+
 struct rotlog_options {
 	const char *dir;         /* created if missing */
 	unsigned retention_days; /* archives kept */
 	bool mirror_stderr;      /* also write each line to stderr */
+	rotlog_forward_fn *forward; /* NULL: the file (and stderr) only */
+	void *forward_context;
 };
 
 /* Opens (creating dir if needed) dir/cashdrawer.log for appending. When the

@@ -22,6 +22,8 @@ struct rotlog {
 	size_t path_size;   /* of both path buffers */
 	unsigned retention_days;
 	bool mirror_stderr;
+	rotlog_forward_fn *forward;
+	void *forward_context;
 	int fd;                 /* -1 while the file cannot be opened */
 	bool line_open;         /* a short write left a line without its '\n' */
 	struct rotlog_date day; /* the day the current file's lines belong to */

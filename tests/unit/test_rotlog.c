@@ -229,7 +229,7 @@ static int remove_temp_dir(void **state)
 
 static struct rotlog *open_log(const char *dir, unsigned retention_days, bool mirror_stderr)
 {
-	struct rotlog_options options = {dir, retention_days, mirror_stderr};
+	struct rotlog_options options = {.dir = dir, .retention_days = retention_days, .mirror_stderr = mirror_stderr};
 	struct rotlog *log = NULL;
 	char err[256];
 	int rc = rotlog_open(&log, &options, err, sizeof err);
@@ -1189,7 +1189,7 @@ static void test_open_creates_missing_folders_and_the_file(void **state)
 
 static void test_open_rejects_missing_options_with_a_message(void **state)
 {
-	struct rotlog_options options = {*state, 30, false};
+	struct rotlog_options options = {.dir = *state, .retention_days = 30};
 	struct rotlog *log = (struct rotlog *)&options;
 	char err[256];
 
@@ -1214,7 +1214,7 @@ static void test_open_rejects_missing_options_with_a_message(void **state)
 
 static void test_open_fails_with_path_and_cause_when_folder_is_a_file(void **state)
 {
-	struct rotlog_options options = {NULL, 30, false};
+	struct rotlog_options options = {.dir = NULL, .retention_days = 30};
 	struct rotlog *log = NULL;
 	char dir[512], err[256], expected[700];
 
