@@ -20,8 +20,12 @@ TEST_PACKAGES  += chromium
 TEST_PACKAGES  += prometheus
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
+# make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags are in dpkg-dev.
+DEB_PACKAGES   := $(BUILD_PACKAGES)
+# The packaging tests: systemd-analyze (systemd), lintian.
+TEST_PACKAGES  += systemd lintian
 
-.PHONY: all build deps run test bench clean
+.PHONY: all build deps run test bench clean install deb msi
 
 all: build
 
@@ -58,5 +62,18 @@ bench:
 	@$(MAKE) --no-print-directory build >/dev/null
 	bench/run.sh $(BUILD_DIR)
 
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the daemon, its systemd unit,
+# settings (never over existing ones), manual page and documentation.
+PREFIX ?= /usr/local
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# make deb: dist/cashdrawerd_VERSION_ARCH.deb, installed with `apt install ./dist/...deb`.
+DEB_BUILD_DIR ?= build-deb
+DIST_DIR      ?= dist
+deb: deps
+	@tools/ensure-packages.sh $(DEB_PACKAGES)
+	@PKG_CONFIG_PATH=$(abspath $(DEPS_DIR))/lib/pkgconfig tools/build-deb.sh $(DEB_BUILD_DIR) $(DIST_DIR)
+
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR) $(DEB_BUILD_DIR) $(DIST_DIR)
