@@ -22,8 +22,9 @@ BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags are in dpkg-dev.
 DEB_PACKAGES   := $(BUILD_PACKAGES)
-# The packaging tests: systemd-analyze (systemd), lintian.
+# The packaging tests: systemd-analyze (systemd), lintian; wixl and msiinfo (msitools).
 TEST_PACKAGES  += systemd lintian
+TEST_PACKAGES  += wixl msitools
 
 .PHONY: all build deps run test bench clean install deb msi
 
@@ -74,6 +75,16 @@ DIST_DIR      ?= dist
 deb: deps
 	@tools/ensure-packages.sh $(DEB_PACKAGES)
 	@PKG_CONFIG_PATH=$(abspath $(DEPS_DIR))/lib/pkgconfig tools/build-deb.sh $(DEB_BUILD_DIR) $(DIST_DIR)
+
+# make msi: dist/cashdrawerd-VERSION-x64.msi (and -x86 when the 32-bit .exe
+# is built) from `make windows`'s cashdrawerd.exe, with msitools' wixl.
+MSI_PACKAGES := wixl msitools
+msi:
+	@tools/ensure-packages.sh $(MSI_PACKAGES)
+	@$(MAKE) --no-print-directory windows
+	@tools/build-msi.sh build-windows/cashdrawerd.exe x64 $(DIST_DIR)
+	@if [ -f build-windows-i686/cashdrawerd.exe ]; then \
+		tools/build-msi.sh build-windows-i686/cashdrawerd.exe x86 $(DIST_DIR); fi
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR) $(DEB_BUILD_DIR) $(DIST_DIR)
