@@ -49,8 +49,13 @@ int rotlog_tail(const struct rotlog *log, unsigned lines, char *buf, size_t size
 		goto out;
 	}
 	from = info.st_size > (off_t)size ? info.st_size - (off_t)size : 0;
+	/* lseek and read, not pread: the Windows build has no pread */
+	if (lseek(fd, from, SEEK_SET) < 0) {
+		rc = -errno;
+		goto out;
+	}
 	do
-		got = pread(fd, buf, size, from);
+		got = read(fd, buf, size);
 	while (got < 0 && errno == EINTR);
 	if (got < 0) {
 		rc = -errno;

@@ -132,18 +132,25 @@ def test_download_links_for_today_and_archives(till):
     assert daemon.get("/logs?date=2025-01-31").body == b"y\n"
 
 
-def test_test_button_opens_the_drawer_from_the_till(till):
-    """The button is the page's only script: clicking it is what a
-    --virtual-time-budget run cannot do, so the test checks what the button
-    calls and that the same call from the page's origin opens the drawer."""
-    daemon, printer, chromium = till
+def test_test_button_opens_the_drawer_from_the_till_on_a_phone_sized_page(till, tmp_path):
+    """Chromium driven as a person would: the page fits a phone's width, and a
+    click on the button opens the drawer and says so."""
+    daemon, printer, _ = till
+    browser = headless.DevTools(daemon.netns, tmp_path, track)
+    try:
+        browser.open(page_url(daemon), 412, 900, mobile=True)
+        fits = browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        browser.evaluate("document.getElementById('test-drawer').click()")
+        shown = browser.wait_for("(t => t !== '' && t !== '\u2026' && t)"
+                                 "(document.getElementById('test-result').textContent)")
+    finally:
+        browser.close()
 
-    dom = chromium.dump_dom(page_url(daemon))
-
-    assert '<button id="test-drawer" type="button">Tester le tiroir</button>' in dom
-    assert "fetch('/open-cash-drawer'" in dom
-    expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
+    assert fits, "the page is wider than a phone's screen"
+    assert shown == "\u2714 Tiroir-caisse ouvert (tiroir : open)"
     assert expect.KICK_DEFAULT in printer.settle()[-1]
+    assert any(line.endswith(expect.OPENED_LINE.format(peer="127.0.0.1"))
+               for line in daemon.log_lines())
 
 
 def test_page_screenshots_are_produced_for_desktop_and_phone(till):
