@@ -19,8 +19,14 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 	case PRINTER_URI_FILE:
 		transport->ops = &transport_file_ops;
 		return 0;
-	case PRINTER_URI_QUEUE:
 	case PRINTER_URI_SERIAL:
+#ifndef _WIN32
+		transport->ops = &transport_serial_ops;
+		return 0;
+#else
+		break;
+#endif
+	case PRINTER_URI_QUEUE:
 	case PRINTER_URI_CUPS:
 	case PRINTER_URI_SPOOL:
 		break;
@@ -47,9 +53,11 @@ int transport_write(struct transport *transport, const void *buf, size_t len,
 int transport_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		   char *err, size_t errlen)
 {
-	if (transport->ops->read == NULL) {
-		snprintf(err, errlen, "printer %s: this transport cannot read the printer's answers",
-			 transport->uri_text);
+	if (!transport_can_read(transport)) {
+		snprintf(err, errlen, "printer %s: %s", transport->uri_text,
+			 transport->write_only
+				 ? "cannot read back: a plain file, or a device this service may only write to"
+				 : "this transport cannot read the printer's answers");
 		return TRANSPORT_ERR_UNSUPPORTED;
 	}
 	return transport->ops->read(transport, buf, len, deadline_ms, err, errlen);
@@ -57,7 +65,7 @@ int transport_read(struct transport *transport, void *buf, size_t len, int64_t d
 
 bool transport_can_read(const struct transport *transport)
 {
-	return transport->ops->read != NULL;
+	return transport->ops->read != NULL && !transport->write_only;
 }
 
 void transport_close(struct transport *transport)

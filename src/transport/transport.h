@@ -49,6 +49,9 @@ struct transport {
 	const struct printer_uri *uri;
 	char uri_text[PRINTER_URI_HOST_MAX + PRINTER_URI_PATH_MAX + 16];
 	int fd;
+	/* Set by open when this connection cannot read back although the
+	 * transport can (file: on a plain file or a device opened write-only). */
+	bool write_only;
 };
 
 /* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
@@ -64,8 +67,11 @@ int transport_write(struct transport *transport, const void *buf, size_t len,
  * TRANSPORT_ERR_UNSUPPORTED when the transport cannot read back). */
 int transport_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		   char *err, size_t errlen);
-/* Whether transport_read can ever succeed (tcp, serial, device files: yes;
- * print queues: no). */
+/* Whether transport_read can succeed. Before transport_open: whether this
+ * kind of transport can ever read back (tcp, serial, file: yes; print
+ * queues: no). After it: whether this connection can (file: only on a
+ * character device opened for reading and writing, such as /dev/usb/lp0;
+ * a plain file never answers). */
 bool transport_can_read(const struct transport *transport);
 void transport_close(struct transport *transport);
 
@@ -78,5 +84,8 @@ const char *transport_error_message_fr(int error);
 
 extern const struct transport_ops transport_tcp_ops;
 extern const struct transport_ops transport_file_ops;
+#ifndef _WIN32
+extern const struct transport_ops transport_serial_ops;
+#endif
 
 #endif
