@@ -4,6 +4,7 @@ ASAN_DIR    ?= build-asan
 DEPS_DIR    ?= build-deps
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PRINTER_PORT ?= 9100
+BAUD        ?= 38400
 
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
@@ -12,8 +13,9 @@ TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iprout
 TEST_PACKAGES  += socat util-linux
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
+RUN_SERIAL_PACKAGES := $(RUN_PACKAGES) socat
 
-.PHONY: all build deps run test bench clean
+.PHONY: all build deps run run-serial test bench clean
 
 all: build
 
@@ -33,6 +35,12 @@ run:
 	@tools/ensure-packages.sh $(RUN_PACKAGES)
 	@$(MAKE) --no-print-directory build >/dev/null
 	@PRINTER_PORT=$(PRINTER_PORT) tools/run-dev.sh $(BUILD_DIR)
+
+# The same over a serial cable: a socat pty pair, the simulator on one end (BAUD=38400).
+run-serial:
+	@tools/ensure-packages.sh $(RUN_SERIAL_PACKAGES)
+	@$(MAKE) --no-print-directory build >/dev/null
+	@BAUD=$(BAUD) tools/run-dev-serial.sh $(BUILD_DIR)
 
 # Everything: gcc build with every test, then clang with ASan+UBSan running them again.
 test:
