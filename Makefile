@@ -8,9 +8,14 @@ BAUD        ?= 38400
 
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
+# CUPS queues (cups:NAME): libcups.
+BUILD_PACKAGES += libcups2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 # serial tests: a pty pair joined by socat; setpriv (util-linux) runs the service unprivileged
 TEST_PACKAGES  += socat util-linux
+# The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
+# cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
+TEST_PACKAGES  += cups-daemon cups-client cups
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 RUN_SERIAL_PACKAGES := $(RUN_PACKAGES) socat

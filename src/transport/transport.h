@@ -42,6 +42,10 @@ struct transport_ops {
 	int (*read)(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		    char *err, size_t errlen);
 	void (*close)(struct transport *transport);
+	/* Optional: checks, without sending anything to the printer, that it can
+	 * take work (a queue exists and accepts jobs); 0 or a transport_error
+	 * with err filled. NULL when checking would disturb the printer. */
+	int (*check)(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 };
 
 struct transport {
@@ -52,6 +56,7 @@ struct transport {
 	/* Set by open when this connection cannot read back although the
 	 * transport can (file: on a plain file or a device opened write-only). */
 	bool write_only;
+	void *backend; /* state of backends that are not a file descriptor (cups) */
 };
 
 /* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
@@ -74,6 +79,10 @@ int transport_read(struct transport *transport, void *buf, size_t len, int64_t d
  * a plain file never answers). */
 bool transport_can_read(const struct transport *transport);
 void transport_close(struct transport *transport);
+/* At start: asks the backend whether the printer can take work without
+ * sending it anything (see transport_ops.check); 0 when it can or when the
+ * backend cannot tell. */
+int transport_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 
 /* Stable machine code for a transport_error ("printer_refused", ...);
  * "printer_error" for anything else. */
@@ -87,5 +96,6 @@ extern const struct transport_ops transport_file_ops;
 #ifndef _WIN32
 extern const struct transport_ops transport_serial_ops;
 #endif
+extern const struct transport_ops transport_cups_ops; /* builds with CASHDRAWERD_HAVE_CUPS */
 
 #endif
