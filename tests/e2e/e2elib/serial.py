@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import termios
+import threading
 import time
 import tty
 from pathlib import Path
@@ -28,17 +29,28 @@ def socat_binary():
 
 class SerialLine:
     """`till` and `printer` are the link paths. With open_printer, the test
-    holds the printer's end (read_exact, write); otherwise a simulator may."""
+    plays the printer on its end: a thread records every byte received and,
+    with `answering` (the default), answers each DLE EOT n (10 04 n) as a
+    healthy TM-T88V: 12, and 16 for n = 1 after a kick (the drawer opened).
+    Without open_printer the printer's end is free for a simulator."""
 
-    def __init__(self, directory, track, open_printer=True):
+    def __init__(self, directory, track, open_printer=True, answering=True):
         self.directory = Path(directory)
         self.till = self.directory / "till"
         self.printer = self.directory / "printer"
         self.track = track
         self.open_printer = open_printer
+        self.answering = answering
         self.proc = None
         self.printer_fd = None
         self.starts = 0
+        self._lock = threading.Condition()
+        self._received = b""
+        self._consumed = 0
+        self._scanned = 0
+        self._since_query1 = 0
+        self._stop = threading.Event()
+        self._thread = None
 
     # ---- plugging ----
 
@@ -61,10 +73,17 @@ class SerialLine:
         if self.open_printer:
             self.printer_fd = os.open(self.printer, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
             tty.setraw(self.printer_fd)
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._serve, daemon=True, name="serial-printer")
+            self._thread.start()
         return self
 
     def stop(self):
         """Unplugs: socat ends (SIGTERM), both ends and their links vanish."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=5)
+            self._thread = None
         if self.printer_fd is not None:
             os.close(self.printer_fd)
             self.printer_fd = None
@@ -84,32 +103,69 @@ class SerialLine:
 
     # ---- the printer's end ----
 
+    def _serve(self):
+        while not self._stop.is_set():
+            readable, _, _ = select.select([self.printer_fd], [], [], 0.05)
+            if not readable:
+                continue
+            try:
+                chunk = os.read(self.printer_fd, 65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                return  # the cable is gone
+            with self._lock:
+                self._received += chunk
+                replies = self._replies() if self.answering else b""
+                self._lock.notify_all()
+            if replies:
+                os.write(self.printer_fd, replies)
+
+    def _replies(self):
+        """Answers for the DLE EOT queries completed since the last call."""
+        replies = b""
+        data = self._received
+        while True:
+            at = data.find(b"\x10\x04", self._scanned)
+            if at < 0:
+                self._scanned = max(self._scanned, len(data) - 1)  # a 10 may start one
+                return replies
+            if at + 2 >= len(data):
+                self._scanned = at
+                return replies
+            n = data[at + 2]
+            if 1 <= n <= 4:
+                kicked = self._has_kick(data, self._since_query1, at)
+                replies += bytes([0x16 if n == 1 and kicked else 0x12])
+                if n == 1:
+                    self._since_query1 = at + 3
+            self._scanned = at + 2
+
+    @staticmethod
+    def _has_kick(data, start, end):
+        return data.find(b"\x1b\x70", start, end) >= 0 or data.find(b"\x10\x14\x01", start, end) >= 0
+
     def write(self, data):
         assert os.write(self.printer_fd, data) == len(data)
 
     def read_exact(self, count, timeout=5.0):
-        """Exactly count bytes from the printer's end, or an assertion."""
-        data = b""
+        """The next count bytes the printer received, or an assertion."""
         deadline = time.monotonic() + timeout
-        while len(data) < count:
-            left = deadline - time.monotonic()
-            assert left > 0, f"printer end: {len(data)} of {count} bytes within {timeout} s: {data[:64]!r}"
-            readable, _, _ = select.select([self.printer_fd], [], [], min(left, 0.1))
-            if readable:
-                try:
-                    data += os.read(self.printer_fd, count - len(data))
-                except BlockingIOError:
-                    pass
-        return data
+        with self._lock:
+            while len(self._received) - self._consumed < count:
+                left = deadline - time.monotonic()
+                assert left > 0, (f"printer end: {len(self._received) - self._consumed} of {count} "
+                                  f"bytes within {timeout} s: {self._received[self._consumed:][:64]!r}")
+                self._lock.wait(min(left, 0.1))
+            data = self._received[self._consumed:self._consumed + count]
+            self._consumed += count
+            return data
 
     def assert_nothing_more(self, wait=0.3):
-        readable, _, _ = select.select([self.printer_fd], [], [], wait)
-        if readable:
-            try:
-                extra = os.read(self.printer_fd, 4096)
-            except BlockingIOError:
-                return
-            raise AssertionError(f"printer end: unexpected bytes {extra!r}")
+        time.sleep(wait)
+        with self._lock:
+            extra = self._received[self._consumed:]
+        assert not extra, f"printer end: unexpected bytes {extra[:64]!r}"
 
     # ---- the daemon's end, seen by the test ----
 
