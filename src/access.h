@@ -51,10 +51,10 @@ struct access_headers {
 
 /* What the page's origin was judged from. */
 enum access_basis {
+	ACCESS_BASIS_NONE,       /* none of them: not a browser (first: a zeroed verdict) */
 	ACCESS_BASIS_ORIGIN,     /* the Origin header */
 	ACCESS_BASIS_REFERER,    /* the origin of the Referer */
 	ACCESS_BASIS_FETCH_SITE, /* Sec-Fetch-Site only */
-	ACCESS_BASIS_NONE,       /* none of them: not a browser, or typed in the address bar */
 };
 
 struct access_origin_verdict {
