@@ -8,6 +8,8 @@ PRINTER_PORT ?= 9100
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
+# browser tests (tests/e2e/test_browser.py): headless Chromium in a network namespace
+TEST_PACKAGES  += chromium
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 
