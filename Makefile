@@ -11,6 +11,8 @@ TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iprout
 # browser tests (tests/e2e/test_browser.py): headless Chromium in a network namespace
 TEST_PACKAGES  += chromium
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
+# bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
+BENCH_PACKAGES += iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 
 .PHONY: all build deps run test bench clean
