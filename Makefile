@@ -7,9 +7,14 @@ PRINTER_PORT ?= 9100
 
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
+# CUPS queues (cups:NAME): libcups.
+BUILD_PACKAGES += libcups2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 # browser tests (tests/e2e/test_browser.py): headless Chromium in a network namespace
 TEST_PACKAGES  += chromium
+# The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
+# cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
+TEST_PACKAGES  += cups-daemon cups-client cups
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl

@@ -41,7 +41,7 @@ static int load_settings(struct config *config, const struct config_args *args,
 		PROBLEM("%s\n", err);
 	/* The checks across settings need every setting as the user wrote it: after a
 	 * rejected value they would judge a default the user never gave (a rejected
-	 * --printer would be reported as "printer 'TICKET' is a print queue name"). */
+	 * --printer would be reported as a problem of the default printer). */
 	if (problems > 0)
 		return problems;
 	if (config_validate(config, err, sizeof err) < 0)
@@ -51,6 +51,21 @@ static int load_settings(struct config *config, const struct config_args *args,
 		PROBLEM("printer: %s\n", err);
 #undef PROBLEM
 	return problems;
+}
+
+/* A queue missing or stopped at start is worth a warning, not a refusal to
+ * start: it may be created or resumed before the first opening. */
+static void warn_if_printer_not_ready(const struct daemon_context *context, unsigned timeout_ms)
+{
+	struct transport transport;
+	char err[1024];
+	int rc = transport_init(&transport, &context->printer, err, sizeof err);
+
+	if (rc == 0)
+		rc = transport_check(&transport, clock_monotonic_ms() + timeout_ms, err, sizeof err);
+	if (rc < 0)
+		rotlog_write(context->log, ROTLOG_WARNING, "Imprimante pas prête au démarrage (%s) : %s",
+			     transport_error_code(rc), err);
 }
 
 /* Waits for SIGINT or SIGTERM; the other threads never see them. */
@@ -96,8 +111,13 @@ static int run(const struct config *config, const struct printer_uri *printer)
 						.pin = config->pin,
 						.pulse_on_ms = config->pulse_on_ms,
 						.pulse_off_ms = config->pulse_off_ms,
+						.realtime = strcmp(config->kick, "realtime") == 0,
+						.realtime_pulse_ms = config->realtime_pulse_ms,
+						.open_level_high = strcmp(config->drawer_open_level, "high") == 0,
 						.timeout_ms = config->timeout_ms,
-						.min_interval_ms = config->min_interval_ms};
+						.min_interval_ms = config->min_interval_ms,
+						.status_cache_ms = config->status_cache_ms,
+						.status_timeout_ms = config->status_timeout_ms};
 	struct http_server *server = NULL;
 	sigset_t signals;
 	char err[1024];
@@ -139,6 +159,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     config->pin, config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
 	log_security(&context, config);
+	warn_if_printer_not_ready(&context, config->timeout_ms);
 
 	signal_number = wait_for_stop(&signals);
 	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)",

@@ -1,5 +1,6 @@
 /* Printer URI parsing (pure). */
 #include "printer_uri.h"
+#include "printer_uri_serial.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -7,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define URI_EXAMPLES "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET"
+#define URI_EXAMPLES                                                                        \
+	"tcp://192.168.1.50:9100, serial:/dev/ttyUSB0?baud=38400, file:/dev/usb/lp0, "     \
+	"cups:TICKET, spool:TICKET (Windows) or a queue name such as TICKET"
 
 /* A character for a message: itself when printable, its byte value otherwise,
  * so that control bytes or half an UTF-8 sequence never reach a terminal. */
@@ -142,10 +145,15 @@ static int parse_file(const char *rest, struct printer_uri *uri, char *err, size
 	return 0;
 }
 
-static int parse_queue(const char *name, struct printer_uri *uri, char *err, size_t errlen)
+static int parse_queue(const char *name, enum printer_uri_scheme scheme, struct printer_uri *uri,
+		       char *err, size_t errlen)
 {
 	char shown_char[16];
 
+	if (*name == '\0') {
+		snprintf(err, errlen, "no queue name");
+		return -EINVAL;
+	}
 	if (strlen(name) >= sizeof uri->path) {
 		snprintf(err, errlen, "queue name too long");
 		return -EINVAL;
@@ -161,7 +169,7 @@ static int parse_queue(const char *name, struct printer_uri *uri, char *err, siz
 		return -EINVAL;
 	}
 	strcpy(uri->path, name);
-	uri->scheme = PRINTER_URI_QUEUE;
+	uri->scheme = scheme;
 	return 0;
 }
 
@@ -181,8 +189,14 @@ int printer_uri_parse(const char *text, struct printer_uri *uri, char *err, size
 		rc = parse_tcp(text + 6, uri, reason, sizeof reason);
 	else if (strncmp(text, "file:", 5) == 0)
 		rc = parse_file(text + 5, uri, reason, sizeof reason);
+	else if (strncmp(text, "serial:", 7) == 0)
+		rc = printer_uri_parse_serial(text + 7, uri, reason, sizeof reason);
+	else if (strncmp(text, "cups:", 5) == 0)
+		rc = parse_queue(text + 5, PRINTER_URI_CUPS, uri, reason, sizeof reason);
+	else if (strncmp(text, "spool:", 6) == 0)
+		rc = parse_queue(text + 6, PRINTER_URI_SPOOL, uri, reason, sizeof reason);
 	else if (colon == NULL)
-		rc = parse_queue(text, uri, reason, sizeof reason);
+		rc = parse_queue(text, PRINTER_URI_QUEUE, uri, reason, sizeof reason);
 	else {
 		snprintf(err, errlen, "printer URI '%.200s': unknown scheme '%.*s'; expected " URI_EXAMPLES,
 			 text, (int)(colon - text < 32 ? colon - text : 32), text);
@@ -208,6 +222,15 @@ void printer_uri_format(const struct printer_uri *uri, char *buf, size_t size)
 		break;
 	case PRINTER_URI_QUEUE:
 		snprintf(buf, size, "%s", uri->path);
+		break;
+	case PRINTER_URI_CUPS:
+		snprintf(buf, size, "cups:%s", uri->path);
+		break;
+	case PRINTER_URI_SPOOL:
+		snprintf(buf, size, "spool:%s", uri->path);
+		break;
+	case PRINTER_URI_SERIAL:
+		printer_uri_format_serial(uri, buf, size);
 		break;
 	}
 }

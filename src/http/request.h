@@ -25,6 +25,8 @@ struct http_request {
 	struct access_decision access;
 	/* /open-cash-drawer: the drawer answers asynchronously */
 	bool opening;
+	/* /status: waiting for a status check of the printer */
+	bool querying;
 	struct drawer_request drawer;
 };
 

@@ -19,13 +19,24 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 	case PRINTER_URI_FILE:
 		transport->ops = &transport_file_ops;
 		return 0;
+#ifdef CASHDRAWERD_HAVE_CUPS
+	/* A bare name is a CUPS queue wherever CUPS is the platform's spooler. */
 	case PRINTER_URI_QUEUE:
+	case PRINTER_URI_CUPS:
+		transport->ops = &transport_cups_ops;
+		return 0;
+#else
+	case PRINTER_URI_QUEUE:
+	case PRINTER_URI_CUPS:
+#endif
+	case PRINTER_URI_SERIAL:
+	case PRINTER_URI_SPOOL:
 		break;
 	}
 	snprintf(err, errlen,
-		 "printer '%s' is a print queue name, and this build drives printers by network "
-		 "or device file only: use --printer tcp://HOST[:PORT] (Ethernet printer, port "
-		 "9100) or --printer file:/dev/usb/lp0 (USB)",
+		 "printer '%s': this build has no transport for it; it drives printers by "
+		 "network or device file: use --printer tcp://HOST[:PORT] (Ethernet printer, "
+		 "port 9100) or --printer file:/dev/usb/lp0 (USB)",
 		 transport->uri_text);
 	return TRANSPORT_ERR_UNSUPPORTED;
 }
@@ -39,6 +50,29 @@ int transport_write(struct transport *transport, const void *buf, size_t len,
 		    int64_t deadline_ms, char *err, size_t errlen)
 {
 	return transport->ops->write(transport, buf, len, deadline_ms, err, errlen);
+}
+
+int transport_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
+		   char *err, size_t errlen)
+{
+	if (transport->ops->read == NULL) {
+		snprintf(err, errlen, "printer %s: this transport cannot read the printer's answers",
+			 transport->uri_text);
+		return TRANSPORT_ERR_UNSUPPORTED;
+	}
+	return transport->ops->read(transport, buf, len, deadline_ms, err, errlen);
+}
+
+int transport_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	if (transport->ops->check == NULL)
+		return 0;
+	return transport->ops->check(transport, deadline_ms, err, errlen);
+}
+
+bool transport_can_read(const struct transport *transport)
+{
+	return transport->ops->read != NULL;
 }
 
 void transport_close(struct transport *transport)
@@ -64,6 +98,12 @@ const char *transport_error_code(int error)
 		return "printer_permission_denied";
 	case TRANSPORT_ERR_UNSUPPORTED:
 		return "printer_unsupported";
+	case TRANSPORT_ERR_QUEUE_NOT_FOUND:
+		return "printer_queue_not_found";
+	case TRANSPORT_ERR_QUEUE_STOPPED:
+		return "printer_queue_stopped";
+	case TRANSPORT_ERR_SPOOLER_DOWN:
+		return "printer_spooler_down";
 	default:
 		return "printer_error";
 	}
@@ -91,6 +131,15 @@ const char *transport_error_message_fr(int error)
 		       "sur le périphérique (groupe lp).";
 	case TRANSPORT_ERR_UNSUPPORTED:
 		return "Ce type d'imprimante n'est pas pris en charge par cette version.";
+	case TRANSPORT_ERR_QUEUE_NOT_FOUND:
+		return "File d'impression introuvable : vérifiez le nom de l'imprimante dans les "
+		       "réglages du service et du système.";
+	case TRANSPORT_ERR_QUEUE_STOPPED:
+		return "La file d'impression est suspendue : réactivez l'imprimante dans les "
+		       "réglages d'impression du système.";
+	case TRANSPORT_ERR_SPOOLER_DOWN:
+		return "Le service d'impression du système ne répond pas : redémarrez-le (CUPS "
+		       "ou le spouleur Windows).";
 	default:
 		return "Erreur d'imprimante : vérifiez l'imprimante puis réessayez.";
 	}

@@ -6,6 +6,7 @@
 #ifndef CASHDRAWERD_TRANSPORT_H
 #define CASHDRAWERD_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,9 @@ enum transport_error {
 	TRANSPORT_ERR_NOT_FOUND = -1005,   /* device file missing (unplugged)    */
 	TRANSPORT_ERR_PERMISSION = -1006,  /* no right to open the device        */
 	TRANSPORT_ERR_UNSUPPORTED = -1007, /* this build has no such transport   */
+	TRANSPORT_ERR_QUEUE_NOT_FOUND = -1008, /* no print queue of that name    */
+	TRANSPORT_ERR_QUEUE_STOPPED = -1009,   /* the queue is paused/disabled    */
+	TRANSPORT_ERR_SPOOLER_DOWN = -1010,    /* cupsd / the spooler not running */
 };
 
 struct transport;
@@ -38,6 +42,10 @@ struct transport_ops {
 	int (*read)(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		    char *err, size_t errlen);
 	void (*close)(struct transport *transport);
+	/* Optional: checks, without sending anything to the printer, that it can
+	 * take work (a queue exists and accepts jobs); 0 or a transport_error
+	 * with err filled. NULL when checking would disturb the printer. */
+	int (*check)(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 };
 
 struct transport {
@@ -45,6 +53,7 @@ struct transport {
 	const struct printer_uri *uri;
 	char uri_text[PRINTER_URI_HOST_MAX + PRINTER_URI_PATH_MAX + 16];
 	int fd;
+	void *backend; /* state of backends that are not a file descriptor (cups) */
 };
 
 /* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
@@ -55,7 +64,19 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 int transport_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 int transport_write(struct transport *transport, const void *buf, size_t len,
 		    int64_t deadline_ms, char *err, size_t errlen);
+/* Reads up to len bytes by deadline_ms: the count read (>= 1), or a
+ * transport_error (TRANSPORT_ERR_TIMEOUT when nothing came, and
+ * TRANSPORT_ERR_UNSUPPORTED when the transport cannot read back). */
+int transport_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
+		   char *err, size_t errlen);
+/* Whether transport_read can ever succeed (tcp, serial, device files: yes;
+ * print queues: no). */
+bool transport_can_read(const struct transport *transport);
 void transport_close(struct transport *transport);
+/* At start: asks the backend whether the printer can take work without
+ * sending it anything (see transport_ops.check); 0 when it can or when the
+ * backend cannot tell. */
+int transport_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 
 /* Stable machine code for a transport_error ("printer_refused", ...);
  * "printer_error" for anything else. */
@@ -66,5 +87,6 @@ const char *transport_error_message_fr(int error);
 
 extern const struct transport_ops transport_tcp_ops;
 extern const struct transport_ops transport_file_ops;
+extern const struct transport_ops transport_cups_ops; /* builds with CASHDRAWERD_HAVE_CUPS */
 
 #endif

@@ -62,7 +62,8 @@ def test_bad_printer_in_the_file_is_reported_at_its_line_only(daemon_bin, tmp_pa
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"{ini}:2: printer: printer URI 'usb://x': unknown scheme 'usb'; expected "
-        "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET"]
+        "tcp://192.168.1.50:9100, serial:/dev/ttyUSB0?baud=38400, file:/dev/usb/lp0, "
+        "cups:TICKET, spool:TICKET (Windows) or a queue name such as TICKET"]
 
 
 def test_check_config_on_a_clean_file_exits_0(daemon_bin, tmp_path):
@@ -96,7 +97,7 @@ def test_command_line_wins_over_the_file_and_file_settings_still_apply(
 
     assert daemon.port != file_port
     expect.assert_json(resp, 200, expect.OPENED)
-    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x19, 0xFA])]  # pin 5 from the file
+    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x19, 0xFA]) + expect.QUERY_PRINTER]  # pin 5
     start = next(m for m in logfile.messages(daemon.log_lines()) if "Service démarré" in m)
     assert f"imprimante {printer.uri}, impulsion broche 5 50/500 ms, délai 900 ms" in start
 
@@ -111,7 +112,8 @@ def test_unsupported_printer_uri_exits_2_naming_the_problem_and_listens_nowhere(
     # Only what is wrong with what the user wrote: nothing about the default printer.
     assert result.stderr.splitlines() == [
         "--printer: printer URI 'usb://x': unknown scheme 'usb'; expected "
-        "tcp://192.168.1.50:9100, file:/dev/usb/lp0 or a queue name such as TICKET",
+        "tcp://192.168.1.50:9100, serial:/dev/ttyUSB0?baud=38400, file:/dev/usb/lp0, "
+        "cups:TICKET, spool:TICKET (Windows) or a queue name such as TICKET",
         NOT_STARTED]
     assert nothing_listens_on(port)
     assert not (tmp_path / "logs").exists()

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,8 @@
 #include "printer_uri.h"
 
 /* What every error message ends with: the three valid forms. */
-static const char *const valid_forms[] = {"tcp://", "file:", "queue name"};
+static const char *const valid_forms[] = {"tcp://", "serial:", "file:", "cups:", "spool:",
+					  "queue name"};
 
 static void assert_contains(const char *text, const char *needle)
 {
@@ -399,6 +401,146 @@ static void test_queue_name_of_1023_bytes_is_accepted_and_1024_rejected(void **s
 	free(name1024);
 }
 
+/* ---- serial: ---- */
+
+static struct printer_uri expect_serial(const char *text, const char *device)
+{
+	struct printer_uri uri = parse_ok(text);
+
+	assert_int_equal(uri.scheme, PRINTER_URI_SERIAL);
+	assert_string_equal(uri.path, device);
+	return uri;
+}
+
+static void test_serial_without_settings_is_9600_8n1_rtscts_as_epson_ships(void **state)
+{
+	struct printer_uri uri = expect_serial("serial:/dev/ttyUSB0", "/dev/ttyUSB0");
+
+	(void)state;
+	assert_int_equal(uri.serial.baud, 9600);
+	assert_int_equal(uri.serial.data_bits, 8);
+	assert_int_equal(uri.serial.parity, PRINTER_URI_PARITY_NONE);
+	assert_int_equal(uri.serial.stop_bits, 1);
+	assert_int_equal(uri.serial.flow, PRINTER_URI_FLOW_RTSCTS);
+}
+
+static void test_serial_settings_from_the_query(void **state)
+{
+	struct printer_uri uri =
+		expect_serial("serial:/dev/ttyUSB0?baud=38400&parity=none&flow=rtscts", "/dev/ttyUSB0");
+
+	(void)state;
+	assert_int_equal(uri.serial.baud, 38400);
+	assert_int_equal(uri.serial.flow, PRINTER_URI_FLOW_RTSCTS);
+	uri = expect_serial("serial:COM3?baud=115200&data_bits=7&parity=even&stop_bits=2&flow=xonxoff",
+			    "COM3");
+	assert_int_equal(uri.serial.baud, 115200);
+	assert_int_equal(uri.serial.data_bits, 7);
+	assert_int_equal(uri.serial.parity, PRINTER_URI_PARITY_EVEN);
+	assert_int_equal(uri.serial.stop_bits, 2);
+	assert_int_equal(uri.serial.flow, PRINTER_URI_FLOW_XONXOFF);
+	uri = expect_serial("serial:/dev/ttyS0?parity=odd&flow=none", "/dev/ttyS0");
+	assert_int_equal(uri.serial.parity, PRINTER_URI_PARITY_ODD);
+	assert_int_equal(uri.serial.flow, PRINTER_URI_FLOW_NONE);
+	assert_int_equal(uri.serial.baud, 9600);
+}
+
+static void test_serial_every_listed_baud_is_accepted(void **state)
+{
+	char text[64];
+
+	(void)state;
+	for (const unsigned *baud = printer_uri_serial_bauds; *baud != 0; baud++) {
+		snprintf(text, sizeof text, "serial:/dev/ttyUSB0?baud=%u", *baud);
+		assert_int_equal(expect_serial(text, "/dev/ttyUSB0").serial.baud, *baud);
+	}
+}
+
+static void test_serial_bad_values_are_rejected_naming_the_setting(void **state)
+{
+	(void)state;
+	expect_rejected("serial:/dev/ttyUSB0?baud=9601", "baud '9601' is not one of");
+	expect_rejected("serial:/dev/ttyUSB0?baud=", "is not key=value");
+	expect_rejected("serial:/dev/ttyUSB0?baud=-9600", "baud '-9600'");
+	expect_rejected("serial:/dev/ttyUSB0?baud=99999999999999999999", "baud '");
+	expect_rejected("serial:/dev/ttyUSB0?baud=9600x", "baud '9600x'");
+	expect_rejected("serial:/dev/ttyUSB0?data_bits=6", "data_bits '6' is not 7 or 8");
+	expect_rejected("serial:/dev/ttyUSB0?stop_bits=3", "stop_bits '3' is not 1 or 2");
+	expect_rejected("serial:/dev/ttyUSB0?parity=mark", "parity 'mark' is not none, even or odd");
+	expect_rejected("serial:/dev/ttyUSB0?flow=dsrdtr", "flow 'dsrdtr' is not none, rtscts or xonxoff");
+	expect_rejected("serial:/dev/ttyUSB0?flow=RTSCTS", "flow 'RTSCTS'");
+}
+
+static void test_serial_unknown_duplicate_or_malformed_settings_are_rejected(void **state)
+{
+	(void)state;
+	expect_rejected("serial:/dev/ttyUSB0?speed=9600", "unknown serial setting 'speed'");
+	expect_rejected("serial:/dev/ttyUSB0?baud=9600&baud=38400", "'baud' is given twice");
+	expect_rejected("serial:/dev/ttyUSB0?", "is not key=value");
+	expect_rejected("serial:/dev/ttyUSB0?baud=9600&", "is not key=value");
+	expect_rejected("serial:/dev/ttyUSB0?&baud=9600", "is not key=value");
+	expect_rejected("serial:/dev/ttyUSB0?baud", "'baud' is not key=value");
+	expect_rejected("serial:/dev/ttyUSB0?=9600", "is not key=value");
+}
+
+static void test_serial_without_device_or_with_control_characters_is_rejected(void **state)
+{
+	(void)state;
+	expect_rejected("serial:", "no device after serial:");
+	expect_rejected("serial:?baud=9600", "no device after serial:");
+	expect_rejected("serial:/dev/tty\nUSB0", "control character in device path");
+}
+
+static void test_serial_overlong_device_or_settings_are_rejected(void **state)
+{
+	char *device = repeat('d', PRINTER_URI_PATH_MAX);
+	char *long_device = concat("serial:", device, "");
+	char *settings = repeat('x', 300);
+	char *long_settings = concat("serial:/dev/ttyS0?baud=", settings, "");
+
+	(void)state;
+	expect_rejected(long_device, "device path longer than");
+	expect_rejected(long_settings, "serial settings longer than");
+	free(device);
+	free(long_device);
+	free(settings);
+	free(long_settings);
+}
+
+static void test_format_serial_spells_out_every_setting_and_parses_back(void **state)
+{
+	(void)state;
+	expect_round_trip("serial:/dev/ttyUSB0",
+			  "serial:/dev/ttyUSB0?baud=9600&data_bits=8&parity=none&stop_bits=1&flow=rtscts");
+	expect_round_trip("serial:COM3?flow=xonxoff&baud=38400&stop_bits=2&parity=odd&data_bits=7",
+			  "serial:COM3?baud=38400&data_bits=7&parity=odd&stop_bits=2&flow=xonxoff");
+}
+
+/* ---- cups: and spool: ---- */
+
+static void test_cups_and_spool_name_their_queue(void **state)
+{
+	struct printer_uri uri = parse_ok("cups:TICKET");
+
+	(void)state;
+	assert_int_equal(uri.scheme, PRINTER_URI_CUPS);
+	assert_string_equal(uri.path, "TICKET");
+	uri = parse_ok("spool:EPSON TM-T88V Receipt");
+	assert_int_equal(uri.scheme, PRINTER_URI_SPOOL);
+	assert_string_equal(uri.path, "EPSON TM-T88V Receipt");
+	expect_round_trip("cups:TICKET", "cups:TICKET");
+	expect_round_trip("spool:Re\xc3\xa7u", "spool:Re\xc3\xa7u");
+}
+
+static void test_cups_and_spool_follow_the_queue_name_rules(void **state)
+{
+	(void)state;
+	expect_rejected("cups:", "no queue name");
+	expect_rejected("spool:", "no queue name");
+	expect_rejected("cups:a/b", "'/' is not allowed in a queue name");
+	expect_rejected("spool: TICKET", "starts or ends with a space");
+}
+
 /* ---- everything else ---- */
 
 static void test_empty_or_null_uri_is_rejected_listing_valid_forms(void **state)
@@ -422,7 +564,7 @@ static void test_unknown_schemes_are_rejected_listing_valid_forms(void **state)
 	expect_rejected("https://10.0.0.5/", "unknown scheme 'https'");
 	expect_rejected("ipp://10.0.0.5/ipp/print", "unknown scheme 'ipp'");
 	expect_rejected("lpd://10.0.0.5/queue", "unknown scheme 'lpd'");
-	expect_rejected("serial:/dev/ttyS0", "unknown scheme 'serial'");
+	expect_rejected("com3:", "unknown scheme 'com3'");
 	expect_rejected("TCP://10.0.0.5", "unknown scheme 'TCP'");
 	expect_rejected("FILE:/dev/usb/lp0", "unknown scheme 'FILE'");
 	expect_rejected("10.0.0.5:9100", NULL);
@@ -579,6 +721,16 @@ int main(void)
 		cmocka_unit_test(test_queue_name_starting_or_ending_with_a_space_is_rejected),
 		cmocka_unit_test(test_queue_name_with_control_or_path_characters_is_rejected),
 		cmocka_unit_test(test_queue_name_of_1023_bytes_is_accepted_and_1024_rejected),
+		cmocka_unit_test(test_serial_without_settings_is_9600_8n1_rtscts_as_epson_ships),
+		cmocka_unit_test(test_serial_settings_from_the_query),
+		cmocka_unit_test(test_serial_every_listed_baud_is_accepted),
+		cmocka_unit_test(test_serial_bad_values_are_rejected_naming_the_setting),
+		cmocka_unit_test(test_serial_unknown_duplicate_or_malformed_settings_are_rejected),
+		cmocka_unit_test(test_serial_without_device_or_with_control_characters_is_rejected),
+		cmocka_unit_test(test_serial_overlong_device_or_settings_are_rejected),
+		cmocka_unit_test(test_format_serial_spells_out_every_setting_and_parses_back),
+		cmocka_unit_test(test_cups_and_spool_name_their_queue),
+		cmocka_unit_test(test_cups_and_spool_follow_the_queue_name_rules),
 		cmocka_unit_test(test_empty_or_null_uri_is_rejected_listing_valid_forms),
 		cmocka_unit_test(test_unknown_schemes_are_rejected_listing_valid_forms),
 		cmocka_unit_test(test_error_message_quotes_the_uri_and_gives_an_example),
