@@ -150,7 +150,7 @@ def test_field_clients_no_cors_get_opens_the_drawer(lab):
 
     # opaque: the page cannot tell, but the drawer opened
     assert result == {"type": "opaque", "status": 0, "ok": False}
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
     assert drawer_lines(daemon.log_lines_since(mark)) == [
         expect.OPENED_LINE.format(peer="LOOPBACK")]
 
@@ -162,7 +162,7 @@ def test_field_clients_get_from_the_listed_pos_origin_opens(lab):
     result = lab.open("field-client.html", url=drawer_url(daemon))
 
     assert result == {"type": "opaque", "status": 0, "ok": False}
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
 
 
 def test_same_get_from_an_unlisted_origin_reaches_no_printer_byte(lab):
@@ -205,7 +205,7 @@ def test_module_reads_success_and_real_errors(lab):
         "service_down", 0, None)
     assert (results[3]["reason"], results[3]["status"]) == ("service_down", 0)
     # one kick: the good service's; the strict one refused before any printer byte
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
     assert drawer_lines(strict.log_lines(), "WARNING") == [expect.ORIGIN_REFUSED_LINE.format(
         peer="LOOPBACK", method="GET", origin=browser.PAGE_ORIGIN, basis="Origin")]
 

@@ -96,7 +96,7 @@ def test_500_idle_lan_connections_are_capped_per_address_and_the_till_still_open
         resp = daemon.get("/open-cash-drawer", timeout=10)
 
         expect.assert_json(resp, 200, expect.OPENED)
-        assert printer.settle() == [expect.KICK_DEFAULT]
+        assert printer.settle() == [expect.OPENED_DEFAULT]
         connections = daemon.get("/status").json()["security"]["connections"]
         assert connections["lan_open"] == 32
         assert connections["refused"] == 468
@@ -124,7 +124,7 @@ def test_the_lan_never_takes_the_quarter_kept_for_the_till(till, namespaces):
         resp = daemon.get("/open-cash-drawer", timeout=10)
 
         expect.assert_json(resp, 200, expect.OPENED)
-        assert printer.settle() == [expect.KICK_DEFAULT]
+        assert printer.settle() == [expect.OPENED_DEFAULT]
         # a closed LAN connection gives its place back to the LAN
         socks[0].close()
         more = open_from_lan(namespaces, daemon.port, 1)

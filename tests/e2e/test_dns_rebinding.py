@@ -51,7 +51,7 @@ def test_loopback_hosts_open(daemon, printer, host):
     resp = daemon.get("/open-cash-drawer", headers={"Host": host.format(port=daemon.port)})
 
     expect.assert_json(resp, 200, expect.OPENED)
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
 
 
 def test_http_1_0_without_host_opens(daemon, printer):
@@ -59,4 +59,4 @@ def test_http_1_0_without_host_opens(daemon, printer):
     resp = web.raw_request(b"GET /open-cash-drawer HTTP/1.0\r\n\r\n", port=daemon.port)
 
     assert resp.status == 200
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]

@@ -48,7 +48,7 @@ def test_listed_pages_no_cors_get_opens_exactly_as_field_clients_send_it(restric
 
     expect.assert_json(resp, 200, expect.OPENED)
     assert resp.header("Access-Control-Allow-Origin") is None  # no Origin, no CORS
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
     assert logfile.messages(restricted.log_lines_since(mark)) == [
         expect.OPENED_LINE.format(peer="127.0.0.1")]
 
@@ -59,7 +59,7 @@ def test_listed_origin_in_cors_mode_opens_and_may_read_the_answer(restricted, pr
     expect.assert_json(resp, 200, expect.OPENED)
     assert resp.header("Access-Control-Allow-Origin") == SHOP
     assert resp.header("Vary") == "Origin"
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
 
 
 def test_origin_written_with_its_default_port_is_the_listed_origin(restricted, printer):
@@ -67,7 +67,7 @@ def test_origin_written_with_its_default_port_is_the_listed_origin(restricted, p
 
     expect.assert_json(resp, 200, expect.OPENED)
     assert resp.header("Access-Control-Allow-Origin") == SHOP
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
 
 
 def test_unlisted_pages_no_cors_get_is_refused_by_its_referer(restricted, printer):
@@ -135,7 +135,7 @@ def test_non_browser_address_bar_and_same_origin_requests_open(restricted, print
     resp = restricted.get("/open-cash-drawer", headers=headers)
 
     expect.assert_json(resp, 200, expect.OPENED)
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
 
 
 def test_head_from_an_unlisted_origin_is_refused_and_never_kicks(restricted, printer):
@@ -198,7 +198,7 @@ def test_empty_list_lets_any_page_open_as_before(open_policy, printer):
         expect.assert_json(resp, 200, expect.OPENED)
         # open to every page, but no page may read the answer: that needs a listed origin
         assert resp.header("Access-Control-Allow-Origin") is None
-    assert printer.settle() == [expect.KICK_DEFAULT] * 4
+    assert printer.settle() == [expect.OPENED_DEFAULT] * 4
 
 
 def test_status_says_the_origin_policy_is_open(open_policy):
