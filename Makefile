@@ -13,10 +13,14 @@ BUILD_PACKAGES += libcups2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 # serial tests: a pty pair joined by socat; setpriv (util-linux) runs the service unprivileged
 TEST_PACKAGES  += socat util-linux
+# browser tests (tests/e2e/test_browser.py): headless Chromium in a network namespace
+TEST_PACKAGES  += chromium
 # The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
 # cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
 TEST_PACKAGES  += cups-daemon cups-client cups
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
+# bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
+BENCH_PACKAGES += iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 RUN_SERIAL_PACKAGES := $(RUN_PACKAGES) socat
 

@@ -6,10 +6,13 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "access.h"
 #include "config.h"
 #include "drawer.h"
 #include "log/rotlog.h"
 #include "printer_uri.h"
+
+struct http_server;
 
 struct daemon_context {
 	const struct config *config;
@@ -20,6 +23,8 @@ struct daemon_context {
 	time_t started_at;
 	char started_at_text[32]; /* ISO 8601, for /status */
 	int64_t started_ms;
+	struct access_policy policy; /* who may do what: README, Security */
+	struct http_server *server;  /* set by http_server_start, for /status */
 };
 
 #endif

@@ -78,6 +78,29 @@ static int wait_for_stop(const sigset_t *signals)
 	return signal_number;
 }
 
+/* What protects the service, said at start; loudly when any page may open. */
+static void log_security(const struct daemon_context *context, const struct config *config)
+{
+	char origins[CONFIG_LIST_MAX * (ORIGIN_MAX + 2)] = "";
+
+	for (size_t i = 0; i < context->policy.origin_count; i++)
+		snprintf(origins + strlen(origins), sizeof origins - strlen(origins), "%s%s",
+			 i > 0 ? ", " : "", context->policy.origins[i]);
+	if (context->policy.origin_count == 0)
+		rotlog_write(context->log, ROTLOG_WARNING,
+			     "allowed_origins is empty: any web page open on this till can open the "
+			     "drawer (set allowed_origins to the POS origin; README, Security)");
+	else
+		rotlog_write(context->log, ROTLOG_INFO, "Origines autorisées : %s", origins);
+	rotlog_write(context->log, ROTLOG_INFO,
+		     "Accès réseau à /status et /logs : %s, %s ; connexions : %u au plus, %u par "
+		     "adresse du réseau, délais %u s (requête) et %u s (inactivité)",
+		     context->policy.network_count > 0 ? "réseaux restreints" : "tout réseau",
+		     context->policy.token[0] != '\0' ? "jeton exigé" : "sans jeton",
+		     config->max_connections, config->max_connections_per_ip,
+		     config->request_timeout_s, config->connection_timeout_s);
+}
+
 static int run(const struct config *config, const struct printer_uri *printer)
 {
 	struct daemon_context context = {.config = config, .printer = *printer};
@@ -115,7 +138,10 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		fprintf(stderr, "cashdrawerd: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	rc = drawer_create(&context.drawer, &drawer_options, err, sizeof err);
+	/* the settings were checked: this only parses them once for every request */
+	rc = access_policy_init(&context.policy, config, err, sizeof err);
+	if (rc == 0)
+		rc = drawer_create(&context.drawer, &drawer_options, err, sizeof err);
 	if (rc == 0)
 		rc = http_server_start(&server, &context, err, sizeof err);
 	if (rc < 0) {
@@ -132,6 +158,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     CASHDRAWERD_VERSION, http_server_describe(server), context.printer_text,
 		     config->pin, config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
+	log_security(&context, config);
 	warn_if_printer_not_ready(&context, config->timeout_ms);
 
 	signal_number = wait_for_stop(&signals);
