@@ -9,9 +9,18 @@ PRINTER_PORT ?= 9100
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
+# make windows: mingw-w64 cross compilers; Debian's libinih-dev gives ini.h
+# when the mirror lacks libinih's source (tools/build-windows-deps.sh).
+WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
+	gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 
-.PHONY: all build deps run test bench clean
+WINDOWS_DIR      ?= build-windows
+WINDOWS_DEPS_DIR ?= build-deps-windows
+# x86_64 in build-windows/, i686 (32-bit Windows 7 tills) in build-windows-i686/.
+WINDOWS_ARCHES   ?= x86_64 i686
+
+.PHONY: all build deps run test bench clean windows
 
 all: build
 
@@ -43,10 +52,24 @@ test:
 	@echo "== gcc, RelWithDebInfo =="
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -V
 
+# Windows: cashdrawerd.exe cross-built with mingw-w64, its libraries static.
+windows:
+	@tools/ensure-packages.sh $(WINDOWS_PACKAGES)
+	@for arch in $(WINDOWS_ARCHES); do \
+		dir=$(WINDOWS_DIR)$$( [ $$arch = x86_64 ] || echo -$$arch ); \
+		deps=$(abspath $(WINDOWS_DEPS_DIR))/$$arch; \
+		tools/build-windows-deps.sh $$arch $$deps || exit 1; \
+		PKG_CONFIG_LIBDIR=$$deps/lib/pkgconfig PKG_CONFIG_PATH= cmake -S . -B $$dir \
+			-DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-$$arch.cmake \
+			-DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null || exit 1; \
+		cmake --build $$dir -j $(JOBS) || exit 1; \
+		echo "windows: $$dir/cashdrawerd.exe"; \
+	done
+
 bench:
 	@tools/ensure-packages.sh $(BENCH_PACKAGES)
 	@$(MAKE) --no-print-directory build >/dev/null
 	bench/run.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR) $(WINDOWS_DIR) $(WINDOWS_DIR)-i686 $(WINDOWS_DEPS_DIR)

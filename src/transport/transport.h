@@ -49,6 +49,7 @@ struct transport {
 	const struct printer_uri *uri;
 	char uri_text[PRINTER_URI_HOST_MAX + PRINTER_URI_PATH_MAX + 16];
 	int fd;
+	void *handle; /* Windows backends: the printer or port HANDLE, or NULL */
 };
 
 /* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
@@ -78,5 +79,7 @@ const char *transport_error_message_fr(int error);
 
 extern const struct transport_ops transport_tcp_ops;
 extern const struct transport_ops transport_file_ops;
+extern const struct transport_ops transport_spool_ops;  /* Windows */
+extern const struct transport_ops transport_serial_ops; /* Windows; POSIX: serial_posix.c */
 
 #endif
