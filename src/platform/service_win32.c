@@ -88,9 +88,28 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
 	report(SERVICE_STOPPED, 0);
 }
 
+/* A service has no console: its standard streams lead nowhere, and the log's
+ * copy to stderr (log_console) must not fail on a closed descriptor. */
+static void quiet_standard_streams(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int nul;
+
+		if (_get_osfhandle(fd) != -1 && _get_osfhandle(fd) != -2)
+			continue;
+		nul = _open("NUL", fd == 0 ? _O_RDONLY : _O_WRONLY);
+		if (nul >= 0 && nul != fd) {
+			_dup2(nul, fd);
+			_close(nul);
+		}
+	}
+}
+
 int service_win32_run(int argc, char **argv, int (*main_function)(int, char **))
 {
 	SERVICE_TABLE_ENTRYW table[] = {{SERVICE_WIN32_NAME, service_main}, {NULL, NULL}};
+
+	quiet_standard_streams();
 
 	service_argc = argc;
 	service_argv = argv;
