@@ -58,6 +58,8 @@ class WinePrefix:
     def boot(self):
         """Creates the prefix (10 to 30 s on first use)."""
         self.run(["wineboot", "-i"], timeout=BOOT_TIMEOUT, check=False)
+        # the registry reaches the disk when the prefix's wineserver ends
+        self.run([wineserver(), "-w"], timeout=BOOT_TIMEOUT, check=False)
         assert (self.path / "system.reg").exists(), f"wineboot did not create {self.path}"
         return self
 
@@ -74,8 +76,21 @@ class WinePrefix:
     def run(self, argv, timeout=COMMAND_TIMEOUT, check=True, netns=None):
         """Runs a Wine command to its end; returns the CompletedProcess."""
         prefix = ["ip", "netns", "exec", netns] if netns else []
-        result = subprocess.run(prefix + [str(a) for a in argv], capture_output=True,
-                                timeout=timeout, env=self.env, stdin=subprocess.DEVNULL)
+        # Files, not pipes: the wineserver or services.exe a command starts
+        # inherit its output and live on, and a pipe would never reach EOF.
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            proc = self.track(subprocess.Popen(prefix + [str(a) for a in argv], stdout=out,
+                                               stderr=err, env=self.env,
+                                               stdin=subprocess.DEVNULL))
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+                raise
+            out.seek(0)
+            err.seek(0)
+            result = subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
         if check:
             assert result.returncode == 0, (
                 f"{' '.join(map(str, argv))}: exit {result.returncode}\n"
