@@ -7,12 +7,17 @@ PRINTER_PORT ?= 9100
 
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
-TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
-BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 # make windows: mingw-w64 cross compilers; Debian's libinih-dev gives ini.h
 # when the mirror lacks libinih's source (tools/build-windows-deps.sh).
 WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
 	gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
+# The Windows suite: cashdrawerd.exe under Wine (wine64, and wine for its
+# loader), a private cupsd (cups-daemon, cups-client; cups for the socket
+# backend) and libcups2, which Wine's spooler loads to reach it.
+WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-client cups
+TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl \
+	$(WINE_TEST_PACKAGES)
+BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 
 WINDOWS_DIR      ?= build-windows
@@ -51,6 +56,9 @@ test:
 	ctest --test-dir $(ASAN_DIR) --output-on-failure
 	@echo "== gcc, RelWithDebInfo =="
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -V
+	@$(MAKE) --no-print-directory windows
+	@echo "== Windows: cashdrawerd.exe under Wine =="
+	ctest --test-dir $(WINDOWS_DIR) --output-on-failure -V
 
 # Windows: cashdrawerd.exe cross-built with mingw-w64, its libraries static.
 windows:
