@@ -7,6 +7,12 @@ PRINTER_PORT ?= 9100
 
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
+# CUPS queues (cups:NAME): libcups.
+BUILD_PACKAGES += libcups2-dev
+TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
+# The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
+# cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
+TEST_PACKAGES  += cups-daemon cups-client cups
 # make windows: mingw-w64 cross compilers; Debian's libinih-dev gives ini.h
 # when the mirror lacks libinih's source (tools/build-windows-deps.sh).
 WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
@@ -15,8 +21,7 @@ WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
 # loader), a private cupsd (cups-daemon, cups-client; cups for the socket
 # backend) and libcups2, which Wine's spooler loads to reach it.
 WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-client cups
-TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl \
-	$(WINE_TEST_PACKAGES)
+TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 

@@ -80,6 +80,39 @@ static int check_even(const char *value, char *err, size_t errlen)
 	return -EINVAL;
 }
 
+static int check_kick(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "esc-p") == 0 || strcmp(value, "realtime") == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "'%s' is not esc-p (ESC p, the usual pulse) or realtime (DLE DC4, also when "
+		 "the printer is offline)",
+		 value);
+	return -EINVAL;
+}
+
+static int check_hundreds(const char *value, char *err, size_t errlen)
+{
+	/* Called after the range check: value is a number. DLE DC4 counts in 100 ms units. */
+	unsigned long ms = strtoul(value, NULL, 10);
+
+	if (ms % 100 == 0)
+		return 0;
+	snprintf(err, errlen, "%lu ms is not a multiple of 100; DLE DC4 counts in 100 ms units",
+		 ms);
+	return -EINVAL;
+}
+
+static int check_level(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "high") == 0 || strcmp(value, "low") == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "'%s' is not high (the usual drawer switch) or low (switch wired the other way)",
+		 value);
+	return -EINVAL;
+}
+
 static int check_not_empty(const char *value, char *err, size_t errlen)
 {
 	if (*value != '\0')
@@ -273,6 +306,8 @@ void config_defaults(struct config *config)
 
 int config_validate(const struct config *config, char *err, size_t errlen)
 {
+	if (strcmp(config->kick, "realtime") == 0)
+		return escpos_check_realtime_kick(config->pin, config->realtime_pulse_ms, err, errlen);
 	return escpos_check_kick(config->pin, config->pulse_on_ms, config->pulse_off_ms, err,
 				 errlen);
 }

@@ -28,6 +28,17 @@
 	X(pin, UINT, "2", 2, 5, check_pin, "2|5", "drawer connector pin to pulse (5: second drawer)")   \
 	X(pulse_on_ms, UINT, "50", 2, 510, check_even, "MS", "pulse on time, even, 2..510")              \
 	X(pulse_off_ms, UINT, "500", 2, 510, check_even, "MS", "pulse off time, even, 2..510")           \
+	X(kick, STRING, "esc-p", 0, 0, check_kick, "esc-p|realtime",                               \
+	  "pulse command: esc-p (ESC p, queued with print data) or realtime (DLE DC4, "        \
+	  "executed even when the printer is offline)")                                        \
+	X(realtime_pulse_ms, UINT, "100", 100, 800, check_hundreds, "MS",                          \
+	  "realtime pulse on and off time, 100..800 in steps of 100")                          \
+	X(drawer_open_level, STRING, "high", 0, 0, check_level, "high|low",                        \
+	  "drawer switch level (pin 3) that means open")                                       \
+	X(status_cache_ms, UINT, "2000", 0, 3600000, NULL, "MS",                                   \
+	  "printer status is asked at most once per this time (0: at every /status)")          \
+	X(status_timeout_ms, UINT, "200", 20, 5000, NULL, "MS",                                    \
+	  "longest wait for each status reply of the printer")                                 \
 	X(log_dir, STRING, "logs", 0, 0, check_not_empty, "DIR", "folder of cashdrawer.log and its archives") \
 	X(retention_days, UINT, "30", 1, 3650, NULL, "DAYS", "daily archives kept")                \
 	X(log_console, BOOL, "true", 0, 0, NULL, "BOOL", "also write log lines to standard error") \

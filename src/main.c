@@ -54,6 +54,21 @@ static int load_settings(struct config *config, const struct config_args *args,
 	return problems;
 }
 
+/* A queue missing or stopped at start is worth a warning, not a refusal to
+ * start: it may be created or resumed before the first opening. */
+static void warn_if_printer_not_ready(const struct daemon_context *context, unsigned timeout_ms)
+{
+	struct transport transport;
+	char err[1024];
+	int rc = transport_init(&transport, &context->printer, err, sizeof err);
+
+	if (rc == 0)
+		rc = transport_check(&transport, clock_monotonic_ms() + timeout_ms, err, sizeof err);
+	if (rc < 0)
+		rotlog_write(context->log, ROTLOG_WARNING, "Imprimante pas prête au démarrage (%s) : %s",
+			     transport_error_code(rc), err);
+}
+
 static int run(const struct config *config, const struct printer_uri *printer)
 {
 	struct daemon_context context = {.config = config, .printer = *printer};
@@ -64,8 +79,13 @@ static int run(const struct config *config, const struct printer_uri *printer)
 						.pin = config->pin,
 						.pulse_on_ms = config->pulse_on_ms,
 						.pulse_off_ms = config->pulse_off_ms,
+						.realtime = strcmp(config->kick, "realtime") == 0,
+						.realtime_pulse_ms = config->realtime_pulse_ms,
+						.open_level_high = strcmp(config->drawer_open_level, "high") == 0,
 						.timeout_ms = config->timeout_ms,
-						.min_interval_ms = config->min_interval_ms};
+						.min_interval_ms = config->min_interval_ms,
+						.status_cache_ms = config->status_cache_ms,
+						.status_timeout_ms = config->status_timeout_ms};
 	struct http_server *server = NULL;
 	char err[1024], stop_reason[64];
 	int rc;
@@ -98,6 +118,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     CASHDRAWERD_VERSION, http_server_describe(server), context.printer_text,
 		     config->pin, config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
+	warn_if_printer_not_ready(&context, config->timeout_ms);
 
 	platform_stop_wait(stop_reason, sizeof stop_reason);
 	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)", stop_reason);

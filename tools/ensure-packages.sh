@@ -25,7 +25,9 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may have no package lists yet: update once, then install.
-if ! $run apt-get install -y --no-install-recommends $missing; then
-	$run apt-get update
-	$run apt-get install -y --no-install-recommends $missing
+# Another apt run (unattended upgrades, a parallel build) holds the lock: wait for it.
+apt="apt-get -o DPkg::Lock::Timeout=600"
+if ! $run $apt install -y --no-install-recommends $missing; then
+	$run $apt update
+	$run $apt install -y --no-install-recommends $missing
 fi

@@ -21,6 +21,8 @@ struct http_request {
 	bool answered;  /* our log line for it is written */
 	/* /open-cash-drawer: the drawer answers asynchronously */
 	bool opening;
+	/* /status: waiting for a status check of the printer */
+	bool querying;
 	struct drawer_request drawer;
 };
 

@@ -29,6 +29,8 @@ static enum MHD_Result answer(struct http_request *request, const char *method, 
 	cJSON_AddStringToObject(body, "status", "success");
 	cJSON_AddStringToObject(body, "message", MESSAGE_OPENED);
 	cJSON_AddBoolToObject(body, "coalesced", result->coalesced);
+	/* read back after the pulse where the printer answers; "unknown" otherwise */
+	cJSON_AddStringToObject(body, "drawer", escpos_drawer_name(result->drawer));
 	return respond_json(request, method, url, MHD_HTTP_OK, body,
 			    result->coalesced ? "coalesced" : "opened",
 			    result->coalesced ? MESSAGE_OPENED " (impulsion partagée)" : MESSAGE_OPENED);

@@ -76,12 +76,83 @@ int routes_format_time(time_t when, char *buf, size_t size)
 	return 0;
 }
 
+static enum MHD_Result status_answer(struct http_request *request, const char *method,
+				     const char *url);
+
+/* A JSON value for a flag: true, false, or "unknown" (never a guess). */
+static void add_flag(cJSON *object, const char *name, enum escpos_flag flag)
+{
+	if (flag == ESCPOS_FLAG_UNKNOWN)
+		cJSON_AddStringToObject(object, name, "unknown");
+	else
+		cJSON_AddBoolToObject(object, name, flag == ESCPOS_FLAG_YES);
+}
+
+static void add_printer(cJSON *body, const char *uri, const struct drawer_printer_state *state)
+{
+	cJSON *printer = cJSON_AddObjectToObject(body, "printer");
+	const char *error = drawer_printer_state_error(state);
+	enum escpos_flag online = state->status.offline == ESCPOS_FLAG_UNKNOWN ? ESCPOS_FLAG_UNKNOWN
+				  : state->status.offline == ESCPOS_FLAG_YES   ? ESCPOS_FLAG_NO
+									       : ESCPOS_FLAG_YES;
+
+	cJSON_AddStringToObject(printer, "uri", uri);
+	cJSON_AddBoolToObject(printer, "can_read_status", state->can_read);
+	add_flag(printer, "reachable", state->reachable);
+	add_flag(printer, "online", online);
+	cJSON_AddStringToObject(printer, "drawer", escpos_drawer_name(state->drawer));
+	add_flag(printer, "cover_open", state->status.cover_open);
+	cJSON_AddStringToObject(printer, "paper", escpos_paper_name(escpos_status_paper(&state->status)));
+	if (error != NULL)
+		cJSON_AddStringToObject(printer, "error", error);
+	else
+		cJSON_AddNullToObject(printer, "error");
+	add_time(printer, "checked_at", state->checked_at);
+}
+
+static void on_query_done(struct drawer_request *drawer_request)
+{
+	struct http_request *request = drawer_request->context;
+
+	MHD_resume_connection(request->connection);
+}
+
 enum MHD_Result route_status(struct http_request *request, const char *method, const char *url)
+{
+	struct daemon_context *context = request->context;
+
+	/* The printer's state comes from a recent check, or a check shared with
+	 * the other /status requests of the moment; the connection waits for it
+	 * suspended, never holding an HTTP worker. */
+	const char *printer = MHD_lookup_connection_value(request->connection,
+							  MHD_GET_ARGUMENT_KIND, "printer");
+
+	/* ?printer=cached: a liveness probe that never contacts the printer */
+	if (!request->querying && printer != NULL && strcmp(printer, "cached") == 0) {
+		drawer_last_state(context->drawer, &request->drawer.result.state);
+		return status_answer(request, method, url);
+	}
+	if (!request->querying) {
+		request->querying = true;
+		request->drawer.on_done = on_query_done;
+		request->drawer.context = request;
+		if (!drawer_query_cached(context->drawer, &request->drawer)) {
+			MHD_suspend_connection(request->connection);
+			if (drawer_query(context->drawer, &request->drawer))
+				MHD_resume_connection(request->connection);
+			return MHD_YES;
+		}
+	}
+	return status_answer(request, method, url);
+}
+
+static enum MHD_Result status_answer(struct http_request *request, const char *method,
+				     const char *url)
 {
 	struct daemon_context *context = request->context;
 	struct drawer_stats stats;
 	struct rotlog_health health;
-	cJSON *body = cJSON_CreateObject(), *printer, *drawer, *log;
+	cJSON *body = cJSON_CreateObject(), *drawer, *log;
 	char path[CONFIG_STRING_MAX + 32];
 
 	drawer_get_stats(context->drawer, &stats);
@@ -96,11 +167,12 @@ enum MHD_Result route_status(struct http_request *request, const char *method, c
 	cJSON_AddStringToObject(body, "started_at", context->started_at_text);
 	cJSON_AddBoolToObject(body, "local_client", request->loopback);
 
-	printer = cJSON_AddObjectToObject(body, "printer");
-	cJSON_AddStringToObject(printer, "uri", context->printer_text);
+	add_printer(body, context->printer_text, &request->drawer.result.state);
 
 	drawer = cJSON_AddObjectToObject(body, "drawer");
 	add_integer(drawer, "pin", context->config->pin);
+	cJSON_AddStringToObject(drawer, "kick", context->config->kick);
+	cJSON_AddStringToObject(drawer, "open_level", context->config->drawer_open_level);
 	add_integer(drawer, "pulses", stats.pulses);
 	add_integer(drawer, "coalesced", stats.coalesced);
 	add_integer(drawer, "failures", stats.failures);

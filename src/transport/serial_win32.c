@@ -50,7 +50,7 @@ static int configure(struct transport *transport, char *err, size_t errlen)
 	DCB dcb = {.DCBlength = sizeof dcb};
 	COMMTIMEOUTS timeouts = {0};
 
-	if (!GetCommState(transport->handle, &dcb))
+	if (!GetCommState(transport->backend, &dcb))
 		return port_error(transport, "GetCommState", GetLastError(), err, errlen);
 	dcb.BaudRate = line->baud;
 	dcb.ByteSize = (BYTE)line->data_bits;
@@ -72,7 +72,7 @@ static int configure(struct transport *transport, char *err, size_t errlen)
 	dcb.XonLim = 64;
 	dcb.XoffLim = 64;
 	dcb.fAbortOnError = FALSE;
-	if (!SetCommState(transport->handle, &dcb)) {
+	if (!SetCommState(transport->backend, &dcb)) {
 		DWORD error = GetLastError();
 
 		if (error == ERROR_INVALID_PARAMETER) {
@@ -89,17 +89,17 @@ static int configure(struct transport *transport, char *err, size_t errlen)
 	timeouts.ReadIntervalTimeout = MAXDWORD;
 	timeouts.ReadTotalTimeoutMultiplier = MAXDWORD;
 	timeouts.ReadTotalTimeoutConstant = 1;
-	SetCommTimeouts(transport->handle, &timeouts);
+	SetCommTimeouts(transport->backend, &timeouts);
 	/* Replies from an earlier operation must not pass for this one's. */
-	PurgeComm(transport->handle, PURGE_RXCLEAR | PURGE_TXCLEAR);
+	PurgeComm(transport->backend, PURGE_RXCLEAR | PURGE_TXCLEAR);
 	return 0;
 }
 
 static void serial_close(struct transport *transport)
 {
-	if (transport->handle != NULL)
-		CloseHandle(transport->handle);
-	transport->handle = NULL;
+	if (transport->backend != NULL)
+		CloseHandle(transport->backend);
+	transport->backend = NULL;
 }
 
 static int serial_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
@@ -121,7 +121,7 @@ static int serial_open(struct transport *transport, int64_t deadline_ms, char *e
 	free(wide);
 	if (port == INVALID_HANDLE_VALUE)
 		return port_error(transport, "open", GetLastError(), err, errlen);
-	transport->handle = port;
+	transport->backend = port;
 	rc = configure(transport, err, errlen);
 	if (rc < 0)
 		serial_close(transport);
@@ -141,12 +141,12 @@ static long finish(struct transport *transport, OVERLAPPED *operation, BOOL star
 		return -1;
 	}
 	if (!started && WaitForSingleObject(operation->hEvent, left_ms(deadline_ms)) != WAIT_OBJECT_0) {
-		CancelIo(transport->handle);
-		GetOverlappedResult(transport->handle, operation, &done, TRUE);
+		CancelIo(transport->backend);
+		GetOverlappedResult(transport->backend, operation, &done, TRUE);
 		*error = WAIT_TIMEOUT;
 		return done > 0 ? (long)done : -1;
 	}
-	if (!GetOverlappedResult(transport->handle, operation, &done, FALSE)) {
+	if (!GetOverlappedResult(transport->backend, operation, &done, FALSE)) {
 		*error = GetLastError();
 		return -1;
 	}
@@ -169,7 +169,7 @@ static int serial_write(struct transport *transport, const void *buf, size_t len
 
 		ResetEvent(operation.hEvent);
 		done = finish(transport, &operation,
-			      WriteFile(transport->handle, p, (DWORD)len, NULL, &operation),
+			      WriteFile(transport->backend, p, (DWORD)len, NULL, &operation),
 			      deadline_ms, &error);
 		if (done > 0) {
 			p += done;
@@ -202,12 +202,12 @@ static int serial_read(struct transport *transport, void *buf, size_t len, int64
 
 	/* Returns with the first byte, or empty-handed at the deadline. */
 	timeouts.ReadTotalTimeoutConstant = left_ms(deadline_ms) > 0 ? left_ms(deadline_ms) : 1;
-	SetCommTimeouts(transport->handle, &timeouts);
+	SetCommTimeouts(transport->backend, &timeouts);
 	operation.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (operation.hEvent == NULL)
 		return port_error(transport, "read", GetLastError(), err, errlen);
 	done = finish(transport, &operation,
-		      ReadFile(transport->handle, buf, (DWORD)len, NULL, &operation), deadline_ms,
+		      ReadFile(transport->backend, buf, (DWORD)len, NULL, &operation), deadline_ms,
 		      &error);
 	CloseHandle(operation.hEvent);
 	if (done > 0)

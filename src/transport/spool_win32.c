@@ -87,13 +87,13 @@ static int check_queue_state(struct transport *transport, char *err, size_t errl
 	PRINTER_INFO_2W *info;
 	int rc = 0;
 
-	GetPrinterW(transport->handle, 2, NULL, 0, &needed);
+	GetPrinterW(transport->backend, 2, NULL, 0, &needed);
 	if (needed == 0)
 		return 0; /* state unknown: let the job go, as the replaced system did */
 	info = malloc(needed);
 	if (info == NULL)
 		return 0;
-	if (GetPrinterW(transport->handle, 2, (BYTE *)info, needed, &needed)) {
+	if (GetPrinterW(transport->backend, 2, (BYTE *)info, needed, &needed)) {
 		if (info->Status & PRINTER_STATUS_PAUSED) {
 			snprintf(err, errlen,
 				 "printer %s: the queue %s is paused: resume it (Settings > Printers & "
@@ -114,9 +114,9 @@ static int check_queue_state(struct transport *transport, char *err, size_t errl
 
 static void spool_close(struct transport *transport)
 {
-	if (transport->handle != NULL)
-		ClosePrinter(transport->handle);
-	transport->handle = NULL;
+	if (transport->backend != NULL)
+		ClosePrinter(transport->backend);
+	transport->backend = NULL;
 }
 
 static int spool_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
@@ -137,7 +137,7 @@ static int spool_open(struct transport *transport, int64_t deadline_ms, char *er
 		return rc;
 	}
 	free(name);
-	transport->handle = printer;
+	transport->backend = printer;
 	rc = check_queue_state(transport, err, errlen);
 	if (rc < 0)
 		spool_close(transport);
@@ -154,36 +154,46 @@ static int spool_write(struct transport *transport, const void *buf, size_t len,
 	DWORD error = 0;
 
 	(void)deadline_ms;
-	if (StartDocPrinterW(transport->handle, 1, (BYTE *)&document) == 0)
+	if (StartDocPrinterW(transport->backend, 1, (BYTE *)&document) == 0)
 		return spool_error(transport, step, GetLastError(), err, errlen);
 	step = "StartPagePrinter";
-	page = StartPagePrinter(transport->handle);
+	page = StartPagePrinter(transport->backend);
 	if (!page)
 		goto fail;
 	step = "WritePrinter";
 	while (len > 0) {
 		DWORD written = 0;
 
-		if (!WritePrinter(transport->handle, (void *)p, (DWORD)len, &written) || written == 0)
+		if (!WritePrinter(transport->backend, (void *)p, (DWORD)len, &written) || written == 0)
 			goto fail;
 		p += written;
 		len -= written;
 	}
 	page = false;
 	step = "EndPagePrinter";
-	if (!EndPagePrinter(transport->handle))
+	if (!EndPagePrinter(transport->backend))
 		goto fail;
 	/* The job is handed to the printer's port here. */
 	step = "EndDocPrinter";
-	if (!EndDocPrinter(transport->handle))
+	if (!EndDocPrinter(transport->backend))
 		return spool_error(transport, step, GetLastError(), err, errlen);
 	return 0;
 fail:
 	error = GetLastError();
 	if (page)
-		EndPagePrinter(transport->handle);
-	AbortPrinter(transport->handle); /* no half job: the spooler deletes it */
+		EndPagePrinter(transport->backend);
+	AbortPrinter(transport->backend); /* no half job: the spooler deletes it */
 	return spool_error(transport, step, error, err, errlen);
+}
+
+/* The queue exists, is not paused or offline, and the spooler answers. */
+static int spool_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	int rc = spool_open(transport, deadline_ms, err, errlen);
+
+	if (rc == 0)
+		spool_close(transport);
+	return rc;
 }
 
 const struct transport_ops transport_spool_ops = {
@@ -192,4 +202,5 @@ const struct transport_ops transport_spool_ops = {
 	.write = spool_write,
 	.read = NULL, /* the spooler is write-only */
 	.close = spool_close,
+	.check = spool_check,
 };

@@ -38,9 +38,17 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 	case PRINTER_URI_FILE:
 		transport->ops = &transport_file_ops;
 		return 0;
+#ifdef CASHDRAWERD_HAVE_CUPS
+	/* A bare name is a CUPS queue wherever CUPS is the platform's spooler. */
 	case PRINTER_URI_QUEUE:
-	case PRINTER_URI_SERIAL:
 	case PRINTER_URI_CUPS:
+		transport->ops = &transport_cups_ops;
+		return 0;
+#else
+	case PRINTER_URI_QUEUE:
+	case PRINTER_URI_CUPS:
+#endif
+	case PRINTER_URI_SERIAL:
 	case PRINTER_URI_SPOOL:
 		break;
 #endif
@@ -73,6 +81,13 @@ int transport_read(struct transport *transport, void *buf, size_t len, int64_t d
 		return TRANSPORT_ERR_UNSUPPORTED;
 	}
 	return transport->ops->read(transport, buf, len, deadline_ms, err, errlen);
+}
+
+int transport_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	if (transport->ops->check == NULL)
+		return 0;
+	return transport->ops->check(transport, deadline_ms, err, errlen);
 }
 
 bool transport_can_read(const struct transport *transport)

@@ -42,6 +42,10 @@ struct transport_ops {
 	int (*read)(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		    char *err, size_t errlen);
 	void (*close)(struct transport *transport);
+	/* Optional: checks, without sending anything to the printer, that it can
+	 * take work (a queue exists and accepts jobs); 0 or a transport_error
+	 * with err filled. NULL when checking would disturb the printer. */
+	int (*check)(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 };
 
 struct transport {
@@ -49,7 +53,7 @@ struct transport {
 	const struct printer_uri *uri;
 	char uri_text[PRINTER_URI_HOST_MAX + PRINTER_URI_PATH_MAX + 16];
 	int fd;
-	void *handle; /* Windows backends: the printer or port HANDLE, or NULL */
+	void *backend; /* state of backends that are not a file descriptor (cups; Windows: the HANDLE) */
 };
 
 /* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
@@ -69,6 +73,10 @@ int transport_read(struct transport *transport, void *buf, size_t len, int64_t d
  * print queues: no). */
 bool transport_can_read(const struct transport *transport);
 void transport_close(struct transport *transport);
+/* At start: asks the backend whether the printer can take work without
+ * sending it anything (see transport_ops.check); 0 when it can or when the
+ * backend cannot tell. */
+int transport_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 
 /* Stable machine code for a transport_error ("printer_refused", ...);
  * "printer_error" for anything else. */
@@ -79,6 +87,7 @@ const char *transport_error_message_fr(int error);
 
 extern const struct transport_ops transport_tcp_ops;
 extern const struct transport_ops transport_file_ops;
+extern const struct transport_ops transport_cups_ops; /* builds with CASHDRAWERD_HAVE_CUPS */
 extern const struct transport_ops transport_spool_ops;  /* Windows */
 extern const struct transport_ops transport_serial_ops; /* Windows; POSIX: serial_posix.c */
 

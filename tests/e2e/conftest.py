@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from e2elib import cupsd as cupsd_lib
 from e2elib import netns as netns_lib
 from e2elib.daemon import Daemon
 from e2elib.printer import BlackholePrinter, PrinterListener
@@ -52,6 +53,20 @@ def _kill_leftovers():
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_system_cupsd():
+    """The default printer is the CUPS queue TICKET: a daemon started by any
+    test must never reach the machine's own cupsd. CUPS_SERVER names a socket
+    that does not exist unless a test gives its private cupsd's address."""
+    saved = os.environ.get("CUPS_SERVER")
+    os.environ["CUPS_SERVER"] = "/nonexistent/cashdrawerd-tests/no-cupsd.sock"
+    yield
+    if saved is None:
+        del os.environ["CUPS_SERVER"]
+    else:
+        os.environ["CUPS_SERVER"] = saved
 
 
 def track(proc):
@@ -166,3 +181,19 @@ def faketime_lib():
         if Path(candidate).is_file():
             return candidate
     skip_or_fail("libfaketime is not installed (apt-get install faketime)")
+
+
+@pytest.fixture
+def cupsd():
+    """A private cupsd on 127.0.0.1 (its own configuration, spool and port),
+    stopped by its PID and removed at teardown. Daemons reach it with
+    env=cupsd.env."""
+    reason = cupsd_lib.unavailable_reason()
+    if reason is not None:
+        skip_or_fail(reason)
+    server = cupsd_lib.Cupsd(track=track)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()

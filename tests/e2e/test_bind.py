@@ -27,7 +27,7 @@ def free_port_on_both_loopbacks():
 
 def answers(host, port):
     try:
-        return web.get("/status", host=host, port=port, timeout=2).status == 200
+        return web.get("/status?printer=cached", host=host, port=port, timeout=2).status == 200
     except ConnectionRefusedError:
         return False
 

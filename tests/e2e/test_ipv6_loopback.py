@@ -33,7 +33,7 @@ def test_open_from_ipv6_loopback_kicks_and_logs_peer_as_colon_colon_1(ipv6, star
     resp = daemon.get("/open-cash-drawer", host="::1")
 
     expect.assert_json(resp, 200, expect.OPENED)
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
     logfile.assert_one_line(daemon.log_lines(), "INFO", expect.OPENED_LINE.format(peer="::1"))
 
 

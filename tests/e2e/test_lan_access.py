@@ -110,6 +110,6 @@ def test_till_loopback_inside_the_namespace_still_opens_even_with_forwarded_for_
 
     expect.assert_json(plain, 200, expect.OPENED)
     expect.assert_json(forwarded, 200, expect.OPENED)
-    assert printer.settle() == [expect.KICK_DEFAULT] * 2
+    assert printer.settle() == [expect.OPENED_DEFAULT] * 2
     assert logfile.messages(daemon.log_lines_since(mark)) == [
         expect.OPENED_LINE.format(peer="127.0.0.1")] * 2

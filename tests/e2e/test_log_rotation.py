@@ -50,11 +50,11 @@ def test_lines_before_and_after_midnight_go_to_the_days_archive_and_new_file_non
     _wait_for(daemon.log_dir / ARCHIVE, started, timeout=6)
     after = [daemon.get(f"/after-midnight-{i}") for i in range(3)]
     after.append(daemon.get("/open-cash-drawer"))
-    health = daemon.get("/status").json()["log"]
+    health = daemon.get("/status?printer=cached").json()["log"]
     daemon.settle_log()
 
     assert [r.status for r in before + after] == [404, 404, 404, 200] * 2
-    assert printer.settle() == [expect.KICK_DEFAULT] * 2
+    assert printer.settle() == [expect.OPENED_DEFAULT] * 2
     archived = logfile.read_lines(daemon.log_dir / ARCHIVE)
     current = logfile.read_lines(daemon.log_path)
     assert {logfile.parse(line)["date"] for line in archived} == {DAY_BEFORE}

@@ -20,7 +20,7 @@ def test_loopback_open_sends_one_kick_answers_200_and_logs_opened(start_daemon, 
 
     expect.assert_json(resp, 200, expect.OPENED)
     assert resp.header("Cache-Control") == "no-store"
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
     lines = daemon.log_lines()
     logfile.assert_all_lines_well_formed(lines)
     line = logfile.assert_one_line(lines, "INFO", expect.OPENED_LINE.format(peer="127.0.0.1"))
@@ -36,7 +36,7 @@ def test_kick_pin5_100ms_on_200ms_off_is_1b_70_01_32_64(start_daemon, printer):
     resp = daemon.get("/open-cash-drawer")
 
     expect.assert_json(resp, 200, expect.OPENED)
-    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x32, 0x64])]
+    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x32, 0x64]) + expect.QUERY_PRINTER]
 
 
 def _open_in_parallel(daemon, count):
@@ -70,7 +70,7 @@ def test_20_parallel_opens_share_one_pulse_within_min_interval(start_daemon, pri
     bodies = sorted(r.body for r in results)
     assert bodies == sorted([web.json_bytes(expect.OPENED)]
                             + [web.json_bytes(expect.COALESCED)] * (PARALLEL - 1))
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
     lines = daemon.log_lines()
     logfile.assert_one_line(lines, "INFO", expect.OPENED_LINE.format(peer="127.0.0.1"))
     coalesced = logfile.find_exact(lines, "INFO", expect.COALESCED_LINE.format(peer="127.0.0.1"))
@@ -89,7 +89,7 @@ def test_20_parallel_opens_without_min_interval_send_20_whole_kicks_one_per_conn
         expect.assert_json(r, 200, expect.OPENED)
     # One connection per kick, each carrying exactly the 5 bytes: never two
     # kicks on one connection, never a kick split or interleaved with another.
-    assert printer.settle() == [expect.KICK_DEFAULT] * PARALLEL
+    assert printer.settle() == [expect.OPENED_DEFAULT] * PARALLEL
     lines = daemon.log_lines()
     opened = logfile.find_exact(lines, "INFO", expect.OPENED_LINE.format(peer="127.0.0.1"))
     assert len(opened) == PARALLEL
@@ -108,4 +108,4 @@ def test_open_after_min_interval_kicks_again(start_daemon, printer):
     expect.assert_json(first, 200, expect.OPENED)
     expect.assert_json(second, 200, expect.COALESCED)
     expect.assert_json(third, 200, expect.OPENED)
-    assert printer.settle() == [expect.KICK_DEFAULT] * 2
+    assert printer.settle() == [expect.OPENED_DEFAULT] * 2

@@ -32,9 +32,10 @@ def test_printer_that_accepts_but_never_reads_is_answered_within_timeout(start_d
     resp = daemon.get("/open-cash-drawer", timeout=5)
 
     assert resp.elapsed < 0.5 + 1.0, f"answered in {resp.elapsed:.3f} s"
-    expect.assert_json(resp, 200, expect.OPENED)
+    # The read-back gets no reply in time: the opening still succeeds, drawer unknown.
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     printer.release()
-    assert printer.settle() == [expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_DEFAULT]
 
 
 def test_printer_that_never_answers_the_connection_gives_503_printer_timeout_on_time(

@@ -354,6 +354,66 @@ static void test_pulse_times_outside_2_to_510_are_rejected(void **state)
 	set_rejected("pulse_off_ms", "512", "expected 2..510");
 }
 
+static void test_kick_is_esc_p_by_default_or_realtime(void **state)
+{
+	struct config config;
+	char err[256];
+
+	(void)state;
+	config_defaults(&config);
+	assert_string_equal(config.kick, "esc-p");
+	assert_int_equal(config.realtime_pulse_ms, 100);
+	set_ok(&config, "kick", "realtime");
+	assert_string_equal(config.kick, "realtime");
+	set_ok(&config, "realtime_pulse_ms", "800");
+	assert_int_equal(config_validate(&config, err, sizeof err), 0);
+	set_rejected("kick", "ESC-P", "'ESC-P' is not esc-p");
+	set_rejected("kick", "dle-dc4", "realtime (DLE DC4");
+	set_rejected("kick", "", NULL);
+	set_rejected("realtime_pulse_ms", "150", "150 ms is not a multiple of 100");
+	set_rejected("realtime_pulse_ms", "50", "expected 100..800");
+	set_rejected("realtime_pulse_ms", "900", "expected 100..800");
+}
+
+static void test_realtime_kick_ignores_the_esc_p_timings(void **state)
+{
+	struct config config;
+	char err[256];
+
+	/* pulse_on_ms/pulse_off_ms belong to ESC p; realtime has its own time. */
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "kick", "realtime");
+	set_ok(&config, "pin", "5");
+	assert_int_equal(config_validate(&config, err, sizeof err), 0);
+}
+
+static void test_drawer_open_level_is_high_or_low(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	assert_string_equal(config.drawer_open_level, "high");
+	set_ok(&config, "drawer_open_level", "low");
+	assert_string_equal(config.drawer_open_level, "low");
+	set_rejected("drawer_open_level", "HIGH", "'HIGH' is not high");
+	set_rejected("drawer_open_level", "1", "or low");
+}
+
+static void test_status_cache_and_timeout_have_sane_bounds(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	assert_int_equal(config.status_cache_ms, 2000);
+	assert_int_equal(config.status_timeout_ms, 200);
+	set_ok(&config, "status_cache_ms", "0");
+	set_rejected("status_timeout_ms", "0", "expected 20..5000");
+	set_rejected("status_timeout_ms", "5001", "expected 20..5000");
+}
+
 /* ---- booleans ---- */
 
 static void test_booleans_accept_true_yes_on_1_and_false_no_off_0(void **state)
@@ -1303,6 +1363,10 @@ int main(void)
 		cmocka_unit_test(test_pin_out_of_range_message_says_2_or_5),
 		cmocka_unit_test(test_odd_pulse_times_are_rejected_suggesting_the_even_neighbours),
 		cmocka_unit_test(test_pulse_times_outside_2_to_510_are_rejected),
+		cmocka_unit_test(test_kick_is_esc_p_by_default_or_realtime),
+		cmocka_unit_test(test_realtime_kick_ignores_the_esc_p_timings),
+		cmocka_unit_test(test_drawer_open_level_is_high_or_low),
+		cmocka_unit_test(test_status_cache_and_timeout_have_sane_bounds),
 		cmocka_unit_test(test_booleans_accept_true_yes_on_1_and_false_no_off_0),
 		cmocka_unit_test(test_other_boolean_spellings_are_rejected),
 		cmocka_unit_test(test_printer_is_checked_as_a_printer_uri),

@@ -38,6 +38,7 @@ static struct fake_printer {
 	unsigned open_delay_ms;	     /* a slow connect (bounded by the deadline) */
 	unsigned write_delay_ms;     /* a slow printer (bounded by the deadline) */
 	bool write_ignores_deadline; /* a printer that keeps the line longer than asked */
+	int reply;                   /* byte answered to each DLE EOT; -1: never answers */
 	/* what happened */
 	unsigned opens, writes, closes;
 	unsigned connected; /* open minus close: more than 1 means two operations overlap */
@@ -152,6 +153,34 @@ static const struct transport_ops fake_ops = {
 	.open = fake_open,
 	.write = fake_write,
 	.read = NULL,
+	.close = fake_close,
+};
+
+/* A printer that answers every DLE EOT with fake.reply (or never). */
+static int fake_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
+		     char *err, size_t errlen)
+{
+	int reply;
+
+	(void)transport;
+	(void)len;
+	pthread_mutex_lock(&fake.lock);
+	reply = fake.reply;
+	pthread_mutex_unlock(&fake.lock);
+	if (reply < 0) {
+		sleep_within_deadline(60000, deadline_ms);
+		snprintf(err, errlen, "fake printer: no answer");
+		return TRANSPORT_ERR_TIMEOUT;
+	}
+	*(uint8_t *)buf = (uint8_t)reply;
+	return 1;
+}
+
+static const struct transport_ops fake_reading_ops = {
+	.name = "fake-reading",
+	.open = fake_open,
+	.write = fake_write,
+	.read = fake_read,
 	.close = fake_close,
 };
 
@@ -301,6 +330,7 @@ static int setup(void **state)
 	fake.open_result = 0;
 	fake.open_delay_ms = fake.write_delay_ms = 0;
 	fake.write_ignores_deadline = false;
+	fake.reply = 0x12;
 	fake.opens = fake.writes = fake.closes = fake.connected = 0;
 	fake.overlapped = false;
 	fake.cycle_count = 0;
@@ -838,6 +868,141 @@ static void test_french_messages_differ_for_busy_stopping_and_refused(void **sta
 	assert_string_equal(refused, transport_error_message_fr(TRANSPORT_ERR_REFUSED));
 }
 
+/* ---- the printer's state ---- */
+
+static void start_reading_drawer(unsigned status_cache_ms)
+{
+	struct drawer_options options = {
+		.uri = test_uri(),
+		.pin = 2,
+		.pulse_on_ms = 2,
+		.pulse_off_ms = 500,
+		.open_level_high = true,
+		.timeout_ms = 2000,
+		.min_interval_ms = 0,
+		.status_cache_ms = status_cache_ms,
+		.status_timeout_ms = 50,
+		.ops = &fake_reading_ops,
+	};
+	char err[256] = "";
+
+	if (drawer_create(&drawer, &options, err, sizeof err) != 0)
+		fail_msg("drawer_create: %s", err);
+}
+
+static bool query_request(size_t i)
+{
+	struct test_request *r = &requests[i];
+
+	r->request.on_done = on_done;
+	r->request.context = r;
+	return drawer_query(drawer, &r->request);
+}
+
+static void test_concurrent_status_requests_share_one_check(void **state)
+{
+	(void)state;
+	fake_set(0, 100, 0); /* a slow connect: every request arrives during the check */
+	start_reading_drawer(60000);
+	for (size_t i = 0; i < 5; i++)
+		assert_false(query_request(i));
+	wait_for_answers(5);
+	stop_drawer();
+
+	assert_int_equal(fake.opens, 1);
+	for (size_t i = 0; i < 5; i++) {
+		const struct drawer_printer_state *s = &requests[i].request.result.state;
+
+		assert_int_equal(requests[i].done_calls, 1);
+		assert_int_equal(s->reachable, ESCPOS_FLAG_YES);
+		assert_int_equal(s->drawer, ESCPOS_DRAWER_CLOSED);
+		assert_int_equal(s->status.offline, ESCPOS_FLAG_NO);
+		assert_int_equal(escpos_status_paper(&s->status), ESCPOS_PAPER_OK);
+		assert_null(drawer_printer_state_error(s));
+	}
+	/* DLE EOT 1, 2 and 4 on one connection */
+	assert_int_equal(fake.cycles[0].len, 9);
+	assert_memory_equal(fake.cycles[0].bytes, "\x10\x04\x01\x10\x04\x02\x10\x04\x04", 9);
+}
+
+static void test_a_fresh_check_is_reused_and_a_kick_makes_it_stale(void **state)
+{
+	(void)state;
+	start_reading_drawer(60000);
+	assert_false(query_request(0));
+	wait_for_answers(1);
+	assert_true(query_request(1)); /* cached: final at once, nothing opened */
+	assert_int_equal(fake.opens, 1);
+	assert_int_equal(requests[1].request.result.state.checked_at,
+			 requests[0].request.result.state.checked_at);
+	assert_false(open_request(2));
+	wait_for_answers(2);
+	assert_false(query_request(3)); /* the drawer moved: checked again */
+	wait_for_answers(3);
+	stop_drawer();
+	assert_int_equal(fake.opens, 3);
+}
+
+static void test_opening_reads_the_drawer_back_after_the_kick(void **state)
+{
+	(void)state;
+	fake.reply = 0x16; /* pin 3 HIGH */
+	start_reading_drawer(0);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	stop_drawer();
+
+	assert_int_equal(requests[0].request.result.error, 0);
+	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_OPEN);
+	assert_int_equal(fake.cycles[0].len, 8);
+	assert_memory_equal(fake.cycles[0].bytes, "\x1b\x70\x00\x01\xfa\x10\x04\x01", 8);
+}
+
+static void test_a_silent_printer_is_asked_once_then_openings_do_not_wait(void **state)
+{
+	(void)state;
+	fake.reply = -1;
+	start_reading_drawer(0);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	assert_false(open_request(1));
+	wait_for_answers(2);
+	stop_drawer();
+
+	assert_int_equal(requests[0].request.result.error, 0);
+	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_UNKNOWN);
+	assert_int_equal(requests[1].request.result.drawer, ESCPOS_DRAWER_UNKNOWN);
+	assert_int_equal(fake.cycles[0].len, 8); /* kick + DLE EOT 1 */
+	assert_int_equal(fake.cycles[1].len, 5); /* kick only */
+}
+
+static void test_status_of_a_write_only_transport_is_unknown_and_opens_nothing(void **state)
+{
+	(void)state;
+	start_drawer(0, 2000); /* fake_ops: read = NULL, like a print queue */
+	assert_true(query_request(0));
+	stop_drawer();
+
+	assert_false(requests[0].request.result.state.can_read);
+	assert_int_equal(requests[0].request.result.state.reachable, ESCPOS_FLAG_UNKNOWN);
+	assert_int_equal(requests[0].request.result.state.drawer, ESCPOS_DRAWER_UNKNOWN);
+	assert_int_equal(fake.opens, 0);
+}
+
+static void test_status_of_a_refused_printer_says_unreachable(void **state)
+{
+	(void)state;
+	fake_set(TRANSPORT_ERR_REFUSED, 0, 0);
+	start_reading_drawer(0);
+	assert_false(query_request(0));
+	wait_for_answers(1);
+	stop_drawer();
+
+	assert_int_equal(requests[0].request.result.state.reachable, ESCPOS_FLAG_NO);
+	assert_string_equal(drawer_printer_state_error(&requests[0].request.result.state),
+			    "printer_refused");
+}
+
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -864,6 +1029,12 @@ int main(void)
 		TEST(test_stats_count_pulses_coalesced_answers_and_failures),
 		TEST(test_error_codes_are_stable_machine_words),
 		TEST(test_french_messages_differ_for_busy_stopping_and_refused),
+		TEST(test_concurrent_status_requests_share_one_check),
+		TEST(test_a_fresh_check_is_reused_and_a_kick_makes_it_stale),
+		TEST(test_opening_reads_the_drawer_back_after_the_kick),
+		TEST(test_a_silent_printer_is_asked_once_then_openings_do_not_wait),
+		TEST(test_status_of_a_write_only_transport_is_unknown_and_opens_nothing),
+		TEST(test_status_of_a_refused_printer_says_unreachable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,7 +82,9 @@ class Daemon:
         while True:
             self._fail_if_exited("exited before answering /status")
             try:
-                resp = web.get("/status", port=self.port, timeout=1.0, connect=self.connect)
+                # ?printer=cached: readiness must not send the printer a byte
+                resp = web.get("/status?printer=cached", port=self.port, timeout=1.0,
+                               connect=self.connect)
                 self._note_routine("/status")
                 if resp.status == 200:
                     return

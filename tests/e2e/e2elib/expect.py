@@ -2,10 +2,17 @@
 from .web import json_bytes
 
 KICK_DEFAULT = bytes([0x1B, 0x70, 0x00, 0x19, 0xFA])  # ESC p, pin 2, 50 ms on, 500 ms off
+QUERY_PRINTER = bytes([0x10, 0x04, 0x01])  # DLE EOT 1: drawer pin 3, online
+# An opening on a printer that answers status: the kick, then the drawer read back.
+OPENED_DEFAULT = KICK_DEFAULT + QUERY_PRINTER
 JSON_TYPE = "application/json; charset=utf-8"
 
-OPENED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced": False}
-COALESCED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced": True}
+OPENED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced": False,
+          "drawer": "open"}
+COALESCED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced": True,
+             "drawer": "open"}
+# Where the drawer cannot be read back (a plain file, a printer that does not answer).
+OPENED_UNREAD = {**OPENED, "drawer": "unknown"}
 NOT_LOCAL = {"status": "error", "error": "not_local", "message": "Accès refusé - Local uniquement"}
 NOT_FOUND = {"status": "error", "error": "not_found",
              "message": "Ressource introuvable : /open-cash-drawer, /status ou /logs"}
@@ -19,6 +26,12 @@ PRINTER_MESSAGES = {
     "printer_busy": "L'imprimante est occupée par d'autres ouvertures et ne répond pas assez "
                     "vite : réessayez dans un instant.",
     "printer_not_found": "Imprimante introuvable : vérifiez qu'elle est branchée et allumée.",
+    "printer_queue_not_found": "File d'impression introuvable : vérifiez le nom de l'imprimante "
+                               "dans les réglages du service et du système.",
+    "printer_queue_stopped": "La file d'impression est suspendue : réactivez l'imprimante dans "
+                             "les réglages d'impression du système.",
+    "printer_spooler_down": "Le service d'impression du système ne répond pas : redémarrez-le "
+                            "(CUPS ou le spouleur Windows).",
 }
 BAD_DATE = {"status": "error", "error": "bad_date",
             "message": "Date invalide : utilisez /logs?date=AAAA-MM-JJ (par exemple 2025-02-01)"}

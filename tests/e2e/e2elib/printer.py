@@ -7,6 +7,11 @@ import threading
 import time
 
 
+# What a healthy TM-T88V answers to DLE EOT 1..4 with its drawer closed:
+# only the fixed bits (1 and 4) set.
+HEALTHY_REPLIES = {1: b"\x12", 2: b"\x12", 3: b"\x12", 4: b"\x12"}
+
+
 class Connection:
     def __init__(self, index, sock, peer):
         self.index = index
@@ -23,7 +28,14 @@ class PrinterListener:
     instance inside a network namespace); it is bound and listened here."""
 
     def __init__(self, host="127.0.0.1", family=socket.AF_INET, hold=False, sock=None,
-                 read_timeout=10.0):
+                 read_timeout=10.0, status_replies=HEALTHY_REPLIES, drawer_follows_kick=True):
+        """status_replies: n -> the bytes sent back for each DLE EOT n (10 04 n)
+        received; None (or a missing n) plays a printer that never answers.
+        drawer_follows_kick: after a kick (ESC p or DLE DC4) on a connection,
+        DLE EOT 1 reports pin 3 HIGH (a drawer that opened)."""
+        self.status_replies = dict(status_replies) if status_replies else {}
+        self.drawer_follows_kick = drawer_follows_kick
+        self.queries = 0
         self.sock = sock if sock is not None else socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, 0))
@@ -77,7 +89,11 @@ class PrinterListener:
                 if not chunk:
                     break
                 with self._lock:
+                    scanned = max(len(record.data) - 2, 0)
                     record.data += chunk
+                    replies = self._replies(record.data, scanned)
+                if replies:
+                    record.sock.sendall(replies)
         except OSError as exc:
             record.error = exc
         finally:
@@ -85,6 +101,21 @@ class PrinterListener:
             with self._lock:
                 record.finished = True
                 self._lock.notify_all()
+
+    def _replies(self, data, start):
+        """Answers for every DLE EOT n that ends in data[start:]."""
+        out = b""
+        at = data.find(b"\x10\x04", start)
+        while at != -1 and at + 2 < len(data):
+            n = data[at + 2]
+            self.queries += 1
+            reply = self.status_replies.get(n, b"")
+            kicked = b"\x1b\x70" in data[:at] or b"\x10\x14\x01" in data[:at]
+            if n == 1 and len(reply) == 1 and kicked and self.drawer_follows_kick:
+                reply = bytes([reply[0] | 0x04])
+            out += reply
+            at = data.find(b"\x10\x04", at + 3)
+        return out
 
     def release(self):
         """Start reading the held connections."""

@@ -39,7 +39,7 @@ def test_ini_and_logs_folder_next_to_the_exe_in_a_folder_with_accents(exe, prefi
         log_path = folder / "logs" / "cashdrawer.log"
         port = wait_for_start_line(log_path, proc)
         resp = web.get("/open-cash-drawer", port=port)
-        expect.assert_json(resp, 200, expect.OPENED)
+        expect.assert_json(resp, 200, expect.OPENED_UNREAD)
         assert printer_marks.new() == [expect.KICK_DEFAULT]
         status = web.get("/status", port=port).json()
         assert status["log"]["file"].endswith("logs/cashdrawer.log")
@@ -59,7 +59,7 @@ def test_config_file_and_log_folder_given_with_accents(start_exe, tmp_path, prin
     daemon = start_exe(args=["--config", windows_path(ini)], log_dir=log_dir)
     resp = daemon.get("/open-cash-drawer")
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert printer_marks.new() == [expect.KICK_DEFAULT]
     assert (log_dir / "cashdrawer.log").exists()
     assert daemon.get("/status").json()["printer"]["uri"] == "spool:TICKET"

@@ -47,7 +47,7 @@ def test_install_start_open_stop_uninstall(exe, prefix, tmp_path, printer_marks)
         wait_for(lambda: b"RUNNING" in prefix.run(["wine", "sc", "query", "cashdrawerd"]).stdout,
                  "not RUNNING")
         resp = web.get("/open-cash-drawer", port=port)
-        expect.assert_json(resp, 200, expect.OPENED)
+        expect.assert_json(resp, 200, expect.OPENED_UNREAD)
         assert printer_marks.new() == [expect.KICK_DEFAULT]
 
         prefix.run(["wine", "sc", "stop", "cashdrawerd"])

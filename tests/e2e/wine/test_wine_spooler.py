@@ -16,7 +16,7 @@ def test_default_printer_is_the_spooler_queue_TICKET_and_gets_the_exact_kick(sta
 
     resp = daemon.get("/open-cash-drawer")
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert printer_marks.new() == [bytes.fromhex("1B 70 00 19 FA")]
     assert logfile.messages(daemon.log_lines_since(mark)) == [
         expect.OPENED_LINE.format(peer="127.0.0.1")]
@@ -29,13 +29,18 @@ def test_spool_uri_names_the_same_queue(start_exe, printer_marks):
 
     resp = daemon.get("/open-cash-drawer")
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
     assert printer_marks.new() == [bytes([0x1B, 0x70, 0x01, 0x32, 0xFA])]
 
 
 def test_unknown_queue_gives_503_queue_not_found_with_the_windows_advice(start_exe,
                                                                          printer_marks):
     daemon = start_exe("spool:CAISSE2")
+    advice = ("printer spool:CAISSE2: no printer named CAISSE2: check Settings > Printers & "
+              "scanners (the name must be the same, accents and case included) or set printer")
+    # checked at start too: a warning, and the service runs
+    assert logfile.find_exact(daemon.log_lines(), "WARNING",
+                              f"Imprimante pas prête au démarrage (printer_queue_not_found) : {advice}")
     mark = daemon.log_mark()
 
     resp = daemon.get("/open-cash-drawer")
@@ -45,9 +50,7 @@ def test_unknown_queue_gives_503_queue_not_found_with_the_windows_advice(start_e
     assert printer_marks.new(0) == []
     assert logfile.find_exact(
         daemon.log_lines_since(mark), "ERROR",
-        "127.0.0.1 GET /open-cash-drawer 503 printer_queue_not_found - printer spool:CAISSE2: "
-        "no printer named CAISSE2: check Settings > Printers & scanners (the name must be the "
-        "same, accents and case included) or set printer")
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_queue_not_found - {advice}")
 
 
 def test_status_shows_the_queue_and_an_iso_time_with_a_numeric_offset(start_exe):
