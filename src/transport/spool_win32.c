@@ -1,11 +1,13 @@
 /* Windows print queues (spool:NAME, or a bare NAME such as the default
  * TICKET) through the spooler, as the replaced system did: the bytes go as
  * one RAW job, which the spooler hands to the printer's port untouched. Each
- * write is one job; the queue is opened by open and always closed by close. */
+ * write is one job that opens the queue, checks it is not paused, sends and
+ * closes it, on a thread bounded by the deadline. */
 #include <stdio.h>
 #include <string.h>
 #include <winspool.h>
 
+#include "../clock.h"
 #include "transport.h"
 
 #define DOCUMENT_NAME L"cashdrawerd : ouverture du tiroir-caisse"
@@ -112,40 +114,10 @@ static int check_queue_state(struct transport *transport, char *err, size_t errl
 	return rc;
 }
 
-static void spool_close(struct transport *transport)
-{
-	if (transport->backend != NULL)
-		ClosePrinter(transport->backend);
-	transport->backend = NULL;
-}
-
-static int spool_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
-{
-	PRINTER_DEFAULTSW defaults = {NULL, NULL, PRINTER_ACCESS_USE};
-	wchar_t *name = compat_wide(transport->uri->path);
-	HANDLE printer = NULL;
-	int rc;
-
-	(void)deadline_ms; /* the local spooler answers at once, or is down */
-	if (name == NULL) {
-		snprintf(err, errlen, "printer %s: the name is not valid UTF-8", transport->uri_text);
-		return TRANSPORT_ERR_QUEUE_NOT_FOUND;
-	}
-	if (!OpenPrinterW(name, &printer, &defaults)) {
-		rc = spool_error(transport, "OpenPrinter", GetLastError(), err, errlen);
-		free(name);
-		return rc;
-	}
-	free(name);
-	transport->backend = printer;
-	rc = check_queue_state(transport, err, errlen);
-	if (rc < 0)
-		spool_close(transport);
-	return rc;
-}
-
-static int spool_write(struct transport *transport, const void *buf, size_t len,
-		       int64_t deadline_ms, char *err, size_t errlen)
+/* The job itself: the bytes as one RAW document, handed to the port by
+ * EndDocPrinter; a failure deletes the half job. */
+static int send_job(struct transport *transport, const void *buf, size_t len, char *err,
+		    size_t errlen)
 {
 	DOC_INFO_1W document = {DOCUMENT_NAME, NULL, L"RAW"};
 	const char *p = buf;
@@ -153,7 +125,6 @@ static int spool_write(struct transport *transport, const void *buf, size_t len,
 	bool page = false;
 	DWORD error = 0;
 
-	(void)deadline_ms;
 	if (StartDocPrinterW(transport->backend, 1, (BYTE *)&document) == 0)
 		return spool_error(transport, step, GetLastError(), err, errlen);
 	step = "StartPagePrinter";
@@ -186,14 +157,144 @@ fail:
 	return spool_error(transport, step, error, err, errlen);
 }
 
+/* The spooler's calls cannot be given a deadline, and a hung spooler would
+ * hold the drawer past timeout_ms: each job runs on a thread of its own,
+ * with copies of what it needs, and is abandoned (it frees itself) when the
+ * deadline passes. */
+struct spool_job {
+	volatile LONG users; /* the waiter and the thread */
+	HANDLE done;
+	struct printer_uri uri;
+	struct transport transport; /* uses uri above, never the caller's */
+	int rc;
+	char err[512];
+	size_t length; /* 0: only check the queue */
+	unsigned char data[];
+};
+
+static void release_job(struct spool_job *job)
+{
+	if (InterlockedDecrement(&job->users) != 0)
+		return;
+	CloseHandle(job->done);
+	free(job);
+}
+
+/* Opens the queue and checks its state; on success transport->backend is
+ * the printer's HANDLE. */
+static int open_queue(struct transport *transport, char *err, size_t errlen)
+{
+	PRINTER_DEFAULTSW defaults = {NULL, NULL, PRINTER_ACCESS_USE};
+	wchar_t *name = compat_wide(transport->uri->path);
+	HANDLE printer = NULL;
+	int rc;
+
+	if (name == NULL) {
+		snprintf(err, errlen, "printer %s: the name is not valid UTF-8", transport->uri_text);
+		return TRANSPORT_ERR_QUEUE_NOT_FOUND;
+	}
+	if (!OpenPrinterW(name, &printer, &defaults)) {
+		rc = spool_error(transport, "OpenPrinter", GetLastError(), err, errlen);
+		free(name);
+		return rc;
+	}
+	free(name);
+	transport->backend = printer;
+	return check_queue_state(transport, err, errlen);
+}
+
+static DWORD WINAPI run_job(void *arg)
+{
+	struct spool_job *job = arg;
+
+	job->rc = open_queue(&job->transport, job->err, sizeof job->err);
+	if (job->rc == 0 && job->length > 0)
+		job->rc = send_job(&job->transport, job->data, job->length, job->err,
+				   sizeof job->err);
+	if (job->transport.backend != NULL)
+		ClosePrinter(job->transport.backend); /* always closed */
+	SetEvent(job->done);
+	release_job(job);
+	return 0;
+}
+
+/* Runs open_queue (and send_job when len > 0) by deadline_ms. */
+static int run_bounded(struct transport *transport, const void *buf, size_t len,
+		       int64_t deadline_ms, char *err, size_t errlen)
+{
+	struct spool_job *job = calloc(1, sizeof *job + len);
+	int64_t left = deadline_ms - clock_monotonic_ms();
+	HANDLE thread;
+	int rc;
+
+	if (job == NULL) {
+		snprintf(err, errlen, "printer %s: out of memory", transport->uri_text);
+		return TRANSPORT_ERR_IO;
+	}
+	job->uri = *transport->uri;
+	job->transport = *transport;
+	job->transport.uri = &job->uri;
+	job->transport.backend = NULL;
+	job->length = len;
+	if (len > 0)
+		memcpy(job->data, buf, len);
+	job->users = 2;
+	job->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+	thread = job->done != NULL ? CreateThread(NULL, 0, run_job, job, 0, NULL) : NULL;
+	if (thread == NULL) {
+		snprintf(err, errlen, "printer %s: cannot start the print job's thread (Windows error %lu)",
+			 transport->uri_text, (unsigned long)GetLastError());
+		if (job->done != NULL)
+			CloseHandle(job->done);
+		free(job);
+		return TRANSPORT_ERR_IO;
+	}
+	CloseHandle(thread);
+	if (WaitForSingleObject(job->done, left <= 0 ? 0 : left > 60000 ? 60000 : (DWORD)left) ==
+	    WAIT_OBJECT_0) {
+		rc = job->rc;
+		if (rc < 0)
+			snprintf(err, errlen, "%s", job->err);
+	} else {
+		snprintf(err, errlen,
+			 "printer %s: the Windows print spooler did not answer in time: restart the "
+			 "service \"Print Spooler\" (services.msc) if this goes on",
+			 transport->uri_text);
+		rc = TRANSPORT_ERR_SPOOLER_DOWN;
+	}
+	release_job(job);
+	return rc;
+}
+
+/* Nothing to open ahead: the job opens the queue, writes and closes it, all
+ * within its deadline. */
+static int spool_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	(void)transport;
+	(void)deadline_ms;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+/* One RAW job with buf, through an open, checked queue. */
+static int spool_write(struct transport *transport, const void *buf, size_t len,
+		       int64_t deadline_ms, char *err, size_t errlen)
+{
+	if (len == 0)
+		return 0;
+	return run_bounded(transport, buf, len, deadline_ms, err, errlen);
+}
+
+static void spool_close(struct transport *transport)
+{
+	(void)transport; /* each job closed its queue */
+}
+
 /* The queue exists, is not paused or offline, and the spooler answers. */
 static int spool_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
 {
-	int rc = spool_open(transport, deadline_ms, err, errlen);
-
-	if (rc == 0)
-		spool_close(transport);
-	return rc;
+	return run_bounded(transport, NULL, 0, deadline_ms, err, errlen);
 }
 
 const struct transport_ops transport_spool_ops = {
