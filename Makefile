@@ -18,13 +18,27 @@ TEST_PACKAGES  += chromium
 # The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
 # cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
 TEST_PACKAGES  += cups-daemon cups-client cups
+# make windows: mingw-w64 cross compilers; Debian's libinih-dev gives ini.h
+# when the mirror lacks libinih's source (tools/build-windows-deps.sh).
+WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
+	gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
+# The Windows suite: cashdrawerd.exe under Wine (wine64, and wine for its
+# loader), a private cupsd (cups-daemon, cups-client; cups for the socket
+# backend) and libcups2, which Wine's spooler loads to reach it.
+WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-client cups
+TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 RUN_SERIAL_PACKAGES := $(RUN_PACKAGES) socat
 
-.PHONY: all build deps run run-serial test bench clean
+WINDOWS_DIR      ?= build-windows
+WINDOWS_DEPS_DIR ?= build-deps-windows
+# x86_64 in build-windows/, i686 (32-bit Windows 7 tills) in build-windows-i686/.
+WINDOWS_ARCHES   ?= x86_64 i686
+
+.PHONY: all build deps run run-serial test bench clean windows
 
 all: build
 
@@ -61,6 +75,23 @@ test:
 	ctest --test-dir $(ASAN_DIR) --output-on-failure
 	@echo "== gcc, RelWithDebInfo =="
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -V
+	@$(MAKE) --no-print-directory windows
+	@echo "== Windows: cashdrawerd.exe under Wine =="
+	ctest --test-dir $(WINDOWS_DIR) --output-on-failure -V
+
+# Windows: cashdrawerd.exe cross-built with mingw-w64, its libraries static.
+windows:
+	@tools/ensure-packages.sh $(WINDOWS_PACKAGES)
+	@for arch in $(WINDOWS_ARCHES); do \
+		dir=$(WINDOWS_DIR)$$( [ $$arch = x86_64 ] || echo -$$arch ); \
+		deps=$(abspath $(WINDOWS_DEPS_DIR))/$$arch; \
+		tools/build-windows-deps.sh $$arch $$deps || exit 1; \
+		PKG_CONFIG_LIBDIR=$$deps/lib/pkgconfig PKG_CONFIG_PATH= cmake -S . -B $$dir \
+			-DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-$$arch.cmake \
+			-DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null || exit 1; \
+		cmake --build $$dir -j $(JOBS) || exit 1; \
+		echo "windows: $$dir/cashdrawerd.exe"; \
+	done
 
 bench:
 	@tools/ensure-packages.sh $(BENCH_PACKAGES)
@@ -68,4 +99,4 @@ bench:
 	bench/run.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR) $(WINDOWS_DIR) $(WINDOWS_DIR)-i686 $(WINDOWS_DEPS_DIR)

@@ -1,4 +1,4 @@
-/* cashdrawerd: command line, configuration, start-up, signals, shutdown. */
+/* cashdrawerd: command line, configuration, start-up, stop requests, shutdown. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include "drawer.h"
 #include "http/server.h"
 #include "log/rotlog.h"
+#include "platform/stop.h"
 #include "transport/transport.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
@@ -68,16 +69,6 @@ static void warn_if_printer_not_ready(const struct daemon_context *context, unsi
 			     transport_error_code(rc), err);
 }
 
-/* Waits for SIGINT or SIGTERM; the other threads never see them. */
-static int wait_for_stop(const sigset_t *signals)
-{
-	int signal_number = 0;
-
-	while (sigwait(signals, &signal_number) != 0)
-		;
-	return signal_number;
-}
-
 /* What protects the service, said at start; loudly when any page may open. */
 static void log_security(const struct daemon_context *context, const struct config *config)
 {
@@ -119,16 +110,11 @@ static int run(const struct config *config, const struct printer_uri *printer)
 						.status_cache_ms = config->status_cache_ms,
 						.status_timeout_ms = config->status_timeout_ms};
 	struct http_server *server = NULL;
-	sigset_t signals;
-	char err[1024];
-	int rc, signal_number;
+	char err[1024], stop_reason[64];
+	int rc;
 
-	/* Block the stop signals before any thread starts, so that they all inherit the mask. */
-	sigemptyset(&signals);
-	sigaddset(&signals, SIGINT);
-	sigaddset(&signals, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &signals, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* Before any thread starts (POSIX: they all inherit the blocked stop signals). */
+	platform_stop_prepare();
 
 	printer_uri_format(printer, context.printer_text, sizeof context.printer_text);
 	context.started_at = time(NULL);
@@ -161,9 +147,8 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	log_security(&context, config);
 	warn_if_printer_not_ready(&context, config->timeout_ms);
 
-	signal_number = wait_for_stop(&signals);
-	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)",
-		     signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+	platform_stop_wait(stop_reason, sizeof stop_reason);
+	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)", stop_reason);
 	/* Stop taking connections, let the drawer answer what it holds, let those
 	 * answers be sent, close; free the drawer only once no HTTP thread runs. */
 	http_server_quiesce(server);

@@ -1,6 +1,7 @@
 /* Routing: which handler answers which path and method, and /status. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -67,9 +68,19 @@ static void add_time(cJSON *object, const char *name, time_t when)
 
 int routes_format_time(time_t when, char *buf, size_t size)
 {
-	struct tm tm;
+	struct tm tm, utc;
+	long offset, days;
+	size_t length;
 
-	if (localtime_r(&when, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+	if (localtime_r(&when, &tm) == NULL || gmtime_r(&when, &utc) == NULL ||
+	    (length = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm)) == 0)
+		return -1;
+	/* The UTC offset by hand: Windows' strftime writes the zone's name for %z. */
+	days = tm.tm_year != utc.tm_year ? (tm.tm_year > utc.tm_year ? 1 : -1)
+					 : tm.tm_yday - utc.tm_yday;
+	offset = ((days * 24 + tm.tm_hour - utc.tm_hour) * 60 + tm.tm_min - utc.tm_min);
+	if (snprintf(buf + length, size - length, "%c%02ld%02ld", offset < 0 ? '-' : '+',
+		     labs(offset) / 60, labs(offset) % 60) >= (int)(size - length))
 		return -1;
 	return 0;
 }

@@ -219,7 +219,7 @@ static int start_daemon(struct http_server *server, int fd, char *err, size_t er
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
 		http_connections_accept, server->connections, on_request, server,
 		/* first, so that MHD reports even the errors of the options below to our log */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
 		MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, config->max_connections,

@@ -13,6 +13,25 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 	transport->fd = -1;
 	printer_uri_format(uri, transport->uri_text, sizeof transport->uri_text);
 	switch (uri->scheme) {
+#ifdef _WIN32
+	/* Windows: a bare name is a spooler queue; tcp and file are POSIX-only for now. */
+	case PRINTER_URI_QUEUE:
+	case PRINTER_URI_SPOOL:
+		transport->ops = &transport_spool_ops;
+		return 0;
+	case PRINTER_URI_SERIAL:
+		transport->ops = &transport_serial_ops;
+		return 0;
+	case PRINTER_URI_TCP:
+	case PRINTER_URI_FILE:
+	case PRINTER_URI_CUPS:
+		snprintf(err, errlen,
+			 "printer '%s': the Windows version drives printers through the spooler or a "
+			 "serial port: use --printer spool:NAME (or just the printer's name, as shown "
+			 "in Settings > Printers & scanners) or --printer serial:COM3",
+			 transport->uri_text);
+		return TRANSPORT_ERR_UNSUPPORTED;
+#else
 	case PRINTER_URI_TCP:
 		transport->ops = &transport_tcp_ops;
 		return 0;
@@ -38,6 +57,7 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 #endif
 	case PRINTER_URI_SPOOL:
 		break;
+#endif
 	}
 	snprintf(err, errlen,
 		 "printer '%s': this build has no transport for it; it drives printers by "

@@ -56,7 +56,7 @@ struct transport {
 	/* Set by open when this connection cannot read back although the
 	 * transport can (file: on a plain file or a device opened write-only). */
 	bool write_only;
-	void *backend; /* state of backends that are not a file descriptor (cups) */
+	void *backend; /* state of backends that are not a file descriptor (cups; Windows: the HANDLE) */
 };
 
 /* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
@@ -97,5 +97,7 @@ extern const struct transport_ops transport_file_ops;
 extern const struct transport_ops transport_serial_ops;
 #endif
 extern const struct transport_ops transport_cups_ops; /* builds with CASHDRAWERD_HAVE_CUPS */
+extern const struct transport_ops transport_spool_ops;  /* Windows */
+extern const struct transport_ops transport_serial_ops; /* Windows; POSIX: serial_posix.c */
 
 #endif
