@@ -4,6 +4,7 @@ ASAN_DIR    ?= build-asan
 DEPS_DIR    ?= build-deps
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PRINTER_PORT ?= 9100
+BAUD        ?= 38400
 
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
@@ -12,21 +13,42 @@ BUILD_PACKAGES += libcups2-dev
 # Type=notify and the journal under systemd.
 BUILD_PACKAGES += libsystemd-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
+# serial tests: a pty pair joined by socat; setpriv (util-linux) runs the service unprivileged
+TEST_PACKAGES  += socat util-linux
+# browser tests (tests/e2e/test_browser.py): headless Chromium in a network namespace
+TEST_PACKAGES  += chromium
 # The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
 # cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
 TEST_PACKAGES  += cups-daemon cups-client cups
-# The status page in headless Chromium; /metrics checked by promtool (prometheus).
-TEST_PACKAGES  += chromium
+# make windows: mingw-w64 cross compilers; Debian's libinih-dev gives ini.h
+# when the mirror lacks libinih's source (tools/build-windows-deps.sh).
+WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
+	gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
+# The Windows suite: cashdrawerd.exe under Wine (wine64, and wine for its
+# loader), a private cupsd (cups-daemon, cups-client; cups for the socket
+# backend) and libcups2, which Wine's spooler loads to reach it.
+WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-client cups
+TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
+# /metrics checked by promtool (prometheus); the status page uses the chromium above.
 TEST_PACKAGES  += prometheus
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
+# bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
+BENCH_PACKAGES += iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
+RUN_SERIAL_PACKAGES := $(RUN_PACKAGES) socat
+
+WINDOWS_DIR      ?= build-windows
+WINDOWS_DEPS_DIR ?= build-deps-windows
+# x86_64 in build-windows/, i686 (32-bit Windows 7 tills) in build-windows-i686/.
+WINDOWS_ARCHES   ?= x86_64 i686
+
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags are in dpkg-dev.
 DEB_PACKAGES   := $(BUILD_PACKAGES)
 # The packaging tests: systemd-analyze (systemd), lintian; wixl and msiinfo (msitools).
 TEST_PACKAGES  += systemd lintian
 TEST_PACKAGES  += wixl msitools
 
-.PHONY: all build deps run test bench clean install deb msi
+.PHONY: all build deps run run-serial test bench clean windows install deb msi
 
 all: build
 
@@ -47,6 +69,12 @@ run:
 	@$(MAKE) --no-print-directory build >/dev/null
 	@PRINTER_PORT=$(PRINTER_PORT) tools/run-dev.sh $(BUILD_DIR)
 
+# The same over a serial cable: a socat pty pair, the simulator on one end (BAUD=38400).
+run-serial:
+	@tools/ensure-packages.sh $(RUN_SERIAL_PACKAGES)
+	@$(MAKE) --no-print-directory build >/dev/null
+	@BAUD=$(BAUD) tools/run-dev-serial.sh $(BUILD_DIR)
+
 # Everything: gcc build with every test, then clang with ASan+UBSan running them again.
 test:
 	@tools/ensure-packages.sh $(TEST_PACKAGES)
@@ -57,6 +85,23 @@ test:
 	ctest --test-dir $(ASAN_DIR) --output-on-failure
 	@echo "== gcc, RelWithDebInfo =="
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -V
+	@$(MAKE) --no-print-directory windows
+	@echo "== Windows: cashdrawerd.exe under Wine =="
+	ctest --test-dir $(WINDOWS_DIR) --output-on-failure -V
+
+# Windows: cashdrawerd.exe cross-built with mingw-w64, its libraries static.
+windows:
+	@tools/ensure-packages.sh $(WINDOWS_PACKAGES)
+	@for arch in $(WINDOWS_ARCHES); do \
+		dir=$(WINDOWS_DIR)$$( [ $$arch = x86_64 ] || echo -$$arch ); \
+		deps=$(abspath $(WINDOWS_DEPS_DIR))/$$arch; \
+		tools/build-windows-deps.sh $$arch $$deps || exit 1; \
+		PKG_CONFIG_LIBDIR=$$deps/lib/pkgconfig PKG_CONFIG_PATH= cmake -S . -B $$dir \
+			-DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-$$arch.cmake \
+			-DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null || exit 1; \
+		cmake --build $$dir -j $(JOBS) || exit 1; \
+		echo "windows: $$dir/cashdrawerd.exe"; \
+	done
 
 bench:
 	@tools/ensure-packages.sh $(BENCH_PACKAGES)
@@ -82,9 +127,9 @@ MSI_PACKAGES := wixl msitools
 msi:
 	@tools/ensure-packages.sh $(MSI_PACKAGES)
 	@$(MAKE) --no-print-directory windows
-	@tools/build-msi.sh build-windows/cashdrawerd.exe x64 $(DIST_DIR)
-	@if [ -f build-windows-i686/cashdrawerd.exe ]; then \
-		tools/build-msi.sh build-windows-i686/cashdrawerd.exe x86 $(DIST_DIR); fi
+	@tools/build-msi.sh $(WINDOWS_DIR)/cashdrawerd.exe x64 $(DIST_DIR)
+	@if [ -f $(WINDOWS_DIR)-i686/cashdrawerd.exe ]; then \
+		tools/build-msi.sh $(WINDOWS_DIR)-i686/cashdrawerd.exe x86 $(DIST_DIR); fi
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR) $(DEB_BUILD_DIR) $(DIST_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEPS_DIR) $(WINDOWS_DIR) $(WINDOWS_DIR)-i686 $(WINDOWS_DEPS_DIR) $(DEB_BUILD_DIR) $(DIST_DIR)

@@ -81,3 +81,6 @@ printf '%-34s %14s\n' "opens/s, one client, idle" "$opens_idle"
 printf '%-34s %14s\n' "/status req/s during the flood" "$flood_rps"
 printf '%-34s %14s\n' "log lines written" "$lines"
 printf '%-34s %14s\n' "ERROR lines (printer failures)" "$errors"
+
+# Part 2: LAN clients never delay a local open (network namespaces, root).
+"$here/lan_flood.sh" "$build"

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "escpos.h"
+#include "origin.h"
 #include "printer_uri.h"
 
 int config_parse_address(const char *text, struct sockaddr_storage *address, socklen_t *length)
@@ -145,6 +147,41 @@ static int check_not_empty(const char *value, char *err, size_t errlen)
 		return 0;
 	snprintf(err, errlen, "must not be empty");
 	return -EINVAL;
+}
+
+static int check_origin(const char *value, char *err, size_t errlen)
+{
+	char origin[ORIGIN_MAX];
+
+	return origin_normalize(value, origin, sizeof origin, err, errlen);
+}
+
+static int check_network(const char *value, char *err, size_t errlen)
+{
+	struct cidr network;
+
+	return cidr_parse(value, &network, err, errlen);
+}
+
+/* RFC 6750 b64token, long enough not to be guessed. Empty: no token. */
+static int check_token(const char *value, char *err, size_t errlen)
+{
+	size_t len = strlen(value), body = strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+							 "abcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+
+	if (len == 0)
+		return 0;
+	if (body == 0 || value[body + strspn(value + body, "=")] != '\0') {
+		snprintf(err, errlen, "the token may hold letters, digits and -._~+/ (then = "
+			 "padding) only; generate one with: openssl rand -hex 24");
+		return -EINVAL;
+	}
+	if (len < 16 || len > 255) {
+		snprintf(err, errlen, "the token must have 16 to 255 characters (it has %zu); "
+			 "generate one with: openssl rand -hex 24", len);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 #define COUNT_OFFSET_STRING(name_) 0

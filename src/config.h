@@ -10,7 +10,8 @@
 
 #define CONFIG_STRING_MAX 1024
 #define CONFIG_LIST_MAX 16
-#define CONFIG_LIST_ITEM_MAX 64
+/* an origin can be long: https://a-long-shop-name.odoo.com:8443 and more */
+#define CONFIG_LIST_ITEM_MAX 256
 
 /* X(name, type, default, min, max, check, metavar, help)
  * name is the INI key; the CLI flag is --name with '_' written as '-'.
@@ -42,7 +43,31 @@
 	X(log_dir, STRING, "logs", 0, 0, check_not_empty, "DIR", "folder of cashdrawer.log and its archives") \
 	X(retention_days, UINT, "30", 1, 3650, NULL, "DAYS", "daily archives kept")                \
 	X(log_console, BOOL, "true", 0, 0, NULL, "BOOL", "also write log lines to standard error") \
-	X(threads, UINT, "2", 1, 64, NULL, "N", "HTTP worker threads")                        \
+	X(threads, UINT, "2", 1, 64, NULL, "N", "HTTP worker threads")                          \
+	CONFIG_SECURITY_OPTIONS(X)                                                          \
+	CONFIG_LOG_SHIPPING_OPTIONS(X)
+
+/* Who may reach the service, and how much of it: see README, Security. */
+#define CONFIG_SECURITY_OPTIONS(X)                                                          \
+	X(allowed_origins, LIST, "", 0, 0, check_origin, "ORIGIN",                                \
+	  "web page origin allowed to open the drawer, repeatable, e.g. https://shop.odoo.com " \
+	  "(default: any page, with a warning)")                                            \
+	X(allowed_networks, LIST, "", 0, 0, check_network, "CIDR",                                \
+	  "LAN network allowed to read /, /status, /metrics and /logs, repeatable, e.g. 192.168.1.0/24 "     \
+	  "(default: any)")                                                                 \
+	X(token, STRING, "", 0, 0, check_token, "TOKEN",                                          \
+	  "bearer token LAN clients must send to read /, /status, /metrics and /logs (default: none)")   \
+	X(max_connections, UINT, "512", 16, 65536, NULL, "N",                                     \
+	  "open connections of every client together; a quarter is kept for the till itself") \
+	X(max_connections_per_ip, UINT, "32", 1, 65536, NULL, "N",                                \
+	  "open connections of one LAN address")                                            \
+	X(connection_timeout_s, UINT, "30", 1, 3600, NULL, "S",                                   \
+	  "a connection silent this long is closed")                                        \
+	X(request_timeout_s, UINT, "10", 1, 3600, NULL, "S",                                      \
+	  "longest time a client may take to send a request's line and headers")
+
+/* Where log lines go besides the file: see README, Many tills. */
+#define CONFIG_LOG_SHIPPING_OPTIONS(X)                                                      \
 	X(log_journal, STRING, "auto", 0, 0, check_journal, "auto|true|false",                     \
 	  "log to the systemd journal, with priorities, instead of standard error (auto: when "  \
 	  "systemd runs the service)")                                                          \

@@ -6,12 +6,15 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "access.h"
 #include "config.h"
 #include "drawer.h"
 #include "log/rotlog.h"
 #include "log/syslog.h"
 #include "metrics.h"
 #include "printer_uri.h"
+
+struct http_server;
 
 struct daemon_context {
 	const struct config *config;
@@ -24,6 +27,8 @@ struct daemon_context {
 	int64_t started_ms;
 	struct metrics *metrics; /* answers counted for /metrics and the status page */
 	struct syslog_sender *syslog; /* NULL without syslog_host */
+	struct access_policy policy; /* who may do what: README, Security */
+	struct http_server *server;  /* set by http_server_start, for /status */
 };
 
 #endif

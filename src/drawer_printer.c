@@ -131,6 +131,12 @@ void drawer_printer_check(struct drawer_printer *printer, int64_t deadline_ms,
 		return;
 	}
 	state->reachable = ESCPOS_FLAG_YES;
+	if (!transport_can_read(&printer->transport)) {
+		/* a plain file, a device opened write-only: a query would only be written */
+		state->can_read = false;
+		transport_close(&printer->transport);
+		return;
+	}
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
 		unsigned n = order[i];
 		uint8_t byte;

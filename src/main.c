@@ -1,4 +1,4 @@
-/* cashdrawerd: command line, configuration, start-up, signals, shutdown. */
+/* cashdrawerd: command line, configuration, start-up, stop requests, shutdown. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +16,7 @@
 #include "log/rotlog.h"
 #include "log/syslog.h"
 #include "platform/systemd.h"
+#include "platform/stop.h"
 #include "transport/transport.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
@@ -106,14 +107,27 @@ static int start_syslog(const struct config *config, struct log_outputs *outputs
 	return 0;
 }
 
-/* Waits for SIGINT or SIGTERM; the other threads never see them. */
-static int wait_for_stop(const sigset_t *signals)
+/* What protects the service, said at start; loudly when any page may open. */
+static void log_security(const struct daemon_context *context, const struct config *config)
 {
-	int signal_number = 0;
+	char origins[CONFIG_LIST_MAX * (ORIGIN_MAX + 2)] = "";
 
-	while (sigwait(signals, &signal_number) != 0)
-		;
-	return signal_number;
+	for (size_t i = 0; i < context->policy.origin_count; i++)
+		snprintf(origins + strlen(origins), sizeof origins - strlen(origins), "%s%s",
+			 i > 0 ? ", " : "", context->policy.origins[i]);
+	if (context->policy.origin_count == 0)
+		rotlog_write(context->log, ROTLOG_WARNING,
+			     "allowed_origins is empty: any web page open on this till can open the "
+			     "drawer (set allowed_origins to the POS origin; README, Security)");
+	else
+		rotlog_write(context->log, ROTLOG_INFO, "Origines autorisées : %s", origins);
+	rotlog_write(context->log, ROTLOG_INFO,
+		     "Accès réseau à /, /status, /metrics et /logs : %s, %s ; connexions : %u au plus, %u par "
+		     "adresse du réseau, délais %u s (requête) et %u s (inactivité)",
+		     context->policy.network_count > 0 ? "réseaux restreints" : "tout réseau",
+		     context->policy.token[0] != '\0' ? "jeton exigé" : "sans jeton",
+		     config->max_connections, config->max_connections_per_ip,
+		     config->request_timeout_s, config->connection_timeout_s);
 }
 
 static int run(const struct config *config, const struct printer_uri *printer)
@@ -138,16 +152,11 @@ static int run(const struct config *config, const struct printer_uri *printer)
 						.status_cache_ms = config->status_cache_ms,
 						.status_timeout_ms = config->status_timeout_ms};
 	struct http_server *server = NULL;
-	sigset_t signals;
-	char err[1024];
-	int rc, signal_number;
+	char err[1024], stop_reason[64];
+	int rc;
 
-	/* Block the stop signals before any thread starts, so that they all inherit the mask. */
-	sigemptyset(&signals);
-	sigaddset(&signals, SIGINT);
-	sigaddset(&signals, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &signals, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* Before any thread starts (POSIX: they all inherit the blocked stop signals). */
+	platform_stop_prepare();
 
 	metrics_init(&metrics);
 	printer_uri_format(printer, context.printer_text, sizeof context.printer_text);
@@ -166,7 +175,10 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		syslog_stop(outputs.syslog);
 		return EXIT_RUNTIME;
 	}
-	rc = drawer_create(&context.drawer, &drawer_options, err, sizeof err);
+	/* the settings were checked: this only parses them once for every request */
+	rc = access_policy_init(&context.policy, config, err, sizeof err);
+	if (rc == 0)
+		rc = drawer_create(&context.drawer, &drawer_options, err, sizeof err);
 	if (rc == 0)
 		rc = http_server_start(&server, &context, err, sizeof err);
 	if (rc < 0) {
@@ -184,13 +196,13 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     CASHDRAWERD_VERSION, http_server_describe(server), context.printer_text,
 		     config->pin, config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
+	log_security(&context, config);
 	warn_if_printer_not_ready(&context, config->timeout_ms);
 	systemd_notify_ready(http_server_describe(server));
 
-	signal_number = wait_for_stop(&signals);
+	platform_stop_wait(stop_reason, sizeof stop_reason);
 	systemd_notify_stopping("Arrêt en cours");
-	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)",
-		     signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+	rotlog_write(context.log, ROTLOG_INFO, "Arrêt demandé (%s)", stop_reason);
 	/* Stop taking connections, let the drawer answer what it holds, let those
 	 * answers be sent, close; free the drawer only once no HTTP thread runs. */
 	http_server_quiesce(server);

@@ -20,6 +20,10 @@ struct http_request {
 	bool started;   /* the request line and headers reached on_request */
 	bool answered;  /* our log line for it is written */
 	int64_t started_us; /* monotonic, when the request line arrived: durations */
+	bool admitted;  /* passed its route's access checks (not checked again on resume) */
+	/* who may do what (README, Security); access.origin.cors: answers carry
+	 * Access-Control-Allow-Origin */
+	struct access_decision access;
 	/* /open-cash-drawer: the drawer answers asynchronously */
 	bool opening;
 	/* /status: waiting for a status check of the printer */
@@ -43,8 +47,20 @@ enum MHD_Result respond_error(struct http_request *request, const char *method,
 void respond_log(struct http_request *request, const char *method, const char *url,
 		 unsigned status, const char *outcome, const char *log_message);
 
-/* Headers every answer carries. */
-void respond_common_headers(struct MHD_Response *response, const char *content_type);
+/* Headers every answer carries, CORS ones included. */
+void respond_common_headers(const struct http_request *request, struct MHD_Response *response,
+			    const char *content_type);
+
+/* Access checks of a route (src/http/guard.c). guard_admit returns true when
+ * the request may go on; otherwise it has answered (403/401, logged) and
+ * *result is what to return to MHD. */
+bool guard_admit(struct http_request *request, enum access_route route, const char *method,
+		 const char *url, enum MHD_Result *result);
+/* Answers OPTIONS (a CORS preflight or a plain OPTIONS) with 204. Never
+ * opens the drawer. */
+enum MHD_Result guard_preflight(struct http_request *request, const char *method, const char *url);
+/* Access-Control-Allow-Origin and Vary for a listed Origin. */
+void guard_cors_headers(const struct http_request *request, struct MHD_Response *response);
 
 /* ISO 8601 local time with offset, e.g. 2025-02-01T14:22:31+0100. */
 int routes_format_time(time_t when, char *buf, size_t size);

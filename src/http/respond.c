@@ -7,9 +7,12 @@
 #include "../clock.h"
 #include "request.h"
 
-void respond_common_headers(struct MHD_Response *response, const char *content_type)
+void respond_common_headers(const struct http_request *request, struct MHD_Response *response,
+			    const char *content_type)
 {
-	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	guard_cors_headers(request, response);
+	if (content_type != NULL)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
 }
@@ -62,9 +65,15 @@ enum MHD_Result respond_json(struct http_request *request, const char *method, c
 		free(text);
 		return MHD_NO;
 	}
-	respond_common_headers(response, "application/json; charset=utf-8");
+	respond_common_headers(request, response, "application/json; charset=utf-8");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, OPTIONS");
+	/* RFC 6750: a missing token is a bare challenge, a wrong one says so */
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					strcmp(outcome, "token_invalid") == 0
+						? "Bearer realm=\"cashdrawerd\", error=\"invalid_token\""
+						: "Bearer realm=\"cashdrawerd\"");
 	respond_log(request, method, url, status, outcome, log_message);
 	rc = MHD_queue_response(request->connection, status, response);
 	MHD_destroy_response(response);

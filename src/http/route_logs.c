@@ -84,7 +84,7 @@ enum MHD_Result route_logs(struct http_request *request, const char *method, con
 		rotlog_write(request->context->log, ROTLOG_ERROR, "%s cannot stream %s", request->peer, name);
 		return MHD_NO;
 	}
-	respond_common_headers(response, "text/plain; charset=utf-8");
+	respond_common_headers(request, response, "text/plain; charset=utf-8");
 	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", name);
 	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
 	rc = MHD_queue_response(request->connection, MHD_HTTP_OK, response);

@@ -34,7 +34,7 @@ enum MHD_Result route_metrics(struct http_request *request, const char *method, 
 		free(text);
 		return MHD_NO;
 	}
-	respond_common_headers(response, "text/plain; version=0.0.4; charset=utf-8");
+	respond_common_headers(request, response, "text/plain; version=0.0.4; charset=utf-8");
 	rc = MHD_queue_response(request->connection, MHD_HTTP_OK, response);
 	MHD_destroy_response(response);
 	return rc;

@@ -1,4 +1,4 @@
-/* GET /open-cash-drawer: loopback clients only; the drawer answers on its
+/* GET /open-cash-drawer (loopback clients only, see guard.c); the drawer answers on its
  * own thread while the connection is suspended, so a slow printer never
  * holds an HTTP worker. */
 #include <stdio.h>
@@ -7,7 +7,6 @@
 #include "request.h"
 
 #define MESSAGE_OPENED "Tiroir-caisse ouvert"
-#define MESSAGE_REFUSED "Accès refusé - Local uniquement"
 
 static void on_drawer_done(struct drawer_request *drawer_request)
 {
@@ -42,10 +41,7 @@ enum MHD_Result route_open(struct http_request *request, const char *method, con
 
 	if (request->opening)
 		return answer(request, method, url); /* resumed: the drawer has answered */
-	/* the socket's peer address alone decides; no header is looked at */
-	if (!request->loopback)
-		return respond_error(request, method, url, MHD_HTTP_FORBIDDEN, "not_local",
-				     MESSAGE_REFUSED, MESSAGE_REFUSED);
+	/* route_request has checked the peer (loopback), the Host and the origin */
 	if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0) {
 		/* HEAD tells whether this client may open, and never fires the solenoid. */
 		body = cJSON_CreateObject();

@@ -69,7 +69,7 @@ static enum MHD_Result page_answer(struct http_request *request, const char *met
 		free(text);
 		return MHD_NO;
 	}
-	respond_common_headers(response, "text/html; charset=utf-8");
+	respond_common_headers(request, response, "text/html; charset=utf-8");
 	MHD_add_response_header(response, "Content-Security-Policy", PAGE_POLICY);
 	MHD_add_response_header(response, "X-Frame-Options", "DENY");
 	MHD_add_response_header(response, "Referrer-Policy", "no-referrer");

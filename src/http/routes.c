@@ -1,10 +1,12 @@
 /* Routing: which handler answers which path and method, and /status. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../clock.h"
+#include "server.h"
 #include "request.h"
 #include "snapshot.h"
 
@@ -15,24 +17,32 @@ static bool method_is(const char *method, const char *name)
 
 enum MHD_Result route_request(struct http_request *request, const char *method, const char *url)
 {
+	/* How each endpoint is protected is a property of its route. */
 	static const struct {
 		const char *path;
+		enum access_route protection;
 		enum MHD_Result (*handler)(struct http_request *, const char *, const char *);
 	} routes[] = {
-		{"/open-cash-drawer", route_open},
-		{"/status", route_status},
-		{"/logs", route_logs},
-		{"/", route_page},
-		{"/metrics", route_metrics},
+		{"/open-cash-drawer", ACCESS_ROUTE_LOOPBACK_ONLY, route_open},
+		{"/status", ACCESS_ROUTE_NETWORK, route_status},
+		{"/logs", ACCESS_ROUTE_NETWORK, route_logs},
+		{"/", ACCESS_ROUTE_NETWORK, route_page},
+		{"/metrics", ACCESS_ROUTE_NETWORK, route_metrics},
 	};
+	enum MHD_Result result;
 
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		if (strcmp(url, routes[i].path) != 0)
 			continue;
-		if (!method_is(method, MHD_HTTP_METHOD_GET) && !method_is(method, MHD_HTTP_METHOD_HEAD))
+		if (!method_is(method, MHD_HTTP_METHOD_GET) && !method_is(method, MHD_HTTP_METHOD_HEAD) &&
+		    !method_is(method, MHD_HTTP_METHOD_OPTIONS))
 			return respond_error(request, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
 					     "method_not_allowed",
 					     "Méthode non autorisée : utilisez GET", NULL);
+		if (!guard_admit(request, routes[i].protection, method, url, &result))
+			return result;
+		if (method_is(method, MHD_HTTP_METHOD_OPTIONS))
+			return guard_preflight(request, method, url);
 		return routes[i].handler(request, method, url);
 	}
 	return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "not_found",
@@ -61,11 +71,46 @@ static void add_time(cJSON *object, const char *name, time_t when)
 
 int routes_format_time(time_t when, char *buf, size_t size)
 {
-	struct tm tm;
+	struct tm tm, utc;
+	long offset, days;
+	size_t length;
 
-	if (localtime_r(&when, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+	if (localtime_r(&when, &tm) == NULL || gmtime_r(&when, &utc) == NULL ||
+	    (length = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm)) == 0)
+		return -1;
+	/* The UTC offset by hand: Windows' strftime writes the zone's name for %z. */
+	days = tm.tm_year != utc.tm_year ? (tm.tm_year > utc.tm_year ? 1 : -1)
+					 : tm.tm_yday - utc.tm_yday;
+	offset = ((days * 24 + tm.tm_hour - utc.tm_hour) * 60 + tm.tm_min - utc.tm_min);
+	if (snprintf(buf + length, size - length, "%c%02ld%02ld", offset < 0 ? '-' : '+',
+		     labs(offset) / 60, labs(offset) % 60) >= (int)(size - length))
 		return -1;
 	return 0;
+}
+
+/* What protects the service (never the token itself). */
+static void add_security(cJSON *body, const struct daemon_context *context)
+{
+	const struct access_policy *policy = &context->policy;
+	struct http_connection_stats connections;
+	cJSON *security = cJSON_AddObjectToObject(body, "security");
+	cJSON *origins, *limits;
+
+	cJSON_AddStringToObject(security, "origin_policy",
+				policy->origin_count > 0 ? "restricted" : "open");
+	origins = cJSON_AddArrayToObject(security, "allowed_origins");
+	for (size_t i = 0; i < policy->origin_count; i++)
+		cJSON_AddItemToArray(origins, cJSON_CreateString(policy->origins[i]));
+	cJSON_AddBoolToObject(security, "networks_restricted", policy->network_count > 0);
+	cJSON_AddBoolToObject(security, "token_required", policy->token[0] != '\0');
+	http_server_connection_stats(context->server, &connections);
+	limits = cJSON_AddObjectToObject(security, "connections");
+	add_integer(limits, "max", connections.max_connections);
+	add_integer(limits, "max_per_ip", connections.per_ip);
+	add_integer(limits, "lan_max", connections.lan_max);
+	add_integer(limits, "lan_open", connections.lan_open);
+	add_integer(limits, "refused", connections.refused);
+	add_integer(limits, "timed_out", connections.timed_out);
 }
 
 static enum MHD_Result status_answer(struct http_request *request, const char *method,
@@ -198,5 +243,7 @@ static enum MHD_Result status_answer(struct http_request *request, const char *m
 	add_integer(today, "coalesced", snapshot.today.openings[METRICS_OPENING_COALESCED]);
 	add_integer(today, "refused", snapshot.today.openings[METRICS_OPENING_REFUSED]);
 	add_integer(today, "printer_errors", snapshot.today.openings[METRICS_OPENING_PRINTER_ERROR]);
+
+	add_security(body, context);
 	return respond_json(request, method, url, MHD_HTTP_OK, body, "ok", NULL);
 }

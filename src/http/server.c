@@ -13,16 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "../clock.h"
+#include "connections.h"
 #include "request.h"
 
 #define LISTEN_MAX CONFIG_LIST_MAX
-/* Seconds an idle or slow connection is kept: enough for keep-alive, short
- * enough that idle clients do not pile up. */
-#define CONNECTION_TIMEOUT_S 30
+/* Descriptors the daemon needs besides its connections: log, printer,
+ * listening sockets, MHD's own. */
+#define SPARE_DESCRIPTORS 64
 /* Per-connection buffer for the request line, headers and answer headers.
  * Browsers send well under 2 KiB here; MHD zeroes the buffer for every
  * request, so a smaller one is faster and keeps memory low. A request whose
@@ -34,6 +36,7 @@
 
 struct http_server {
 	struct daemon_context *context;
+	struct http_connections *connections; /* limits and the request watchdog */
 	struct MHD_Daemon *daemons[LISTEN_MAX];
 	/* listening sockets handed back by MHD_quiesce_daemon, ours to close;
 	 * -1 while MHD owns them (MHD_stop_daemon closes those) */
@@ -81,6 +84,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		return MHD_NO; /* out of memory in on_request_line */
 	if (!request->started) {
 		request->started = true;
+		http_connections_request_received(connection);
 		return MHD_YES;
 	}
 	/* No endpoint takes a body: drop it as it comes, keep nothing. */
@@ -98,10 +102,12 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 	struct http_request *request = *state;
 	const char *outcome, *reason;
 
-	(void)connection;
 	if (request == NULL)
 		return;
+	http_connections_request_done(connection);
 	if (!request->answered) {
+		if (http_connections_timed_out(connection))
+			code = MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
 		switch (code) {
 		case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
 			outcome = "timeout";
@@ -207,14 +213,19 @@ out:
 
 static int start_daemon(struct http_server *server, int fd, char *err, size_t errlen)
 {
-	unsigned threads = server->context->config->threads;
+	const struct config *config = server->context->config;
+	unsigned threads = config->threads;
+	/* The accept policy keeps LAN clients under their caps, so that loopback
+	 * always finds room below MHD's own limit (max_connections). */
 	struct MHD_Daemon *daemon = MHD_start_daemon(
-		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
-		NULL, on_request, server,
+		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
+		http_connections_accept, server->connections, on_request, server,
 		/* first, so that MHD reports even the errors of the options below to our log */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_s,
+		MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
+		MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, server->connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
 		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, server,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
@@ -226,6 +237,20 @@ static int start_daemon(struct http_server *server, int fd, char *err, size_t er
 	server->daemons[server->count] = daemon;
 	server->sockets[server->count++] = -1;
 	return 0;
+}
+
+/* Lets the process hold max_connections sockets: a soft limit of 1024
+ * descriptors is common. Up to the hard limit only; failure is harmless
+ * (connections beyond it are refused by accept, loopback reserve included). */
+static void raise_descriptor_limit(rlim_t wanted)
+{
+	struct rlimit limit;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) < 0 || limit.rlim_cur >= wanted)
+		return;
+	limit.rlim_cur = limit.rlim_max == RLIM_INFINITY || limit.rlim_max > wanted ? wanted
+										     : limit.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 int http_server_start(struct http_server **out, struct daemon_context *context, char *err,
@@ -241,6 +266,10 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	if (server == NULL)
 		return -ENOMEM;
 	server->context = context;
+	context->server = server;
+	raise_descriptor_limit(config->max_connections * wanted + SPARE_DESCRIPTORS);
+	if ((rc = http_connections_create(&server->connections, context, err, errlen)) < 0)
+		goto fail;
 	if (routes_format_time(context->started_at, context->started_at_text,
 			       sizeof context->started_at_text) < 0)
 		snprintf(context->started_at_text, sizeof context->started_at_text, "unknown");
@@ -302,5 +331,13 @@ void http_server_stop(struct http_server *server)
 		if (server->sockets[i] >= 0)
 			close(server->sockets[i]);
 	}
+	/* every connection is closed: the watchdog has nothing left to watch */
+	http_connections_destroy(server->connections);
+	server->context->server = NULL;
 	free(server);
+}
+
+void http_server_connection_stats(struct http_server *server, struct http_connection_stats *stats)
+{
+	http_connections_stats(server != NULL ? server->connections : NULL, stats);
 }

@@ -28,7 +28,7 @@ int fdwait(int fd, short events, int64_t deadline_ms)
 	}
 }
 
-static int write_all(int fd, const void *buf, size_t len, int64_t deadline_ms, bool is_socket)
+int fdwait_write_all(int fd, const void *buf, size_t len, int64_t deadline_ms, bool is_socket)
 {
 	const char *p = buf;
 
@@ -58,7 +58,7 @@ static int write_all(int fd, const void *buf, size_t len, int64_t deadline_ms, b
 int fdwait_transport_write(struct transport *transport, const void *buf, size_t len,
 			   int64_t deadline_ms, bool is_socket, char *err, size_t errlen)
 {
-	int rc = write_all(transport->fd, buf, len, deadline_ms, is_socket);
+	int rc = fdwait_write_all(transport->fd, buf, len, deadline_ms, is_socket);
 
 	switch (rc) {
 	case 0:

@@ -12,6 +12,10 @@
  * or -errno. EINTR is retried. */
 int fdwait(int fd, short events, int64_t deadline_ms);
 
+/* Writes all of buf to non-blocking fd (a socket when is_socket: no SIGPIPE)
+ * before deadline_ms. Returns 0, TRANSPORT_ERR_TIMEOUT, or -errno. */
+int fdwait_write_all(int fd, const void *buf, size_t len, int64_t deadline_ms, bool is_socket);
+
 struct transport;
 
 /* Writes all of buf to transport->fd (non-blocking; a socket when is_socket)

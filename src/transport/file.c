@@ -1,23 +1,58 @@
 /* Printers as files: USB printer devices (/dev/usb/lp0), parallel ports, or
  * a plain file for tests, appended. Never created: a missing device means an
- * unplugged printer, and creating a file in its place would hide the fault. */
+ * unplugged printer, and creating a file in its place would hide the fault.
+ * Character devices are opened for reading too when allowed: usblp passes
+ * the printer's answers (DLE EOT status) back. A plain file never answers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "../clock.h"
 #include "fdwait.h"
 #include "transport.h"
 
+/* Only a character device can be a printer that answers. A FIFO opened for
+ * reading and writing would read back our own bytes, and would open without
+ * a reader, where write-only fails (ENXIO: nobody at the other end). */
+static bool is_character_device(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+/* errno values saying "not with read access": the device is then opened
+ * write-only, as before read-back existed. */
+static bool read_access_refused(int error)
+{
+	return error == EACCES || error == EPERM || error == EROFS || error == EINVAL ||
+	       error == EISDIR;
+}
+
 static int file_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
 {
+	const int flags = O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	int rc;
 
 	(void)deadline_ms; /* O_NONBLOCK: open itself does not wait */
-	transport->fd = open(transport->uri->path, O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	transport->write_only = true;
+	if (is_character_device(transport->uri->path)) {
+		transport->fd = open(transport->uri->path, O_RDWR | flags);
+		if (transport->fd >= 0) {
+			transport->write_only = false;
+			return 0;
+		}
+		if (!read_access_refused(errno))
+			goto fail;
+	}
+	transport->fd = open(transport->uri->path, O_WRONLY | flags);
 	if (transport->fd >= 0)
 		return 0;
+fail:
 	switch (errno) {
 	case ENOENT:
 	case ENXIO:
@@ -46,10 +81,54 @@ static int file_write(struct transport *transport, const void *buf, size_t len, 
 	return fdwait_transport_write(transport, buf, len, deadline_ms, false, err, errlen);
 }
 
+static int file_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
+		     char *err, size_t errlen)
+{
+	if (transport->write_only) {
+		/* a plain file is always "readable", at its end: that is no answer */
+		snprintf(err, errlen, "printer %s: cannot read back (a plain file, or a device opened "
+			 "write-only)", transport->uri_text);
+		return TRANSPORT_ERR_UNSUPPORTED;
+	}
+	for (;;) {
+		int rc = fdwait(transport->fd, POLLIN, deadline_ms);
+		ssize_t n;
+
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			snprintf(err, errlen, "printer %s: %s", transport->uri_text, strerror(-rc));
+			return TRANSPORT_ERR_IO;
+		}
+		n = read(transport->fd, buf, len);
+		if (n > 0)
+			return (int)n;
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0) {
+			int error = errno;
+
+			snprintf(err, errlen, "printer %s: reading failed: %s (was it unplugged?)",
+				 transport->uri_text, strerror(error));
+			return error == ENODEV || error == ENXIO ? TRANSPORT_ERR_NOT_FOUND
+								 : TRANSPORT_ERR_IO;
+		}
+		/* End of file from a device (nothing to say yet, or no reading at
+		 * all, as /dev/null): look again a little later, not in a busy loop. */
+		int64_t left = deadline_ms - clock_monotonic_ms();
+
+		if (left <= 0)
+			break;
+		poll(NULL, 0, left < 10 ? (int)left : 10);
+	}
+	snprintf(err, errlen, "printer %s: no answer", transport->uri_text);
+	return TRANSPORT_ERR_TIMEOUT;
+}
+
 const struct transport_ops transport_file_ops = {
 	.name = "file",
 	.open = file_open,
 	.write = file_write,
-	.read = NULL,
+	.read = file_read,
 	.close = fdwait_transport_close,
 };

@@ -131,6 +131,9 @@ static int connect_error(int error, char *why, size_t whylen)
 	case ECONNREFUSED:
 		snprintf(why, whylen, "connection refused (is the printer on, and is this its address and port?)");
 		return TRANSPORT_ERR_REFUSED;
+	case ECONNRESET:
+		snprintf(why, whylen, "the printer reset the connection as it opened (is it restarting?)");
+		return TRANSPORT_ERR_IO;
 	case EHOSTUNREACH:
 	case ENETUNREACH:
 	case ETIMEDOUT:

@@ -13,6 +13,25 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 	transport->fd = -1;
 	printer_uri_format(uri, transport->uri_text, sizeof transport->uri_text);
 	switch (uri->scheme) {
+#ifdef _WIN32
+	/* Windows: a bare name is a spooler queue; tcp and file are POSIX-only for now. */
+	case PRINTER_URI_QUEUE:
+	case PRINTER_URI_SPOOL:
+		transport->ops = &transport_spool_ops;
+		return 0;
+	case PRINTER_URI_SERIAL:
+		transport->ops = &transport_serial_ops;
+		return 0;
+	case PRINTER_URI_TCP:
+	case PRINTER_URI_FILE:
+	case PRINTER_URI_CUPS:
+		snprintf(err, errlen,
+			 "printer '%s': the Windows version drives printers through the spooler or a "
+			 "serial port: use --printer spool:NAME (or just the printer's name, as shown "
+			 "in Settings > Printers & scanners) or --printer serial:COM3",
+			 transport->uri_text);
+		return TRANSPORT_ERR_UNSUPPORTED;
+#else
 	case PRINTER_URI_TCP:
 		transport->ops = &transport_tcp_ops;
 		return 0;
@@ -29,9 +48,16 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 	case PRINTER_URI_QUEUE:
 	case PRINTER_URI_CUPS:
 #endif
+#ifndef _WIN32
 	case PRINTER_URI_SERIAL:
+		transport->ops = &transport_serial_ops;
+		return 0;
+#else
+	case PRINTER_URI_SERIAL:
+#endif
 	case PRINTER_URI_SPOOL:
 		break;
+#endif
 	}
 	snprintf(err, errlen,
 		 "printer '%s': this build has no transport for it; it drives printers by "
@@ -55,9 +81,11 @@ int transport_write(struct transport *transport, const void *buf, size_t len,
 int transport_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		   char *err, size_t errlen)
 {
-	if (transport->ops->read == NULL) {
-		snprintf(err, errlen, "printer %s: this transport cannot read the printer's answers",
-			 transport->uri_text);
+	if (!transport_can_read(transport)) {
+		snprintf(err, errlen, "printer %s: %s", transport->uri_text,
+			 transport->write_only
+				 ? "cannot read back: a plain file, or a device this service may only write to"
+				 : "this transport cannot read the printer's answers");
 		return TRANSPORT_ERR_UNSUPPORTED;
 	}
 	return transport->ops->read(transport, buf, len, deadline_ms, err, errlen);
@@ -72,7 +100,7 @@ int transport_check(struct transport *transport, int64_t deadline_ms, char *err,
 
 bool transport_can_read(const struct transport *transport)
 {
-	return transport->ops->read != NULL;
+	return transport->ops->read != NULL && !transport->write_only;
 }
 
 void transport_close(struct transport *transport)

@@ -53,7 +53,10 @@ struct transport {
 	const struct printer_uri *uri;
 	char uri_text[PRINTER_URI_HOST_MAX + PRINTER_URI_PATH_MAX + 16];
 	int fd;
-	void *backend; /* state of backends that are not a file descriptor (cups) */
+	/* Set by open when this connection cannot read back although the
+	 * transport can (file: on a plain file or a device opened write-only). */
+	bool write_only;
+	void *backend; /* state of backends that are not a file descriptor (cups; Windows: the HANDLE) */
 };
 
 /* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
@@ -69,8 +72,11 @@ int transport_write(struct transport *transport, const void *buf, size_t len,
  * TRANSPORT_ERR_UNSUPPORTED when the transport cannot read back). */
 int transport_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		   char *err, size_t errlen);
-/* Whether transport_read can ever succeed (tcp, serial, device files: yes;
- * print queues: no). */
+/* Whether transport_read can succeed. Before transport_open: whether this
+ * kind of transport can ever read back (tcp, serial, file: yes; print
+ * queues: no). After it: whether this connection can (file: only on a
+ * character device opened for reading and writing, such as /dev/usb/lp0;
+ * a plain file never answers). */
 bool transport_can_read(const struct transport *transport);
 void transport_close(struct transport *transport);
 /* At start: asks the backend whether the printer can take work without
@@ -87,6 +93,11 @@ const char *transport_error_message_fr(int error);
 
 extern const struct transport_ops transport_tcp_ops;
 extern const struct transport_ops transport_file_ops;
+#ifndef _WIN32
+extern const struct transport_ops transport_serial_ops;
+#endif
 extern const struct transport_ops transport_cups_ops; /* builds with CASHDRAWERD_HAVE_CUPS */
+extern const struct transport_ops transport_spool_ops;  /* Windows */
+extern const struct transport_ops transport_serial_ops; /* Windows; POSIX: serial_posix.c */
 
 #endif

@@ -1,5 +1,6 @@
-"""Methods and paths: HEAD is GET without a body (and never kicks), other
-methods are 405 with Allow, unknown paths are a JSON 404."""
+"""Methods and paths: HEAD is GET without a body (and never kicks), OPTIONS
+is answered without kicking (tests/e2e/test_cors.py), other methods are 405
+with Allow, unknown paths are a JSON 404."""
 import pytest
 
 from e2elib import expect, logfile, web
@@ -29,16 +30,16 @@ def test_head_open_cash_drawer_from_loopback_is_200_and_never_kicks(start_daemon
     assert daemon.get("/status").json()["drawer"]["pulses"] == 0
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "TRACE"])
 @pytest.mark.parametrize("path", ["/open-cash-drawer", "/status", "/logs"])
-def test_other_methods_are_405_with_allow_get_head_and_never_kick(start_daemon, printer, method, path):
+def test_other_methods_are_405_with_allow_get_head_options_and_never_kick(start_daemon, printer, method, path):
     daemon = start_daemon(printer.uri)
     mark = daemon.log_mark()
 
     resp = daemon.request(method, path)
 
     expect.assert_json(resp, 405, expect.METHOD_NOT_ALLOWED)
-    assert resp.header("Allow") == "GET, HEAD"
+    assert resp.header("Allow") == "GET, HEAD, OPTIONS"
     assert printer.settle() == []
     assert logfile.messages(daemon.log_lines_since(mark), "WARNING") == [
         f"127.0.0.1 {method} {path} 405 method_not_allowed"]
@@ -52,7 +53,7 @@ def test_post_open_with_a_json_body_is_405_and_never_kicks(start_daemon, printer
                           headers={"Content-Type": "application/json"})
 
     expect.assert_json(resp, 405, expect.METHOD_NOT_ALLOWED)
-    assert resp.header("Allow") == "GET, HEAD"
+    assert resp.header("Allow") == "GET, HEAD, OPTIONS"
     assert printer.settle() == []
     # the connection-level state survived the body: the next request works
     expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)

@@ -13,16 +13,20 @@ from e2elib import expect, logfile
 
 
 def test_clean_start_logs_the_start_line_and_no_warning(start_daemon, printer):
-    daemon = start_daemon(printer.uri, ["--threads", "4"])
+    # (an empty allowed_origins is warned about: tests/e2e/test_origin_policy.py)
+    daemon = start_daemon(printer.uri, ["--threads", "4", "--allowed-origins", "http://10.99.0.2:8069"])
 
     lines = daemon.log_lines()
 
     logfile.assert_all_lines_well_formed(lines)
     assert logfile.messages(lines, "WARNING") == [] and logfile.messages(lines, "ERROR") == []
-    assert logfile.messages(lines)[0] == (
+    assert logfile.messages(lines)[:3] == [
         f"Service démarré (cashdrawerd {daemon_version(daemon)}) : écoute sur [::]:{daemon.port} "
         f"(IPv4 et IPv6), imprimante {printer.uri}, impulsion broche 2 50/500 ms, délai 2000 ms, "
-        "intervalle minimal 1000 ms")
+        "intervalle minimal 1000 ms",
+        "Origines autorisées : http://10.99.0.2:8069",
+        "Accès réseau à /, /status, /metrics et /logs : tout réseau, sans jeton ; connexions : 512 au plus, "
+        "32 par adresse du réseau, délais 10 s (requête) et 30 s (inactivité)"]
 
 
 def daemon_version(daemon):

@@ -33,6 +33,9 @@ def test_readme_error_table_has_every_machine_code():
     codes = set(re.findall(r'return "((?:printer|service)_[a-z_]+)";', sources))
     codes |= set(re.findall(r'respond_error\([^;]*?MHD_HTTP_[A-Z_]+,\s*"([a-z_]+)"', sources,
                             re.DOTALL))
-    assert {"printer_refused", "not_local", "bad_date"} <= codes  # the scan works
+    # and the access refusals, named by access_outcome_code in src/access.c
+    codes |= set(re.findall(r'case ACCESS_[A-Z_]+:\s*return "([a-z_]+)";', sources))
+    assert {"printer_refused", "not_local", "bad_date", "origin_not_allowed",
+            "token_invalid"} <= codes  # the scan works
     for code in sorted(codes):
         assert f"`{code}`" in README, f"README's error table lacks {code}"

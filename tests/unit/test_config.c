@@ -1039,6 +1039,128 @@ static void expect_problems(const char *text, const struct problem *problems, si
 	}
 }
 
+/* ---- security settings (see README, Security) ---- */
+
+static void test_security_defaults_are_open_and_bounded(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	assert_int_equal(config.allowed_origins_count, 0);
+	assert_int_equal(config.allowed_networks_count, 0);
+	assert_string_equal(config.token, "");
+	assert_int_equal(config.max_connections, 512);
+	assert_int_equal(config.max_connections_per_ip, 32);
+	assert_int_equal(config.connection_timeout_s, 30);
+	assert_int_equal(config.request_timeout_s, 10);
+}
+
+static void test_allowed_origins_takes_a_list_of_origins(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "allowed_origins", "https://shop.odoo.com, http://10.0.0.5:8069");
+	set_ok(&config, "allowed-origins", "chrome-extension://abcdefghijklmnopabcdefghijklmnop");
+	assert_int_equal(config.allowed_origins_count, 3);
+	assert_string_equal(config.allowed_origins[0], "https://shop.odoo.com");
+	assert_string_equal(config.allowed_origins[1], "http://10.0.0.5:8069");
+}
+
+static void test_allowed_origins_takes_an_origin_of_200_characters(void **state)
+{
+	struct config config;
+	char origin[210];
+
+	(void)state;
+	config_defaults(&config);
+	memset(origin, 'a', sizeof origin);
+	memcpy(origin, "https://", 8);
+	memcpy(origin + 200 - 9, ".odoo.com", 9);
+	origin[200] = '\0';
+	set_ok(&config, "allowed_origins", origin);
+	assert_string_equal(config.allowed_origins[0], origin);
+}
+
+static void test_allowed_origins_rejects_what_is_no_origin(void **state)
+{
+	(void)state;
+	set_rejected("allowed_origins", "https://shop.odoo.com/pos/ui", "has a path");
+	set_rejected("allowed_origins", "https://shop.odoo.com?x", "has a query");
+	set_rejected("allowed_origins", "https://*.odoo.com", "wildcards are not supported");
+	set_rejected("allowed_origins", "shop.odoo.com", "expected scheme://host[:port]");
+	set_rejected("allowed_origins", "null", "opaque origin");
+	set_rejected("allowed_origins", "*", "expected scheme://host[:port]");
+	set_rejected("allowed_origins", "https://shop.odoo.com:99999", "port");
+	set_rejected("allowed_origins", "https://shop.odoo.com,", "trailing comma");
+}
+
+static void test_allowed_networks_takes_v4_and_v6_networks(void **state)
+{
+	struct config config;
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "allowed_networks", "192.168.1.0/24, fd00::/8, 10.0.0.5");
+	assert_int_equal(config.allowed_networks_count, 3);
+	assert_string_equal(config.allowed_networks[1], "fd00::/8");
+}
+
+static void test_allowed_networks_rejects_bad_networks(void **state)
+{
+	(void)state;
+	set_rejected("allowed_networks", "192.168.1.20/24", "did you mean 192.168.1.0/24?");
+	set_rejected("allowed_networks", "192.168.1.0/33", "0..32");
+	set_rejected("allowed_networks", "lan", "not an IP address or network");
+}
+
+static void test_token_is_empty_or_16_to_255_token_characters(void **state)
+{
+	struct config config;
+	char long_token[300];
+
+	(void)state;
+	config_defaults(&config);
+	set_ok(&config, "token", "0123456789abcdef");
+	set_ok(&config, "token", "Zm9vYmFyLWJhei1xdXV4LTEyMw==");
+	set_ok(&config, "token", "a-b.c_d~e+f/g0123");
+	set_ok(&config, "token", "");
+	assert_string_equal(config.token, "");
+	set_rejected("token", "short", "16 to 255 characters (it has 5)");
+	set_rejected("token", "0123456789abcdef ghij", "letters, digits");
+	set_rejected("token", "0123456789abcdef\"", "letters, digits");
+	set_rejected("token", "=0123456789abcdef", "letters, digits");
+	set_rejected("token", "0123456789abcdef=x", "letters, digits");
+	memset(long_token, 'a', 256);
+	long_token[256] = '\0';
+	set_rejected("token", long_token, "it has 256");
+}
+
+static void test_connection_limits_have_sane_ranges(void **state)
+{
+	(void)state;
+	set_rejected("max_connections", "15", "out of range (expected 16..65536)");
+	set_rejected("max_connections_per_ip", "0", "out of range (expected 1..65536)");
+	set_rejected("connection_timeout_s", "0", "out of range (expected 1..3600)");
+	set_rejected("request_timeout_s", "3601", "out of range (expected 1..3600)");
+}
+
+static void test_file_with_a_bad_origin_names_its_line(void **state)
+{
+	static const struct problem problems[] = {
+		{3, "allowed_origins: 'https://shop.odoo.com/pos' has a path"},
+		{4, "allowed_networks: '10.0.0.1/8' has host bits set"},
+	};
+
+	(void)state;
+	expect_problems("[cashdrawerd]\nallowed_origins = http://10.0.0.5:8069\n"
+			"allowed_origins = https://shop.odoo.com/pos\n"
+			"allowed_networks = 10.0.0.1/8\n",
+			problems, sizeof problems / sizeof problems[0]);
+}
+
 static void test_file_with_keys_at_the_top_is_applied(void **state)
 {
 	struct config config;
@@ -1425,6 +1547,15 @@ int main(void)
 		cmocka_unit_test(test_diagnostics_are_cut_to_a_small_buffer),
 		cmocka_unit_test(test_usage_names_the_program_and_every_option_flag),
 		cmocka_unit_test(test_usage_is_cut_to_a_small_buffer),
+		cmocka_unit_test(test_security_defaults_are_open_and_bounded),
+		cmocka_unit_test(test_allowed_origins_takes_a_list_of_origins),
+		cmocka_unit_test(test_allowed_origins_takes_an_origin_of_200_characters),
+		cmocka_unit_test(test_allowed_origins_rejects_what_is_no_origin),
+		cmocka_unit_test(test_allowed_networks_takes_v4_and_v6_networks),
+		cmocka_unit_test(test_allowed_networks_rejects_bad_networks),
+		cmocka_unit_test(test_token_is_empty_or_16_to_255_token_characters),
+		cmocka_unit_test(test_connection_limits_have_sane_ranges),
+		cmocka_unit_test(test_file_with_a_bad_origin_names_its_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* escpos-sim, a TCP ESC/POS printer (Epson TM-T88V model) for development and tests:
- * command line, signals and the poll loop (serve.c serves the client, control.c stdin). */
+ * command line, signals and the poll loop (serve.c serves the client, control.c stdin;
+ * serve_tty.c makes a serial line the client). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -50,10 +51,14 @@ void sim_warn(const char *fmt, ...)
 
 static const char usage[] =
 	"usage: escpos-sim [options]\n"
-	"A TCP ESC/POS printer (Epson TM-T88V model) for development and tests: prints every\n"
-	"command it receives and answers DLE EOT status queries. One client at a time.\n\n"
+	"A TCP (or, with --device, serial) ESC/POS printer (Epson TM-T88V model) for development\n"
+	"and tests: prints every command it receives and answers DLE EOT status queries. One\n"
+	"client at a time.\n\n"
 	"  --listen ADDR             address to listen on (default 127.0.0.1; IPv6 allowed)\n"
 	"  --port N                  TCP port (default 9100; 0 = any free port)\n"
+	"  --device PATH             be a serial printer on the tty PATH instead of TCP\n"
+	"                            (alias --serial; a pty end from socat, /dev/ttyUSB0)\n"
+	"  --baud N                  the line's speed with --device (default 9600; 8N1)\n"
 	"  --drawer open|closed      drawer at start (default closed)\n"
 	"  --paper ok|near-end|out   paper sensor (default ok; out puts the printer offline)\n"
 	"  --cover open|closed       printer cover (default closed; open is offline)\n"
@@ -77,7 +82,9 @@ static int parse_args(int argc, char **argv, struct sim *sim, const char **addr,
 		{"cover", required_argument, NULL, 's'},  {"open-level", required_argument, NULL, 's'},
 		{"offline", no_argument, NULL, 'o'},      {"error", no_argument, NULL, 'e'},
 		{"no-kick-opens-drawer", no_argument, NULL, 'n'},
-		{"kick-opens-drawer", no_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
+		{"kick-opens-drawer", no_argument, NULL, 'k'},
+		{"device", required_argument, NULL, 'D'}, {"serial", required_argument, NULL, 'D'},
+		{"baud", required_argument, NULL, 'b'},   {NULL, 0, NULL, 0}};
 	char err[256], *end;
 	int opt, index, rc = 0;
 
@@ -93,6 +100,14 @@ static int parse_args(int argc, char **argv, struct sim *sim, const char **addr,
 			*port = optarg;
 			break;
 		case 'd': *dump = optarg; break;
+		case 'D': sim->device = optarg; break;
+		case 'b':
+			if (serve_tty_parse_baud(optarg, &sim->baud) < 0) {
+				sim_warn("--baud %s: not one of 1200, 2400, 4800, 9600, 19200, 38400, "
+					 "57600, 115200, 230400", optarg);
+				return -1;
+			}
+			break;
 		case 'w': sim->wedged = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage, stdout); return 1;
@@ -120,7 +135,8 @@ static int parse_args(int argc, char **argv, struct sim *sim, const char **addr,
 
 int main(int argc, char **argv)
 {
-	struct sim sim = {.listen_fd = -1, .client_fd = -1, .dump_fd = -1, .stdin_open = true};
+	struct sim sim = {.listen_fd = -1, .client_fd = -1, .dump_fd = -1, .stdin_open = true,
+			  .baud = 9600};
 	const char *addr = "127.0.0.1", *port = "9100", *dump = NULL;
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigset_t blocked, waiting;
@@ -157,14 +173,24 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN); /* run with & from a shell: reading stdin fails, not stops us */
 
-	sim.listen_fd = serve_open_listener(addr, port, bound, sizeof(bound), err, sizeof(err));
-	if (sim.listen_fd < 0) {
-		sim_warn("%s", err);
-		rc = 1;
-		goto out;
+	if (sim.device != NULL) {
+		if (serve_tty_open(&sim, err, sizeof(err)) < 0) {
+			sim_warn("%s", err);
+			rc = 1;
+			goto out;
+		}
+		printf("escpos-sim: serving the serial line %s at %u baud\n", sim.device, sim.baud);
+		fflush(stdout);
+	} else {
+		sim.listen_fd = serve_open_listener(addr, port, bound, sizeof(bound), err, sizeof(err));
+		if (sim.listen_fd < 0) {
+			sim_warn("%s", err);
+			rc = 1;
+			goto out;
+		}
+		printf("escpos-sim: listening on %s\n", bound);
+		fflush(stdout);
 	}
-	printf("escpos-sim: listening on %s\n", bound);
-	fflush(stdout);
 
 	while (!stop_signal) {
 		struct pollfd fds[2];
@@ -178,7 +204,10 @@ int main(int argc, char **argv)
 			fds[n++] = (struct pollfd){.fd = sim.client_fd < 0 ? sim.listen_fd : sim.client_fd,
 						   .events = POLLIN};
 		}
-		int ready = ppoll(fds, n, NULL, &waiting);
+		/* a serial line that went away is looked for again four times a second */
+		const struct timespec retry = {.tv_sec = 0, .tv_nsec = 250000000};
+		bool line_gone = sim.device != NULL && sim.client_fd < 0;
+		int ready = ppoll(fds, n, line_gone ? &retry : NULL, &waiting);
 		for (; drawer_toggles > 0; drawer_toggles = drawer_toggles - 1) {
 			sim.state.drawer_open = !sim.state.drawer_open;
 			sim_say("SIGUSR1: drawer %s", sim.state.drawer_open ? "open" : "closed");
@@ -188,6 +217,8 @@ int main(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
+		if (line_gone)
+			serve_tty_reopen(&sim);
 		if (ready <= 0)
 			continue;
 		if (sim.stdin_open && fds[0].revents)

@@ -73,8 +73,9 @@ static void handle_event(struct sim *sim, const struct sim_event *event)
 	sim_say("%s", line);
 	if (outcome.action != SIM_ACTION_ANSWERED || sim->client_fd < 0 || sim->send_errno)
 		return;
+	/* write, not send: the client may be a serial line (serve_tty.c); SIGPIPE is ignored. */
 	do
-		n = send(sim->client_fd, &outcome.reply, 1, MSG_NOSIGNAL);
+		n = write(sim->client_fd, &outcome.reply, 1);
 	while (n < 0 && errno == EINTR);
 	if (n == 1)
 		return;

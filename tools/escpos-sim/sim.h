@@ -24,6 +24,10 @@ struct sim {
 	char line[CONTROL_LINE_MAX];
 	size_t line_len;
 	bool line_too_long;
+	/* --device: the printer's end of a serial line instead of TCP (serve_tty.c) */
+	const char *device;
+	unsigned baud;
+	bool device_gone_said; /* said once that the line is gone, until it is back */
 };
 
 /* main.c: "escpos-sim: " and the line, on stdout (not with --quiet) or on stderr. */
@@ -39,6 +43,17 @@ int serve_open_listener(const char *addr, const char *port, char *bound, size_t 
 void serve_accept_client(struct sim *sim);
 /* Reads what the client sent: dumps, decodes, prints, answers DLE EOT; EOF closes it. */
 void serve_client(struct sim *sim);
+
+/* serve_tty.c: the serial line (--device), read and answered by serve_client. */
+
+/* The --baud value; 0, or -1 when it is not a rate of the list. */
+int serve_tty_parse_baud(const char *text, unsigned *baud);
+/* Opens sim->device raw at sim->baud as the client. Returns 0, or -errno with
+ * the reason in err. */
+int serve_tty_open(struct sim *sim, char *err, size_t errlen);
+/* While the line is gone (client_fd < 0): tries to open it again, as a
+ * printer keeps its cable; says once that it waits. */
+void serve_tty_reopen(struct sim *sim);
 
 /* control.c: reads and runs the commands typed on stdin (drawer open, paper out...). */
 void control_read(struct sim *sim);

@@ -53,3 +53,22 @@ def assert_json(resp, status, body):
     assert resp.status == status, f"status {resp.status}, body {resp.body!r}"
     assert resp.header("Content-Type") == JSON_TYPE
     assert resp.body == json_bytes(body), f"body {resp.body.decode('utf-8', 'replace')}"
+
+# ---- access refusals (README, Security) ----
+ORIGIN_NOT_ALLOWED = {"status": "error", "error": "origin_not_allowed",
+                      "message": "Accès refusé - page web non autorisée (allowed_origins)"}
+HOST_NOT_ALLOWED = {"status": "error", "error": "host_not_allowed",
+                    "message": "Accès refusé - nom d'hôte non autorisé : appelez http://localhost "
+                               "ou http://127.0.0.1"}
+NETWORK_NOT_ALLOWED = {"status": "error", "error": "network_not_allowed",
+                       "message": "Accès refusé - réseau non autorisé (allowed_networks)"}
+TOKEN_REQUIRED = {"status": "error", "error": "token_required",
+                  "message": "Jeton d'accès requis : en-tête Authorization: Bearer JETON"}
+TOKEN_INVALID = {"status": "error", "error": "token_invalid", "message": "Jeton d'accès invalide"}
+
+OPEN_POLICY_WARNING = ("allowed_origins is empty: any web page open on this till can open the "
+                       "drawer (set allowed_origins to the POS origin; README, Security)")
+ORIGIN_REFUSED_LINE = ("{peer} {method} /open-cash-drawer 403 origin_not_allowed - "
+                       "origine {origin} non autorisée ({basis})")
+HOST_REFUSED_LINE = ("{peer} {method} /open-cash-drawer 403 host_not_allowed - hôte {host} non "
+                     "autorisé (seuls localhost, 127.x.x.x et [::1] le sont : rebond DNS ?)")

@@ -41,7 +41,12 @@ def socket_in(namespace, family=socket.AF_INET, type_=socket.SOCK_STREAM):
     """A socket created inside namespace (it stays there for its whole life).
     setns() switches only the calling thread, so it is done on a short-lived
     thread of its own, which also restores its original namespace."""
-    outcome = {}
+    return sockets_in(namespace, 1, family, type_)[0]
+
+
+def sockets_in(namespace, count, family=socket.AF_INET, type_=socket.SOCK_STREAM):
+    """count sockets created inside namespace by one setns() thread."""
+    outcome = {"sockets": []}
 
     def work():
         original = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
@@ -52,7 +57,8 @@ def socket_in(namespace, family=socket.AF_INET, type_=socket.SOCK_STREAM):
                     err = ctypes.get_errno()
                     raise OSError(err, f"setns({namespace}): {os.strerror(err)}")
                 try:
-                    outcome["socket"] = socket.socket(family, type_)
+                    for _ in range(count):
+                        outcome["sockets"].append(socket.socket(family, type_))
                 finally:
                     if _libc.setns(original, CLONE_NEWNET) != 0:
                         err = ctypes.get_errno()
@@ -69,12 +75,11 @@ def socket_in(namespace, family=socket.AF_INET, type_=socket.SOCK_STREAM):
     thread.join(timeout=10)
     if thread.is_alive():
         raise RuntimeError("setns thread did not finish")
-    if "error" in outcome:
-        raise outcome["error"]
-    if "restore_error" in outcome:
-        outcome.get("socket") and outcome["socket"].close()
-        raise outcome["restore_error"]
-    return outcome["socket"]
+    if "error" in outcome or "restore_error" in outcome:
+        for sock in outcome["sockets"]:
+            sock.close()
+        raise outcome.get("error") or outcome["restore_error"]
+    return outcome["sockets"]
 
 
 def connector(namespace):

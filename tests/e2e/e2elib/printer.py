@@ -3,6 +3,7 @@ bytes of every connection separately, so a test can assert that each
 connection carried exactly one whole kick."""
 import select
 import socket
+import struct
 import threading
 import time
 
@@ -25,10 +26,12 @@ class Connection:
 class PrinterListener:
     """Accepts connections; reads each until EOF (or, with hold=True, reads
     nothing until release()). `sock` may be a socket created elsewhere (for
-    instance inside a network namespace); it is bound and listened here."""
+    instance inside a network namespace); it is bound and listened here, on
+    `port` (0: any free one; a given one: a printer restarted at its address)."""
 
     def __init__(self, host="127.0.0.1", family=socket.AF_INET, hold=False, sock=None,
-                 read_timeout=10.0, status_replies=HEALTHY_REPLIES, drawer_follows_kick=True):
+                 read_timeout=10.0, status_replies=HEALTHY_REPLIES, drawer_follows_kick=True,
+                 port=0):
         """status_replies: n -> the bytes sent back for each DLE EOT n (10 04 n)
         received; None (or a missing n) plays a printer that never answers.
         drawer_follows_kick: after a kick (ESC p or DLE DC4) on a connection,
@@ -38,7 +41,7 @@ class PrinterListener:
         self.queries = 0
         self.sock = sock if sock is not None else socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, 0))
+        self.sock.bind((host, port))
         self.sock.listen(64)
         self.sock.setblocking(False)
         self.host = host
@@ -222,3 +225,46 @@ def closed_port(host="127.0.0.1"):
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+class ResettingPrinter:
+    """A printer whose interface resets every connection right after
+    accepting it (SO_LINGER 0, then close: a TCP RST), as a rebooting
+    interface board does. Counts the connections it reset."""
+
+    def __init__(self, host="127.0.0.1", port=0):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, port))
+        self.sock.listen(64)
+        self.sock.setblocking(False)
+        self.host = host
+        self.port = self.sock.getsockname()[1]
+        self.resets = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"reset-{self.port}")
+        self._thread.start()
+
+    @property
+    def uri(self):
+        return f"tcp://{self.host}:{self.port}"
+
+    def _loop(self):
+        while not self._stop.is_set():
+            readable, _, _ = select.select([self.sock], [], [], 0.05)
+            if not readable:
+                continue
+            try:
+                conn, _ = self.sock.accept()
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:
+                return
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
+            self.resets += 1
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# `make bench`, part 2: a LAN client never delays a local open. The till
+# (daemon, printer simulator, open client on its loopback) lives in one
+# network namespace, the LAN client (203.0.113.2) in another, joined by a
+# veth created inside them: the root namespace is never touched. The LAN
+# client holds 500 idle connections and floods /logs with wrk while the
+# till measures open latency. Two runs: the defaults (32 connections per
+# LAN address) and caps raised so that all 500 are really held. Every load
+# is bounded in time.  Needs root (namespaces).
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+duration=${BENCH_SECONDS:-10}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d /tmp/cashdrawerd-bench.XXXX)
+srv="cdd-bench-$$-srv"
+cli="cdd-bench-$$-cli"
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	ip netns del "$srv" 2>/dev/null || true
+	ip netns del "$cli" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "lan_flood: needs root for network namespaces; skipped" >&2
+	exit 0
+fi
+ip netns add "$srv"
+ip netns add "$cli"
+ip -n "$srv" link add veth-srv type veth peer name veth-cli netns "$cli"
+ip -n "$srv" addr add 203.0.113.1/24 dev veth-srv
+ip -n "$cli" addr add 203.0.113.2/24 dev veth-cli
+for ns in "$srv" "$cli"; do ip -n "$ns" link set lo up; done
+ip -n "$srv" link set veth-srv up
+ip -n "$cli" link set veth-cli up
+# arrays, not functions: `ip netns exec` execs the command, so $! is its own PID
+in_srv=(ip netns exec "$srv")
+in_cli=(ip netns exec "$cli")
+
+percentile_ms() {
+	awk -v p="$2" '$1 == p {
+		v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v)
+		if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000
+		printf "%.3f", v }' "$1"
+}
+requests_per_second() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
+
+printer_port=9100
+"${in_srv[@]}" "$build/escpos-sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &
+pids+=($!)
+
+# run NAME LABEL DAEMON-ARGS...: one daemon, idle open latency, then the same under the LAN load.
+run() {
+	local name=$1 label=$2 port=22548 daemon holder flood
+	shift 2
+	"${in_srv[@]}" "$build/cashdrawerd" --port "$port" --printer "tcp://127.0.0.1:$printer_port" \
+		--log-dir "$work/logs-$name" --log-console false --min-interval-ms 0 \
+		--connection-timeout-s 300 --request-timeout-s 300 "$@" &
+	daemon=$!
+	pids+=($daemon)
+	for _ in $(seq 50); do
+		"${in_srv[@]}" curl -fs "http://127.0.0.1:$port/status" >/dev/null && break
+		sleep 0.1
+	done
+	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency "http://127.0.0.1:$port/open-cash-drawer" >"$work/$name-idle.txt"
+	"${in_cli[@]}" /usr/bin/python3 "$here/hold_connections.py" 203.0.113.1 "$port" 500 >"$work/$name-held.txt" &
+	holder=$!
+	pids+=($holder)
+	for _ in $(seq 600); do [ -s "$work/$name-held.txt" ] && break; sleep 0.1; done
+	"${in_cli[@]}" wrk -t1 -c16 -d"$((duration + 2))s" "http://203.0.113.1:$port/logs" >"$work/$name-flood.txt" 2>&1 &
+	flood=$!
+	pids+=($flood)
+	sleep 1
+	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency "http://127.0.0.1:$port/open-cash-drawer" >"$work/$name-loaded.txt"
+	"${in_srv[@]}" curl -fs "http://127.0.0.1:$port/status" >"$work/$name-status.json"
+	wait "$flood" || true
+	kill "$holder" "$daemon" 2>/dev/null || true
+	wait "$holder" "$daemon" 2>/dev/null || true
+	printf '%-28s %8s %8s %10s %10s %12s %12s %10s\n' "$label" \
+		"$(head -1 "$work/$name-held.txt")" \
+		"$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["security"]["connections"]["refused"])' "$work/$name-status.json")" \
+		"$(requests_per_second "$work/$name-flood.txt")" \
+		"$(percentile_ms "$work/$name-idle.txt" 50%)/$(percentile_ms "$work/$name-idle.txt" 99%)" \
+		"$(percentile_ms "$work/$name-loaded.txt" 50%)" "$(percentile_ms "$work/$name-loaded.txt" 99%)" \
+		"$(requests_per_second "$work/$name-loaded.txt")"
+}
+
+echo
+echo "LAN flood: 203.0.113.2 holds 500 idle connections and floods /logs (wrk, 16 connections);"
+echo "the till opens on its loopback (wrk, 1 connection, every open a real printer operation)."
+printf '%-28s %8s %8s %10s %10s %12s %12s %10s\n' "caps" "held" "refused" "/logs r/s" \
+	"idle p50/99" "loaded p50" "loaded p99" "opens/s"
+run defaults "defaults (32 per address)"
+run raised "raised (1000/addr, 2048)" --max-connections 2048 --max-connections-per-ip 1000
+echo "(latencies in ms; held: LAN connections the server kept; refused: LAN connections closed at accept)"

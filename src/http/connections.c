@@ -1,0 +1,306 @@
+/* Connection limits glue. The accept policy asks the connection budget
+ * (connlimit.c) about every new connection: LAN addresses are capped one by
+ * one and together, so that a quarter of max_connections always stays for
+ * the till itself. A watchdog thread closes connections whose request does
+ * not arrive whole within request_timeout_s (libmicrohttpd's own timeout is
+ * reset by every byte, so a client trickling bytes would never meet it). */
+#include "connections.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "../clock.h"
+#include "../connlimit.h"
+
+/* How often the watchdog looks: a timeout is met within this much. */
+#define WATCHDOG_PERIOD_MS 250
+/* At most one log line a second about refused connections: a flood must not
+ * flood the log too. */
+#define REFUSAL_LOG_PERIOD_MS 1000
+
+struct tracked {
+	struct tracked *prev, *next;
+	int fd;
+	bool counted; /* admitted by the budget: released when it closes */
+	struct sockaddr_storage peer;
+	/* when the clock of the awaited request started; 0 while one is answered */
+	atomic_llong waiting_since_ms;
+	atomic_bool timed_out;
+};
+
+struct http_connections {
+	struct daemon_context *context;
+	pthread_mutex_t lock; /* the budget, the list, the counters */
+	pthread_cond_t wake;
+	pthread_t watchdog;
+	bool watchdog_started, stopping;
+	struct connlimit limit;
+	struct tracked *head;
+	int64_t request_timeout_ms;
+	uint64_t timed_out;
+	uint64_t refused_unlogged;
+	int64_t refusal_logged_ms;
+};
+
+/* The accept policy and the "started" notification of one connection run
+ * back to back on the same thread (libmicrohttpd's accept path): the
+ * admission is handed over through this slot. If the connection failed in
+ * between (out of memory), the next admission on the thread gives the stale
+ * one back. */
+static _Thread_local struct {
+	struct http_connections *owner;
+	struct sockaddr_storage peer;
+	bool pending;
+} admission;
+
+static void *watch(void *arg)
+{
+	struct http_connections *connections = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&connections->lock);
+	while (!connections->stopping) {
+		int64_t now;
+
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += WATCHDOG_PERIOD_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&connections->wake, &connections->lock, &until);
+		now = clock_monotonic_ms();
+		for (struct tracked *t = connections->head; t != NULL; t = t->next) {
+			long long since = atomic_load(&t->waiting_since_ms);
+
+			if (since == 0 || now - since < connections->request_timeout_ms ||
+			    atomic_load(&t->timed_out))
+				continue;
+			/* Under the lock: the "closed" notification takes it before
+			 * libmicrohttpd closes the descriptor, so fd is still this
+			 * connection's. Its thread sees the end of the stream and closes. */
+			atomic_store(&t->timed_out, true);
+			shutdown(t->fd, SHUT_RDWR);
+			connections->timed_out++;
+		}
+	}
+	pthread_mutex_unlock(&connections->lock);
+	return NULL;
+}
+
+int http_connections_create(struct http_connections **out, struct daemon_context *context,
+			    char *err, size_t errlen)
+{
+	const struct config *config = context->config;
+	struct http_connections *connections = calloc(1, sizeof *connections);
+	pthread_condattr_t attributes;
+	int rc;
+
+	*out = NULL;
+	if (connections == NULL)
+		return -ENOMEM;
+	connections->context = context;
+	connections->request_timeout_ms = (int64_t)config->request_timeout_s * 1000;
+	pthread_mutex_init(&connections->lock, NULL);
+	pthread_condattr_init(&attributes);
+	pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+	pthread_cond_init(&connections->wake, &attributes);
+	pthread_condattr_destroy(&attributes);
+	rc = connlimit_init(&connections->limit, config->max_connections,
+			    config->max_connections_per_ip);
+	if (rc == 0) {
+		rc = -pthread_create(&connections->watchdog, NULL, watch, connections);
+		connections->watchdog_started = rc == 0;
+	}
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot start the connection watchdog: %s", strerror(-rc));
+		http_connections_destroy(connections);
+		return rc;
+	}
+	*out = connections;
+	return 0;
+}
+
+void http_connections_destroy(struct http_connections *connections)
+{
+	if (connections == NULL)
+		return;
+	if (connections->watchdog_started) {
+		pthread_mutex_lock(&connections->lock);
+		connections->stopping = true;
+		pthread_cond_signal(&connections->wake);
+		pthread_mutex_unlock(&connections->lock);
+		pthread_join(connections->watchdog, NULL);
+	}
+	/* every daemon is stopped: each connection was notified closed and freed */
+	connlimit_free(&connections->limit);
+	pthread_cond_destroy(&connections->wake);
+	pthread_mutex_destroy(&connections->lock);
+	free(connections);
+}
+
+static void log_refusal(struct http_connections *connections, const struct sockaddr *address,
+			enum connlimit_verdict verdict, int64_t now)
+{
+	char peer[ACCESS_ADDRESS_MAX], others[96] = "";
+
+	/* called with the lock held */
+	connections->refused_unlogged++;
+	if (connections->refusal_logged_ms != 0 &&
+	    now - connections->refusal_logged_ms < REFUSAL_LOG_PERIOD_MS)
+		return;
+	if (connections->refused_unlogged > 1)
+		snprintf(others, sizeof others, " (et %llu autres refus depuis la ligne précédente)",
+			 (unsigned long long)connections->refused_unlogged - 1);
+	connections->refused_unlogged = 0;
+	connections->refusal_logged_ms = now;
+	access_format_address(address, peer, sizeof peer);
+	if (verdict == CONNLIMIT_PER_IP_FULL)
+		rotlog_write(connections->context->log, ROTLOG_WARNING,
+			     "%s - connexion refusée : %u connexions ouvertes par cette adresse "
+			     "(max_connections_per_ip)%s",
+			     peer, connections->limit.per_ip, others);
+	else
+		rotlog_write(connections->context->log, ROTLOG_WARNING,
+			     "%s - connexion refusée : %u connexions ouvertes par le réseau, le reste "
+			     "de max_connections est gardé pour le poste%s",
+			     peer, connections->limit.lan_max, others);
+}
+
+enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *address,
+					socklen_t length)
+{
+	struct http_connections *connections = cls;
+	enum connlimit_verdict verdict;
+
+	pthread_mutex_lock(&connections->lock);
+	if (admission.pending && admission.owner == connections)
+		connlimit_release(&connections->limit, (struct sockaddr *)&admission.peer);
+	admission.pending = false;
+	verdict = connlimit_admit(&connections->limit, address);
+	if (verdict == CONNLIMIT_PER_IP_FULL || verdict == CONNLIMIT_LAN_FULL)
+		log_refusal(connections, address, verdict, clock_monotonic_ms());
+	pthread_mutex_unlock(&connections->lock);
+	if (verdict == CONNLIMIT_ADMITTED) {
+		admission.owner = connections;
+		memset(&admission.peer, 0, sizeof admission.peer);
+		memcpy(&admission.peer, address,
+		       length < sizeof admission.peer ? length : sizeof admission.peer);
+		admission.pending = true;
+	}
+	return verdict == CONNLIMIT_PER_IP_FULL || verdict == CONNLIMIT_LAN_FULL ? MHD_NO : MHD_YES;
+}
+
+static void on_started(struct http_connections *connections, struct MHD_Connection *connection,
+		       void **socket_context)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct tracked *t = calloc(1, sizeof *t);
+	bool counted = admission.pending && admission.owner == connections;
+
+	if (t == NULL || info == NULL) {
+		free(t);
+		if (counted) {
+			pthread_mutex_lock(&connections->lock);
+			connlimit_release(&connections->limit, (struct sockaddr *)&admission.peer);
+			pthread_mutex_unlock(&connections->lock);
+		}
+		admission.pending = false;
+		return;
+	}
+	t->fd = info->connect_fd;
+	t->counted = counted;
+	if (counted)
+		t->peer = admission.peer;
+	admission.pending = false;
+	atomic_init(&t->waiting_since_ms, clock_monotonic_ms());
+	atomic_init(&t->timed_out, false);
+	pthread_mutex_lock(&connections->lock);
+	t->next = connections->head;
+	if (t->next != NULL)
+		t->next->prev = t;
+	connections->head = t;
+	pthread_mutex_unlock(&connections->lock);
+	*socket_context = t;
+}
+
+static void on_closed(struct http_connections *connections, void **socket_context)
+{
+	struct tracked *t = *socket_context;
+
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&connections->lock);
+	if (t->prev != NULL)
+		t->prev->next = t->next;
+	else
+		connections->head = t->next;
+	if (t->next != NULL)
+		t->next->prev = t->prev;
+	if (t->counted)
+		connlimit_release(&connections->limit, (struct sockaddr *)&t->peer);
+	pthread_mutex_unlock(&connections->lock);
+	free(t);
+	*socket_context = NULL;
+}
+
+void http_connections_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
+			     enum MHD_ConnectionNotificationCode code)
+{
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		on_started(cls, connection, socket_context);
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+		on_closed(cls, socket_context);
+}
+
+static struct tracked *tracked_of(struct MHD_Connection *connection)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return info != NULL ? info->socket_context : NULL;
+}
+
+void http_connections_request_received(struct MHD_Connection *connection)
+{
+	struct tracked *t = tracked_of(connection);
+
+	if (t != NULL)
+		atomic_store(&t->waiting_since_ms, 0);
+}
+
+void http_connections_request_done(struct MHD_Connection *connection)
+{
+	struct tracked *t = tracked_of(connection);
+
+	if (t != NULL)
+		atomic_store(&t->waiting_since_ms, clock_monotonic_ms());
+}
+
+bool http_connections_timed_out(struct MHD_Connection *connection)
+{
+	struct tracked *t = tracked_of(connection);
+
+	return t != NULL && atomic_load(&t->timed_out);
+}
+
+void http_connections_stats(struct http_connections *connections,
+			    struct http_connection_stats *stats)
+{
+	memset(stats, 0, sizeof *stats);
+	if (connections == NULL)
+		return;
+	pthread_mutex_lock(&connections->lock);
+	stats->max_connections = connections->limit.max_connections;
+	stats->per_ip = connections->limit.per_ip;
+	stats->lan_max = connections->limit.lan_max;
+	stats->lan_open = connections->limit.lan_open;
+	stats->refused = connections->limit.refused;
+	stats->timed_out = connections->timed_out;
+	pthread_mutex_unlock(&connections->lock);
+}

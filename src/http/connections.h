@@ -1,0 +1,39 @@
+/* Connection limits glue: libmicrohttpd's accept policy and connection
+ * notifications feed the connection budget (connlimit.c), and a watchdog
+ * thread closes connections that take longer than request_timeout_s to send
+ * a request (slowloris). Internal to src/http/. */
+#ifndef CASHDRAWERD_HTTP_CONNECTIONS_H
+#define CASHDRAWERD_HTTP_CONNECTIONS_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+
+#include "../daemon.h"
+#include "server.h"
+
+struct http_connections;
+
+/* Starts the watchdog. Returns 0 or a negative errno with err filled. */
+int http_connections_create(struct http_connections **connections, struct daemon_context *context,
+			    char *err, size_t errlen);
+/* Stops the watchdog and frees; call once every MHD daemon is stopped. */
+void http_connections_destroy(struct http_connections *connections);
+
+/* MHD_AcceptPolicyCallback; cls is the http_connections. */
+enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *address,
+					socklen_t length);
+/* MHD_NotifyConnectionCallback; cls is the http_connections. */
+void http_connections_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
+			     enum MHD_ConnectionNotificationCode code);
+
+/* The request's line and headers have all arrived: its clock stops. */
+void http_connections_request_received(struct MHD_Connection *connection);
+/* The request is over: the clock runs for the next one on this connection. */
+void http_connections_request_done(struct MHD_Connection *connection);
+/* True when the watchdog closed this connection (its request timed out). */
+bool http_connections_timed_out(struct MHD_Connection *connection);
+
+void http_connections_stats(struct http_connections *connections,
+			    struct http_connection_stats *stats);
+
+#endif

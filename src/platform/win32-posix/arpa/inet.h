@@ -1,0 +1,3 @@
+/* Windows build: arpa/inet.h is part of Winsock (see compat_win32.h). */
+#include <winsock2.h>
+#include <ws2tcpip.h>

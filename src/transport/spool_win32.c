@@ -1,0 +1,307 @@
+/* Windows print queues (spool:NAME, or a bare NAME such as the default
+ * TICKET) through the spooler, as the replaced system did: the bytes go as
+ * one RAW job, which the spooler hands to the printer's port untouched. Each
+ * write is one job that opens the queue, checks it is not paused, sends and
+ * closes it, on a thread bounded by the deadline. */
+#include <stdio.h>
+#include <string.h>
+#include <winspool.h>
+
+#include "../clock.h"
+#include "transport.h"
+
+#define DOCUMENT_NAME L"cashdrawerd : ouverture du tiroir-caisse"
+
+/* Windows' own description of error, in the system's language, as UTF-8. */
+static void describe_error(DWORD error, char *text, size_t size)
+{
+	wchar_t wide[256];
+	char *utf8 = NULL;
+	size_t length;
+
+	if (FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, error,
+			   0, wide, sizeof wide / sizeof wide[0], NULL) > 0)
+		utf8 = compat_utf8(wide);
+	snprintf(text, size, "Windows error %lu%s%s", (unsigned long)error, utf8 != NULL ? ": " : "",
+		 utf8 != NULL ? utf8 : "");
+	free(utf8);
+	length = strlen(text);
+	while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r' ||
+			      text[length - 1] == ' ' || text[length - 1] == '.'))
+		text[--length] = '\0';
+}
+
+/* The transport_error for a failed spooler call, with err saying what to do. */
+static int spool_error(struct transport *transport, const char *step, DWORD error, char *err,
+		       size_t errlen)
+{
+	const char *name = transport->uri->path;
+	char why[320];
+
+	switch (error) {
+	case ERROR_INVALID_PRINTER_NAME:
+	case ERROR_UNKNOWN_PRINTER_DRIVER:
+		snprintf(err, errlen,
+			 "printer %s: no printer named %s: check Settings > Printers & scanners "
+			 "(the name must be the same, accents and case included) or set printer",
+			 transport->uri_text, name);
+		return TRANSPORT_ERR_QUEUE_NOT_FOUND;
+	case RPC_S_SERVER_UNAVAILABLE:
+	case RPC_S_CALL_FAILED:
+	case ERROR_SERVICE_NOT_ACTIVE:
+	case ERROR_SPOOL_FILE_NOT_FOUND:
+		snprintf(err, errlen,
+			 "printer %s: the Windows print spooler does not answer (Windows error %lu): "
+			 "start the service \"Print Spooler\" (services.msc) and set it to Automatic",
+			 transport->uri_text, (unsigned long)error);
+		return TRANSPORT_ERR_SPOOLER_DOWN;
+	case ERROR_ACCESS_DENIED:
+		snprintf(err, errlen,
+			 "printer %s: Windows refuses to let this account print on %s: allow it in "
+			 "the printer's properties > Security (the service runs as Local System)",
+			 transport->uri_text, name);
+		return TRANSPORT_ERR_PERMISSION;
+	case ERROR_INVALID_DATATYPE:
+		snprintf(err, errlen,
+			 "printer %s: the driver of %s does not take RAW data: install the printer's "
+			 "ESC/POS driver (e.g. Epson Advanced Printer Driver) or \"Generic / Text "
+			 "Only\" for this queue",
+			 transport->uri_text, name);
+		return TRANSPORT_ERR_IO;
+	case ERROR_PRINT_CANCELLED:
+	case ERROR_PRINTER_DELETED:
+		snprintf(err, errlen, "printer %s: the job was cancelled or the printer deleted "
+				      "meanwhile: try again",
+			 transport->uri_text);
+		return TRANSPORT_ERR_IO;
+	default:
+		describe_error(error, why, sizeof why);
+		snprintf(err, errlen, "printer %s: %s failed: %s", transport->uri_text, step, why);
+		return TRANSPORT_ERR_IO;
+	}
+}
+
+/* A paused queue, or one set to "Use Printer Offline", would keep the job and
+ * open the drawer whenever someone resumes it, maybe hours later: refuse. */
+static int check_queue_state(struct transport *transport, char *err, size_t errlen)
+{
+	DWORD needed = 0;
+	PRINTER_INFO_2W *info;
+	int rc = 0;
+
+	GetPrinterW(transport->backend, 2, NULL, 0, &needed);
+	if (needed == 0)
+		return 0; /* state unknown: let the job go, as the replaced system did */
+	info = malloc(needed);
+	if (info == NULL)
+		return 0;
+	if (GetPrinterW(transport->backend, 2, (BYTE *)info, needed, &needed)) {
+		if (info->Status & PRINTER_STATUS_PAUSED) {
+			snprintf(err, errlen,
+				 "printer %s: the queue %s is paused: resume it (Settings > Printers & "
+				 "scanners > %s > Open print queue > Printer > Pause Printing)",
+				 transport->uri_text, transport->uri->path, transport->uri->path);
+			rc = TRANSPORT_ERR_QUEUE_STOPPED;
+		} else if (info->Attributes & PRINTER_ATTRIBUTE_WORK_OFFLINE) {
+			snprintf(err, errlen,
+				 "printer %s: the queue %s is set to \"Use Printer Offline\": untick it "
+				 "in its print queue's Printer menu",
+				 transport->uri_text, transport->uri->path);
+			rc = TRANSPORT_ERR_QUEUE_STOPPED;
+		}
+	}
+	free(info);
+	return rc;
+}
+
+/* The job itself: the bytes as one RAW document, handed to the port by
+ * EndDocPrinter; a failure deletes the half job. */
+static int send_job(struct transport *transport, const void *buf, size_t len, char *err,
+		    size_t errlen)
+{
+	DOC_INFO_1W document = {DOCUMENT_NAME, NULL, L"RAW"};
+	const char *p = buf;
+	const char *step = "StartDocPrinter";
+	bool page = false;
+	DWORD error = 0;
+
+	if (StartDocPrinterW(transport->backend, 1, (BYTE *)&document) == 0)
+		return spool_error(transport, step, GetLastError(), err, errlen);
+	step = "StartPagePrinter";
+	page = StartPagePrinter(transport->backend);
+	if (!page)
+		goto fail;
+	step = "WritePrinter";
+	while (len > 0) {
+		DWORD written = 0;
+
+		if (!WritePrinter(transport->backend, (void *)p, (DWORD)len, &written) || written == 0)
+			goto fail;
+		p += written;
+		len -= written;
+	}
+	page = false;
+	step = "EndPagePrinter";
+	if (!EndPagePrinter(transport->backend))
+		goto fail;
+	/* The job is handed to the printer's port here. */
+	step = "EndDocPrinter";
+	if (!EndDocPrinter(transport->backend))
+		return spool_error(transport, step, GetLastError(), err, errlen);
+	return 0;
+fail:
+	error = GetLastError();
+	if (page)
+		EndPagePrinter(transport->backend);
+	AbortPrinter(transport->backend); /* no half job: the spooler deletes it */
+	return spool_error(transport, step, error, err, errlen);
+}
+
+/* The spooler's calls cannot be given a deadline, and a hung spooler would
+ * hold the drawer past timeout_ms: each job runs on a thread of its own,
+ * with copies of what it needs, and is abandoned (it frees itself) when the
+ * deadline passes. */
+struct spool_job {
+	volatile LONG users; /* the waiter and the thread */
+	HANDLE done;
+	struct printer_uri uri;
+	struct transport transport; /* uses uri above, never the caller's */
+	int rc;
+	char err[512];
+	size_t length; /* 0: only check the queue */
+	unsigned char data[];
+};
+
+static void release_job(struct spool_job *job)
+{
+	if (InterlockedDecrement(&job->users) != 0)
+		return;
+	CloseHandle(job->done);
+	free(job);
+}
+
+/* Opens the queue and checks its state; on success transport->backend is
+ * the printer's HANDLE. */
+static int open_queue(struct transport *transport, char *err, size_t errlen)
+{
+	PRINTER_DEFAULTSW defaults = {NULL, NULL, PRINTER_ACCESS_USE};
+	wchar_t *name = compat_wide(transport->uri->path);
+	HANDLE printer = NULL;
+	int rc;
+
+	if (name == NULL) {
+		snprintf(err, errlen, "printer %s: the name is not valid UTF-8", transport->uri_text);
+		return TRANSPORT_ERR_QUEUE_NOT_FOUND;
+	}
+	if (!OpenPrinterW(name, &printer, &defaults)) {
+		rc = spool_error(transport, "OpenPrinter", GetLastError(), err, errlen);
+		free(name);
+		return rc;
+	}
+	free(name);
+	transport->backend = printer;
+	return check_queue_state(transport, err, errlen);
+}
+
+static DWORD WINAPI run_job(void *arg)
+{
+	struct spool_job *job = arg;
+
+	job->rc = open_queue(&job->transport, job->err, sizeof job->err);
+	if (job->rc == 0 && job->length > 0)
+		job->rc = send_job(&job->transport, job->data, job->length, job->err,
+				   sizeof job->err);
+	if (job->transport.backend != NULL)
+		ClosePrinter(job->transport.backend); /* always closed */
+	SetEvent(job->done);
+	release_job(job);
+	return 0;
+}
+
+/* Runs open_queue (and send_job when len > 0) by deadline_ms. */
+static int run_bounded(struct transport *transport, const void *buf, size_t len,
+		       int64_t deadline_ms, char *err, size_t errlen)
+{
+	struct spool_job *job = calloc(1, sizeof *job + len);
+	int64_t left = deadline_ms - clock_monotonic_ms();
+	HANDLE thread;
+	int rc;
+
+	if (job == NULL) {
+		snprintf(err, errlen, "printer %s: out of memory", transport->uri_text);
+		return TRANSPORT_ERR_IO;
+	}
+	job->uri = *transport->uri;
+	job->transport = *transport;
+	job->transport.uri = &job->uri;
+	job->transport.backend = NULL;
+	job->length = len;
+	if (len > 0)
+		memcpy(job->data, buf, len);
+	job->users = 2;
+	job->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+	thread = job->done != NULL ? CreateThread(NULL, 0, run_job, job, 0, NULL) : NULL;
+	if (thread == NULL) {
+		snprintf(err, errlen, "printer %s: cannot start the print job's thread (Windows error %lu)",
+			 transport->uri_text, (unsigned long)GetLastError());
+		if (job->done != NULL)
+			CloseHandle(job->done);
+		free(job);
+		return TRANSPORT_ERR_IO;
+	}
+	CloseHandle(thread);
+	if (WaitForSingleObject(job->done, left <= 0 ? 0 : left > 60000 ? 60000 : (DWORD)left) ==
+	    WAIT_OBJECT_0) {
+		rc = job->rc;
+		if (rc < 0)
+			snprintf(err, errlen, "%s", job->err);
+	} else {
+		snprintf(err, errlen,
+			 "printer %s: the Windows print spooler did not answer in time: restart the "
+			 "service \"Print Spooler\" (services.msc) if this goes on",
+			 transport->uri_text);
+		rc = TRANSPORT_ERR_SPOOLER_DOWN;
+	}
+	release_job(job);
+	return rc;
+}
+
+/* Nothing to open ahead: the job opens the queue, writes and closes it, all
+ * within its deadline. */
+static int spool_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	(void)transport;
+	(void)deadline_ms;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+/* One RAW job with buf, through an open, checked queue. */
+static int spool_write(struct transport *transport, const void *buf, size_t len,
+		       int64_t deadline_ms, char *err, size_t errlen)
+{
+	if (len == 0)
+		return 0;
+	return run_bounded(transport, buf, len, deadline_ms, err, errlen);
+}
+
+static void spool_close(struct transport *transport)
+{
+	(void)transport; /* each job closed its queue */
+}
+
+/* The queue exists, is not paused or offline, and the spooler answers. */
+static int spool_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	return run_bounded(transport, NULL, 0, deadline_ms, err, errlen);
+}
+
+const struct transport_ops transport_spool_ops = {
+	.name = "spool",
+	.open = spool_open,
+	.write = spool_write,
+	.read = NULL, /* the spooler is write-only */
+	.close = spool_close,
+	.check = spool_check,
+};

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Builds the Windows daemon's three libraries, static, with mingw-w64, into
+# PREFIX (PREFIX/lib/pkgconfig/*.pc), from Debian's source packages fetched
+# with the build's own apt configuration (tools/debian-source.sh):
+#   libmicrohttpd (no TLS, native W32 threads), cJSON, and inih.
+# inih: when the mirror does not serve libinih's source (some mirrors lack its
+# orig tarball), tools/windows/ini.c, a reader with inih's interface and
+# defaults, is built against Debian's own ini.h (package libinih-dev).
+#   tools/build-windows-deps.sh ARCH PREFIX     (ARCH: x86_64 or i686)
+set -eu
+arch=$1
+host="$arch-w64-mingw32"
+prefix=$(mkdir -p "$2" && cd "$2" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+cc="$host-gcc"
+ar="$host-ar"
+# Windows 7 is the oldest system the service supports.
+cppflags="-D_WIN32_WINNT=0x0601"
+cflags="-O2"
+
+# (threads: "auto" picks native W32 threads; "w32" is refused by its configure)
+"$here/build-libmicrohttpd.sh" "$prefix" --host="$host" \
+	--disable-nls --disable-httpupgrade "CPPFLAGS=$cppflags" "CFLAGS=$cflags"
+
+mkdir -p "$prefix/lib/pkgconfig" "$prefix/include/cjson" "$prefix/source"
+
+# A library made of one C file: compiles it, archives it, writes its .pc.
+# one_file_library NAME SOURCE VERSION
+one_file_library() {
+	object="$prefix/source/$1.o"
+	# shellcheck disable=SC2086 # flag lists
+	"$cc" $cppflags $cflags -I"$prefix/include" -c "$2" -o "$object"
+	rm -f "$prefix/lib/lib$1.a"
+	"$ar" rcs "$prefix/lib/lib$1.a" "$object"
+	cat >"$prefix/lib/pkgconfig/lib$1.pc" <<PC
+prefix=$prefix
+Name: $1
+Description: $1, static, built with mingw-w64 by tools/build-windows-deps.sh
+Version: $3
+Libs: -L\${prefix}/lib -l$1
+Cflags: -I\${prefix}/include
+PC
+}
+
+stamp="$prefix/.cjson-built"
+if [ ! -f "$stamp" ]; then
+	"$here/debian-source.sh" cjson "$prefix/source"
+	cp "$prefix/source/cjson/cJSON.h" "$prefix/include/cjson/cJSON.h"
+	one_file_library cjson "$prefix/source/cjson/cJSON.c" \
+		"$(sed -n 's/^Version: //p' "$prefix"/source/download/cjson_*.dsc | head -n 1)"
+	touch "$stamp"
+fi
+
+stamp="$prefix/.inih-built"
+if [ ! -f "$stamp" ]; then
+	if "$here/debian-source.sh" libinih "$prefix/source" 2>"$prefix/source/libinih.err"; then
+		cp "$prefix/source/libinih/ini.h" "$prefix/include/ini.h"
+		one_file_library inih "$prefix/source/libinih/ini.c" "debian"
+		echo "build-windows-deps: inih from Debian's source package"
+	else
+		sed 's/^/  /' "$prefix/source/libinih.err" >&2
+		echo "build-windows-deps: Debian's libinih source cannot be fetched here:" \
+			"using tools/windows/ini.c with Debian's ini.h" >&2
+		cp /usr/include/ini.h "$prefix/include/ini.h"
+		one_file_library inih "$here/windows/ini.c" "55-compatible"
+	fi
+	# pkg-config name of Debian's inih is "inih", not "libinih"
+	mv "$prefix/lib/pkgconfig/libinih.pc" "$prefix/lib/pkgconfig/inih.pc"
+	touch "$stamp"
+fi
+echo "build-windows-deps: static libmicrohttpd, cJSON and inih for $host in $prefix"
