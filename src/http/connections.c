@@ -189,7 +189,7 @@ enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *addres
 		admission.owner = connections;
 		memset(&admission.peer, 0, sizeof admission.peer);
 		memcpy(&admission.peer, address,
-		       length < sizeof admission.peer ? length : sizeof admission.peer);
+		       (size_t)length < sizeof admission.peer ? (size_t)length : sizeof admission.peer);
 		admission.pending = true;
 	}
 	return verdict == CONNLIMIT_PER_IP_FULL || verdict == CONNLIMIT_LAN_FULL ? MHD_NO : MHD_YES;

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
+#ifndef _WIN32
+#include <sys/resource.h> /* Windows has no descriptor limit for sockets */
+#endif
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -242,6 +244,12 @@ static int start_daemon(struct http_server *server, int fd, char *err, size_t er
 /* Lets the process hold max_connections sockets: a soft limit of 1024
  * descriptors is common. Up to the hard limit only; failure is harmless
  * (connections beyond it are refused by accept, loopback reserve included). */
+#ifdef _WIN32
+static void raise_descriptor_limit(size_t wanted)
+{
+	(void)wanted;
+}
+#else
 static void raise_descriptor_limit(rlim_t wanted)
 {
 	struct rlimit limit;
@@ -252,6 +260,7 @@ static void raise_descriptor_limit(rlim_t wanted)
 										     : limit.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &limit);
 }
+#endif
 
 int http_server_start(struct http_server **out, struct daemon_context *context, char *err,
 		      size_t errlen)

@@ -142,6 +142,9 @@ static inline int pthread_sigmask(int how, const sigset_t *set, sigset_t *previo
 #ifndef SOCK_CLOEXEC
 #define SOCK_CLOEXEC 0x20000000
 #endif
+#ifndef SHUT_RDWR
+#define SHUT_RDWR SD_BOTH
+#endif
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0 /* Windows raises no SIGPIPE */
 #endif
