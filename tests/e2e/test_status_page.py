@@ -153,6 +153,30 @@ def test_test_button_opens_the_drawer_from_the_till_on_a_phone_sized_page(till, 
                for line in daemon.log_lines())
 
 
+def test_test_button_works_with_an_origin_policy(page_namespace, start_daemon, tmp_path):
+    """With allowed_origins set to the POS's origin, the page's own button
+    still opens the drawer: its fetch is same-origin (Sec-Fetch-Site) and the
+    page sends no Referer that would name an unlisted origin."""
+    printer = PrinterListener(sock=netns.socket_in(page_namespace))
+    try:
+        daemon = start_daemon(printer.uri, ["--allowed-origins", "http://10.0.0.5:8069"],
+                              netns=page_namespace, connect=netns.connector(page_namespace))
+        browser = headless.DevTools(page_namespace, tmp_path, track)
+        try:
+            browser.open(page_url(daemon), 1000, 800)
+            browser.evaluate("document.getElementById('test-drawer').click()")
+            shown = browser.wait_for("(t => t !== '' && t !== '\u2026' && t)"
+                                     "(document.getElementById('test-result').textContent)")
+        finally:
+            browser.close()
+        kicks = printer.settle()
+    finally:
+        printer.close()
+
+    assert shown == "\u2714 Tiroir-caisse ouvert (tiroir : open)"
+    assert expect.KICK_DEFAULT in kicks[-1]
+
+
 def test_page_screenshots_are_produced_for_desktop_and_phone(till):
     daemon, printer, chromium = till
     some_activity(daemon)
