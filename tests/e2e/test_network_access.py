@@ -108,3 +108,18 @@ def test_the_lan_still_cannot_open_with_the_token(lan):
 
     expect.assert_json(resp, 403, expect.NOT_LOCAL)
     assert env.printer.settle() == []
+
+
+@pytest.mark.parametrize("path", ["/", "/metrics"])
+def test_status_page_and_metrics_follow_the_same_rules_as_status(lan, path):
+    networks = lan(["--allowed-networks", "10.0.0.0/8"])
+    token = lan(["--token", TOKEN])
+
+    refused = networks.get(path)
+    missing = token.get(path)
+    right = token.get(path, headers={"Authorization": f"Bearer {TOKEN}"})
+
+    expect.assert_json(refused, 403, expect.NETWORK_NOT_ALLOWED)
+    expect.assert_json(missing, 401, expect.TOKEN_REQUIRED)
+    assert right.status == 200
+    assert networks.daemon.get(path).status == 200  # the till itself
