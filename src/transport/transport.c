@@ -38,6 +38,9 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 	case PRINTER_URI_FILE:
 		transport->ops = &transport_file_ops;
 		return 0;
+	case PRINTER_URI_SERIAL:
+		transport->ops = &transport_serial_ops;
+		return 0;
 #ifdef CASHDRAWERD_HAVE_CUPS
 	/* A bare name is a CUPS queue wherever CUPS is the platform's spooler. */
 	case PRINTER_URI_QUEUE:
@@ -48,22 +51,21 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 	case PRINTER_URI_QUEUE:
 	case PRINTER_URI_CUPS:
 #endif
-#ifndef _WIN32
-	case PRINTER_URI_SERIAL:
-		transport->ops = &transport_serial_ops;
-		return 0;
-#else
-	case PRINTER_URI_SERIAL:
-#endif
 	case PRINTER_URI_SPOOL:
 		break;
 #endif
 	}
 	snprintf(err, errlen,
-		 "printer '%s': this build has no transport for it; it drives printers by "
-		 "network or device file: use --printer tcp://HOST[:PORT] (Ethernet printer, "
-		 "port 9100) or --printer file:/dev/usb/lp0 (USB)",
-		 transport->uri_text);
+		 "printer '%s': this build has no transport for it (spool: is the Windows "
+		 "spooler): use --printer tcp://HOST[:PORT] (Ethernet printer, port 9100), "
+		 "serial:/dev/ttyUSB0, file:/dev/usb/lp0 (USB)%s",
+		 transport->uri_text,
+#ifdef CASHDRAWERD_HAVE_CUPS
+		 " or cups:NAME (a CUPS queue)"
+#else
+		 ""
+#endif
+	);
 	return TRANSPORT_ERR_UNSUPPORTED;
 }
 

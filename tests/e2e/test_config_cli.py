@@ -185,3 +185,13 @@ def test_port_already_in_use_exits_1_saying_address_already_in_use(start_daemon,
     errors = logfile.messages(daemon.log_lines(), "ERROR")
     assert len(errors) == 1 and errors[0].startswith("Démarrage impossible : cannot listen on [::] port ")
     assert "Address already in use" in errors[0]
+
+
+def test_windows_spooler_uri_on_linux_is_refused_naming_what_to_use(daemon_bin, tmp_path):
+    result = run(daemon_bin, "--printer", "spool:TICKET", "--check-config", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "printer: printer 'spool:TICKET': this build has no transport for it (spool: is the "
+        "Windows spooler): use --printer tcp://HOST[:PORT] (Ethernet printer, port 9100), "
+        "serial:/dev/ttyUSB0, file:/dev/usb/lp0 (USB) or cups:NAME (a CUPS queue)"]
