@@ -184,6 +184,11 @@ const char *escpos_drawer_name(enum escpos_drawer drawer)
 	}
 }
 
+const char *escpos_flag_name(enum escpos_flag flag)
+{
+	return flag == ESCPOS_FLAG_UNKNOWN ? "unknown" : flag == ESCPOS_FLAG_YES ? "true" : "false";
+}
+
 const char *escpos_paper_name(enum escpos_paper paper)
 {
 	switch (paper) {

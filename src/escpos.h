@@ -97,6 +97,8 @@ enum escpos_drawer escpos_status_drawer(const struct escpos_status *status, bool
 /* Machine words for JSON and logs: "open"/"closed"/"unknown",
  * "ok"/"near_end"/"out"/"unknown", "autocutter"/... or NULL for NONE. */
 const char *escpos_drawer_name(enum escpos_drawer drawer);
+/* "true", "false" or "unknown". */
+const char *escpos_flag_name(enum escpos_flag flag);
 const char *escpos_paper_name(enum escpos_paper paper);
 const char *escpos_error_name(enum escpos_error error);
 

@@ -76,11 +76,6 @@ static const char *yes_no(const char *value, const char *yes, const char *no)
 	return strcmp(value, "true") == 0 ? yes : strcmp(value, "false") == 0 ? no : "inconnu";
 }
 
-static const char *flag_text(enum escpos_flag flag)
-{
-	return flag == ESCPOS_FLAG_UNKNOWN ? "unknown" : flag == ESCPOS_FLAG_YES ? "true" : "false";
-}
-
 /* Good news green, bad news red, unknown grey. */
 static const char *flag_class(const char *value, bool true_is_good)
 {
@@ -92,7 +87,7 @@ static const char *flag_class(const char *value, bool true_is_good)
 static void printer_section(struct strbuf *out, const struct page_view *view)
 {
 	const struct drawer_printer_state *printer = view->printer;
-	const char *reachable = flag_text(printer->reachable);
+	const char *reachable = escpos_flag_name(printer->reachable);
 	const char *drawer = escpos_drawer_name(printer->drawer);
 	const char *paper = escpos_paper_name(escpos_status_paper(&printer->status));
 	const char *error = drawer_printer_state_error(printer);

@@ -45,7 +45,7 @@ static enum MHD_Result page_answer(struct http_request *request, const char *met
 		.started_at = context->started_at_text,
 		.printer_uri = context->printer_text,
 		.printer = &snapshot.printer,
-		.printer_online = snapshot_flag_text(snapshot.online),
+		.printer_online = escpos_flag_name(snapshot.online),
 		.printer_checked_at = has_checked,
 		.drawer = &snapshot.drawer,
 		.today_date = snapshot.today_date,

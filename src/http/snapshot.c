@@ -26,11 +26,6 @@ void snapshot_take(struct daemon_context *context, const struct drawer_printer_s
 		 day / 10000 % 10000, day / 100 % 100, day % 100);
 }
 
-const char *snapshot_flag_text(enum escpos_flag flag)
-{
-	return flag == ESCPOS_FLAG_UNKNOWN ? "unknown" : flag == ESCPOS_FLAG_YES ? "true" : "false";
-}
-
 static int flag_value(enum escpos_flag flag)
 {
 	return flag == ESCPOS_FLAG_UNKNOWN ? -1 : flag == ESCPOS_FLAG_YES;

@@ -26,9 +26,6 @@ struct status_snapshot {
 void snapshot_take(struct daemon_context *context, const struct drawer_printer_state *printer,
 		   struct status_snapshot *snapshot);
 
-/* A flag as /status writes it: "true", "false" or "unknown". */
-const char *snapshot_flag_text(enum escpos_flag flag);
-
 /* The gauges of /metrics. */
 void snapshot_gauges(const struct daemon_context *context, const struct status_snapshot *snapshot,
 		     struct metrics_gauges *gauges);
