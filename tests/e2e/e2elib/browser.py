@@ -7,32 +7,18 @@ touched. Processes are tracked and stopped by PID."""
 import http.server
 import json
 import os
-import shutil
-import signal
 import socket
-import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from . import netns
+from . import headless, netns
 
 PAGE_ADDRESS = "10.99.0.2"
 PAGE_PORT = 8069
 PAGE_ORIGIN = f"http://{PAGE_ADDRESS}:{PAGE_PORT}"
-CHROMIUM = "chromium"
-# Without the background-networking flags Chromium tries to reach the outside.
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"]
 RUN_TIMEOUT = 60.0
-
-
-def unavailable_reason():
-    if shutil.which(CHROMIUM) is None:
-        return "Debian's chromium is not installed (apt-get install chromium)"
-    return netns.unavailable_reason()
+unavailable_reason = headless.unavailable_reason
 
 
 class Namespace:
@@ -137,28 +123,11 @@ class Chromium:
         self.namespace = namespace
         self.workdir = Path(workdir)
         self.track = track
-        self.runs = 0
 
     def run(self, url, *, extra_flags=(), budget_ms=15000):
         """Loads url with --dump-dom; returns (exit status, DOM text). Chromium
         exits once the page is idle for budget_ms of virtual time."""
-        self.runs += 1
-        profile = tempfile.mkdtemp(prefix=f"profile{self.runs}.", dir=self.workdir)
-        stderr_path = self.workdir / f"chromium{self.runs}.stderr"
-        argv = ["ip", "netns", "exec", self.namespace.name, CHROMIUM, *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
-                *extra_flags, "--dump-dom", url]
-        with open(stderr_path, "wb") as err:
-            # `ip netns exec` execs chromium: the PID is the browser's own
-            proc = self.track(subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                               stdout=subprocess.PIPE, stderr=err,
-                                               start_new_session=True))
-            try:
-                out, _ = proc.communicate(timeout=RUN_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                # its whole process group: renderer and zygote are its children
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.communicate(timeout=10)
-                raise AssertionError(f"chromium did not finish {url} within {RUN_TIMEOUT} s; "
-                                     f"stderr in {stderr_path}")
-        return proc.returncode, out.decode("utf-8", "replace")
+        returncode, out, _ = headless.run(
+            self.namespace.name, self.workdir, self.track, url,
+            [f"--virtual-time-budget={budget_ms}", *extra_flags, "--dump-dom"], RUN_TIMEOUT)
+        return returncode, out

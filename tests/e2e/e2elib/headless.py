@@ -50,35 +50,42 @@ class LoopbackNamespace:
             self.created = False
 
 
+def run(namespace, workdir, track, url, flags, timeout=RUN_TIMEOUT):
+    """One Chromium process in namespace (a name) loading url with a fresh
+    profile under workdir; returns (exit status, standard output, the path of
+    its standard error). A browser still running at timeout is killed with
+    its whole process group and fails the test."""
+    workdir = Path(workdir)
+    profile = tempfile.mkdtemp(prefix="profile.", dir=workdir)
+    stderr_path = Path(tempfile.mkstemp(prefix="chromium.", suffix=".stderr", dir=workdir)[1])
+    argv = ["ip", "netns", "exec", namespace, CHROMIUM, *FLAGS, f"--user-data-dir={profile}",
+            *flags, url]
+    with open(stderr_path, "wb") as err:
+        # `ip netns exec` execs chromium: the PID is the browser's own
+        proc = track(subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=err, start_new_session=True, cwd=workdir))
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # its whole process group: renderer and zygote are its children
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate(timeout=10)
+            raise AssertionError(f"chromium did not finish {url} within {timeout} s; "
+                                 f"stderr in {stderr_path}")
+    return proc.returncode, out.decode("utf-8", "replace"), stderr_path
+
+
 class Chromium:
     def __init__(self, namespace, workdir, track):
         self.namespace = namespace
         self.workdir = Path(workdir)
         self.track = track
-        self.runs = 0
 
     def _run(self, url, flags):
-        self.runs += 1
-        profile = tempfile.mkdtemp(prefix=f"profile{self.runs}.", dir=self.workdir)
-        stderr_path = self.workdir / f"chromium{self.runs}.stderr"
-        argv = ["ip", "netns", "exec", self.namespace, CHROMIUM, *FLAGS,
-                f"--user-data-dir={profile}", *flags, url]
-        with open(stderr_path, "wb") as err:
-            # `ip netns exec` execs chromium: the PID is the browser's own
-            proc = self.track(subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                               stdout=subprocess.PIPE, stderr=err,
-                                               start_new_session=True, cwd=self.workdir))
-            try:
-                out, _ = proc.communicate(timeout=RUN_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                # its whole process group: renderer and zygote are its children
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.communicate(timeout=10)
-                raise AssertionError(f"chromium did not finish {url} within {RUN_TIMEOUT} s; "
-                                     f"stderr in {stderr_path}")
-        assert proc.returncode == 0, (f"chromium exited {proc.returncode} on {url}: "
-                                      f"{stderr_path.read_text(errors='replace')[-2000:]}")
-        return out.decode("utf-8", "replace")
+        returncode, out, stderr_path = run(self.namespace, self.workdir, self.track, url, flags)
+        assert returncode == 0, (f"chromium exited {returncode} on {url}: "
+                                 f"{stderr_path.read_text(errors='replace')[-2000:]}")
+        return out
 
     def dump_dom(self, url, budget_ms=5000):
         """The DOM after the page ran its scripts, as HTML text."""
