@@ -17,7 +17,7 @@ import pytest
 from conftest import track
 from e2elib import expect, logfile
 from e2elib.serial import SerialLine, fill, wait_writable
-from e2elib.simout import SimulatorOutput
+from e2elib.sim import SimulatorOutput
 from e2elib.skips import skip_or_fail
 
 FLOW_FIX = ("the data is not taken: printer busy or offline, or flow control holding the data "

@@ -1,11 +1,38 @@
-"""The bundled printer simulator (tools/escpos-sim) as a test printer: its
-TM-T88V model answers DLE EOT from a state the test changes through its
-stdin control commands, and --dump records every byte it received."""
+"""The bundled printer simulator (tools/escpos-sim) in tests: its output read
+line by line on a thread (SimulatorOutput), and the simulator as a test
+printer (Simulator): its TM-T88V model answers DLE EOT from a state the test
+changes through its stdin control commands, and --dump records every byte."""
 import queue
 import re
 import subprocess
 import threading
 import time
+
+
+class SimulatorOutput:
+    def __init__(self, stream):
+        self._lines = queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream):
+        for line in stream:
+            self._lines.put(line.rstrip("\n"))
+        self._lines.put(None)
+
+    def next_line(self, pattern, timeout=5.0):
+        """The next line that matches pattern (re.search); the lines before it are skipped."""
+        deadline = time.monotonic() + timeout
+        seen = []
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"simulator: no {pattern!r} within {timeout} s; printed {seen}")
+            if line is None:
+                raise AssertionError(f"simulator exited without {pattern!r}; printed {seen}")
+            seen.append(line)
+            if re.search(pattern, line):
+                return line
 
 
 class Simulator:
@@ -15,35 +42,17 @@ class Simulator:
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, encoding="utf-8",
                           errors="replace")
-        self.lines = queue.Queue()
-        self.seen = []
-        threading.Thread(target=self._pump, daemon=True).start()
-        listening = self.expect(r"^escpos-sim: listening on ", timeout=5)
+        self.output = SimulatorOutput(self.proc.stdout)
+        listening = self.expect(r"^escpos-sim: listening on ")
         self.port = int(re.fullmatch(r"escpos-sim: listening on (\S+):(\d+)", listening)[2])
 
     @property
     def uri(self):
         return f"tcp://127.0.0.1:{self.port}"
 
-    def _pump(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
     def expect(self, pattern, timeout=5.0):
         """The next line printed that matches pattern (earlier ones are skipped)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError(f"simulator: no {pattern!r} within {timeout} s; "
-                                     f"printed {self.seen[-20:]}")
-            if line is None:
-                raise AssertionError(f"simulator exited without {pattern!r}; printed {self.seen}")
-            self.seen.append(line)
-            if re.search(pattern, line):
-                return line
+        return self.output.next_line(pattern, timeout)
 
     def command(self, text):
         """Runs one control command ("paper out", "drawer open", ...) and waits
