@@ -10,7 +10,7 @@ import pytest
 
 from e2elib import cupsd as cupsd_lib
 from e2elib import netns as netns_lib
-from e2elib.daemon import Daemon
+from e2elib.daemon import Daemon, stop_all
 from e2elib.printer import BlackholePrinter, PrinterListener
 from e2elib.skips import skip_or_fail
 
@@ -92,22 +92,7 @@ def start_daemon(daemon_bin, tmp_path):
         return daemon
 
     yield start
-
-    problems = []
-    for daemon in started:
-        was_running = daemon.proc.poll() is None
-        try:
-            rc = daemon.stop()
-        except AssertionError as exc:
-            problems.append(str(exc))
-            continue
-        if was_running and rc != 0:
-            problems.append(f"exit status {rc} after SIGTERM at teardown\n{daemon.stderr()}")
-        report = daemon.sanitizer_report()
-        if report:
-            problems.append(f"sanitizer report:\n{report}")
-    if problems:
-        pytest.fail("\n\n".join(problems), pytrace=False)
+    stop_all(started, "SIGTERM")
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from . import logfile, web
 
 READY_TIMEOUT = 5.0
@@ -196,3 +198,25 @@ class Daemon:
             return web.raw(method, path, port=self.port, host=host, **kwargs)
         finally:
             self._note_routine(path)
+
+
+def stop_all(daemons, how):
+    """Teardown of the daemons a test started: each one still running is
+    stopped (how names the way, for messages: "SIGTERM", "Ctrl-C") and must
+    exit 0; none may leave a sanitizer report. Fails the test listing every
+    problem."""
+    problems = []
+    for daemon in daemons:
+        was_running = daemon.proc.poll() is None
+        try:
+            rc = daemon.stop()
+        except AssertionError as exc:
+            problems.append(str(exc))
+            continue
+        if was_running and rc != 0:
+            problems.append(f"exit status {rc} after {how} at teardown\n{daemon.stderr()}")
+        report = daemon.sanitizer_report()
+        if report:
+            problems.append(f"sanitizer report:\n{report}")
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)

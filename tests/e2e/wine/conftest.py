@@ -10,6 +10,7 @@ import pytest
 
 from e2elib import cupsd as cupsd_lib
 from e2elib import wine as wine_lib
+from e2elib.daemon import stop_all
 from e2elib.printer import PrinterListener
 from e2elib.skips import skip_or_fail
 
@@ -97,19 +98,7 @@ def start_exe(exe, prefix, tmp_path):
         return daemon
 
     yield start
-
-    problems = []
-    for daemon in started:
-        was_running = daemon.proc.poll() is None
-        try:
-            rc = daemon.stop()
-        except AssertionError as exc:
-            problems.append(str(exc))
-            continue
-        if was_running and rc != 0:
-            problems.append(f"exit status {rc} after Ctrl-C at teardown\n{daemon.stderr()}")
-    if problems:
-        pytest.fail("\n\n".join(problems), pytrace=False)
+    stop_all(started, "Ctrl-C")
 
 
 @pytest.fixture
