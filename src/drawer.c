@@ -226,6 +226,18 @@ bool drawer_open(struct drawer *drawer, struct drawer_request *request)
 	return final;
 }
 
+/* The last check's state, or "never checked"; the caller holds the lock. */
+static void last_state_locked(struct drawer *drawer, struct drawer_printer_state *state)
+{
+	if (drawer->have_state) {
+		*state = drawer->state;
+		return;
+	}
+	drawer_printer_unreadable(state);
+	state->can_read = drawer->printer.transport.ops->read != NULL;
+	state->checked_at = 0;
+}
+
 static bool query(struct drawer *drawer, struct drawer_request *request, bool may_queue)
 {
 	int64_t now = clock_monotonic_ms();
@@ -236,15 +248,13 @@ static bool query(struct drawer *drawer, struct drawer_request *request, bool ma
 	request->arrived_ms = now;
 	request->next = NULL;
 	pthread_mutex_lock(&drawer->lock);
-	if (state_is_fresh(drawer, now) || (drawer->stopping && drawer->have_state)) {
+	if (state_is_fresh(drawer, now)) {
 		request->result.state = drawer->state;
 	} else if (drawer->printer.transport.ops->read == NULL) {
 		/* a print queue: nothing to ask, and no connection to make */
 		drawer_printer_unreadable(&request->result.state);
 	} else if (drawer->stopping) {
-		drawer_printer_unreadable(&request->result.state);
-		request->result.state.can_read = true;
-		request->result.state.checked_at = 0;
+		last_state_locked(drawer, &request->result.state);
 	} else if (may_queue) {
 		*drawer->pending_tail = request;
 		drawer->pending_tail = &request->next;
@@ -260,13 +270,7 @@ static bool query(struct drawer *drawer, struct drawer_request *request, bool ma
 void drawer_last_state(struct drawer *drawer, struct drawer_printer_state *state)
 {
 	pthread_mutex_lock(&drawer->lock);
-	if (drawer->have_state) {
-		*state = drawer->state;
-	} else {
-		drawer_printer_unreadable(state);
-		state->can_read = drawer->printer.transport.ops->read != NULL;
-		state->checked_at = 0;
-	}
+	last_state_locked(drawer, state);
 	pthread_mutex_unlock(&drawer->lock);
 }
 
@@ -282,19 +286,17 @@ bool drawer_query_cached(struct drawer *drawer, struct drawer_request *request)
 
 const char *drawer_printer_state_error(const struct drawer_printer_state *state)
 {
+	enum escpos_error error;
+
 	if (state->error != 0)
 		return transport_error_code(state->error);
 	if (state->reply_problem != NULL)
 		return state->reply_problem;
 	if (!state->can_read)
 		return NULL;
-	switch (escpos_status_error(&state->status)) {
-	case ESCPOS_ERROR_NONE:
-	case ESCPOS_ERROR_UNKNOWN:
-		return NULL;
-	default:
-		return escpos_error_name(escpos_status_error(&state->status));
-	}
+	error = escpos_status_error(&state->status);
+	return error == ESCPOS_ERROR_NONE || error == ESCPOS_ERROR_UNKNOWN ? NULL
+									 : escpos_error_name(error);
 }
 
 void drawer_get_stats(struct drawer *drawer, struct drawer_stats *stats)
