@@ -1,0 +1,62 @@
+"""Fault injection (tests/e2e/test_faults_*.py): what every fault test checks
+about each request and about the log, spelled out once.
+
+For every fault: each request is answered within its own timeout plus
+SLACK_S (a generous bound for a loaded 2-core machine, never a timing goal),
+with an exact answer; the log has exactly one whole, well-formed line per
+answered request; the daemon that recovers is the one that met the fault
+(same PID)."""
+import re
+import time
+
+from . import logfile
+
+# Scheduling allowance on top of a configured timeout: upper bound only.
+SLACK_S = 1.5
+
+_STATUS_LINE_RE = re.compile(r"^(?P<peer>\S+) (?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) (?P<outcome>\S+)")
+
+
+def timed_get(daemon, path, limit_ms, **kwargs):
+    """GET path; asserts it was answered within limit_ms + SLACK_S."""
+    kwargs.setdefault("timeout", limit_ms / 1000 + SLACK_S + 5)
+    resp = daemon.get(path, **kwargs)
+    assert resp.elapsed < limit_ms / 1000 + SLACK_S, (
+        f"GET {path} answered in {resp.elapsed:.3f} s, limit {limit_ms} ms + {SLACK_S} s")
+    return resp
+
+
+def assert_whole_lines(path):
+    """Every line of the file at path is whole and well-formed: no torn line,
+    no two lines glued, the file ends with a newline. Returns the lines."""
+    lines = logfile.read_lines(path)
+    for number, line in enumerate(lines, 1):
+        match = logfile.LINE_RE.match(line)
+        assert match is not None, f"{path.name}:{number}: torn or malformed line {line!r}"
+        # a line glued after a torn one carries a second timestamp
+        assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} - [A-Z]+ - ",
+                             match["message"]), f"{path.name}:{number}: two lines glued: {line!r}"
+    return lines
+
+
+def request_lines(lines):
+    """(method, path, status, outcome) of each request line, in order."""
+    out = []
+    for message in logfile.messages(lines):
+        match = _STATUS_LINE_RE.match(message)
+        if match and match["status"].isdigit():
+            out.append((match["method"], match["path"], int(match["status"]), match["outcome"]))
+    return out
+
+
+def assert_alive(daemon, pid):
+    """The daemon still runs, as the same process: it recovered without a restart."""
+    assert daemon.proc.poll() is None, f"cashdrawerd exited with {daemon.proc.returncode}"
+    assert daemon.proc.pid == pid
+
+
+def wait_until(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
+        time.sleep(0.01)
