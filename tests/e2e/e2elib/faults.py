@@ -14,7 +14,7 @@ from . import logfile
 # Scheduling allowance on top of a configured timeout: upper bound only.
 SLACK_S = 1.5
 
-_STATUS_LINE_RE = re.compile(r"^(?P<peer>\S+) (?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) (?P<outcome>\S+)")
+_GLUED_RE = re.compile(r"(?<!« )\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} - [A-Z]+ - ")
 
 
 def timed_get(daemon, path, limit_ms, **kwargs):
@@ -33,20 +33,11 @@ def assert_whole_lines(path):
     for number, line in enumerate(lines, 1):
         match = logfile.LINE_RE.match(line)
         assert match is not None, f"{path.name}:{number}: torn or malformed line {line!r}"
-        # a line glued after a torn one carries a second timestamp
-        assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} - [A-Z]+ - ",
-                             match["message"]), f"{path.name}:{number}: two lines glued: {line!r}"
+        # a line glued after a torn one carries a second timestamp (but for
+        # the piece of a torn line the daemon quotes, « like this », at start)
+        assert not _GLUED_RE.search(match["message"]), (
+            f"{path.name}:{number}: two lines glued: {line!r}")
     return lines
-
-
-def request_lines(lines):
-    """(method, path, status, outcome) of each request line, in order."""
-    out = []
-    for message in logfile.messages(lines):
-        match = _STATUS_LINE_RE.match(message)
-        if match and match["status"].isdigit():
-            out.append((match["method"], match["path"], int(match["status"]), match["outcome"]))
-    return out
 
 
 def assert_alive(daemon, pid):
