@@ -6,11 +6,13 @@ drawer opens (exact bytes at the printer) whenever the printer takes them,
 the log has one whole line per request, and the same process heals as soon
 as the printer behaves (see e2elib/faults.py)."""
 import random
+import socket
 import subprocess
 
 import pytest
 
 from e2elib import expect, faults, logfile
+from e2elib.dns import StubDns
 from e2elib.netns import CLI_ADDRESS, connector, socket_in
 from e2elib.printer import (FaultyPrinter, PrinterListener, answers_status, late_status,
                             noise_stream, reset_after, trickled_status)
@@ -290,3 +292,47 @@ def _link_up(namespace, device):
     out = subprocess.run(["ip", "-n", namespace, "-br", "link", "show", device],
                          capture_output=True, text=True, timeout=10).stdout
     return " UP " in f" {out} "
+
+
+def test_a_printer_name_dns_does_not_answer_times_out_on_time_and_resolves_once_it_does(
+        start_daemon, namespaces, tmp_path):
+    # The printer is known by name; the till's name server (in the cli
+    # namespace, named in a resolv.conf the daemon alone sees) first drops
+    # every query, then answers. The lookup is bounded by timeout_ms like
+    # every other step, and nothing of the failed lookups is kept.
+    name = "receipt-printer.faults.test"
+    dns = StubDns(socket_in(namespaces.cli, type_=socket.SOCK_DGRAM), CLI_ADDRESS, name,
+                  CLI_ADDRESS)
+    printer = PrinterListener(host=CLI_ADDRESS, sock=socket_in(namespaces.cli))
+    resolv = tmp_path / "resolv.conf"
+    resolv.write_text(f"nameserver {CLI_ADDRESS}\noptions timeout:2 attempts:1\n")
+    # a mount namespace of its own, where /etc/resolv.conf is that file;
+    # unshare and sh exec: the daemon keeps the PID the test knows
+    private_resolv = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                      f"mount --bind {resolv} /etc/resolv.conf && exec \"$0\" \"$@\""]
+    uri = f"tcp://{name}:{printer.port}"
+    try:
+        daemon = start_daemon(uri, ARGS, netns=namespaces.srv, connect=connector(namespaces.srv),
+                              wrapper=private_resolv)
+        pid, mark = daemon.proc.pid, daemon.log_mark()
+        silent = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        silent_status = faults.timed_get(daemon, "/status", TIMEOUT_MS)
+        assert dns.queries > 0, "the lookup never reached the stub name server"
+        dns.silent = False
+        answered = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        received = printer.settle()
+    finally:
+        printer.close()
+        dns.close()
+
+    expect.assert_json(silent, 503, expect.printer_error("printer_timeout"))
+    assert silent.elapsed >= TIMEOUT_MS / 1000 * 0.9, "gave up before timeout_ms"
+    assert printer_state(silent_status) == {"can_read_status": True, "reachable": False,
+                                            **UNKNOWN, "error": "printer_timeout"}
+    expect.assert_json(answered, 200, expect.OPENED)
+    assert received == [expect.OPENED_DEFAULT]
+    faults.assert_alive(daemon, pid)
+    assert logfile.messages(daemon.log_lines_since(mark)) == [
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - printer {uri}: looking up the "
+        f"name '{name}' took too long (is DNS working? an IP address avoids it)",
+        STATUS_LINE, OPENED_LINE]
