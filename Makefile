@@ -15,6 +15,9 @@ BUILD_PACKAGES += libsystemd-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 # serial tests: a pty pair joined by socat; setpriv (util-linux) runs the service unprivileged
 TEST_PACKAGES  += socat util-linux
+# fault tests (tests/e2e/test_faults_*.py): a small tmpfs log disk (mount), a private
+# resolv.conf (unshare, util-linux), the clock moved by libfaketime (faketime, above)
+TEST_PACKAGES  += mount
 # browser tests (tests/e2e/test_browser.py): headless Chromium in a network namespace
 TEST_PACKAGES  += chromium
 # The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
