@@ -1,7 +1,8 @@
 """Which shared libraries the running daemon maps: libcups (and the GnuTLS,
-Kerberos, Avahi... it pulls in) only when the printer is a CUPS queue. On a
-till without libcups a tcp:// printer works all the same, and a CUPS printer
-is refused at start with the cause and the fix."""
+Kerberos, Avahi... it pulls in) only when the printer is a CUPS queue, and
+never libsystemd (systemd's protocols are spoken directly). On a till
+without libcups a tcp:// printer works all the same, and a CUPS printer is
+refused at start with the cause and the fix."""
 import ctypes
 import os
 import subprocess
@@ -46,7 +47,7 @@ def without_libcups():
             'mount --bind /dev/null "$LIBCUPS" && exec "$@"', "sh"]
 
 
-def test_a_tcp_printer_does_not_map_libcups(start_daemon, printer):
+def test_a_tcp_printer_maps_neither_libcups_nor_libsystemd(start_daemon, printer):
     daemon = start_daemon(printer.uri)
 
     expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
@@ -54,6 +55,8 @@ def test_a_tcp_printer_does_not_map_libcups(start_daemon, printer):
     assert printer.settle() == [expect.OPENED_DEFAULT]
     assert not mapped(daemon, "libcups.so")
     assert not mapped(daemon, "libgnutls.so")
+    # systemd integration is built in, without libsystemd
+    assert not mapped(daemon, "libsystemd.so")
 
 
 def test_a_cups_printer_maps_libcups_from_the_start(start_daemon):
