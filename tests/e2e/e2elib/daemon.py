@@ -103,6 +103,8 @@ class Daemon:
 
     def _start_lines(self):
         """(inode, start-up lines) of the log file now."""
+        if not self.log_path.is_file():  # none yet, or a device such as /dev/full
+            return None, []
         try:
             data, inode = self.log_path.read_bytes(), self.log_path.stat().st_ino
         except FileNotFoundError:
