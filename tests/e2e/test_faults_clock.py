@@ -48,7 +48,8 @@ def _requests(daemon, *paths):
 def test_clock_set_forward_across_midnight_rotates_once_into_that_days_archive(
         start_daemon, printer, clock):
     fake = clock(paris(2025, 3, 10, 12, 0, 0))
-    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0"], env=fake.env)
+    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", *faults.PATIENT_READ_BACK],
+                          env=fake.env)
     pid = daemon.proc.pid
     _requests(daemon, "/before-0", "/before-1", "/open-cash-drawer")
 
@@ -83,7 +84,8 @@ def test_clock_set_back_across_midnight_overwrites_no_archive_and_loses_no_line(
     # the current file (the 11th's), in the order written, and reach the
     # 11th's archive at the next midnight.
     fake = clock(paris(2025, 3, 10, 22, 0, 0))
-    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0"], env=fake.env)
+    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", *faults.PATIENT_READ_BACK],
+                          env=fake.env)
     pid = daemon.proc.pid
     _requests(daemon, "/day-10")
     fake.jump_to(paris(2025, 3, 11, 0, 30, 0))
@@ -130,7 +132,8 @@ def test_clock_set_forward_forty_days_keeps_that_days_lines_and_the_newest_archi
         kept_before[name] = f"2025-03-{day:02d} 12:00:00,000 - INFO - archived\n".encode()
         (log_dir / name).write_bytes(kept_before[name])
     fake = clock(paris(2025, 3, 10, 10, 0, 0))
-    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", "--retention-days", "3"],
+    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", "--retention-days", "3",
+                                          *faults.PATIENT_READ_BACK],
                           log_dir=log_dir, env=fake.env)
     pid = daemon.proc.pid
     # at start: the 3 newest archives stay
@@ -186,7 +189,7 @@ def test_a_clock_set_back_never_makes_openings_share_an_old_pulse(start_daemon, 
     # pulse share it. On the wall clock, a clock set back an hour would make
     # every open "within" it for an hour, and the drawer would never open.
     fake = clock(paris(2025, 3, 10, 12, 0, 0))
-    daemon = start_daemon(printer.uri, env=fake.env)
+    daemon = start_daemon(printer.uri, faults.PATIENT_READ_BACK, env=fake.env)
     first = faults.timed_get(daemon, "/open-cash-drawer", 2000)
     fake.jump_to(fake.now() - datetime.timedelta(hours=1))
     time.sleep(1.1)  # the window is over
@@ -202,7 +205,8 @@ def test_a_clock_set_back_never_makes_openings_share_an_old_pulse(start_daemon, 
 
 def test_the_status_cache_ages_on_the_monotonic_clock(start_daemon, printer, clock):
     fake = clock(paris(2025, 3, 10, 12, 0, 0))
-    daemon = start_daemon(printer.uri, ["--status-cache-ms", "1000"], env=fake.env)
+    daemon = start_daemon(printer.uri, ["--status-cache-ms", "1000", *faults.PATIENT_READ_BACK],
+                          env=fake.env)
     checks = [faults.timed_get(daemon, "/status", 2000)]
     fake.jump_to(fake.now() - datetime.timedelta(hours=1))
     time.sleep(1.1)  # the cached check is stale: asked again
@@ -222,7 +226,7 @@ def test_a_keep_alive_connection_outlives_a_clock_set_a_day_forward(start_daemon
     # connection_timeout_s (30 s) and request_timeout_s (10 s) count idle
     # time on the monotonic clock: a day of wall clock is not idleness.
     fake = clock(paris(2025, 3, 10, 12, 0, 0))
-    daemon = start_daemon(printer.uri, env=fake.env)
+    daemon = start_daemon(printer.uri, faults.PATIENT_READ_BACK, env=fake.env)
     request = b"GET /status?printer=cached HTTP/1.1\r\nHost: localhost\r\n\r\n"
     with socket.create_connection(("127.0.0.1", daemon.port), timeout=5) as sock:
         sock.sendall(request)

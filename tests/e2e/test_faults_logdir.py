@@ -60,7 +60,7 @@ def log_health(daemon):
 
 def test_full_log_disk_never_fails_an_opening_leaves_no_torn_line_and_resumes_by_itself(
         log_disk, start_daemon, printer):
-    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0"],
+    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", *faults.PATIENT_READ_BACK],
                           log_dir=log_disk.path / "logs", log_console=True)
     pid = daemon.proc.pid
     # 20 bytes left: the next line (about 100 bytes) is cut short by the disk
@@ -109,7 +109,7 @@ def test_full_log_disk_never_fails_an_opening_leaves_no_torn_line_and_resumes_by
 
 def test_read_only_log_disk_never_fails_an_opening_and_the_log_resumes_once_writable(
         log_disk, start_daemon, printer):
-    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0"],
+    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", *faults.PATIENT_READ_BACK],
                           log_dir=log_disk.path / "logs")
     pid = daemon.proc.pid
     log_path = str(daemon.log_path)

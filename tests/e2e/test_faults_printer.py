@@ -8,6 +8,7 @@ as the printer behaves (see e2elib/faults.py)."""
 import random
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -18,7 +19,8 @@ from e2elib.printer import (FaultyPrinter, PrinterListener, answers_status, late
                             noise_stream, reset_after, trickled_status)
 
 TIMEOUT_MS = 1000
-STATUS_TIMEOUT_MS = 200
+# long enough for a Python printer's reply under load, short enough to wait out
+STATUS_TIMEOUT_MS = 500
 ARGS = ["--timeout-ms", str(TIMEOUT_MS), "--status-timeout-ms", str(STATUS_TIMEOUT_MS),
         "--min-interval-ms", "0", "--status-cache-ms", "0"]
 Q1, Q2, Q4 = (bytes([0x10, 0x04, n]) for n in (1, 2, 4))
@@ -247,6 +249,9 @@ def test_printer_unplugged_then_the_tills_cable_pulled_each_heal_without_restart
                           connect=connector(namespaces.srv))
     pid, mark = daemon.proc.pid, daemon.log_mark()
     uri = printer.uri
+    probe = socket_in(namespaces.cli)
+    probe.bind((CLI_ADDRESS, 0))
+    probe.listen(16)
     try:
         before = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
         _link(namespaces.cli, "veth-cli", "down")
@@ -254,20 +259,22 @@ def test_printer_unplugged_then_the_tills_cable_pulled_each_heal_without_restart
             unplugged = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
             unplugged_status = faults.timed_get(daemon, "/status", TIMEOUT_MS)
         finally:
-            _link(namespaces.cli, "veth-cli", "up")
+            _link_back_up(namespaces, namespaces.cli, "veth-cli", probe)
         replugged = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
         _link(namespaces.srv, "veth-srv", "down")
         try:
             cut = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
         finally:
-            _link(namespaces.srv, "veth-srv", "up")
-        faults.wait_until(lambda: _link_up(namespaces.srv, "veth-srv"), 5, "veth-srv up")
+            _link_back_up(namespaces, namespaces.srv, "veth-srv", probe)
         reconnected = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
         received = printer.settle()
     finally:
         printer.close()
+        probe.close()
 
-    for resp in (before, replugged, reconnected):
+    for name, resp in (("before", before), ("replugged", replugged),
+                       ("reconnected", reconnected)):
+        assert resp.status == 200, f"{name}: {resp.status} {resp.body!r}"
         expect.assert_json(resp, 200, expect.OPENED)
     expect.assert_json(unplugged, 503, expect.printer_error("printer_timeout"))
     assert unplugged.elapsed >= TIMEOUT_MS / 1000 * 0.9, "gave up before timeout_ms"
@@ -288,10 +295,26 @@ def test_printer_unplugged_then_the_tills_cable_pulled_each_heal_without_restart
     faults.assert_whole_lines(daemon.log_path)
 
 
-def _link_up(namespace, device):
-    out = subprocess.run(["ip", "-n", namespace, "-br", "link", "show", device],
-                         capture_output=True, text=True, timeout=10).stdout
-    return " UP " in f" {out} "
+def _link_back_up(namespaces, namespace, device, probe):
+    """Sets device up, then waits until a connection from the till's side
+    reaches probe (a listener beside the printer): the kernel brings a link
+    that regained its carrier into service up to a second later, and a first
+    SYN lost meanwhile is sent again only a second later, past the timeout
+    of the request the test would make."""
+    _link(namespace, device, "up")
+    deadline = time.monotonic() + 10
+    while True:
+        sock = socket_in(namespaces.srv)
+        sock.settimeout(0.2)
+        try:
+            sock.connect(probe.getsockname())
+            probe.accept()[0].close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"{device}: no way through 10 s after up"
+            time.sleep(0.05)
+        finally:
+            sock.close()
 
 
 def test_a_printer_name_dns_does_not_answer_times_out_on_time_and_resolves_once_it_does(
