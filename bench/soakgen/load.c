@@ -22,9 +22,10 @@
 #define KEEP_MAX (256 * 1024)
 #define REQUESTS_PER_CONNECTION 100
 #define TRICKLE_PERIOD_MS 300
-/* Requests that hold a connection until the server cuts it (slowloris, cut
- * short) at a time: the daemon gives one LAN address 32 connections. */
-#define HELD_MAX 3
+/* Requests cut short, and slowloris, at a time: each holds a connection
+ * until the server cuts it, and the daemon gives one LAN address 32. */
+#define CUT_MAX 3
+#define SLOW_MAX 2
 /* A parked connection idle longer than this is closed rather than reused:
  * the daemon cuts a kept-alive connection request_timeout_s after its last
  * answer (README, Settings), and the soak sets that low. */
@@ -71,7 +72,7 @@ struct loop {
 	char **requests;
 	size_t *request_lengths;
 	uint64_t issued;
-	unsigned held_active;
+	unsigned cut_active, slow_active;
 };
 
 static int64_t now_ms(void)
@@ -125,10 +126,10 @@ static void reset_answer(struct slot *slot)
 /* Back to idle: the kept connection is reused if it may be, else closed. */
 static void finish(struct loop *loop, struct slot *slot, bool keep)
 {
-	const struct kind *kind = slot->kind;
-
-	if (holds(slot->kind))
-		loop->held_active--;
+	if (slot->kind->send == SEND_TRICKLE)
+		loop->slow_active--;
+	else if (holds(slot->kind))
+		loop->cut_active--;
 	if (!keep || slot->failed || slot->server_closes || slot->uses >= REQUESTS_PER_CONNECTION)
 		close_current(loop, slot);
 	if (slot->parked_fd >= 0 && now_ms() - slot->parked_ms > PARKED_MAX_MS) {
@@ -143,7 +144,6 @@ static void finish(struct loop *loop, struct slot *slot, bool keep)
 		slot->parked_fd = -1;
 		epoll_ctl(loop->epoll, EPOLL_CTL_ADD, slot->fd, &event);
 	}
-	(void)kind;
 	slot->kind = NULL;
 	slot->state = SLOT_IDLE;
 	reset_answer(slot);
@@ -164,18 +164,18 @@ static const struct kind *next_kind(struct loop *loop)
 	const struct options *options = loop->options;
 	const struct mix *mix = options->mix;
 	uint64_t n = loop->issued + 1;
-	bool may_hold = loop->held_active < HELD_MAX;
+	bool may_cut = loop->cut_active < CUT_MAX;
 	const struct kind *kind;
 
 	if (options->slow_every > 0 && mix->slow != NULL && n % options->slow_every == 0 &&
-	    may_hold)
+	    loop->slow_active < SLOW_MAX)
 		return mix->slow;
 	if (options->logs_every > 0 && mix->log_today != NULL && n % options->logs_every == 0)
 		return mix->log_today;
-	/* a held kind over the limit gives its turn to the next one */
+	/* a cut request over the limit gives its turn to the next kind */
 	do
 		kind = loop->schedule[loop->schedule_next++ % loop->schedule_length];
-	while (holds(kind) && !may_hold);
+	while (holds(kind) && !may_cut);
 	return kind;
 }
 
@@ -231,8 +231,10 @@ static void start(struct loop *loop, struct slot *slot, int64_t now)
 	slot->kind_tally->sent++;
 	loop->issued += kind->responses > 1 ? kind->responses : 1;
 	loop->tally->requests += kind->responses > 1 ? kind->responses : 1;
-	if (holds(kind))
-		loop->held_active++;
+	if (kind->send == SEND_TRICKLE)
+		loop->slow_active++;
+	else if (holds(kind))
+		loop->cut_active++;
 	slot->out = loop->requests[request];
 	slot->out_length = loop->request_lengths[request];
 	slot->out_done = 0;
