@@ -8,10 +8,8 @@ BAUD        ?= 38400
 
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
-# CUPS queues (cups:NAME): libcups.
+# CUPS queues (cups:NAME): libcups's headers (the daemon loads libcups2 at run time).
 BUILD_PACKAGES += libcups2-dev
-# Type=notify and the journal under systemd.
-BUILD_PACKAGES += libsystemd-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 # serial tests: a pty pair joined by socat; setpriv (util-linux) runs the service unprivileged
 TEST_PACKAGES  += socat util-linux
@@ -27,13 +25,16 @@ WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
 # The Windows suite: cashdrawerd.exe under Wine (wine64, and wine for its
 # loader), a private cupsd (cups-daemon, cups-client; cups for the socket
 # backend) and libcups2, which Wine's spooler loads to reach it.
+# make bench reports the .exe sizes
+BENCH_PACKAGES += $(WINDOWS_PACKAGES)
 WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-client cups
 TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
 # /metrics checked by promtool (prometheus); the status page uses the chromium above.
 TEST_PACKAGES  += prometheus
 # the soak's smoke run (ctest soak_smoke): the gcc daemon under valgrind too
 TEST_PACKAGES  += valgrind
-BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
+# nginx: the same /status body served beside ours, for the comparison
+BENCH_PACKAGES := $(BUILD_PACKAGES) wrk nginx
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl
 # make soak (bench/soak.sh): the clang ASan build, valgrind, namespaces, the checks
@@ -107,10 +108,12 @@ windows:
 		echo "windows: $$dir/cashdrawerd.exe"; \
 	done
 
+# The figures of bench/RESULTS.md; the Windows build gives the .exe sizes.
 bench:
 	@tools/ensure-packages.sh $(BENCH_PACKAGES)
 	@$(MAKE) --no-print-directory build >/dev/null
-	bench/run.sh $(BUILD_DIR)
+	@$(MAKE) --no-print-directory windows >/dev/null
+	bench/run.sh $(BUILD_DIR) $(WINDOWS_DIR)
 
 # A million mixed requests from the till and the LAN against the ASan daemon,
 # then the gcc one, and 50 000 under valgrind: every answer, log line and

@@ -1,6 +1,6 @@
 /* libmicrohttpd glue: our own listening sockets (exact errors, dual stack,
- * port 0), one MHD daemon with a small thread pool per socket, and the
- * per-request state. */
+ * port 0), one MHD daemon with a small thread pool per socket, the till's
+ * own lanes on the loopback addresses, and the per-request state. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../clock.h"
+#include "../json_arena.h"
 #include "connections.h"
 #include "request.h"
 
@@ -165,8 +166,8 @@ static void on_mhd_error(void *cls, const char *format, va_list ap)
 }
 
 /* Opens a listening socket on address (NULL: every interface, dual stack). */
-static int open_listener(const char *address, unsigned port, int *fd_out, char *desc, size_t desclen,
-			 char *err, size_t errlen)
+static int open_listener(const char *address, unsigned port, bool shared, int *fd_out,
+			 unsigned *bound_port, char *desc, size_t desclen, char *err, size_t errlen)
 {
 	struct sockaddr_storage storage = {0};
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
@@ -194,6 +195,12 @@ static int open_listener(const char *address, unsigned port, int *fd_out, char *
 		goto out;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+#ifdef SO_REUSEPORT
+	if (shared)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+#else
+	(void)shared;
+#endif
 	if (storage.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
 	if (bind(fd, (struct sockaddr *)&storage, len) < 0 || listen(fd, 128) < 0 ||
@@ -203,6 +210,7 @@ static int open_listener(const char *address, unsigned port, int *fd_out, char *
 		goto out;
 	}
 	port = ntohs(storage.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+	*bound_port = port;
 	if (address == NULL)
 		snprintf(desc, desclen, "[::]:%u (IPv4 et IPv6)", port);
 	else if (storage.ss_family == AF_INET6)
@@ -227,26 +235,28 @@ out:
 	return rc;
 }
 
-static int start_daemon(struct http_server *server, int fd, char *err, size_t errlen)
+static int start_daemon(struct http_server *server, int fd, unsigned threads, char *err,
+			size_t errlen)
 {
 	const struct config *config = server->context->config;
-	unsigned threads = config->threads;
+	struct MHD_Daemon *daemon;
+
 	/* The accept policy keeps LAN clients under their caps, so that loopback
 	 * always finds room below MHD's own limit (max_connections). */
-	struct MHD_Daemon *daemon = MHD_start_daemon(
+	daemon = MHD_start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
 		http_connections_accept, server->connections, on_request, server,
 		/* first, so that MHD reports even the errors of the options below to our log */
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
 		MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
 		MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, server->connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
 		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, server,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
-
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+		/* last: one thread is no pool, and MHD warns at a pool of size 0 */
+		threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
 	if (daemon == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server (see the log for libmicrohttpd's reason)");
 		return -EIO;
@@ -277,6 +287,37 @@ static void raise_descriptor_limit(rlim_t wanted)
 }
 #endif
 
+/* The till's lanes (where SO_REUSEPORT exists): listening on every
+ * interface, the loopback addresses get listeners of their own, each with an
+ * MHD thread of its own, so a LAN client flooding the service never queues
+ * the till's openings behind its requests in an event loop. The kernel gives
+ * a connection to 127.0.0.1 or ::1 to the listener bound to that address
+ * rather than to the wildcard one. SO_REUSEPORT, set on the wildcard only
+ * once it is bound, lets them share the port while a second service still
+ * gets EADDRINUSE. A lane that cannot open (no IPv6) is simply not there:
+ * the wildcard still takes those clients. */
+static void open_till_lanes(struct http_server *server, int wildcard, unsigned port)
+{
+#ifdef SO_REUSEPORT
+	static const char *const lanes[] = {"127.0.0.1", "::1"};
+	char desc[128], err[256];
+	unsigned bound;
+	int one = 1, fd;
+
+	if (setsockopt(wildcard, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0)
+		return;
+	for (size_t i = 0; i < sizeof lanes / sizeof lanes[0]; i++) {
+		if (open_listener(lanes[i], port, true, &fd, &bound, desc, sizeof desc, err,
+				  sizeof err) < 0)
+			continue;
+		if (start_daemon(server, fd, 1, err, sizeof err) < 0)
+			close(fd);
+	}
+#else
+	(void)server, (void)wildcard, (void)port;
+#endif
+}
+
 int http_server_start(struct http_server **out, struct daemon_context *context, char *err,
 		      size_t errlen)
 {
@@ -285,12 +326,15 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	size_t wanted = config->bind_count > 0 ? config->bind_count : 1;
 	char desc[128];
 	int rc = 0, fd = -1;
+	unsigned port;
 
 	*out = NULL;
 	if (server == NULL)
 		return -ENOMEM;
 	server->context = context;
 	context->server = server;
+	/* before the HTTP threads: their answers' JSON comes from per-thread arenas */
+	json_arena_install();
 	raise_descriptor_limit(config->max_connections * wanted + SPARE_DESCRIPTORS);
 	if ((rc = http_connections_create(&server->connections, context, err, errlen)) < 0)
 		goto fail;
@@ -300,12 +344,16 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	for (size_t i = 0; i < wanted; i++) {
 		const char *address = config->bind_count > 0 ? config->bind[i] : NULL;
 
-		rc = open_listener(address, config->port, &fd, desc, sizeof desc, err, errlen);
+		rc = open_listener(address, config->port, false, &fd, &port, desc, sizeof desc, err,
+				   errlen);
 		if (rc == -EAFNOSUPPORT && address == NULL) /* IPv6 switched off on this machine */
-			rc = open_listener("0.0.0.0", config->port, &fd, desc, sizeof desc, err, errlen);
+			rc = open_listener("0.0.0.0", config->port, false, &fd, &port, desc, sizeof desc,
+					   err, errlen);
 		if (rc < 0)
 			goto fail;
-		if ((rc = start_daemon(server, fd, err, errlen)) < 0) {
+		if (address == NULL)
+			open_till_lanes(server, fd, port);
+		if ((rc = start_daemon(server, fd, config->threads, err, errlen)) < 0) {
 			close(fd);
 			goto fail;
 		}
