@@ -20,8 +20,10 @@ KICK = bytes.fromhex("1b 70 00 19 fa")
 # the daemon's own lines of a start and a stop
 EXPECTED_INFO = ("Service démarré", "Origines autorisées", "Accès réseau", "Arrêt demandé (SIGTERM)",
                  "Service arrêté")
-# resident memory may grow this much from the warm-up to the end
-RSS_MARGIN_PERCENT = float(os.environ.get("SOAK_RSS_MARGIN_PERCENT", "5"))
+# resident memory may grow this much from the warm-up to the end: 5 % of the
+# gcc build's, 10 % under ASan, whose allocator keeps freed memory in its
+# quarantine and per-size caches (the gcc run is the honest measure)
+RSS_MARGIN_PERCENT = {"asan": 10.0}
 RSS_MARGIN_FLOOR_KIB = 512
 
 
@@ -296,7 +298,9 @@ def main():
     if start and end:
         during = [r[2] for r in rows if r[0] == "during"]
         growth = end[2] - start[2]
-        margin = max(start[2] * RSS_MARGIN_PERCENT / 100, RSS_MARGIN_FLOOR_KIB)
+        percent = float(os.environ.get("SOAK_RSS_MARGIN_PERCENT",
+                                       RSS_MARGIN_PERCENT.get(args.kind, 5.0)))
+        margin = max(start[2] * percent / 100, RSS_MARGIN_FLOOR_KIB)
         samples = " ".join(str(r) for r in during[:: max(1, len(during) // 16)])
         print(f"  RSS (KiB): after warm-up {start[2]}, end {end[2]} ({growth:+d}, "
               f"{100 * growth / start[2]:+.1f} %), peak {end[3]}; samples every "
@@ -318,7 +322,7 @@ def main():
                       f"({load_growth:+d})")
             flat = growth <= margin and load_growth <= margin
             print(f"  RSS flat: {'yes' if flat else 'NO'} (allowed growth {margin:.0f} KiB: "
-                  f"{RSS_MARGIN_PERCENT:g} % of the warm-up's, at least {RSS_MARGIN_FLOOR_KIB} KiB)")
+                  f"{percent:g} % of the warm-up's, at least {RSS_MARGIN_FLOOR_KIB} KiB)")
             checks.expect(growth <= margin, f"resident memory grew {growth} KiB (> {margin:.0f})")
             checks.expect(load_growth <= margin,
                           f"resident memory under load grew {load_growth} KiB (> {margin:.0f})")
