@@ -34,10 +34,14 @@ WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-
 TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
 # /metrics checked by promtool (prometheus); the status page uses the chromium above.
 TEST_PACKAGES  += prometheus
+# the soak's smoke run (ctest soak_smoke): the gcc daemon under valgrind too
+TEST_PACKAGES  += valgrind
 # nginx: the same /status body served beside ours, for the comparison
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk nginx
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl
+# make soak (bench/soak.sh): the clang ASan build, valgrind, namespaces, the checks
+SOAK_PACKAGES  := $(BUILD_PACKAGES) clang valgrind iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 RUN_SERIAL_PACKAGES := $(RUN_PACKAGES) socat
 
@@ -52,7 +56,7 @@ DEB_PACKAGES   := $(BUILD_PACKAGES)
 TEST_PACKAGES  += systemd lintian
 TEST_PACKAGES  += wixl msitools
 
-.PHONY: all build deps run run-serial test bench clean windows install deb msi
+.PHONY: all build deps run run-serial test bench soak clean windows install deb msi
 
 all: build
 
@@ -113,6 +117,18 @@ bench:
 	@$(MAKE) --no-print-directory build >/dev/null
 	@$(MAKE) --no-print-directory windows >/dev/null
 	bench/run.sh $(BUILD_DIR) $(WINDOWS_DIR)
+
+# A million mixed requests from the till and the LAN against the ASan daemon,
+# then the gcc one, and 50 000 under valgrind: every answer, log line and
+# printer byte counted, no leak, resident memory flat. SOAK_REQUESTS,
+# SOAK_VALGRIND_REQUESTS, SOAK_MAX_SECONDS (per generator); root (namespaces).
+soak:
+	@tools/ensure-packages.sh $(SOAK_PACKAGES)
+	@$(MAKE) --no-print-directory build >/dev/null
+	$(CMAKE) -S . -B $(ASAN_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCASHDRAWERD_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target cashdrawerd
+	bench/soak.sh --gen $(BUILD_DIR)/soakgen --sim $(BUILD_DIR)/escpos-sim \
+		asan:$(ASAN_DIR)/cashdrawerd release:$(BUILD_DIR)/cashdrawerd valgrind:$(BUILD_DIR)/cashdrawerd
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the daemon, its systemd unit,
 # settings (never over existing ones), manual page and documentation.

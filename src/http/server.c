@@ -138,6 +138,20 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 	*state = NULL;
 }
 
+/* Decodes %HH in the path and the query, except in a string that holds %00:
+ * the routes compare C strings, so "/open-cash-drawer%00x" decoded would
+ * answer as /open-cash-drawer, and "/%00" as the status page, while their
+ * log line would show a path the client never asked for. Left encoded, they
+ * are unknown paths (404) and bad query values, logged as sent. */
+static size_t unescape(void *cls, struct MHD_Connection *connection, char *text)
+{
+	(void)cls;
+	(void)connection;
+	if (strstr(text, "%00") != NULL)
+		return strlen(text);
+	return MHD_http_unescape(text);
+}
+
 static void on_mhd_error(void *cls, const char *format, va_list ap)
 {
 	struct daemon_context *context = cls;
@@ -239,6 +253,7 @@ static int start_daemon(struct http_server *server, int fd, unsigned threads, ch
 		MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, server->connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
 		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, server,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
 		/* last: one thread is no pool, and MHD warns at a pool of size 0 */
 		threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
