@@ -63,7 +63,7 @@ run() {
 		"${in_srv[@]}" curl -fs "http://127.0.0.1:$port/status" >/dev/null && break
 		sleep 0.1
 	done
-	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency "http://127.0.0.1:$port/open-cash-drawer" >"$work/$name-idle.txt"
+	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "http://127.0.0.1:$port/open-cash-drawer" >"$work/$name-idle.txt"
 	"${in_cli[@]}" /usr/bin/python3 "$here/hold_connections.py" 203.0.113.1 "$port" 500 203.0.113.2 \
 		>"$work/$name-held.txt" &
 	holder=$!
@@ -76,7 +76,7 @@ run() {
 	status_flood=$!
 	pids+=($status_flood)
 	sleep 1
-	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency "http://127.0.0.1:$port/open-cash-drawer" >"$work/$name-loaded.txt"
+	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "http://127.0.0.1:$port/open-cash-drawer" >"$work/$name-loaded.txt"
 	"${in_srv[@]}" curl -fs "http://127.0.0.1:$port/status" >"$work/$name-status.json"
 	wait "$flood" "$status_flood" || true
 	kill "$holder" "$daemon" 2>/dev/null || true
@@ -100,8 +100,8 @@ run() {
 
 echo "== 4. the LAN floods, the till opens =="
 echo "203.0.113.2 holds 500 idle connections; 203.0.113.3 floods /logs and /status (wrk, 16"
-echo "connections each); the till opens on its loopback (wrk, 1 connection, every open a real"
-echo "printer operation)."
+echo "connections each); the till opens on its loopback (wrk, 1 connection, an open every 5 ms,"
+echo "each a real printer operation)."
 printf '%-32s %6s %8s %10s %10s %14s %10s %10s %8s\n' "run" "held" "refused" "/logs r/s" \
 	"/status r/s" "idle p50/p99" "loaded p50" "loaded p99" "opens/s"
 run defaults "defaults, read_back = true"

@@ -16,6 +16,9 @@
 #ifndef _WIN32
 #include <sys/resource.h> /* Windows has no descriptor limit for sockets */
 #endif
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,6 +39,8 @@
 /* At shutdown, longest wait for the requests under way (the drawer's last
  * answers) to be sent before every connection is closed. */
 #define STOP_DRAIN_MS 1000
+/* The nice value of the threads serving the LAN (0 normal, 19 lowest). */
+#define LAN_NICE 10
 
 struct http_server {
 	struct daemon_context *context;
@@ -45,10 +50,27 @@ struct http_server {
 	 * -1 while MHD owns them (MHD_stop_daemon closes those) */
 	int sockets[LISTEN_MAX];
 	size_t count;
+	bool lanes; /* the till's lanes are open: LAN requests are served apart */
 	char description[512];
 	/* requests between their request line and their completion */
 	atomic_uint active;
 };
+
+/* With the till's lanes open, a thread serving a LAN client lowers its own
+ * priority (Linux's nice value is per thread, and raising it needs no
+ * privilege) so that a LAN flood yields the CPU to the till's lane and the
+ * drawer's worker. Once per thread. */
+static void yield_to_the_till(void)
+{
+#ifdef __linux__
+	static _Thread_local bool yielded;
+
+	if (!yielded) {
+		yielded = true;
+		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LAN_NICE);
+	}
+#endif
+}
 
 /* Called when a request line arrives, before MHD checks the headers: the
  * state made here lets on_completed log the requests MHD rejects itself
@@ -66,6 +88,8 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	request->context = server->context;
 	request->connection = connection;
 	request->loopback = access_is_loopback(peer);
+	if (!request->loopback && server->lanes)
+		yield_to_the_till();
 	request->started_us = clock_monotonic_us();
 	access_format_address(peer, request->peer, sizeof request->peer);
 	snprintf(request->uri, sizeof request->uri, "%.200s", uri);
@@ -312,6 +336,8 @@ static void open_till_lanes(struct http_server *server, int wildcard, unsigned p
 			continue;
 		if (start_daemon(server, fd, 1, err, sizeof err) < 0)
 			close(fd);
+		else
+			server->lanes = true;
 	}
 #else
 	(void)server, (void)wildcard, (void)port;
