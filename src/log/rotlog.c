@@ -142,9 +142,15 @@ static void *midnight_thread(void *arg)
 		if (now.tv_sec + RECHECK_SECONDS < deadline.tv_sec)
 			deadline.tv_sec = now.tv_sec + RECHECK_SECONDS;
 		if (log->held_length > 0) {
-			deadline = log->held_since;
-			deadline.tv_nsec += ROTLOG_FLUSH_MS * 1000000L;
-			if (deadline.tv_nsec >= 1000000000L) {
+			/* from now, not from held_since: the lines were not due, so
+			 * the wait is at most ROTLOG_FLUSH_MS even after a clock step */
+			int64_t left_ms = ROTLOG_FLUSH_MS -
+					  ((int64_t)(now.tv_sec - log->held_since.tv_sec) * 1000 +
+					   (now.tv_nsec - log->held_since.tv_nsec) / 1000000);
+
+			deadline = now;
+			deadline.tv_nsec += (long)left_ms * 1000000L;
+			while (deadline.tv_nsec >= 1000000000L) {
 				deadline.tv_sec++;
 				deadline.tv_nsec -= 1000000000L;
 			}
@@ -372,7 +378,9 @@ static void log_line(struct rotlog *log, bool routine, enum rotlog_level level,
 		flush_held(log);
 		rotlog_write_lines(log, line + 1, length, 1);
 	} else {
-		if (log->held_length + length > ROTLOG_BUFFER_BYTES)
+		/* due lines go now: the thread's wait may have been stretched by
+		 * the wall clock set back meanwhile */
+		if (log->held_length + length > ROTLOG_BUFFER_BYTES || flush_is_due(log, &now))
 			flush_held(log);
 		if (log->held_length == 0) {
 			log->held_since = now;
