@@ -31,11 +31,14 @@ WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
 # The Windows suite: cashdrawerd.exe under Wine (wine64, and wine for its
 # loader), a private cupsd (cups-daemon, cups-client; cups for the socket
 # backend) and libcups2, which Wine's spooler loads to reach it.
+# make bench reports the .exe sizes
+BENCH_PACKAGES += $(WINDOWS_PACKAGES)
 WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-client cups
 TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
 # /metrics checked by promtool (prometheus); the status page uses the chromium above.
 TEST_PACKAGES  += prometheus
-BENCH_PACKAGES := $(BUILD_PACKAGES) wrk
+# nginx: the same /status body served beside ours, for the comparison
+BENCH_PACKAGES := $(BUILD_PACKAGES) wrk nginx
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
@@ -122,10 +125,12 @@ windows:
 		echo "windows: $$dir/cashdrawerd.exe"; \
 	done
 
+# The figures of bench/RESULTS.md; the Windows build gives the .exe sizes.
 bench:
 	@tools/ensure-packages.sh $(BENCH_PACKAGES)
 	@$(MAKE) --no-print-directory build >/dev/null
-	bench/run.sh $(BUILD_DIR)
+	@$(MAKE) --no-print-directory windows >/dev/null
+	bench/run.sh $(BUILD_DIR) $(WINDOWS_DIR)
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the daemon, its systemd unit,
 # settings (never over existing ones), manual page and documentation.

@@ -5,8 +5,8 @@
 # veth created inside them: the root namespace is never touched. The LAN
 # client holds 500 idle connections and floods /logs with wrk while the
 # till measures open latency. Two runs: the defaults (32 connections per
-# LAN address) and caps raised so that all 500 are really held. Every load
-# is bounded in time.  Needs root (namespaces).
+# LAN address), with and without the read-back, and caps raised so that all
+# 500 are really held. Every load is bounded in time. Needs root (namespaces).
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 duration=${BENCH_SECONDS:-10}
@@ -40,13 +40,8 @@ ip -n "$cli" link set veth-cli up
 in_srv=(ip netns exec "$srv")
 in_cli=(ip netns exec "$cli")
 
-percentile_ms() {
-	awk -v p="$2" '$1 == p {
-		v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v)
-		if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000
-		printf "%.3f", v }' "$1"
-}
-requests_per_second() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 printer_port=9100
 "${in_srv[@]}" "$build/escpos-sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &
@@ -86,13 +81,22 @@ run() {
 		"$(percentile_ms "$work/$name-idle.txt" 50%)/$(percentile_ms "$work/$name-idle.txt" 99%)" \
 		"$(percentile_ms "$work/$name-loaded.txt" 50%)" "$(percentile_ms "$work/$name-loaded.txt" 99%)" \
 		"$(requests_per_second "$work/$name-loaded.txt")"
+	result "lan_${name}_idle_p50" "$(percentile_ms "$work/$name-idle.txt" 50%)"
+	result "lan_${name}_idle_p99" "$(percentile_ms "$work/$name-idle.txt" 99%)"
+	result "lan_${name}_p50" "$(percentile_ms "$work/$name-loaded.txt" 50%)"
+	result "lan_${name}_p99" "$(percentile_ms "$work/$name-loaded.txt" 99%)"
+	result "lan_${name}_logs_rps" "$(requests_per_second "$work/$name-flood.txt")"
+	[ "$(wrk_errors "$work/$name-loaded.txt")" = 0 ] || echo "  ($(wrk_errors "$work/$name-loaded.txt") errors)"
 }
 
-echo
+echo "== 4. a LAN client floods, the till opens =="
 echo "LAN flood: 203.0.113.2 holds 500 idle connections and floods /logs (wrk, 16 connections);"
 echo "the till opens on its loopback (wrk, 1 connection, every open a real printer operation)."
 printf '%-28s %8s %8s %10s %10s %12s %12s %10s\n' "caps" "held" "refused" "/logs r/s" \
 	"idle p50/99" "loaded p50" "loaded p99" "opens/s"
-run defaults "defaults (32 per address)"
-run raised "raised (1000/addr, 2048)" --max-connections 2048 --max-connections-per-ip 1000
-echo "(latencies in ms; held: LAN connections the server kept; refused: LAN connections closed at accept)"
+run defaults "defaults, read_back = true"
+run fast "defaults, read_back = false" --read-back false
+run raised "raised caps, read_back = false" --max-connections 2048 --max-connections-per-ip 1000 \
+	--read-back false
+echo "(latencies in ms; held: LAN connections the server kept; refused: LAN connections closed"
+echo " at accept; defaults: 32 connections per LAN address, raised: 1000 per address, 2048 in all)"

@@ -36,6 +36,9 @@
 	  "realtime pulse on and off time, 100..800 in steps of 100")                          \
 	X(drawer_open_level, STRING, "high", 0, 0, check_level, "high|low",                        \
 	  "drawer switch level (pin 3) that means open")                                       \
+	X(read_back, BOOL, "true", 0, 0, NULL, "BOOL",                                             \
+	  "after a pulse, wait for it and answer with the drawer read back (false: answer as "  \
+	  "soon as the printer has the pulse)")                                                \
 	X(status_cache_ms, UINT, "2000", 0, 3600000, NULL, "MS",                                   \
 	  "printer status is asked at most once per this time (0: at every /status)")          \
 	X(status_timeout_ms, UINT, "200", 20, 5000, NULL, "MS",                                    \

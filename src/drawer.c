@@ -359,6 +359,7 @@ int drawer_create(struct drawer **out, const struct drawer_options *options, cha
 		goto fail;
 	drawer->printer.status_timeout_ms = options->status_timeout_ms;
 	drawer->printer.open_level_high = options->open_level_high;
+	drawer->printer.read_back = options->read_back;
 	rc = transport_init(&drawer->printer.transport, &drawer->uri, err, errlen);
 	if (rc < 0)
 		goto fail;

@@ -25,6 +25,7 @@ struct drawer_options {
 	bool realtime;              /* DLE DC4 instead of ESC p */
 	unsigned realtime_pulse_ms; /* DLE DC4: on and off time */
 	bool open_level_high;       /* pin 3 HIGH means open (the usual switch) */
+	bool read_back;             /* an opening waits the pulse and reads the drawer */
 	unsigned timeout_ms;
 	unsigned min_interval_ms;
 	unsigned status_cache_ms;   /* a status check is reused this long */

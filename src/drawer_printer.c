@@ -81,7 +81,8 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 		return rc;
 	rc = transport_write(&printer->transport, printer->kick, sizeof printer->kick,
 			     deadline_ms, detail, detaillen);
-	if (rc < 0 || printer->silent || !transport_can_read(&printer->transport))
+	if (rc < 0 || !printer->read_back || printer->silent ||
+	    !transport_can_read(&printer->transport))
 		goto out;
 	/* DLE EOT is answered at once, ahead of the buffered pulse: read pin 3
 	 * once the pulse had time to throw the drawer. The kick is done whatever

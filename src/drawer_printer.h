@@ -17,12 +17,13 @@ struct drawer_printer {
 	unsigned pulse_ms;             /* how long the pulse lasts, before reading back */
 	unsigned status_timeout_ms;
 	bool open_level_high;
+	bool read_back; /* false: a kick is done once written */
 	/* The printer gave no status reply last time: an opening does not wait
 	 * for one again until a status check gets a valid reply. Worker only. */
 	bool silent;
 };
 
-/* Sends the kick; then, where the printer answers status, waits for the
+/* Sends the kick; then, with read_back and where the printer answers status, waits for the
  * pulse and reads the drawer back into *drawer (UNKNOWN otherwise). Returns
  * 0 or a transport_error with detail filled. */
 int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,

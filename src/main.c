@@ -147,6 +147,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 						.realtime = strcmp(config->kick, "realtime") == 0,
 						.realtime_pulse_ms = config->realtime_pulse_ms,
 						.open_level_high = strcmp(config->drawer_open_level, "high") == 0,
+						.read_back = config->read_back,
 						.timeout_ms = config->timeout_ms,
 						.min_interval_ms = config->min_interval_ms,
 						.status_cache_ms = config->status_cache_ms,

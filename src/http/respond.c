@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "../clock.h"
+#include "../json_arena.h"
 #include "request.h"
 
 void respond_common_headers(const struct http_request *request, struct MHD_Response *response,
@@ -59,12 +60,13 @@ enum MHD_Result respond_json(struct http_request *request, const char *method, c
 		response = MHD_create_response_from_buffer(sizeof fallback - 1, (void *)fallback,
 							   MHD_RESPMEM_PERSISTENT);
 	} else {
-		response = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+		/* copied: the text lies in this thread's JSON arena, reused below */
+		response = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+		cJSON_free(text);
 	}
-	if (response == NULL) {
-		free(text);
+	json_arena_reset();
+	if (response == NULL)
 		return MHD_NO;
-	}
 	respond_common_headers(request, response, "application/json; charset=utf-8");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, OPTIONS");

@@ -50,20 +50,40 @@ enum MHD_Result route_request(struct http_request *request, const char *method, 
 }
 
 /* cJSON prints numbers with %1.15g and checks them with sscanf: an integer
- * written as raw JSON costs a fraction, and /status is the hot path. */
+ * written as raw JSON costs a fraction, and /status is the hot path (so is
+ * snprintf, hence the digits by hand). */
 static void add_integer(cJSON *object, const char *name, uint64_t value)
 {
-	char text[24];
+	char text[24], *digit = text + sizeof text - 1;
 
-	snprintf(text, sizeof text, "%" PRIu64, value);
-	cJSON_AddRawToObject(object, name, text);
+	*digit = '\0';
+	do
+		*--digit = (char)('0' + value % 10);
+	while ((value /= 10) != 0);
+	cJSON_AddRawToObject(object, name, digit);
 }
 
 static void add_time(cJSON *object, const char *name, time_t when)
 {
-	char text[32];
+	/* The same few instants (the last check, the last pulse) at every
+	 * /status: each thread keeps the last one it wrote. */
+	static _Thread_local struct {
+		time_t when;
+		char text[32];
+	} last[2];
+	static _Thread_local unsigned next;
+	const char *text = NULL;
 
-	if (when == 0 || routes_format_time(when, text, sizeof text) < 0)
+	for (size_t i = 0; i < 2 && when != 0; i++)
+		if (last[i].when == when)
+			text = last[i].text;
+	if (text == NULL && when != 0 &&
+	    routes_format_time(when, last[next].text, sizeof last[next].text) == 0) {
+		last[next].when = when;
+		text = last[next].text;
+		next = (next + 1) % 2;
+	}
+	if (text == NULL)
 		cJSON_AddNullToObject(object, name);
 	else
 		cJSON_AddStringToObject(object, name, text);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../clock.h"
+#include "../json_arena.h"
 #include "connections.h"
 #include "request.h"
 
@@ -217,9 +218,11 @@ static int start_daemon(struct http_server *server, int fd, char *err, size_t er
 {
 	const struct config *config = server->context->config;
 	unsigned threads = config->threads;
+	struct MHD_Daemon *daemon;
+
 	/* The accept policy keeps LAN clients under their caps, so that loopback
 	 * always finds room below MHD's own limit (max_connections). */
-	struct MHD_Daemon *daemon = MHD_start_daemon(
+	daemon = MHD_start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
 		http_connections_accept, server->connections, on_request, server,
 		/* first, so that MHD reports even the errors of the options below to our log */
@@ -231,7 +234,6 @@ static int start_daemon(struct http_server *server, int fd, char *err, size_t er
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
 		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, server,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
-
 	if (daemon == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server (see the log for libmicrohttpd's reason)");
 		return -EIO;
@@ -276,6 +278,8 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 		return -ENOMEM;
 	server->context = context;
 	context->server = server;
+	/* before the HTTP threads: their answers' JSON comes from per-thread arenas */
+	json_arena_install();
 	raise_descriptor_limit(config->max_connections * wanted + SPARE_DESCRIPTORS);
 	if ((rc = http_connections_create(&server->connections, context, err, errlen)) < 0)
 		goto fail;

@@ -93,6 +93,19 @@ def test_opening_reads_the_drawer_back_and_status_checks_again(start_daemon, sim
     printer.wait_received(CHECK + expect.OPENED_DEFAULT + CHECK)
 
 
+def test_without_read_back_the_answer_does_not_wait_and_status_still_reads_the_drawer(
+        start_daemon, sim):
+    printer = sim()
+    daemon = start_daemon(printer.uri, ["--read-back", "false"])
+
+    resp = daemon.get("/open-cash-drawer")
+
+    expect.assert_json(resp, 200, expect.OPENED_UNREAD)
+    printer.expect(r"drawer kick \(ESC p\): pin 2, on 50 ms, off 500 ms -> drawer open")
+    assert printer_state(daemon)[0]["drawer"] == "open"
+    printer.wait_received(expect.KICK_DEFAULT + CHECK)
+
+
 def test_realtime_kick_opens_the_drawer_while_the_printer_is_out_of_paper(start_daemon, sim):
     printer = sim()
     printer.command("paper out")

@@ -870,7 +870,7 @@ static void test_french_messages_differ_for_busy_stopping_and_refused(void **sta
 
 /* ---- the printer's state ---- */
 
-static void start_reading_drawer(unsigned status_cache_ms)
+static void start_reading_drawer_with(unsigned status_cache_ms, bool read_back)
 {
 	struct drawer_options options = {
 		.uri = test_uri(),
@@ -878,6 +878,7 @@ static void start_reading_drawer(unsigned status_cache_ms)
 		.pulse_on_ms = 2,
 		.pulse_off_ms = 500,
 		.open_level_high = true,
+		.read_back = read_back,
 		.timeout_ms = 2000,
 		.min_interval_ms = 0,
 		.status_cache_ms = status_cache_ms,
@@ -888,6 +889,11 @@ static void start_reading_drawer(unsigned status_cache_ms)
 
 	if (drawer_create(&drawer, &options, err, sizeof err) != 0)
 		fail_msg("drawer_create: %s", err);
+}
+
+static void start_reading_drawer(unsigned status_cache_ms)
+{
+	start_reading_drawer_with(status_cache_ms, true);
 }
 
 static bool query_request(size_t i)
@@ -956,6 +962,21 @@ static void test_opening_reads_the_drawer_back_after_the_kick(void **state)
 	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_OPEN);
 	assert_int_equal(fake.cycles[0].len, 8);
 	assert_memory_equal(fake.cycles[0].bytes, "\x1b\x70\x00\x01\xfa\x10\x04\x01", 8);
+}
+
+static void test_without_read_back_an_opening_is_done_once_the_kick_is_written(void **state)
+{
+	(void)state;
+	fake.reply = 0x16; /* it would say open */
+	start_reading_drawer_with(0, false);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	stop_drawer();
+
+	assert_int_equal(requests[0].request.result.error, 0);
+	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_UNKNOWN);
+	assert_int_equal(fake.cycles[0].len, 5); /* the kick, no DLE EOT 1 */
+	assert_memory_equal(fake.cycles[0].bytes, "\x1b\x70\x00\x01\xfa", 5);
 }
 
 static void test_a_silent_printer_is_asked_once_then_openings_do_not_wait(void **state)
@@ -1032,6 +1053,7 @@ int main(void)
 		TEST(test_concurrent_status_requests_share_one_check),
 		TEST(test_a_fresh_check_is_reused_and_a_kick_makes_it_stale),
 		TEST(test_opening_reads_the_drawer_back_after_the_kick),
+		TEST(test_without_read_back_an_opening_is_done_once_the_kick_is_written),
 		TEST(test_a_silent_printer_is_asked_once_then_openings_do_not_wait),
 		TEST(test_status_of_a_write_only_transport_is_unknown_and_opens_nothing),
 		TEST(test_status_of_a_refused_printer_says_unreachable),

@@ -1,0 +1,41 @@
+# Shared by the bench scripts (sourced): ports, wrk figures, memory, readiness,
+# and the results file the summary table is read from.
+# Every process a script starts goes into pids; cleanup kills only those.
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wrk's "Requests/sec:" line, and its latency percentiles (--latency) in ms.
+requests_per_second() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
+percentile_ms() {
+	awk -v p="$2" '$1 == p {
+		v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v)
+		if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000
+		printf "%.3f", v }' "$1"
+}
+# wrk's socket errors and non-2xx answers: a figure that came with errors is no figure.
+wrk_errors() {
+	awk '/Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10}
+	     /Non-2xx or 3xx responses:/ {n += $5}
+	     END {print n + 0}' "$1"
+}
+
+median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# proc_kib PID FIELD: a /proc/PID/status field (VmRSS, VmHWM, RssAnon) in KiB.
+proc_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.2f", k / 1024}'; }
+
+# wait_ready URL [CMD-PREFIX...]: until the URL answers, 10 s at most.
+wait_ready() {
+	local url=$1
+	shift
+	for _ in $(seq 100); do
+		"$@" curl -fs -o /dev/null "$url" && return 0
+		sleep 0.1
+	done
+	echo "bench: $url never answered" >&2
+	return 1
+}
+
+# result KEY VALUE: one figure for the summary table (bench/run.sh).
+result() { echo "$1 $2" >>"${BENCH_RESULTS:?}"; }

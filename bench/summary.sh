@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `make bench`, last part: the summary table of bench/RESULTS.md, each figure
+# beside its goal (issue 7) from the results file the other parts wrote.
+set -euo pipefail
+results=${1:?results file}
+
+get() { awk -v k="$1" '$1 == k {v = $2} END {print (v == "" ? "n/a" : v)}' "$results"; }
+# verdict VALUE GOAL min|max
+verdict() {
+	awk -v v="$1" -v g="$2" -v dir="$3" 'BEGIN {
+		if (v == "n/a") { print "n/a"; exit }
+		ok = dir == "min" ? v + 0 >= g + 0 : v + 0 <= g + 0; print ok ? "met" : "MISSED" }'
+}
+kib_mib() { awk -v k="$1" 'BEGIN {if (k == "n/a") print k; else printf "%.2f", k / 1024}'; }
+row() { printf '%-52s %12s %12s %8s\n' "$1" "$2" "$3" "$4"; }
+goal_row() { row "$1" "$2" "$3 $4" "$(verdict "$2" "$4" "$([ "$3" = ">=" ] && echo min || echo max)")"; }
+
+echo "== summary =="
+row measure result goal ""
+goal_row "/status req/s (access log on), median" "$(get status_rps)" ">=" 50000
+row "nginx, same body, access log on, median" "$(get nginx_rps)" "" ""
+goal_row "/status / nginx" "$(get status_ratio)" ">=" 0.5
+for mode in true false; do
+	goal_row "open p50 idle, read_back = $mode (ms)" "$(get open_idle_rb_${mode}_p50)" "<=" 0.5
+	goal_row "open p99 idle, read_back = $mode (ms)" "$(get open_idle_rb_${mode}_p99)" "<=" 2
+	row "open p50 under /status flood, read_back = $mode (ms)" "$(get open_flood_rb_${mode}_p50)" "" ""
+	row "open p99 under /status flood, read_back = $mode (ms)" "$(get open_flood_rb_${mode}_p99)" "" ""
+done
+for run in defaults:true fast:false raised:false; do
+	name=${run%%:*} mode=${run#*:}
+	[ "$name" = raised ] && label="raised caps" || label="defaults"
+	goal_row "open p50 under LAN flood, $label, read_back = $mode (ms)" "$(get lan_${name}_p50)" "<=" 0.5
+	goal_row "open p99 under LAN flood, $label, read_back = $mode (ms)" "$(get lan_${name}_p99)" "<=" 2
+done
+goal_row "/logs of 100 MiB, MiB/s (median of 5)" "$(get logs_mib_s)" ">=" 1024
+row "/logs, 8 downloads at once, MiB/s" "$(get logs_parallel_mib_s)" "" ""
+hwm_growth=$(awk -v a="$(get logs_hwm_after_kib)" -v b="$(get logs_hwm_before_kib)" 'BEGIN {printf "%.2f", (a - b) / 1024}')
+goal_row "/logs: peak RSS growth over 13 downloads (MiB)" "$hwm_growth" "<=" 0.5
+goal_row "RSS idle (MiB)" "$(kib_mib "$(get rss_idle_kib)")" "<=" 4
+goal_row "RSS loaded, after the floods (MiB)" "$(kib_mib "$(get rss_loaded_kib)")" "<=" 4
+row "RSS peak (MiB)" "$(kib_mib "$(get rss_peak_kib)")" "" ""
+row "RSS anonymous idle / loaded (MiB)" "$(kib_mib "$(get rss_anon_idle_kib)") / $(kib_mib "$(get rss_anon_kib)")" "" ""
+row "start-up to first answer, median (ms)" "$(get startup_ms)" "" ""
+row "SIGTERM to exit, median (ms)" "$(get stop_ms)" "" ""
+row "cashdrawerd.exe x86_64 / i686 (bytes)" "$(get exe_x86_64) / $(get exe_i686)" "" ""
+row "ERROR lines in the log (printer failures)" "$(get errors_logged)" "" ""
