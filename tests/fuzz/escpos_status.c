@@ -2,7 +2,8 @@
  * (escpos_status_record), then the same bytes read by the drawer's status
  * check and kick read-back (drawer_printer_check, drawer_printer_kick)
  * from a fake printer. Input: a byte of flags (open fails, the transport
- * cannot read, the open level, the worker thought the printer silent),
+ * cannot read, the open level, the worker thought the printer silent, no
+ * read-back after a kick),
  * then pairs (n, reply) for the first part and the printer's bytes for the
  * second: 0xFF x reads as a timeout (x even) or an I/O error (x odd).
  * Properties: a refused reply changes nothing; every decoded field, the
@@ -191,6 +192,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dp.status_timeout_ms = 1000;
 	dp.open_level_high = flags & 4;
 	dp.silent = flags & 8;
+	dp.read_back = !(flags & 16);
 
 	drawer_printer_check(&dp, clock_monotonic_ms() + 10000, &state, detail, sizeof detail);
 	check_status(&state.status, dp.open_level_high);
@@ -221,6 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(drawer <= ESCPOS_DRAWER_CLOSED, "kick read back drawer %d", (int)drawer);
 	FUZZ_CHECK(printer.query_count <= 1 && (printer.query_count == 0 || printer.queries[0] == 1),
 		   "the kick asked %zu questions", printer.query_count);
+	FUZZ_CHECK(dp.read_back || printer.query_count == 0, "read back with read_back = false");
 	FUZZ_CHECK(printer.reads <= NOISE_MAX, "the kick read %u bytes", printer.reads);
 	FUZZ_CHECK(drawer == ESCPOS_DRAWER_UNKNOWN || printer.query_count == 1,
 		   "drawer %d without asking", (int)drawer);
