@@ -8,10 +8,8 @@ BAUD        ?= 38400
 
 # libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
-# CUPS queues (cups:NAME): libcups.
+# CUPS queues (cups:NAME): libcups's headers (the daemon loads libcups2 at run time).
 BUILD_PACKAGES += libcups2-dev
-# Type=notify and the journal under systemd.
-BUILD_PACKAGES += libsystemd-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 # tests/fuzz: clang's libFuzzer runtime (libclang_rt.fuzzer), for make test's
 # short runs and make fuzz's long ones.
@@ -19,6 +17,9 @@ FUZZ_PACKAGES  := $(BUILD_PACKAGES) clang libclang-rt-14-dev
 TEST_PACKAGES  += libclang-rt-14-dev
 # serial tests: a pty pair joined by socat; setpriv (util-linux) runs the service unprivileged
 TEST_PACKAGES  += socat util-linux
+# fault tests (tests/e2e/test_faults_*.py): a small tmpfs log disk (mount), a private
+# resolv.conf (unshare, util-linux), the clock moved by libfaketime (faketime, above)
+TEST_PACKAGES  += mount
 # browser tests (tests/e2e/test_browser.py): headless Chromium in a network namespace
 TEST_PACKAGES  += chromium
 # The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
@@ -37,10 +38,14 @@ WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-
 TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
 # /metrics checked by promtool (prometheus); the status page uses the chromium above.
 TEST_PACKAGES  += prometheus
+# the soak's smoke run (ctest soak_smoke): the gcc daemon under valgrind too
+TEST_PACKAGES  += valgrind
 # nginx: the same /status body served beside ours, for the comparison
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk nginx
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl
+# make soak (bench/soak.sh): the clang ASan build, valgrind, namespaces, the checks
+SOAK_PACKAGES  := $(BUILD_PACKAGES) clang valgrind iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl
 RUN_SERIAL_PACKAGES := $(RUN_PACKAGES) socat
 
@@ -55,7 +60,7 @@ DEB_PACKAGES   := $(BUILD_PACKAGES)
 TEST_PACKAGES  += systemd lintian
 TEST_PACKAGES  += wixl msitools
 
-.PHONY: all build deps run run-serial test fuzz bench clean windows install deb msi
+.PHONY: all build deps run run-serial test fuzz bench soak clean windows install deb msi
 
 all: build
 
@@ -131,6 +136,18 @@ bench:
 	@$(MAKE) --no-print-directory build >/dev/null
 	@$(MAKE) --no-print-directory windows >/dev/null
 	bench/run.sh $(BUILD_DIR) $(WINDOWS_DIR)
+
+# A million mixed requests from the till and the LAN against the ASan daemon,
+# then the gcc one, and 50 000 under valgrind: every answer, log line and
+# printer byte counted, no leak, resident memory flat. SOAK_REQUESTS,
+# SOAK_VALGRIND_REQUESTS, SOAK_MAX_SECONDS (per generator); root (namespaces).
+soak:
+	@tools/ensure-packages.sh $(SOAK_PACKAGES)
+	@$(MAKE) --no-print-directory build >/dev/null
+	$(CMAKE) -S . -B $(ASAN_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCASHDRAWERD_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target cashdrawerd
+	bench/soak.sh --gen $(BUILD_DIR)/soakgen --sim $(BUILD_DIR)/escpos-sim \
+		asan:$(ASAN_DIR)/cashdrawerd release:$(BUILD_DIR)/cashdrawerd valgrind:$(BUILD_DIR)/cashdrawerd
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the daemon, its systemd unit,
 # settings (never over existing ones), manual page and documentation.

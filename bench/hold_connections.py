@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Holds COUNT idle TCP connections to HOST:PORT (never sending a byte),
+"""Holds COUNT idle TCP connections to HOST:PORT (never sending a byte)
+from SOURCE when given,
 opened in batches below the server's listen queue; prints how many the
 server kept open, then waits for SIGTERM. Used by bench/lan_flood.sh inside
 the LAN client's namespace."""
@@ -10,10 +11,13 @@ import sys
 import time
 
 host, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+source = sys.argv[4] if len(sys.argv) > 4 else None
 socks = []
 for start in range(0, count, 64):
     batch = [socket.socket() for _ in range(min(64, count - start))]
     for s in batch:
+        if source is not None:
+            s.bind((source, 0))
         s.setblocking(False)
         s.connect_ex((host, port))
     deadline = time.monotonic() + 30

@@ -3,7 +3,9 @@
 #   1. /status req/s beside nginx serving the same body, both with an access
 #      log, alternated BENCH_RUNS times (medians; wrk 2 threads, 32 connections);
 #   2. open latency idle and under a /status flood, with and without the
-#      read-back (read_back = true, the default, waits the 50 ms pulse);
+#      read-back (read_back = true, the default, waits the 50 ms pulse), one
+#      open every 5 ms (bench/paced.lua): back to back, the simulator's accept
+#      queue overflows and a dropped SYN costs a 1 s retry;
 #   3. /logs of a 100 MiB log (bench/logs.sh), start-up time (bench/startup.sh);
 #   4. a LAN client flooding from another network namespace (bench/lan_flood.sh);
 #   5. resident memory, the Windows .exe size, then the summary table.
@@ -113,7 +115,7 @@ result status_ratio "$(awk -v a="$status_rps" -v b="$nginx_rps" 'BEGIN {printf "
 echo "access log lines: cashdrawerd $(wc -l <"$work/logs-main/cashdrawer.log"), nginx $(wc -l <"$work/nginx/access.log")"
 
 echo
-echo "== 2. open latency, one client (wrk -t1 -c1 --latency), ms =="
+echo "== 2. open latency, one client, an open every ${BENCH_OPEN_DELAY_MS:-5} ms (wrk, paced.lua), ms =="
 printf '%-40s %8s %8s %10s\n' "" p50 p99 "opens/s"
 open_run() { # LABEL KEY URL FILE
 	printf '%-40s %8s %8s %10s\n' "$1" "$(percentile_ms "$4" 50%)" "$(percentile_ms "$4" 99%)" "$(requests_per_second "$4")"
@@ -123,13 +125,13 @@ open_run() { # LABEL KEY URL FILE
 }
 for mode in true false; do
 	if [ "$mode" = true ]; then base=$main_base; else start_daemon fast --read-back false; fi
-	wrk -t1 -c1 -d"${duration}s" --latency "$base/open-cash-drawer" >"$work/open-idle-$mode.txt"
+	wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "$base/open-cash-drawer" >"$work/open-idle-$mode.txt"
 	open_run "idle, read_back = $mode" "open_idle_rb_$mode" "$base" "$work/open-idle-$mode.txt"
 	wrk -t2 -c32 -d"$((duration + 2))s" "$base/status" >"$work/flood-$mode.txt" &
 	flood=$!
 	pids+=($flood)
 	sleep 1
-	wrk -t1 -c1 -d"${duration}s" --latency "$base/open-cash-drawer" >"$work/open-flood-$mode.txt"
+	wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "$base/open-cash-drawer" >"$work/open-flood-$mode.txt"
 	wait "$flood"
 	open_run "under a /status flood, read_back = $mode" "open_flood_rb_$mode" "$base" "$work/open-flood-$mode.txt"
 done

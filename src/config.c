@@ -124,7 +124,7 @@ static int check_journal(const char *value, char *err, size_t errlen)
 		return 0;
 #else
 	if (strcmp(value, "true") == 0) {
-		snprintf(err, errlen, "true needs a build with libsystemd (this one has none): use auto or false");
+		snprintf(err, errlen, "true needs a build with systemd integration (this one has none): use auto or false");
 		return -EINVAL;
 	}
 #endif

@@ -93,15 +93,26 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 		escpos_status_init(&status);
 		escpos_status_record(&status, 1, byte);
 		*drawer = escpos_status_drawer(&status, printer->open_level_high);
+		detail[0] = '\0';
 		break;
 	case REPLY_NONE:
 	case REPLY_UNREADABLE: /* a plain file: nothing will ever answer */
 		printer->silent = true;
+		detail[0] = '\0';
 		break;
-	default:
+	case REPLY_INVALID:
+		snprintf(detail, detaillen, "drawer not read back: no valid status reply");
+		break;
+	case REPLY_FAILED: {
+		/* the printer went away after taking the kick: whether it acted on
+		 * it is unknown, and the log says so */
+		char cause[256];
+
+		snprintf(cause, sizeof cause, "%s", detail);
+		snprintf(detail, detaillen, "drawer not read back: %s", cause);
 		break;
 	}
-	detail[0] = '\0';
+	}
 out:
 	transport_close(&printer->transport);
 	return rc;

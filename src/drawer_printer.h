@@ -25,7 +25,9 @@ struct drawer_printer {
 
 /* Sends the kick; then, with read_back and where the printer answers status, waits for the
  * pulse and reads the drawer back into *drawer (UNKNOWN otherwise). Returns
- * 0 or a transport_error with detail filled. */
+ * 0 or a transport_error with detail filled. On 0, detail is empty, or says
+ * why a printer that answers status could not be read back (it reset, it
+ * answered garbage): the opening is done, but the log should tell. */
 int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 			enum escpos_drawer *drawer, char *detail, size_t detaillen);
 

@@ -18,6 +18,7 @@ static void on_drawer_done(struct drawer_request *drawer_request)
 static enum MHD_Result answer(struct http_request *request, const char *method, const char *url)
 {
 	const struct drawer_result *result = &request->drawer.result;
+	char log_message[sizeof result->detail + 64];
 	cJSON *body;
 
 	if (result->error != 0)
@@ -30,9 +31,15 @@ static enum MHD_Result answer(struct http_request *request, const char *method, 
 	cJSON_AddBoolToObject(body, "coalesced", result->coalesced);
 	/* read back after the pulse where the printer answers; "unknown" otherwise */
 	cJSON_AddStringToObject(body, "drawer", escpos_drawer_name(result->drawer));
+	if (result->detail[0] != '\0') /* the kick went out, its read-back failed */
+		snprintf(log_message, sizeof log_message, "%s; %s",
+			 result->coalesced ? MESSAGE_OPENED " (impulsion partagée)" : MESSAGE_OPENED,
+			 result->detail);
+	else
+		snprintf(log_message, sizeof log_message, "%s",
+			 result->coalesced ? MESSAGE_OPENED " (impulsion partagée)" : MESSAGE_OPENED);
 	return respond_json(request, method, url, MHD_HTTP_OK, body,
-			    result->coalesced ? "coalesced" : "opened",
-			    result->coalesced ? MESSAGE_OPENED " (impulsion partagée)" : MESSAGE_OPENED);
+			    result->coalesced ? "coalesced" : "opened", log_message);
 }
 
 enum MHD_Result route_open(struct http_request *request, const char *method, const char *url)

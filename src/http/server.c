@@ -1,6 +1,6 @@
 /* libmicrohttpd glue: our own listening sockets (exact errors, dual stack,
- * port 0), one MHD daemon with a small thread pool per socket, and the
- * per-request state. */
+ * port 0), one MHD daemon with a small thread pool per socket, the till's
+ * own lanes on the loopback addresses, and the per-request state. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -15,6 +15,9 @@
 #include <string.h>
 #ifndef _WIN32
 #include <sys/resource.h> /* Windows has no descriptor limit for sockets */
+#endif
+#ifdef __linux__
+#include <sys/syscall.h>
 #endif
 #include <sys/socket.h>
 #include <unistd.h>
@@ -36,6 +39,8 @@
 /* At shutdown, longest wait for the requests under way (the drawer's last
  * answers) to be sent before every connection is closed. */
 #define STOP_DRAIN_MS 1000
+/* The nice value of the threads serving the LAN (0 normal, 19 lowest). */
+#define LAN_NICE 10
 
 struct http_server {
 	struct daemon_context *context;
@@ -45,10 +50,27 @@ struct http_server {
 	 * -1 while MHD owns them (MHD_stop_daemon closes those) */
 	int sockets[LISTEN_MAX];
 	size_t count;
+	bool lanes; /* the till's lanes are open: LAN requests are served apart */
 	char description[512];
 	/* requests between their request line and their completion */
 	atomic_uint active;
 };
+
+/* With the till's lanes open, a thread serving a LAN client lowers its own
+ * priority (Linux's nice value is per thread, and raising it needs no
+ * privilege) so that a LAN flood yields the CPU to the till's lane and the
+ * drawer's worker. Once per thread. */
+static void yield_to_the_till(void)
+{
+#ifdef __linux__
+	static _Thread_local bool yielded;
+
+	if (!yielded) {
+		yielded = true;
+		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LAN_NICE);
+	}
+#endif
+}
 
 /* Called when a request line arrives, before MHD checks the headers: the
  * state made here lets on_completed log the requests MHD rejects itself
@@ -66,6 +88,8 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	request->context = server->context;
 	request->connection = connection;
 	request->loopback = access_is_loopback(peer);
+	if (!request->loopback && server->lanes)
+		yield_to_the_till();
 	request->started_us = clock_monotonic_us();
 	access_format_address(peer, request->peer, sizeof request->peer);
 	snprintf(request->uri, sizeof request->uri, "%.200s", uri);
@@ -138,6 +162,20 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 	*state = NULL;
 }
 
+/* Decodes %HH in the path and the query, except in a string that holds %00:
+ * the routes compare C strings, so "/open-cash-drawer%00x" decoded would
+ * answer as /open-cash-drawer, and "/%00" as the status page, while their
+ * log line would show a path the client never asked for. Left encoded, they
+ * are unknown paths (404) and bad query values, logged as sent. */
+static size_t unescape(void *cls, struct MHD_Connection *connection, char *text)
+{
+	(void)cls;
+	(void)connection;
+	if (strstr(text, "%00") != NULL)
+		return strlen(text);
+	return MHD_http_unescape(text);
+}
+
 static void on_mhd_error(void *cls, const char *format, va_list ap)
 {
 	struct daemon_context *context = cls;
@@ -152,8 +190,8 @@ static void on_mhd_error(void *cls, const char *format, va_list ap)
 }
 
 /* Opens a listening socket on address (NULL: every interface, dual stack). */
-static int open_listener(const char *address, unsigned port, int *fd_out, char *desc, size_t desclen,
-			 char *err, size_t errlen)
+static int open_listener(const char *address, unsigned port, bool shared, int *fd_out,
+			 unsigned *bound_port, char *desc, size_t desclen, char *err, size_t errlen)
 {
 	struct sockaddr_storage storage = {0};
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
@@ -181,6 +219,12 @@ static int open_listener(const char *address, unsigned port, int *fd_out, char *
 		goto out;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+#ifdef SO_REUSEPORT
+	if (shared)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+#else
+	(void)shared;
+#endif
 	if (storage.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
 	if (bind(fd, (struct sockaddr *)&storage, len) < 0 || listen(fd, 128) < 0 ||
@@ -190,6 +234,7 @@ static int open_listener(const char *address, unsigned port, int *fd_out, char *
 		goto out;
 	}
 	port = ntohs(storage.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+	*bound_port = port;
 	if (address == NULL)
 		snprintf(desc, desclen, "[::]:%u (IPv4 et IPv6)", port);
 	else if (storage.ss_family == AF_INET6)
@@ -214,10 +259,10 @@ out:
 	return rc;
 }
 
-static int start_daemon(struct http_server *server, int fd, char *err, size_t errlen)
+static int start_daemon(struct http_server *server, int fd, unsigned threads, char *err,
+			size_t errlen)
 {
 	const struct config *config = server->context->config;
-	unsigned threads = config->threads;
 	struct MHD_Daemon *daemon;
 
 	/* The accept policy keeps LAN clients under their caps, so that loopback
@@ -227,13 +272,15 @@ static int start_daemon(struct http_server *server, int fd, char *err, size_t er
 		http_connections_accept, server->connections, on_request, server,
 		/* first, so that MHD reports even the errors of the options below to our log */
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
 		MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
 		MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, server->connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
 		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, server,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+		/* last: one thread is no pool, and MHD warns at a pool of size 0 */
+		threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
 	if (daemon == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server (see the log for libmicrohttpd's reason)");
 		return -EIO;
@@ -264,6 +311,39 @@ static void raise_descriptor_limit(rlim_t wanted)
 }
 #endif
 
+/* The till's lanes (where SO_REUSEPORT exists): listening on every
+ * interface, the loopback addresses get listeners of their own, each with an
+ * MHD thread of its own, so a LAN client flooding the service never queues
+ * the till's openings behind its requests in an event loop. The kernel gives
+ * a connection to 127.0.0.1 or ::1 to the listener bound to that address
+ * rather than to the wildcard one. SO_REUSEPORT, set on the wildcard only
+ * once it is bound, lets them share the port while a second service still
+ * gets EADDRINUSE. A lane that cannot open (no IPv6) is simply not there:
+ * the wildcard still takes those clients. */
+static void open_till_lanes(struct http_server *server, int wildcard, unsigned port)
+{
+#ifdef SO_REUSEPORT
+	static const char *const lanes[] = {"127.0.0.1", "::1"};
+	char desc[128], err[256];
+	unsigned bound;
+	int one = 1, fd;
+
+	if (setsockopt(wildcard, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0)
+		return;
+	for (size_t i = 0; i < sizeof lanes / sizeof lanes[0]; i++) {
+		if (open_listener(lanes[i], port, true, &fd, &bound, desc, sizeof desc, err,
+				  sizeof err) < 0)
+			continue;
+		if (start_daemon(server, fd, 1, err, sizeof err) < 0)
+			close(fd);
+		else
+			server->lanes = true;
+	}
+#else
+	(void)server, (void)wildcard, (void)port;
+#endif
+}
+
 int http_server_start(struct http_server **out, struct daemon_context *context, char *err,
 		      size_t errlen)
 {
@@ -272,6 +352,7 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	size_t wanted = config->bind_count > 0 ? config->bind_count : 1;
 	char desc[128];
 	int rc = 0, fd = -1;
+	unsigned port;
 
 	*out = NULL;
 	if (server == NULL)
@@ -289,12 +370,16 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	for (size_t i = 0; i < wanted; i++) {
 		const char *address = config->bind_count > 0 ? config->bind[i] : NULL;
 
-		rc = open_listener(address, config->port, &fd, desc, sizeof desc, err, errlen);
+		rc = open_listener(address, config->port, false, &fd, &port, desc, sizeof desc, err,
+				   errlen);
 		if (rc == -EAFNOSUPPORT && address == NULL) /* IPv6 switched off on this machine */
-			rc = open_listener("0.0.0.0", config->port, &fd, desc, sizeof desc, err, errlen);
+			rc = open_listener("0.0.0.0", config->port, false, &fd, &port, desc, sizeof desc,
+					   err, errlen);
 		if (rc < 0)
 			goto fail;
-		if ((rc = start_daemon(server, fd, err, errlen)) < 0) {
+		if (address == NULL)
+			open_till_lanes(server, fd, port);
+		if ((rc = start_daemon(server, fd, config->threads, err, errlen)) < 0) {
 			close(fd);
 			goto fail;
 		}

@@ -1,5 +1,6 @@
-/* Rotating log, the file itself: thread-safe whole-line writes and the midnight
- * thread that rotates it (the archives on disk: rotlog_archive.c). */
+/* Rotating log, the file itself: thread-safe lines, the routine ones held for
+ * one write, and the midnight thread that rotates it (writing to the file:
+ * rotlog_write.c; the archives on disk: rotlog_archive.c). */
 #include "rotlog_internal.h"
 
 #include <errno.h>
@@ -81,64 +82,12 @@ int rotlog_path(const struct rotlog *log, const struct rotlog_date *date, char *
 	return rotlog_join_path(log->dir, date ? name : ROTLOG_BASENAME, buf, size);
 }
 
-static int open_current(struct rotlog *log)
-{
-	log->fd = open(log->current_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	return log->fd < 0 ? -errno : 0;
-}
-
-/* Writes with one write(2), so lines of other processes appending to the
- * same file (O_APPEND) are never interleaved with ours either. */
-static void write_lines(struct rotlog *log, const char *text, size_t length, uint64_t lines)
-{
-	ssize_t written;
-	int rc;
-
-	if (log->fd < 0 && (rc = open_current(log)) < 0) {
-		log->health.last_write_ok = false;
-		log->health.write_failures += lines;
-		rotlog_remember_error(log, -rc, "open %s", log->current_path);
-		return;
-	}
-	do
-		written = write(log->fd, text, length);
-	while (written < 0 && errno == EINTR);
-	if (written == (ssize_t)length) {
-		log->health.last_write_ok = true;
-		log->health.lines_written += lines;
-		log->line_open = false;
-		return;
-	}
-	log->health.last_write_ok = false;
-	log->health.write_failures += lines;
-	if (written < 0) {
-		rotlog_remember_error(log, errno, "write %s", log->current_path);
-		return;
-	}
-	rotlog_remember_error(log, 0, "write %s: only %zd of %zu bytes written (disk full?)",
-			      log->current_path, written, length);
-	if (written > 0)
-		log->line_open = text[written - 1] != '\n';
-}
-
-/* text is preceded by one byte of room: there goes the '\n' that ends a line
- * an earlier short write left open, so that this text starts on its own line. */
-static void write_after_open_line(struct rotlog *log, char *text, size_t length, uint64_t lines)
-{
-	if (log->line_open) {
-		text[-1] = '\n';
-		write_lines(log, text - 1, length + 1, lines);
-	} else {
-		write_lines(log, text, length, lines);
-	}
-}
-
 /* Writes the routine lines held, in one write. Lock held. */
 static void flush_held(struct rotlog *log)
 {
 	if (log->held_length == 0)
 		return;
-	write_after_open_line(log, log->held + 1, log->held_length, log->held_lines);
+	rotlog_write_lines(log, log->held + 1, log->held_length, log->held_lines);
 	log->held_length = 0;
 	log->held_lines = 0;
 }
@@ -167,7 +116,7 @@ static void rotate(struct rotlog *log, time_t now)
 	if (rotlog_archive_current(log, log->day))
 		log->line_open = false;
 	start_day(log, now);
-	rc = open_current(log);
+	rc = rotlog_open_current(log);
 	if (rc < 0) /* later writes try again */
 		rotlog_remember_error(log, -rc, "open %s", log->current_path);
 	rotlog_apply_retention(log);
@@ -193,9 +142,15 @@ static void *midnight_thread(void *arg)
 		if (now.tv_sec + RECHECK_SECONDS < deadline.tv_sec)
 			deadline.tv_sec = now.tv_sec + RECHECK_SECONDS;
 		if (log->held_length > 0) {
-			deadline = log->held_since;
-			deadline.tv_nsec += ROTLOG_FLUSH_MS * 1000000L;
-			if (deadline.tv_nsec >= 1000000000L) {
+			/* from now, not from held_since: the lines were not due, so
+			 * the wait is at most ROTLOG_FLUSH_MS even after a clock step */
+			int64_t left_ms = ROTLOG_FLUSH_MS -
+					  ((int64_t)(now.tv_sec - log->held_since.tv_sec) * 1000 +
+					   (now.tv_nsec - log->held_since.tv_nsec) / 1000000);
+
+			deadline = now;
+			deadline.tv_nsec += (long)left_ms * 1000000L;
+			while (deadline.tv_nsec >= 1000000000L) {
 				deadline.tv_sec++;
 				deadline.tv_nsec -= 1000000000L;
 			}
@@ -210,7 +165,7 @@ static void *midnight_thread(void *arg)
  * earlier day: archived now. From a later day (the clock is behind, as on a
  * box without a clock battery that boots in 1970): kept under its own day,
  * since labelling it with today's would let retention expire it early. */
-static void adopt_existing_file(struct rotlog *log, time_t now)
+static void adopt_existing_file(struct rotlog *log, time_t now, time_t modified)
 {
 	struct rotlog_date written;
 	struct stat st;
@@ -218,12 +173,12 @@ static void adopt_existing_file(struct rotlog *log, time_t now)
 	start_day(log, now);
 	if (stat(log->current_path, &st) < 0 || st.st_size == 0)
 		return;
-	written = rotlog_local_date(st.st_mtime);
+	written = rotlog_local_date(modified);
 	if (rotlog_date_key(written) < rotlog_date_key(log->day)) {
 		rotlog_archive_current(log, written);
 	} else if (rotlog_date_key(written) > rotlog_date_key(log->day)) {
 		log->day = written;
-		log->next_midnight = rotlog_next_midnight(st.st_mtime);
+		log->next_midnight = rotlog_next_midnight(modified);
 	}
 }
 
@@ -275,7 +230,10 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	sigset_t all, previous;
 	pthread_condattr_t attributes;
 	struct timespec now;
-	size_t length;
+	struct stat st;
+	time_t modified;
+	char torn[256];
+	size_t length, torn_length = 0;
 	int rc;
 
 	if (err && errlen)
@@ -343,8 +301,20 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 
 	tzset(); /* localtime_r need not read TZ itself */
 	clock_gettime(CLOCK_REALTIME, &now);
-	adopt_existing_file(log, now.tv_sec);
-	rc = open_current(log);
+	/* the day the lines are from, before cutting a torn line changes it */
+	modified = stat(log->current_path, &st) == 0 ? st.st_mtime : now.tv_sec;
+	rc = rotlog_cut_torn_tail(log->current_path, torn, sizeof torn, &torn_length,
+				  &log->line_open);
+	if (rc < 0) {
+		char text[128];
+
+		rotlog_describe(err, errlen, 0,
+				"log file %s: %s (give the service's user write access to %s)",
+				log->current_path, error_text(-rc, text, sizeof text), log->dir);
+		goto out;
+	}
+	adopt_existing_file(log, now.tv_sec, modified);
+	rc = rotlog_open_current(log);
 	if (rc < 0) {
 		char text[128];
 
@@ -366,6 +336,11 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 		goto out;
 	}
 	log->thread_started = true;
+	if (torn_length > 0)
+		rotlog_write(log, ROTLOG_WARNING,
+			     "Fin de journal incomplète retirée (service arrêté net au milieu d'une "
+			     "écriture ?) : %zu octets « %s »",
+			     torn_length, torn);
 	*out = log;
 	log = NULL;
 out:
@@ -377,7 +352,7 @@ static void log_line(struct rotlog *log, bool routine, enum rotlog_level level,
 		     const char *format, va_list args)
 {
 	char message[ROTLOG_LINE_MAX];
-	/* One spare byte in front: see write_after_open_line. */
+	/* One spare byte in front: see rotlog_write_lines. */
 	char line[1 + ROTLOG_LINE_MAX];
 	struct timespec now;
 	size_t length;
@@ -401,9 +376,11 @@ static void log_line(struct rotlog *log, bool routine, enum rotlog_level level,
 				    (int)(now.tv_nsec / 1000000), level, message);
 	if (!routine) {
 		flush_held(log);
-		write_after_open_line(log, line + 1, length, 1);
+		rotlog_write_lines(log, line + 1, length, 1);
 	} else {
-		if (log->held_length + length > ROTLOG_BUFFER_BYTES)
+		/* due lines go now: the thread's wait may have been stretched by
+		 * the wall clock set back meanwhile */
+		if (log->held_length + length > ROTLOG_BUFFER_BYTES || flush_is_due(log, &now))
 			flush_held(log);
 		if (log->held_length == 0) {
 			log->held_since = now;
@@ -413,17 +390,7 @@ static void log_line(struct rotlog *log, bool routine, enum rotlog_level level,
 		log->held_length += length;
 		log->held_lines++;
 	}
-	if (log->mirror_stderr && write(STDERR_FILENO, line + 1, length) < 0) {
-		/* stderr may be closed or full: the file is what counts. */
-	}
-	if (log->forward != NULL) {
-		/* "YYYY-MM-DD HH:MM:SS,mmm - " LEVEL " - " comes before the message */
-		size_t prefix = 26 + strlen(rotlog_level_name(level)) + 3;
-
-		if (length > prefix)
-			log->forward(log->forward_context, level, &now, line + 1 + prefix,
-				     length - prefix - 1);
-	}
+	rotlog_mirror_line(log, level, &now, line + 1, length);
 	pthread_mutex_unlock(&log->lock);
 }
 

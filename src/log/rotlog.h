@@ -38,6 +38,10 @@ const char *rotlog_level_name(enum rotlog_level level);
 size_t rotlog_format_line(char *buf, size_t size, const struct tm *tm, int ms,
 			  enum rotlog_level level, const char *message);
 
+/* How many bytes of text[0..length) are whole lines: up to and including its
+ * last '\n' (0 when there is none). What a write cut short may keep. */
+size_t rotlog_whole_lines_length(const char *text, size_t length);
+
 /* Archive name "cashdrawer.log.YYYY-MM-DD" for date; buf of at least
  * ROTLOG_ARCHIVE_NAME_MAX bytes. */
 void rotlog_archive_name(char *buf, size_t size, struct rotlog_date date);
@@ -109,17 +113,23 @@ struct rotlog_options {
 	void *forward_context;
 };
 
-/* Opens (creating dir if needed) dir/cashdrawer.log for appending. When the
- * existing file was last written on an earlier local day it is archived
- * first under that day's name. Starts the midnight thread. Returns 0 or a
- * negative errno and fills err. */
+/* Opens (creating dir if needed) dir/cashdrawer.log for appending. A last
+ * line without its '\n' (the service was killed in the middle of writing
+ * it) is cut off and quoted in a WARNING. When the existing file was last
+ * written on an earlier local day it is archived first under that day's
+ * name. Starts the midnight thread. Returns 0 or a negative errno and fills
+ * err. */
 int rotlog_open(struct rotlog **log, const struct rotlog_options *options, char *err,
 		size_t errlen);
 
 /* Writes one whole line (one write(2) under the lock, never interleaved),
  * after any routine lines still held. Rotates first when the local day
  * changed. Never fails the caller: a failure is counted and remembered for
- * rotlog_health. printf-style. */
+ * rotlog_health, and a line the disk took only in part is cut back off, so
+ * the file only ever holds whole lines. After a failure the file is closed
+ * and opened again at the next line (the disk may be remounted, the file
+ * deleted to free space); the first line written again is followed by a
+ * WARNING saying how many lines were lost. printf-style. */
 void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
 

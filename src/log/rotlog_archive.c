@@ -1,5 +1,6 @@
-/* Rotating log, the archives on disk: moving or appending the current file to
- * its day's archive, retention by listing the folder, and mkdir -p. */
+/* Rotating log, its files on disk: a line torn by a crash cut off at start,
+ * moving or appending the current file to its day's archive, retention by
+ * listing the folder, and mkdir -p. */
 #include "rotlog_internal.h"
 
 #include <dirent.h>
@@ -11,6 +12,65 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+int rotlog_cut_torn_tail(const char *path, char *cut, size_t cutsize, size_t *cut_length,
+			 bool *line_open)
+{
+	/* a line of ours is shorter than this: its torn piece too */
+	char tail[ROTLOG_LINE_MAX];
+	size_t got = 0, keep, piece;
+	struct stat st;
+	off_t from;
+	int fd, rc = 0;
+
+	*cut_length = 0;
+	if (cutsize)
+		cut[0] = '\0';
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	from = st.st_size > (off_t)sizeof tail ? st.st_size - (off_t)sizeof tail : 0;
+	if (st.st_size == 0 || lseek(fd, from, SEEK_SET) < 0)
+		goto out;
+	while (got < (size_t)(st.st_size - from)) {
+		ssize_t n = read(fd, tail + got, (size_t)(st.st_size - from) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : 0;
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	if (tail[got - 1] == '\n')
+		goto out;
+	keep = rotlog_whole_lines_length(tail, got);
+	if (keep == 0 && from > 0) {
+		/* longer than any line of ours: not one of them, left as it is */
+		*line_open = true;
+		goto out;
+	}
+	if (ftruncate(fd, from + (off_t)keep) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	piece = got - keep;
+	*cut_length = piece;
+	if (cutsize) {
+		if (piece >= cutsize)
+			piece = cutsize - 1;
+		memcpy(cut, tail + keep, piece);
+		cut[piece] = '\0';
+	}
+out:
+	close(fd);
+	return rc;
+}
 
 /* Appends the file at from to the file at to. On failure the archive is cut
  * back to its old size, so the caller can keep the lines where they were. */

@@ -300,3 +300,10 @@ time_t rotlog_next_midnight(time_t t)
 	}
 	return after;
 }
+
+size_t rotlog_whole_lines_length(const char *text, size_t length)
+{
+	while (length > 0 && text[length - 1] != '\n')
+		length--;
+	return length;
+}

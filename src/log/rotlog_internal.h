@@ -25,7 +25,9 @@ struct rotlog {
 	rotlog_forward_fn *forward;
 	void *forward_context;
 	int fd;                 /* -1 while the file cannot be opened */
-	bool line_open;         /* a short write left a line without its '\n' */
+	bool line_open;         /* a line is left without its '\n' (it could not be cut off) */
+	uint64_t lost_lines;    /* lines lost since the last line written, to report */
+	time_t lost_since;      /* wall-clock time of the first of them */
 	struct rotlog_date day; /* the day the current file's lines belong to */
 	time_t next_midnight;   /* end of that day: rotate once the clock is there */
 	/* localtime_r is too slow for every line at 50 000 lines/s: the broken
@@ -35,7 +37,7 @@ struct rotlog {
 	struct tm cached_tm;
 	struct rotlog_health health;
 	/* routine lines held for one write (rotlog_write_routine); held[0] is
-	 * room for the '\n' that ends a line a short write left open */
+	 * room for the '\n' that ends a line left open (see write_whole_lines) */
 	char held[1 + ROTLOG_BUFFER_BYTES];
 	size_t held_length;
 	uint64_t held_lines;
@@ -57,11 +59,34 @@ void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, .
 /* dir + '/' + name into buf; -1 when it does not fit. */
 int rotlog_join_path(const char *dir, const char *name, char *buf, size_t size);
 
+/* ---- rotlog_write.c (lock held) ---- */
+
+/* Opens log->current_path for appending into log->fd. 0 or a negative errno. */
+int rotlog_open_current(struct rotlog *log);
+
+/* Writes `lines` lines (text, with one byte of room before it for the '\n'
+ * that ends a line left open) to the file, whole or not at all; counts
+ * them as written or lost. */
+void rotlog_write_lines(struct rotlog *log, char *text, size_t length, uint64_t lines);
+
+/* A line written to the file also goes to standard error and to the
+ * forwarder (journal, syslog), in file order. */
+void rotlog_mirror_line(struct rotlog *log, enum rotlog_level level, const struct timespec *when,
+			const char *line, size_t length);
+
 /* ---- rotlog_archive.c (log->archive_path is their scratch buffer) ---- */
 
 /* Moves the current file's lines to the archive of day (closing log->fd).
  * Returns true when the current file no longer holds any line. */
 bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day);
+
+/* The last line of the file at path when it lacks its '\n' (a write cut
+ * short by a crash): cut off the file, its bytes copied to cut (NUL
+ * terminated, cut short to cutsize). Sets *cut_length (0: nothing cut), and
+ * *line_open when such a line is left (longer than any line of ours: not
+ * one of them). Returns 0 or a negative errno. */
+int rotlog_cut_torn_tail(const char *path, char *cut, size_t cutsize, size_t *cut_length,
+			 bool *line_open);
 
 /* Deletes the archives older than the retention_days newest ones. */
 void rotlog_apply_retention(struct rotlog *log);

@@ -1,22 +1,52 @@
-/* systemd through libsystemd: sd_notify for Type=notify, sd_journal_send for
- * the journal. */
+/* systemd without libsystemd: the notification and journal datagrams of
+ * systemd_protocol.c, sent on AF_UNIX datagram sockets. Failures are
+ * silent, as with libsystemd: the log file has every line anyway. */
 #include "systemd.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
-#include <systemd/sd-daemon.h>
-#include <systemd/sd-journal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "systemd_protocol.h"
+
+/* Room for READY=1 and a STATUS= line (the addresses listened on). */
+#define NOTIFY_MAX 1024
+
+static void notify(const char *state, const char *status)
+{
+	struct sockaddr_un address;
+	socklen_t address_length;
+	char message[NOTIFY_MAX];
+	int length, fd;
+
+	/* not started by systemd (no NOTIFY_SOCKET), or an address we cannot use */
+	if (systemd_notify_address(getenv("NOTIFY_SOCKET"), &address, &address_length) <= 0)
+		return;
+	length = systemd_notify_format(state, status, message, sizeof message);
+	if (length < 0)
+		return;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	/* systemd reads our credentials from the socket (SO_PASSCRED on its side) */
+	if (sendto(fd, message, (size_t)length, MSG_NOSIGNAL, (const struct sockaddr *)&address,
+		   address_length) < 0) {
+		/* systemd gone, or NOTIFY_SOCKET stale: nothing to do */
+	}
+	close(fd);
+}
 
 void systemd_notify_ready(const char *status)
 {
-	/* 0 outside systemd (no NOTIFY_SOCKET): nothing to do */
-	sd_notifyf(0, "READY=1\nSTATUS=%s", status);
+	notify("READY=1", status);
 }
 
 void systemd_notify_stopping(const char *status)
 {
-	sd_notifyf(0, "STOPPING=1\nSTATUS=%s", status);
+	notify("STOPPING=1", status);
 }
 
 bool systemd_journal_wanted(const char *setting)
@@ -27,25 +57,33 @@ bool systemd_journal_wanted(const char *setting)
 	return strcmp(setting, "auto") == 0 && getenv("JOURNAL_STREAM") != NULL;
 }
 
-static int priority(enum rotlog_level level)
+/* One socket for every line, made at the first one. */
+static pthread_once_t journal_once = PTHREAD_ONCE_INIT;
+static int journal_fd = -1;
+static struct sockaddr_un journal_address = {.sun_family = AF_UNIX,
+					     .sun_path = SYSTEMD_JOURNAL_SOCKET};
+
+static void journal_open(void)
 {
-	switch (level) {
-	case ROTLOG_DEBUG:
-		return LOG_DEBUG;
-	case ROTLOG_INFO:
-		return LOG_INFO;
-	case ROTLOG_WARNING:
-		return LOG_WARNING;
-	default:
-		return LOG_ERR;
-	}
+	journal_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 }
 
 void systemd_journal_line(enum rotlog_level level, const char *message, size_t length)
 {
-	int size = length > 65536 ? 65536 : (int)length;
+	char entry[SYSTEMD_JOURNAL_ENTRY_MAX];
+	size_t entry_length;
 
-	sd_journal_send("MESSAGE=%.*s", size, message, "PRIORITY=%d", priority(level),
-			"SYSLOG_IDENTIFIER=cashdrawerd", "SYSLOG_FACILITY=%d", LOG_DAEMON >> 3,
-			"CASHDRAWERD_LEVEL=%s", rotlog_level_name(level), NULL);
+	if (systemd_journal_entry(level, message, length, entry, sizeof entry, &entry_length) < 0)
+		return;
+	pthread_once(&journal_once, journal_open);
+	if (journal_fd < 0)
+		return;
+	/* The address each time, as libsystemd does: a restarted journald is
+	 * found again. MSG_DONTWAIT: a journald that does not read never holds
+	 * up the till (libsystemd would wait); the line is then in the file
+	 * only. */
+	if (sendto(journal_fd, entry, entry_length, MSG_DONTWAIT | MSG_NOSIGNAL,
+		   (const struct sockaddr *)&journal_address, sizeof journal_address) < 0) {
+		/* no journald (not under systemd), or it is overloaded */
+	}
 }

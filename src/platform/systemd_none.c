@@ -1,4 +1,4 @@
-/* Built without libsystemd: no readiness notification, no journal. */
+/* Built without systemd integration: no readiness notification, no journal. */
 #include "systemd.h"
 
 #include <string.h>

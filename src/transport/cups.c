@@ -1,6 +1,7 @@
-/* CUPS queues (cups:NAME, and bare names on Linux): open connects to cupsd
- * and checks that the queue exists and would print now; each write is one
- * raw Print-Job; close hangs up. Every wait is bounded by the deadline. */
+/* CUPS queues (cups:NAME, and bare names on Linux): init loads libcups;
+ * open connects to cupsd and checks that the queue exists and would print
+ * now; each write is one raw Print-Job; close hangs up. Every wait is
+ * bounded by the deadline. libcups is called through cups_library(). */
 #include <cups/cups.h>
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "../clock.h"
+#include "cups_library.h"
 #include "cups_status.h"
 #include "transport.h"
 
@@ -42,7 +44,8 @@ static int in_time(http_t *http, void *data)
 /* libcups's words for the last failure of this thread, never NULL. */
 static const char *last_error(void)
 {
-	const char *words = cupsLastErrorString();
+	const struct cups_library *cups = cups_library();
+	const char *words = cups->cupsLastErrorString();
 
 	return words != NULL ? words : "";
 }
@@ -62,6 +65,7 @@ static const char *connection_failure(const char *server)
 
 static int connect_server(struct cups_session *session, char *err, size_t errlen)
 {
+	const struct cups_library *cups = cups_library();
 	const char *server;
 	int port;
 	int64_t left;
@@ -69,9 +73,9 @@ static int connect_server(struct cups_session *session, char *err, size_t errlen
 	/* Forget the server chosen last time: CUPS_SERVER, client.conf, or
 	 * cupsd's socket when it exists, which may have appeared since (cupsd
 	 * started after us, or started on demand by systemd on that socket). */
-	cupsSetServer(NULL);
-	server = cupsServer();
-	port = ippPort();
+	cups->cupsSetServer(NULL);
+	server = cups->cupsServer();
+	port = cups->ippPort();
 	if (server[0] == '/')
 		snprintf(session->server, sizeof session->server, "%s", server);
 	else if (server[0] != '[' && strchr(server, ':') != NULL) /* a bare IPv6 address */
@@ -80,8 +84,9 @@ static int connect_server(struct cups_session *session, char *err, size_t errlen
 		snprintf(session->server, sizeof session->server, "%s:%d", server, port);
 	left = session->deadline_ms - clock_monotonic_ms();
 	if (left > 0)
-		session->http = httpConnect2(server, port, NULL, AF_UNSPEC, cupsEncryption(), 1,
-					     left > 60000 ? 60000 : (int)left, NULL);
+		session->http = cups->httpConnect2(server, port, NULL, AF_UNSPEC,
+						   cups->cupsEncryption(), 1,
+						   left > 60000 ? 60000 : (int)left, NULL);
 	if (session->http == NULL) {
 		bool timed_out = left <= 0 || clock_monotonic_ms() >= session->deadline_ms ||
 				 strcmp(last_error(), strerror(ETIMEDOUT)) == 0;
@@ -89,7 +94,7 @@ static int connect_server(struct cups_session *session, char *err, size_t errlen
 		return cups_status_of_connect(&session->target, timed_out, connection_failure(server),
 					      err, errlen);
 	}
-	httpSetTimeout(session->http, CUPS_WAIT_SLICE_S, in_time, session);
+	cups->httpSetTimeout(session->http, CUPS_WAIT_SLICE_S, in_time, session);
 	return 0;
 }
 
@@ -102,8 +107,9 @@ static int connect_server(struct cups_session *session, char *err, size_t errlen
 static int exchange(struct cups_session *session, ipp_t *request, const void *data, size_t len,
 		    const char *doing, ipp_t **response, char *err, size_t errlen)
 {
+	const struct cups_library *cups = cups_library();
 	http_t *http = session->http;
-	const char *connection = httpGetField(http, HTTP_FIELD_CONNECTION);
+	const char *connection = cups->httpGetField(http, HTTP_FIELD_CONNECTION);
 	http_status_t status;
 	ipp_state_t state;
 	int error;
@@ -117,37 +123,37 @@ static int exchange(struct cups_session *session, ipp_t *request, const void *da
 	}
 	/* cupsd said it would close after its last answer: start afresh. */
 	if (connection != NULL && strcasecmp(connection, "close") == 0 &&
-	    httpReconnect2(http, (int)left, NULL) != 0)
+	    cups->httpReconnect2(http, (int)left, NULL) != 0)
 		goto failed;
-	httpClearFields(http);
-	httpSetField(http, HTTP_FIELD_CONTENT_TYPE, "application/ipp");
-	httpSetLength(http, ippLength(request) + len);
-	if (httpPost(http, session->resource) != 0)
+	cups->httpClearFields(http);
+	cups->httpSetField(http, HTTP_FIELD_CONTENT_TYPE, "application/ipp");
+	cups->httpSetLength(http, cups->ippLength(request) + len);
+	if (cups->httpPost(http, session->resource) != 0)
 		goto failed;
-	while ((state = ippWrite(http, request)) != IPP_STATE_DATA)
+	while ((state = cups->ippWrite(http, request)) != IPP_STATE_DATA)
 		if (state == IPP_STATE_ERROR)
 			goto failed;
-	if (len > 0 && httpWrite2(http, data, len) < (ssize_t)len)
+	if (len > 0 && cups->httpWrite2(http, data, len) < (ssize_t)len)
 		goto failed;
-	while ((status = httpUpdate(http)) == HTTP_STATUS_CONTINUE)
+	while ((status = cups->httpUpdate(http)) == HTTP_STATUS_CONTINUE)
 		;
 	if (status == HTTP_STATUS_ERROR)
 		goto failed;
 	if (status != HTTP_STATUS_OK) {
-		httpFlush(http);
+		cups->httpFlush(http);
 		return cups_status_of_http(&session->target, status, err, errlen);
 	}
-	*response = ippNew();
-	while ((state = ippRead(http, *response)) != IPP_STATE_DATA)
+	*response = cups->ippNew();
+	while ((state = cups->ippRead(http, *response)) != IPP_STATE_DATA)
 		if (state == IPP_STATE_ERROR)
 			goto failed;
-	if (httpGetState(http) != HTTP_STATE_WAITING)
-		httpFlush(http);
+	if (cups->httpGetState(http) != HTTP_STATE_WAITING)
+		cups->httpFlush(http);
 	return 0;
 failed:
-	ippDelete(*response);
+	cups->ippDelete(*response);
 	*response = NULL;
-	error = httpError(http);
+	error = cups->httpError(http);
 	return cups_status_of_exchange(&session->target, session->timed_out, doing,
 				       error != 0 ? strerror(error) : "the connection closed", err,
 				       errlen);
@@ -155,20 +161,22 @@ failed:
 
 static ipp_t *new_request(const struct cups_session *session, ipp_op_t operation)
 {
-	ipp_t *request = ippNewRequest(operation);
+	const struct cups_library *cups = cups_library();
+	ipp_t *request = cups->ippNewRequest(operation);
 
-	ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
+	cups->ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
 		     session->printer_uri);
-	ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL,
-		     cupsUser());
+	cups->ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL,
+		     cups->cupsUser());
 	return request;
 }
 
 static const char *text_attribute(ipp_t *response, const char *name)
 {
-	ipp_attribute_t *attribute = ippFindAttribute(response, name, IPP_TAG_TEXT);
+	const struct cups_library *cups = cups_library();
+	ipp_attribute_t *attribute = cups->ippFindAttribute(response, name, IPP_TAG_TEXT);
 
-	return attribute != NULL ? ippGetString(attribute, 0, NULL) : NULL;
+	return attribute != NULL ? cups->ippGetString(attribute, 0, NULL) : NULL;
 }
 
 /* Get-Printer-Attributes: does the queue exist, is it stopped, does it take jobs? */
@@ -176,47 +184,51 @@ static int check_queue(struct cups_session *session, char *err, size_t errlen)
 {
 	static const char *const wanted[] = {"printer-state", "printer-is-accepting-jobs",
 					     "printer-state-message"};
+	const struct cups_library *cups = cups_library();
 	struct cups_queue_state state = {.accepting = -1};
 	ipp_attribute_t *attribute;
 	ipp_t *request = new_request(session, IPP_OP_GET_PRINTER_ATTRIBUTES);
 	ipp_t *response = NULL;
 	int rc;
 
-	ippAddStrings(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+	cups->ippAddStrings(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)(sizeof wanted / sizeof wanted[0]), NULL, wanted);
 	rc = exchange(session, request, NULL, 0, "checking the queue", &response, err, errlen);
 	if (rc < 0)
 		goto out;
-	state.status = ippGetStatusCode(response);
+	state.status = cups->ippGetStatusCode(response);
+	state.status_name = cups->ippErrorString(state.status);
 	state.status_message = text_attribute(response, "status-message");
 	state.state_message = text_attribute(response, "printer-state-message");
-	attribute = ippFindAttribute(response, "printer-state", IPP_TAG_ENUM);
+	attribute = cups->ippFindAttribute(response, "printer-state", IPP_TAG_ENUM);
 	if (attribute != NULL)
-		state.printer_state = ippGetInteger(attribute, 0);
-	attribute = ippFindAttribute(response, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
+		state.printer_state = cups->ippGetInteger(attribute, 0);
+	attribute = cups->ippFindAttribute(response, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
 	if (attribute != NULL)
-		state.accepting = ippGetBoolean(attribute, 0);
+		state.accepting = cups->ippGetBoolean(attribute, 0);
 	rc = cups_status_of_queue(&session->target, &state, err, errlen);
 out:
-	ippDelete(request);
-	ippDelete(response);
+	cups->ippDelete(request);
+	cups->ippDelete(response);
 	return rc;
 }
 
 static void cups_close(struct transport *transport)
 {
+	const struct cups_library *cups = cups_library();
 	struct cups_session *session = transport->backend;
 
 	if (session == NULL)
 		return;
 	if (session->http != NULL)
-		httpClose(session->http);
+		cups->httpClose(session->http);
 	free(session);
 	transport->backend = NULL;
 }
 
 static int cups_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
 {
+	const struct cups_library *cups = cups_library();
 	struct cups_session *session = calloc(1, sizeof *session);
 	const char *queue = transport->uri->path;
 	int rc;
@@ -234,9 +246,9 @@ static int cups_open(struct transport *transport, int64_t deadline_ms, char *err
 	if (rc < 0)
 		goto out;
 	/* cupsd reads the queue's name from the URI's path: the host is a formality. */
-	if (httpAssembleURIf(HTTP_URI_CODING_ALL, session->printer_uri, sizeof session->printer_uri,
-			     "ipp", NULL, "localhost", ippPort(), "/printers/%s",
-			     queue) != HTTP_URI_STATUS_OK) {
+	if (cups->httpAssembleURIf(HTTP_URI_CODING_ALL, session->printer_uri,
+				   sizeof session->printer_uri, "ipp", NULL, "localhost",
+				   cups->ippPort(), "/printers/%s", queue) != HTTP_URI_STATUS_OK) {
 		snprintf(err, errlen, "printer %s: the queue name cannot be put in an IPP URI",
 			 transport->uri_text);
 		rc = TRANSPORT_ERR_QUEUE_NOT_FOUND;
@@ -255,22 +267,26 @@ out:
 static int cups_write(struct transport *transport, const void *buf, size_t len, int64_t deadline_ms,
 		      char *err, size_t errlen)
 {
+	const struct cups_library *cups = cups_library();
 	struct cups_session *session = transport->backend;
 	ipp_t *request = new_request(session, IPP_OP_PRINT_JOB);
 	ipp_t *response = NULL;
 	int rc;
 
 	session->deadline_ms = deadline_ms;
-	ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL,
+	cups->ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL,
 		     "cashdrawerd drawer kick");
-	ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL,
+	cups->ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL,
 		     CUPS_FORMAT_RAW);
 	rc = exchange(session, request, buf, len, "sending the job", &response, err, errlen);
-	if (rc == 0)
-		rc = cups_status_of_ipp(&session->target, ippGetStatusCode(response),
+	if (rc == 0) {
+		ipp_status_t status = cups->ippGetStatusCode(response);
+
+		rc = cups_status_of_ipp(&session->target, status, cups->ippErrorString(status),
 					text_attribute(response, "status-message"), err, errlen);
-	ippDelete(request);
-	ippDelete(response);
+	}
+	cups->ippDelete(request);
+	cups->ippDelete(response);
 	return rc;
 }
 
@@ -283,8 +299,15 @@ static int cups_check(struct transport *transport, int64_t deadline_ms, char *er
 	return rc;
 }
 
+/* At start-up, and only for a CUPS printer: libcups. */
+static int cups_init(struct transport *transport, char *err, size_t errlen)
+{
+	return cups_library_load(transport->uri_text, err, errlen);
+}
+
 const struct transport_ops transport_cups_ops = {
 	.name = "cups",
+	.init = cups_init,
 	.open = cups_open,
 	.write = cups_write,
 	.read = NULL, /* a queue is write-only */

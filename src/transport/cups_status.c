@@ -10,6 +10,15 @@
 /* RFC 8011 4.1.6: 0x0000..0x00ff are the successful status codes. */
 #define IPP_SUCCESS_LAST 0x00ff
 
+/* status_name, or the status in hexadecimal as RFC 8011 writes it. */
+static const char *status_words(int status, const char *status_name, char *buf, size_t size)
+{
+	if (status_name != NULL && *status_name != '\0')
+		return status_name;
+	snprintf(buf, size, "IPP status 0x%04x", (unsigned)status & 0xffffu);
+	return buf;
+}
+
 /* ": words" when CUPS said something, "" when not. */
 static const char *said(const char *words, char *buf, size_t size)
 {
@@ -76,7 +85,8 @@ int cups_status_of_queue(const struct cups_status_target *target,
 	bool stopped, rejecting;
 
 	if (state->status > IPP_SUCCESS_LAST)
-		return cups_status_of_ipp(target, state->status, state->status_message, err, errlen);
+		return cups_status_of_ipp(target, state->status, state->status_name,
+					  state->status_message, err, errlen);
 	stopped = state->printer_state == CUPS_PRINTER_STATE_STOPPED;
 	rejecting = state->accepting == 0;
 	/* A stopped queue still takes jobs and prints them once resumed: the
@@ -87,9 +97,10 @@ int cups_status_of_queue(const struct cups_status_target *target,
 }
 
 int cups_status_of_ipp(const struct cups_status_target *target, int status,
-		       const char *status_message, char *err, size_t errlen)
+		       const char *status_name, const char *status_message, char *err,
+		       size_t errlen)
 {
-	char words[128];
+	char words[128], name[32];
 
 	if (status >= 0 && status <= IPP_SUCCESS_LAST)
 		return 0;
@@ -105,10 +116,12 @@ int cups_status_of_ipp(const struct cups_status_target *target, int status,
 	case IPP_STATUS_ERROR_FORBIDDEN:
 	case IPP_STATUS_ERROR_NOT_AUTHENTICATED:
 	case IPP_STATUS_ERROR_NOT_AUTHORIZED:
-		return not_allowed(target, ippErrorString((ipp_status_t)status), err, errlen);
+		return not_allowed(target, status_words(status, status_name, name, sizeof name),
+				   err, errlen);
 	default:
 		snprintf(err, errlen, "printer %s: CUPS at %s answered %s%s (check the queue: lpstat -l -p %s)",
-			 target->printer, target->server, ippErrorString((ipp_status_t)status),
+			 target->printer, target->server,
+			 status_words(status, status_name, name, sizeof name),
 			 said(status_message, words, sizeof words), target->queue);
 		return TRANSPORT_ERR_IO;
 	}

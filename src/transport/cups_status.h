@@ -1,6 +1,7 @@
 /* What CUPS's answers mean for the till (pure): IPP status codes, HTTP
  * statuses and a queue's attributes become transport errors, with messages
- * that name the queue, the cause and the fix. */
+ * that name the queue, the cause and the fix. No libcups call: the caller
+ * gives CUPS's words, status names included. */
 #ifndef CASHDRAWERD_CUPS_STATUS_H
 #define CASHDRAWERD_CUPS_STATUS_H
 
@@ -27,6 +28,7 @@ struct cups_status_target {
 /* The answer to Get-Printer-Attributes. */
 struct cups_queue_state {
 	int status;                 /* IPP status-code */
+	const char *status_name;    /* its name (ippErrorString), or NULL */
 	const char *status_message; /* status-message, or NULL */
 	int printer_state;          /* enum cups_printer_state */
 	int accepting;              /* printer-is-accepting-jobs: 1, 0, or -1 when absent */
@@ -43,9 +45,12 @@ int cups_status_of_queue(const struct cups_status_target *target,
 /* 0 for a successful IPP status-code (0x0000..0x00ff), else the transport
  * error it means, err filled: not-found -> QUEUE_NOT_FOUND; not accepting
  * jobs or deactivated -> QUEUE_STOPPED; service unavailable ->
- * SPOOLER_DOWN; anything else -> IO with CUPS's own words. */
+ * SPOOLER_DOWN; anything else -> IO with CUPS's own words: status_name is
+ * the status's name as libcups's ippErrorString gives it
+ * ("client-error-forbidden"), or NULL for "IPP status 0x0401". */
 int cups_status_of_ipp(const struct cups_status_target *target, int status,
-		       const char *status_message, char *err, size_t errlen);
+		       const char *status_name, const char *status_message, char *err,
+		       size_t errlen);
 
 /* An HTTP status other than 200 answering an IPP request (401, 403, 404,
  * 426, 503...): the transport error it means, err filled. */

@@ -70,6 +70,7 @@ static int resolve(const struct printer_uri *uri, int64_t deadline_ms, struct ad
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST};
 	struct lookup *lookup;
+	pthread_condattr_t attributes;
 	pthread_t thread;
 	int64_t left;
 	int rc = 0;
@@ -84,7 +85,12 @@ static int resolve(const struct printer_uri *uri, int64_t deadline_ms, struct ad
 		return TRANSPORT_ERR_IO;
 	}
 	pthread_mutex_init(&lookup->lock, NULL);
-	pthread_cond_init(&lookup->done_cond, NULL);
+	/* The wait is bounded on the monotonic clock: on the wall clock, a clock
+	 * set back during a lookup would stretch it past the deadline. */
+	pthread_condattr_init(&attributes);
+	pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+	pthread_cond_init(&lookup->done_cond, &attributes);
+	pthread_condattr_destroy(&attributes);
 	lookup->users = 2;
 	snprintf(lookup->host, sizeof lookup->host, "%s", uri->host);
 	snprintf(lookup->service, sizeof lookup->service, "%s", service);
@@ -99,7 +105,7 @@ static int resolve(const struct printer_uri *uri, int64_t deadline_ms, struct ad
 	while (!lookup->done && (left = deadline_ms - clock_monotonic_ms()) > 0) {
 		struct timespec until;
 
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += (time_t)(left / 1000);
 		until.tv_nsec += (long)(left % 1000) * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int transport_init(struct transport *transport, const struct printer_uri *uri, char *err,
-		   size_t errlen)
+static int select_backend(struct transport *transport, const struct printer_uri *uri, char *err,
+			  size_t errlen)
 {
 	memset(transport, 0, sizeof *transport);
 	transport->uri = uri;
@@ -67,6 +67,16 @@ int transport_init(struct transport *transport, const struct printer_uri *uri, c
 #endif
 	);
 	return TRANSPORT_ERR_UNSUPPORTED;
+}
+
+int transport_init(struct transport *transport, const struct printer_uri *uri, char *err,
+		   size_t errlen)
+{
+	int rc = select_backend(transport, uri, err, errlen);
+
+	if (rc == 0 && transport->ops->init != NULL)
+		rc = transport->ops->init(transport, err, errlen);
+	return rc;
 }
 
 int transport_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)

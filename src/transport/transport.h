@@ -31,6 +31,9 @@ struct transport;
 
 struct transport_ops {
 	const char *name;
+	/* Optional, called by transport_init: prepares what the backend needs
+	 * (cups: loads libcups); 0 or a transport_error with err filled. */
+	int (*init)(struct transport *transport, char *err, size_t errlen);
 	/* Opens the connection; 0 or a transport_error with err filled. */
 	int (*open)(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 	/* Writes all of buf; 0 or a transport_error with err filled. */
@@ -59,8 +62,10 @@ struct transport {
 	void *backend; /* state of backends that are not a file descriptor (cups; Windows: the HANDLE) */
 };
 
-/* Selects the backend for uri. Returns 0, or TRANSPORT_ERR_UNSUPPORTED with
- * err explaining which transports this build has. Opens nothing. */
+/* Selects the backend for uri and prepares it: a CUPS queue loads libcups
+ * (the other transports need no library of their own). Returns 0, or
+ * TRANSPORT_ERR_UNSUPPORTED with err explaining which transports this build
+ * has, or why libcups cannot be loaded. Opens no connection. */
 int transport_init(struct transport *transport, const struct printer_uri *uri, char *err,
 		   size_t errlen);
 

@@ -1,6 +1,7 @@
 """--bind chooses the listening addresses: only those answer, it is
 repeatable, and a list on the command line replaces the config file's."""
 import socket
+import subprocess
 import time
 
 import pytest
@@ -70,3 +71,40 @@ def test_bind_on_the_command_line_replaces_the_config_files(ipv6, start_daemon, 
 
     wait_answering("::1", port, daemon)
     assert not answers("127.0.0.1", port)
+
+
+def listeners_of(pid):
+    """The (address, port) pairs the process listens on, from ss."""
+    out = subprocess.run(["ss", "-Hltnp"], capture_output=True, text=True, check=True).stdout
+    found = set()
+    for line in out.splitlines():
+        if f"pid={pid}," in line:
+            address, _, port = line.split()[3].rpartition(":")
+            found.add((address.strip("[]"), int(port)))
+    return found
+
+
+def test_on_every_interface_the_loopback_addresses_get_lanes_of_their_own(
+        ipv6, start_daemon, printer):
+    daemon = start_daemon(printer.uri)
+
+    assert listeners_of(daemon.proc.pid) == {
+        ("*", daemon.port), ("127.0.0.1", daemon.port), ("::1", daemon.port)}
+    # each lane answers, and the rest of 127/8 still reaches the wildcard
+    for host in ("127.0.0.1", "::1", "127.0.0.2"):
+        resp = daemon.get("/open-cash-drawer", host=host)
+        assert resp.status == 200, (host, resp.body)
+
+
+def test_a_second_service_on_the_same_port_is_refused_despite_the_lanes(
+        ipv6, start_daemon, printer):
+    first = start_daemon(printer.uri)
+    second = start_daemon(printer.uri, port=first.port, wait_ready=False)
+    try:
+        rc = second.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        second.fail("a second service shares the port")
+
+    assert rc == 1
+    assert "Address already in use" in second.stderr()
+    assert first.get("/status?printer=cached").status == 200

@@ -73,6 +73,22 @@ def test_unknown_path_is_json_404_not_found(start_daemon, printer, path):
         f"127.0.0.1 GET {path} 404 not_found"]
 
 
+# The routes compare C strings: decoded, "/open-cash-drawer%00x" would be
+# /open-cash-drawer. A path or query holding %00 is therefore left encoded.
+@pytest.mark.parametrize("path", ["/open-cash-drawer%00", "/open-cash-drawer%00x", "/status%00",
+                                  "/%00", "/%00%ff"])
+def test_path_with_an_encoded_nul_is_404_logged_as_sent_and_never_kicks(start_daemon, printer, path):
+    daemon = start_daemon(printer.uri)
+    mark = daemon.log_mark()
+
+    resp = daemon.get(path)
+
+    expect.assert_json(resp, 404, expect.NOT_FOUND)
+    assert printer.settle() == []
+    assert logfile.messages(daemon.log_lines_since(mark), "WARNING") == [
+        f"127.0.0.1 GET {path} 404 not_found"]
+
+
 def test_status_answers_the_replaced_systems_four_fields_first(start_daemon, printer):
     daemon = start_daemon(printer.uri)
 

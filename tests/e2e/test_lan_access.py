@@ -3,6 +3,7 @@ network namespace of its own, joined to the daemon's namespace by a veth)
 is refused whatever headers it sends, and no byte reaches the printer; it
 may still read /status and /logs. Both ends live in namespaces created here
 and deleted afterwards: the root namespace is never touched."""
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -113,3 +114,32 @@ def test_till_loopback_inside_the_namespace_still_opens_even_with_forwarded_for_
     assert printer.settle() == [expect.OPENED_DEFAULT] * 2
     assert logfile.messages(daemon.log_lines_since(mark)) == [
         expect.OPENED_LINE.format(peer="127.0.0.1")] * 2
+
+
+def thread_nice_values(pid):
+    """{thread name: sorted nice values} of the process's threads."""
+    found = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/comm") as comm, \
+                open(f"/proc/{pid}/task/{task}/stat") as stat:
+            name = comm.read().strip()
+            nice = int(stat.read().rpartition(")")[2].split()[16])
+        found.setdefault(name, []).append(nice)
+    return {name: sorted(values) for name, values in found.items()}
+
+
+def test_a_thread_serving_the_lan_yields_to_the_tills_lanes(lan):
+    daemon = lan.daemon
+    assert daemon.get("/status").status == 200
+    before = thread_nice_values(daemon.proc.pid)
+
+    assert lan.request("GET", "/status").status == 200
+    after = thread_nice_values(daemon.proc.pid)
+
+    # nobody yields before a LAN request; then the pool thread that served it
+    # runs at nice 10, the till's lanes (MHD-single) and the rest stay at 0
+    assert all(nice == 0 for values in before.values() for nice in values), before
+    assert after["MHD-single"] == [0, 0]
+    assert 10 in after["MHD-worker"] and set(after["MHD-worker"]) <= {0, 10}, after
+    assert all(nice == 0 for name, values in after.items() if name != "MHD-worker"
+               for nice in values), after

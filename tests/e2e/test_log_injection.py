@@ -12,8 +12,10 @@ FORGED = "2025-01-01 00:00:00,000 - INFO - forged"
     ("/x%0D%0A2025-01-01%2000:00:00,000%20-%20INFO%20-%20forged", "/x\\r\\n" + FORGED),
     ("/x%E2%80%A82025-01-01%2000:00:00,000%20-%20INFO%20-%20forged", "/x\\xe2\\x80\\xa8" + FORGED),
     ("/x%C2%852025-01-01%2000:00:00,000%20-%20INFO%20-%20forged", "/x\\xc2\\x85" + FORGED),
-    ("/x%1B[31m%FF%00forged", "/x\\x1b[31m\\xff"),
-], ids=["lf", "crlf", "u2028", "nel", "escape_ff_nul"])
+    ("/x%1B[31m%FFforged", "/x\\x1b[31m\\xffforged"),
+    # a path holding %00 is not decoded at all (src/http/server.c, unescape)
+    ("/x%1B[31m%FF%00forged", "/x%1B[31m%FF%00forged"),
+], ids=["lf", "crlf", "u2028", "nel", "escape_ff", "nul"])
 def test_path_with_line_breaks_cannot_forge_a_log_line(start_daemon, printer, path, shown):
     daemon = start_daemon(printer.uri)
     mark = daemon.log_mark()

@@ -9,6 +9,7 @@ import zoneinfo
 import pytest
 
 from e2elib import expect, logfile
+from e2elib.fakeclock import faketime_env
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 FAKE_START = "2025-02-01 23:59:58"
@@ -18,18 +19,7 @@ ARCHIVE = f"cashdrawer.log.{DAY_BEFORE}"
 
 @pytest.fixture
 def fake_clock(faketime_lib):
-    # In an ASan build, libfaketime's first clock_gettime (from ASan's allocator,
-    # while libfaketime is not initialised yet) deadlocks the start-up; the
-    # allocator only reads the clock to return memory to the OS periodically.
-    asan_options = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"),
-                                          "allocator_release_to_os_interval_ms=-1"]))
-    return {
-        "TZ": "Europe/Paris",
-        "FAKETIME": f"@{FAKE_START}",
-        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-        "LD_PRELOAD": faketime_lib,
-        "ASAN_OPTIONS": asan_options,
-    }
+    return faketime_env(faketime_lib, FAKETIME=f"@{FAKE_START}")
 
 
 def _wait_for(path, started, timeout):

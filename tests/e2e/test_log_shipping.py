@@ -15,6 +15,7 @@ import zoneinfo
 import pytest
 
 from e2elib import expect, logfile
+from e2elib.skips import skip_or_fail
 from e2elib.printer import closed_port
 
 TZ = zoneinfo.ZoneInfo("Europe/Paris")  # the daemon's TZ in these tests (e2elib.daemon)
@@ -148,26 +149,45 @@ def test_syslog_server_down_never_delays_an_opening_and_drops_are_counted(start_
 # ---- systemd: notification socket and journal ----
 
 class DatagramSocket:
+    """A unix datagram socket of the test's, at a path or, for a name
+    starting with '@', in Linux's abstract namespace (as systemd's
+    NOTIFY_SOCKET writes it)."""
+
     def __init__(self, path):
         self.path = str(path)
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(self.path)
+        self.sock.bind("\0" + self.path[1:] if self.path.startswith("@") else self.path)
         self.sock.settimeout(WAIT)
 
     def receive(self):
         return self.sock.recv(1 << 20)
 
+    def close(self):
+        self.sock.close()
 
-def test_type_notify_gets_ready_then_stopping(start_daemon, printer, tmp_path):
-    notify = DatagramSocket(tmp_path / "notify.sock")
-    daemon = start_daemon(printer.uri, env={"NOTIFY_SOCKET": notify.path})
 
-    ready = notify.receive().decode("utf-8")
-    assert ready == f"READY=1\nSTATUS=[::]:{daemon.port} (IPv4 et IPv6)"
+@pytest.fixture(params=["path", "abstract"])
+def notify_socket(request, tmp_path):
+    """systemd's notification socket, as NOTIFY_SOCKET gives it: a path
+    (/run/systemd/notify) or an abstract name (@...)."""
+    if request.param == "path":
+        notify = DatagramSocket(tmp_path / "notify.sock")
+    else:
+        notify = DatagramSocket(f"@cashdrawerd-test/{os.getpid()}/{tmp_path.name}/notify")
+    yield notify
+    notify.close()
+
+
+def test_type_notify_gets_ready_then_stopping(start_daemon, printer, notify_socket):
+    daemon = start_daemon(printer.uri, env={"NOTIFY_SOCKET": notify_socket.path})
+
+    # one datagram each, exactly these bytes
+    ready = notify_socket.receive()
+    assert ready == f"READY=1\nSTATUS=[::]:{daemon.port} (IPv4 et IPv6)".encode()
     # READY comes once the service answers
     assert daemon.get("/status?printer=cached").status == 200
     assert daemon.stop() == 0
-    assert notify.receive().decode("utf-8") == "STOPPING=1\nSTATUS=Arrêt en cours"
+    assert notify_socket.receive() == "STOPPING=1\nSTATUS=Arrêt en cours".encode()
 
 
 def journal_fields(datagram):
@@ -204,7 +224,7 @@ JOURNAL_WRAPPER = ("mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/journal &
 ])
 def test_lines_go_to_the_journal_with_their_priority(start_daemon, printer, tmp_path, setting, env):
     if os.geteuid() != 0:
-        pytest.skip("a mount namespace needs root")
+        skip_or_fail("a mount namespace needs root")
     journal = DatagramSocket(tmp_path / "journal.sock")
     daemon = start_daemon(printer.uri, ["--log-journal", setting, "--log-console", "true"],
                           env={**env, "JOURNAL_TEST_SOCKET": journal.path},
@@ -214,16 +234,20 @@ def test_lines_go_to_the_journal_with_their_priority(start_daemon, printer, tmp_
     expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
     assert daemon.get("/nope").status == 404
 
-    entries = []
+    datagrams = []
     deadline = time.monotonic() + WAIT
-    while not any(e["MESSAGE"].endswith("404 not_found") for e in entries):
-        assert time.monotonic() < deadline, f"journal entries: {entries}"
-        entries.append(journal_fields(journal.receive()))
-    by_message = {e["MESSAGE"]: e for e in entries}
-    opened = by_message[OPENED_MESSAGE]
-    assert opened["PRIORITY"] == "6" and opened["SYSLOG_IDENTIFIER"] == "cashdrawerd"
-    assert opened["CASHDRAWERD_LEVEL"] == "INFO" and opened["SYSLOG_FACILITY"] == "3"
-    assert by_message["127.0.0.1 GET /nope 404 not_found"]["PRIORITY"] == "4"
+    while not any(journal_fields(d)["MESSAGE"].endswith("404 not_found") for d in datagrams):
+        assert time.monotonic() < deadline, f"journal entries: {datagrams}"
+        datagrams.append(journal.receive())
+    # one datagram per line, exactly these fields in this order
+    assert (b"MESSAGE=" + OPENED_MESSAGE.encode() + b"\nPRIORITY=6\n"
+            b"SYSLOG_IDENTIFIER=cashdrawerd\nSYSLOG_FACILITY=3\nCASHDRAWERD_LEVEL=INFO\n") in datagrams
+    assert (b"MESSAGE=127.0.0.1 GET /nope 404 not_found\nPRIORITY=4\n"
+            b"SYSLOG_IDENTIFIER=cashdrawerd\nSYSLOG_FACILITY=3\nCASHDRAWERD_LEVEL=WARNING\n") in datagrams
+    # the other entries are lines of the log file too, with their level
+    in_file = {(m["level"], m["message"]) for m in map(logfile.LINE_RE.match, daemon.log_lines())}
+    for entry in map(journal_fields, datagrams):
+        assert (entry["CASHDRAWERD_LEVEL"], entry["MESSAGE"]) in in_file, entry
     # with the journal, standard error stays quiet (it would be the journal twice)
     assert OPENED_MESSAGE not in daemon.stderr()
 

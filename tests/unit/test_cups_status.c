@@ -40,11 +40,34 @@ static void expect_queue(struct cups_queue_state state, int error, const char *m
 		assert_string_equal(err, message);
 }
 
+/* The names libcups's ippErrorString gives (CUPS's ipp-support.c, RFC 8011 13.1). */
+static const char *status_name(int status)
+{
+	switch (status) {
+	case IPP_STATUS_ERROR_FORBIDDEN:
+		return "client-error-forbidden";
+	case IPP_STATUS_ERROR_NOT_AUTHENTICATED:
+		return "client-error-not-authenticated";
+	case IPP_STATUS_ERROR_NOT_AUTHORIZED:
+		return "client-error-not-authorized";
+	case IPP_STATUS_ERROR_DOCUMENT_FORMAT_NOT_SUPPORTED:
+		return "client-error-document-format-not-supported";
+	case IPP_STATUS_ERROR_INTERNAL:
+		return "server-error-internal-error";
+	case IPP_STATUS_ERROR_BUSY:
+		return "server-error-busy";
+	default:
+		return NULL;
+	}
+}
+
 static void expect_ipp(int status, const char *status_message, int error, const char *message)
 {
 	char err[512] = "untouched";
 
-	assert_int_equal(cups_status_of_ipp(&target, status, status_message, err, sizeof err), error);
+	assert_int_equal(cups_status_of_ipp(&target, status, status_name(status), status_message, err,
+					    sizeof err),
+			 error);
 	if (message != NULL)
 		assert_string_equal(err, message);
 }
@@ -217,6 +240,23 @@ static void test_other_ipp_errors_are_io_errors_with_cups_words(void **state)
 	expect_ipp(-1, NULL, TRANSPORT_ERR_IO, NULL);
 }
 
+static void test_ipp_errors_without_a_name_are_shown_in_hexadecimal(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(cups_status_of_ipp(&target, 0x0499, NULL, NULL, err, sizeof err),
+			 TRANSPORT_ERR_IO);
+	assert_string_equal(err, "printer cups:TICKET: CUPS at /run/cups/cups.sock answered IPP status "
+				 "0x0499 (check the queue: lpstat -l -p TICKET)");
+	assert_int_equal(cups_status_of_ipp(&target, IPP_STATUS_ERROR_FORBIDDEN, "", NULL, err,
+					    sizeof err),
+			 TRANSPORT_ERR_IO);
+	assert_string_equal(err, "printer cups:TICKET: CUPS at /run/cups/cups.sock does not let this "
+				 "service print to TICKET (IPP status 0x0401; the queue's policy in "
+				 "/etc/cups/cupsd.conf must allow printing without a password)");
+}
+
 static void test_long_cups_words_are_cut_and_the_fix_is_kept(void **state)
 {
 	char words[400], err[512];
@@ -224,8 +264,8 @@ static void test_long_cups_words_are_cut_and_the_fix_is_kept(void **state)
 	(void)state;
 	memset(words, 'x', sizeof words - 1);
 	words[sizeof words - 1] = '\0';
-	assert_int_equal(cups_status_of_ipp(&target, IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS, words, err,
-					    sizeof err),
+	assert_int_equal(cups_status_of_ipp(&target, IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS, NULL, words,
+					    err, sizeof err),
 			 TRANSPORT_ERR_QUEUE_STOPPED);
 	assert_non_null(strstr(err, "(let it take them: cupsaccept TICKET)"));
 	assert_true(strlen(err) < 120 + 100);
@@ -237,7 +277,8 @@ static void test_messages_fit_a_small_buffer(void **state)
 
 	(void)state;
 	memset(err, 'z', sizeof err);
-	assert_int_equal(cups_status_of_ipp(&target, IPP_STATUS_ERROR_NOT_FOUND, NULL, err, sizeof err),
+	assert_int_equal(cups_status_of_ipp(&target, IPP_STATUS_ERROR_NOT_FOUND, NULL, NULL, err,
+					    sizeof err),
 			 TRANSPORT_ERR_QUEUE_NOT_FOUND);
 	assert_string_equal(err, "printer cups:TI");
 }
@@ -380,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_ipp_service_unavailable_is_printer_spooler_down),
 		cmocka_unit_test(test_ipp_authorisation_errors_say_the_policy_must_allow_printing),
 		cmocka_unit_test(test_other_ipp_errors_are_io_errors_with_cups_words),
+		cmocka_unit_test(test_ipp_errors_without_a_name_are_shown_in_hexadecimal),
 		cmocka_unit_test(test_long_cups_words_are_cut_and_the_fix_is_kept),
 		cmocka_unit_test(test_messages_fit_a_small_buffer),
 		cmocka_unit_test(test_http_statuses_map_to_the_queue_errors),

@@ -12,12 +12,10 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -1729,45 +1727,6 @@ static void test_write_failure_is_counted_remembered_and_never_fatal(void **stat
 	assert_string_equal(health.last_error, expected);
 }
 
-/* RLIMIT_FSIZE makes a real short write: the cut line is then ended by the
- * next line's leading '\n', so that line is whole and parsable. */
-static void test_line_after_a_short_write_starts_on_its_own_line(void **state)
-{
-	struct rotlog *log = open_log(*state, 30, false);
-	struct rlimit saved, small;
-	struct rotlog_health health;
-	char path[512], *content, *second, *third;
-	void (*previous)(int);
-	size_t length;
-
-	rotlog_write(log, ROTLOG_INFO, "first"); /* 39 bytes */
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
-	small = saved;
-	small.rlim_cur = 100;
-	previous = signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-	rotlog_write(log, ROTLOG_INFO, "%0100d", 7); /* 134 bytes: 61 fit */
-	rotlog_write(log, ROTLOG_INFO, "refused");   /* File too large */
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
-	signal(SIGXFSZ, previous);
-	rotlog_write(log, ROTLOG_INFO, "fourth");
-	rotlog_get_health(log, &health);
-	rotlog_close(log);
-
-	assert_int_equal(health.lines_written, 2);
-	assert_int_equal(health.write_failures, 2);
-	assert_non_null(strstr(health.last_error, "File too large"));
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, &length);
-	assert_int_equal(count_lines(content), 3);
-	second = strchr(content, '\n') + 1;
-	third = strchr(second, '\n') + 1;
-	assert_true(line_matches(content, (size_t)(second - content), "INFO", "first"));
-	assert_int_equal(third - second, 100 - 39 + 1);
-	assert_true(line_matches(third, length - (size_t)(third - content), "INFO", "fourth"));
-	free(content);
-}
-
 static void test_mirror_stderr_writes_the_same_line_to_fd_2(void **state)
 {
 	char path[512], capture_path[512], *content, *captured;
@@ -2071,7 +2030,6 @@ int main(void)
 		IO_TEST(test_concurrent_writes_from_8_threads_give_16000_whole_lines),
 		IO_TEST(test_timestamps_never_go_backwards_in_the_file),
 		IO_TEST(test_write_failure_is_counted_remembered_and_never_fatal),
-		IO_TEST(test_line_after_a_short_write_starts_on_its_own_line),
 		IO_TEST(test_mirror_stderr_writes_the_same_line_to_fd_2),
 		IO_TEST(test_path_joins_folder_and_names),
 		IO_TEST(test_a_regular_line_writes_held_routine_lines_first_in_order),

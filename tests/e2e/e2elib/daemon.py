@@ -59,6 +59,10 @@ class Daemon:
 
     def start(self, wait_ready=True):
         self.workdir.mkdir(parents=True, exist_ok=True)
+        # A daemon started again on the same log folder: its start-up line
+        # is the one after those already there (or in a new file, when the
+        # old one was archived at start).
+        self._log_before = self._start_lines()
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             # `ip netns exec` execs the daemon: this PID is the daemon's own.
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=out,
@@ -97,14 +101,22 @@ class Daemon:
                 self.fail(f"/status not answering within {timeout} s: {last_error}")
             time.sleep(0.02)
 
+    def _start_lines(self):
+        """(inode, start-up lines) of the log file now."""
+        if not self.log_path.is_file():  # none yet, or a device such as /dev/full
+            return None, []
+        try:
+            data, inode = self.log_path.read_bytes(), self.log_path.stat().st_ino
+        except FileNotFoundError:
+            return None, []
+        lines = data.decode("utf-8", "replace").split("\n")
+        return inode, [line for line in lines if START_RE.search(line)]
+
     def _start_line(self):
-        path = self.log_path
-        if not path.exists():
-            return None
-        for line in path.read_bytes().decode("utf-8", "replace").split("\n"):
-            if START_RE.search(line):
-                return line
-        return None
+        inode, lines = self._start_lines()
+        old_inode, old_lines = self._log_before
+        seen = len(old_lines) if inode == old_inode else 0
+        return lines[seen] if len(lines) > seen else None
 
     def _fail_if_exited(self, what):
         if self.proc.poll() is not None:

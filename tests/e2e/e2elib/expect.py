@@ -23,6 +23,10 @@ PRINTER_MESSAGES = {
                        "son adresse est la bonne.",
     "printer_timeout": "L'imprimante ne répond pas à temps : vérifiez qu'elle est allumée, en "
                        "ligne et sans bourrage papier.",
+    "printer_unreachable": "Imprimante injoignable sur le réseau : vérifiez son câble, son adresse "
+                           "et qu'elle est allumée.",
+    "printer_io_error": "Erreur de communication avec l'imprimante : vérifiez le câble puis "
+                        "réessayez.",
     "printer_busy": "L'imprimante est occupée par d'autres ouvertures et ne répond pas assez "
                     "vite : réessayez dans un instant.",
     "printer_not_found": "Imprimante introuvable : vérifiez qu'elle est branchée et allumée.",

@@ -91,10 +91,7 @@ class PrinterListener:
                 chunk = record.sock.recv(4096)
                 if not chunk:
                     break
-                with self._lock:
-                    scanned = max(len(record.data) - 2, 0)
-                    record.data += chunk
-                    replies = self._replies(record.data, scanned)
+                replies = self._record(record, chunk)
                 if replies:
                     record.sock.sendall(replies)
         except OSError as exc:
@@ -104,6 +101,14 @@ class PrinterListener:
             with self._lock:
                 record.finished = True
                 self._lock.notify_all()
+
+    def _record(self, record, chunk):
+        """Adds chunk to what the connection received; returns the replies
+        due for the DLE EOT queries it completes."""
+        with self._lock:
+            scanned = max(len(record.data) - 2, 0)
+            record.data += chunk
+            return self._replies(record.data, scanned)
 
     def _replies(self, data, start):
         """Answers for every DLE EOT n that ends in data[start:]."""
@@ -268,3 +273,149 @@ class ResettingPrinter:
         self._stop.set()
         self._thread.join(timeout=5)
         self.sock.close()
+
+
+def reset_with_rst(sock):
+    """Closes sock with a TCP RST (SO_LINGER 0), as a rebooting interface does."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+class FaultyPrinter(PrinterListener):
+    """A recording printer whose every connection plays one fault: fault(printer,
+    record) runs on the connection's own thread, its socket blocking with the
+    listener's read_timeout, and returns when the fault is played out. It
+    records what it reads with printer.take(record, chunk). A connection the
+    daemon closes or resets in the middle of the fault is no error: that is
+    the daemon giving up in time."""
+
+    def __init__(self, fault, **kwargs):
+        self.fault = fault
+        super().__init__(**kwargs)
+
+    def take(self, record, chunk):
+        """Records chunk; returns how many DLE EOT queries it completed."""
+        with self._lock:
+            scanned = max(len(record.data) - 2, 0)
+            record.data += chunk
+            return _count_queries(record.data, scanned)
+
+    def _read(self, record):
+        record.sock.setblocking(True)
+        record.sock.settimeout(self.read_timeout)
+        try:
+            self.fault(self, record)
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+        except OSError as exc:
+            record.error = exc
+        finally:
+            record.sock.close()
+            with self._lock:
+                record.finished = True
+                self._lock.notify_all()
+
+    def close(self):
+        # wakes the faults blocked in recv, so that no thread outlives the test
+        with self._lock:
+            for c in self._connections:
+                try:
+                    c.sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        super().close()
+
+
+def _count_queries(data, start):
+    count, at = 0, data.find(b"\x10\x04", start)
+    while at != -1 and at + 2 < len(data):
+        count += 1
+        at = data.find(b"\x10\x04", at + 3)
+    return count
+
+
+# ---- faults for FaultyPrinter ----
+
+def reset_after(count):
+    """Reads exactly count bytes (fewer if the daemon closes first), then resets
+    the connection: an interface board rebooting in the middle of a write."""
+    def fault(printer, record):
+        while len(record.data) < count:
+            chunk = record.sock.recv(count - len(record.data))
+            if not chunk:
+                return
+            printer.take(record, chunk)
+        reset_with_rst(record.sock)
+    return fault
+
+
+def answers_status():
+    """Answers each DLE EOT from status_replies as PrinterListener does: with
+    long garbage replies the daemon stops reading and closes with bytes
+    unread, which resets the connection, as it should."""
+    def fault(printer, record):
+        while True:
+            chunk = record.sock.recv(4096)
+            if not chunk:
+                return
+            replies = printer._record(record, chunk)
+            if replies:
+                record.sock.sendall(replies)
+    return fault
+
+
+def late_status(delay, reply=b"\x12"):
+    """Answers each DLE EOT with reply, but only delay seconds after it came."""
+    def fault(printer, record):
+        while True:
+            chunk = record.sock.recv(4096)
+            if not chunk:
+                return
+            queries = printer.take(record, chunk)
+            if queries:
+                time.sleep(delay)
+                record.sock.sendall(reply * queries)
+    return fault
+
+
+def trickled_status(noise, reply, period):
+    """Answers each DLE EOT with the bytes of noise then reply, one byte every
+    period seconds, the first one at once; keeps reading meanwhile."""
+    def fault(printer, record):
+        pending, next_at = b"", None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            wait = 0.5 if next_at is None else max(0.0, next_at - time.monotonic())
+            readable, _, _ = select.select([record.sock], [], [], wait)
+            if readable:
+                chunk = record.sock.recv(4096)
+                if not chunk:
+                    return
+                queries = printer.take(record, chunk)
+                if queries and not pending:
+                    next_at = time.monotonic()
+                pending += (noise + reply) * queries
+            if pending and next_at is not None and time.monotonic() >= next_at:
+                record.sock.sendall(pending[:1])
+                pending = pending[1:]
+                next_at = time.monotonic() + period if pending else None
+    return fault
+
+
+def noise_stream(noise, period=0.001):
+    """Sends noise over and over from the moment it accepts, whatever it is
+    asked, until the daemon closes (a printer stuck sending junk: a wrong
+    baud rate behind a serial-to-Ethernet box, a broken interface)."""
+    def fault(printer, record):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            readable, writable, _ = select.select([record.sock], [record.sock], [], period)
+            if readable:
+                chunk = record.sock.recv(4096)
+                if not chunk:
+                    return
+                printer.take(record, chunk)
+            if writable:
+                record.sock.send(noise)
+            time.sleep(period)
+    return fault
