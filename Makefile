@@ -11,6 +11,10 @@ BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjs
 # CUPS queues (cups:NAME): libcups's headers (the daemon loads libcups2 at run time).
 BUILD_PACKAGES += libcups2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
+# tests/fuzz: clang's libFuzzer runtime (libclang_rt.fuzzer), for make test's
+# short runs and make fuzz's long ones.
+FUZZ_PACKAGES  := $(BUILD_PACKAGES) clang libclang-rt-14-dev
+TEST_PACKAGES  += libclang-rt-14-dev
 # serial tests: a pty pair joined by socat; setpriv (util-linux) runs the service unprivileged
 TEST_PACKAGES  += socat util-linux
 # fault tests (tests/e2e/test_faults_*.py): a small tmpfs log disk (mount), a private
@@ -56,7 +60,7 @@ DEB_PACKAGES   := $(BUILD_PACKAGES)
 TEST_PACKAGES  += systemd lintian
 TEST_PACKAGES  += wixl msitools
 
-.PHONY: all build deps run run-serial test bench soak clean windows install deb msi
+.PHONY: all build deps run run-serial test fuzz bench soak clean windows install deb msi
 
 all: build
 
@@ -83,11 +87,16 @@ run-serial:
 	@$(MAKE) --no-print-directory build >/dev/null
 	@BAUD=$(BAUD) tools/run-dev-serial.sh $(BUILD_DIR)
 
-# Everything: gcc build with every test, then clang with ASan+UBSan running them again.
+# The clang build with ASan+UBSan, and the libFuzzer harnesses of tests/fuzz.
+ASAN_CMAKE := $(CMAKE) -S . -B $(ASAN_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	-DCASHDRAWERD_SANITIZE=ON -DCASHDRAWERD_FUZZ=ON
+
+# Everything: gcc build with every test, then clang with ASan+UBSan running them
+# again, with each fuzz harness for a few seconds.
 test:
 	@tools/ensure-packages.sh $(TEST_PACKAGES)
 	@$(MAKE) --no-print-directory build
-	$(CMAKE) -S . -B $(ASAN_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCASHDRAWERD_SANITIZE=ON >/dev/null
+	$(ASAN_CMAKE) >/dev/null
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	@echo "== clang + AddressSanitizer + UndefinedBehaviorSanitizer =="
 	ctest --test-dir $(ASAN_DIR) --output-on-failure
@@ -96,6 +105,16 @@ test:
 	@$(MAKE) --no-print-directory windows
 	@echo "== Windows: cashdrawerd.exe under Wine =="
 	ctest --test-dir $(WINDOWS_DIR) --output-on-failure -V
+
+# Each fuzz harness in turn for FUZZ_SECONDS (or those of FUZZ_HARNESSES="origin
+# cidr"), one summary line each; the corpus each grows stays in build-asan/fuzz/.
+FUZZ_SECONDS   ?= 300
+FUZZ_HARNESSES ?=
+fuzz: deps
+	@tools/ensure-packages.sh $(FUZZ_PACKAGES)
+	$(ASAN_CMAKE) >/dev/null
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	tests/fuzz/run-fuzz.sh $(ASAN_DIR) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 # Windows: cashdrawerd.exe cross-built with mingw-w64, its libraries static.
 windows:

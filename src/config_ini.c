@@ -54,6 +54,17 @@ static bool is_ini_line(const char *line, bool after_setting)
 	return strpbrk(p, "=:") != NULL && *p != '=' && *p != ':';
 }
 
+/* Ends text at an inline comment (';' after a space, as inih reads one). */
+static void cut_inline_comment(char *text)
+{
+	for (char *c = text + 1; *c != '\0'; c++) {
+		if (*c == ';' && is_space(c[-1])) {
+			strcpy(c, "\n");
+			return;
+		}
+	}
+}
+
 /* inih reports neither line numbers to the handler nor more than its first
  * syntax error, and cuts lines at its buffer size: this reader counts lines,
  * reports each malformed or over-long line, and hands inih a blank line in
@@ -61,7 +72,7 @@ static bool is_ini_line(const char *line, bool after_setting)
 static char *read_line(char *buf, int size, void *stream)
 {
 	struct ini_state *state = stream;
-	char *line = fgets(buf, size, state->file);
+	char *line = fgets(buf, size, state->file), *start;
 	char reason[96];
 	int c;
 
@@ -88,9 +99,21 @@ static char *read_line(char *buf, int size, void *stream)
 		state->after_setting = false;
 		return strcpy(buf, "\n");
 	}
-	line += strspn(line, " \t\r\n");
-	if (*line != '\0' && *line != ';' && *line != '#')
-		state->after_setting = *line != '[';
+	start = line + strspn(line, " \t\r\n\f\v");
+	if (*start == '\0' || *start == ';' || *start == '#')
+		return buf; /* blank or a comment: inih skips it */
+	if (start > line && state->after_setting) {
+		/* continues the setting above. inih r55 keeps an inline comment
+		 * there, unlike on a setting's own line (and unlike later inih
+		 * and tools/windows/ini.c): cut it so that it means the same
+		 * everywhere */
+		cut_inline_comment(start);
+		return buf;
+	}
+	state->after_setting = *start != '[';
+	/* indented, but after a problem or a section: a setting of its own,
+	 * which inih would otherwise take as more of the last setting it read */
+	memmove(line, start, strlen(start) + 1);
 	return buf;
 }
 

@@ -2,6 +2,7 @@
 #include "printer_uri.h"
 #include "printer_uri_serial.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +34,25 @@ static bool is_queue_char(char c)
 {
 	/* CUPS and the Windows spooler allow more, but these names also stay safe in logs. */
 	return is_host_char(c) || c == ' ' || (unsigned char)c >= 0x80;
+}
+
+/* What tcp://[...] holds: an IPv6 address, with a %zone for a link-local
+ * one (fe80::5%eth0). Anything else would lose its brackets in the
+ * canonical form and no longer parse. */
+static bool is_ipv6_address(const char *host, size_t len)
+{
+	const char *zone = memchr(host, '%', len);
+	size_t bare_len = zone != NULL ? (size_t)(zone - host) : len;
+	char bare[INET6_ADDRSTRLEN];
+	unsigned char address[16];
+
+	if (bare_len >= sizeof bare)
+		return false;
+	if (zone != NULL && (zone + 1 == host + len || memchr(zone + 1, '%', len - bare_len - 1)))
+		return false;
+	memcpy(bare, host, bare_len);
+	bare[bare_len] = '\0';
+	return inet_pton(AF_INET6, bare, address) == 1;
 }
 
 static int parse_port(const char *text, unsigned *port)
@@ -103,6 +123,13 @@ static int parse_tcp(const char *rest, struct printer_uri *uri, char *err, size_
 	}
 	if (host_len >= sizeof uri->host) {
 		snprintf(err, errlen, "host name longer than %zu characters", sizeof uri->host - 1);
+		return -EINVAL;
+	}
+	if (*rest == '[' && !is_ipv6_address(host, host_len)) {
+		snprintf(err, errlen,
+			 "'%.*s' is not an IPv6 address (brackets hold one, with %%zone for a "
+			 "link-local one: tcp://[fe80::5%%eth0]:9100)",
+			 (int)(host_len < 64 ? host_len : 64), host);
 		return -EINVAL;
 	}
 	memcpy(uri->host, host, host_len);

@@ -9,38 +9,20 @@
 
 #include "request.h"
 
-struct query_check {
-	unsigned count;
-	bool unknown;
-	bool has_date;
-	const char *date; /* NULL for "?date" without '=' */
-	size_t date_size;
-};
-
-/* Sizes, not C strings: a %00 in the query would otherwise cut "2025-02-01%00"
- * back to a valid date. */
-static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *key,
-				      size_t key_size, const char *value, size_t value_size)
+/* Each argument as MHD decoded it, sizes included (see rotlog_query_add). */
+static enum MHD_Result add_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+				    size_t key_size, const char *value, size_t value_size)
 {
-	struct query_check *check = cls;
-
 	(void)kind;
-	check->count++;
-	if (key_size != strlen(key) || strcmp(key, "date") != 0) {
-		check->unknown = true;
-		return MHD_YES;
-	}
-	check->has_date = true;
-	check->date = value;
-	check->date_size = value_size;
+	rotlog_query_add(cls, key, key_size, value, value_size);
 	return MHD_YES;
 }
 
 enum MHD_Result route_logs(struct http_request *request, const char *method, const char *url)
 {
-	struct query_check check = {0};
-	const char *date_text;
-	struct rotlog_date date;
+	struct rotlog_query query;
+	enum rotlog_query_result asked;
+	struct rotlog_date date = {0};
 	char path[CONFIG_STRING_MAX + 32], name[ROTLOG_ARCHIVE_NAME_MAX], disposition[96],
 		log_message[160];
 	struct MHD_Response *response;
@@ -48,25 +30,24 @@ enum MHD_Result route_logs(struct http_request *request, const char *method, con
 	enum MHD_Result rc;
 	int fd;
 
-	MHD_get_connection_values_n(request->connection, MHD_GET_ARGUMENT_KIND, check_argument,
-				    &check);
-	if (check.unknown || check.count > 1)
+	rotlog_query_init(&query);
+	MHD_get_connection_values_n(request->connection, MHD_GET_ARGUMENT_KIND, add_argument,
+				    &query);
+	asked = rotlog_query_result(&query, &date);
+	if (asked == ROTLOG_QUERY_BAD_QUERY)
 		return respond_error(request, method, url, MHD_HTTP_BAD_REQUEST, "bad_query",
 				     "Paramètre inconnu : utilisez /logs ou /logs?date=AAAA-MM-JJ",
 				     NULL);
-	/* "?date" and "?date=" ask for a day without naming one: a bad date, not today's log */
-	date_text = !check.has_date ? NULL : check.date != NULL ? check.date : "";
-	if (date_text != NULL &&
-	    (strlen(date_text) != check.date_size || rotlog_parse_date(date_text, &date) < 0))
+	if (asked == ROTLOG_QUERY_BAD_DATE)
 		return respond_error(request, method, url, MHD_HTTP_BAD_REQUEST, "bad_date",
 				     "Date invalide : utilisez /logs?date=AAAA-MM-JJ (par exemple "
 				     "2025-02-01)",
 				     NULL);
-	if (date_text != NULL)
+	if (asked == ROTLOG_QUERY_DAY)
 		rotlog_archive_name(name, sizeof name, date);
 	else
 		snprintf(name, sizeof name, "%s", ROTLOG_BASENAME);
-	if (rotlog_path(request->context->log, date_text != NULL ? &date : NULL, path, sizeof path) < 0 ||
+	if (rotlog_path(request->context->log, asked == ROTLOG_QUERY_DAY ? &date : NULL, path, sizeof path) < 0 ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "log_not_found",

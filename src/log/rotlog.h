@@ -70,6 +70,32 @@ struct rotlog_date rotlog_local_date(time_t t);
  * midnight; correct across DST changes). */
 time_t rotlog_next_midnight(time_t t);
 
+/* The query of GET /logs[?date=YYYY-MM-DD] (rotlog_query.c): its arguments
+ * are added one by one as the HTTP layer decodes them (value NULL for a key
+ * without '='; sizes count decoded NULs), then judged. */
+enum rotlog_query_result {
+	ROTLOG_QUERY_TODAY,     /* no argument: today's file */
+	ROTLOG_QUERY_DAY,       /* date=YYYY-MM-DD, a valid day: its archive */
+	ROTLOG_QUERY_BAD_QUERY, /* another key, or more than one argument */
+	ROTLOG_QUERY_BAD_DATE,  /* date without a value, or not a valid YYYY-MM-DD */
+};
+
+struct rotlog_query {
+	unsigned count;
+	bool unknown;
+	const char *date; /* the date's value (not NUL-terminated), NULL when none */
+	size_t date_size;
+};
+
+void rotlog_query_init(struct rotlog_query *query);
+/* key and value need not be NUL-terminated; value is not copied and must
+ * outlive the query. */
+void rotlog_query_add(struct rotlog_query *query, const char *key, size_t key_size,
+		      const char *value, size_t value_size);
+/* The verdict; fills *date for ROTLOG_QUERY_DAY. */
+enum rotlog_query_result rotlog_query_result(const struct rotlog_query *query,
+					     struct rotlog_date *date);
+
 /* ---- the log itself (thread-safe) ---- */
 
 /* Where a line goes besides the file (the journal, a syslog server): called

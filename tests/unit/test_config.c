@@ -1217,6 +1217,41 @@ static void test_comments_blank_lines_and_inline_comments_are_ignored(void **sta
 	assert_int_equal(config.port, 8080);
 }
 
+/* found by tests/fuzz/config_file.c: inih r55 kept " ; comment" in the value
+ * of an indented line that continues a setting */
+static void test_inline_comment_of_a_continuation_line_is_not_in_the_value(void **state)
+{
+	struct config config;
+
+	(void)state;
+	load_clean(&config, "allowed_networks = 192.168.1.0/24 ; shop\n"
+			    "  10.0.0.0/8 ; office\n"
+			    "log_dir = /var/log/a\n"
+			    "\t/var/log/b ; the second one wins\n");
+	assert_int_equal(config.allowed_networks_count, 2);
+	assert_string_equal(config.allowed_networks[1], "10.0.0.0/8");
+	assert_string_equal(config.log_dir, "/var/log/b");
+}
+
+static void test_indented_setting_after_a_problem_is_a_setting_of_its_own(void **state)
+{
+	struct temp_file file;
+	struct config config;
+	char diag[1024];
+
+	(void)state;
+	/* inih alone would make "threads = 4" more of log_dir */
+	assert_int_equal(load_text(&config, "log_dir = /var/log/a\ngarbage\n  threads = 4\n"
+					    "[cashdrawerd]\n  port = 8080\n",
+				   &file, diag, sizeof diag),
+			 -1);
+	assert_string_equal(config.log_dir, "/var/log/a");
+	assert_int_equal(config.threads, 4);
+	assert_int_equal(config.port, 8080);
+	assert_contains(diag, ":2: not a setting");
+	assert_null(strstr(diag, ":3:"));
+}
+
 static void test_empty_file_is_clean_and_changes_nothing(void **state)
 {
 	struct config config, defaults;
@@ -1531,6 +1566,8 @@ int main(void)
 		cmocka_unit_test(test_file_keys_may_use_the_flag_spelling),
 		cmocka_unit_test(test_repeated_bind_keys_in_a_file_add_up),
 		cmocka_unit_test(test_comments_blank_lines_and_inline_comments_are_ignored),
+		cmocka_unit_test(test_inline_comment_of_a_continuation_line_is_not_in_the_value),
+		cmocka_unit_test(test_indented_setting_after_a_problem_is_a_setting_of_its_own),
 		cmocka_unit_test(test_empty_file_is_clean_and_changes_nothing),
 		cmocka_unit_test(test_windows_line_endings_and_bom_are_accepted),
 		cmocka_unit_test(test_last_line_without_newline_is_read),

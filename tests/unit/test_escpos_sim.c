@@ -5,10 +5,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "control_line.h"
 #include "decode.h"
 
 #define MAX_EVENTS 4096
@@ -651,6 +653,90 @@ static void test_state_line_names_causes_and_status_bytes(void **unused)
 				  " DLE EOT 1..4 -> 1E 56 52 12");
 }
 
+/* ---- stdin control commands (control_line.c) ---- */
+
+/* Feeds text in pieces of chunk bytes and joins the whole lines with '|'. */
+static void lines_of(const char *text, size_t chunk, char *out, size_t outlen)
+{
+	struct sim_control_reader reader = {0};
+	size_t len = strlen(text), pos = 0;
+
+	out[0] = '\0';
+	for (size_t start = 0; start < len; start += chunk) {
+		size_t piece = len - start < chunk ? len - start : chunk, off = 0, used;
+
+		while (sim_control_feed(&reader, text + start + off, piece - off, &used)) {
+			off += used;
+			pos += (size_t)snprintf(out + pos, outlen - pos, "%s%s|", reader.line,
+						reader.too_long ? "(too long)" : "");
+		}
+	}
+}
+
+static void test_control_lines_are_cut_at_newlines_however_the_input_is_split(void **unused)
+{
+	(void)unused;
+	char out[256];
+	for (size_t chunk = 1; chunk <= 12; chunk++) {
+		lines_of("drawer open\n\npaper out\nstate", chunk, out, sizeof(out));
+		assert_string_equal(out, "drawer open||paper out|");
+	}
+}
+
+static void test_control_line_of_255_bytes_is_kept_and_256_is_too_long(void **unused)
+{
+	(void)unused;
+	char text[600], out[700];
+	memset(text, 'x', 255);
+	strcpy(text + 255, "\n");
+	lines_of(text, 7, out, sizeof(out));
+	assert_int_equal(strlen(out), 256);
+	memset(text, 'x', 256);
+	strcpy(text + 256, "\nstate\n");
+	lines_of(text, 7, out, sizeof(out));
+	assert_non_null(strstr(out, "(too long)|state|"));
+}
+
+static void test_control_command_changes_the_state_and_answers_its_line(void **unused)
+{
+	(void)unused;
+	struct sim_state s = fresh_state();
+	bool wedged = false;
+	char line[] = "  drawer\topen \r", reply[SIM_LINE_MAX + 16];
+	assert_int_equal(sim_control_run(&s, &wedged, line, reply, sizeof(reply)),
+			 SIM_CONTROL_STATE);
+	assert_true(s.drawer_open);
+	assert_true(strncmp(reply, "drawer open (pin 3 HIGH)", 24) == 0);
+	char wedge[] = "wedge";
+	assert_int_equal(sim_control_run(&s, &wedged, wedge, reply, sizeof(reply)),
+			 SIM_CONTROL_STATE);
+	assert_true(wedged);
+	assert_non_null(strstr(reply, " -> 16 12 12 12; wedged"));
+}
+
+static void test_control_refuses_bad_commands_and_changes_nothing(void **unused)
+{
+	(void)unused;
+	struct sim_state s = fresh_state(), before = s;
+	bool wedged = false;
+	char extra[] = "drawer open now", bad[] = "paper gone", empty[] = " \t ",
+	     help[] = "help", reply[SIM_LINE_MAX + 16];
+	assert_int_equal(sim_control_run(&s, &wedged, extra, reply, sizeof(reply)),
+			 SIM_CONTROL_REFUSED);
+	assert_string_equal(reply, "'drawer': too many words");
+	assert_int_equal(sim_control_run(&s, &wedged, bad, reply, sizeof(reply)),
+			 SIM_CONTROL_REFUSED);
+	assert_string_equal(reply, "paper: 'gone' is not one of ok, near-end, out");
+	assert_int_equal(sim_control_run(&s, &wedged, empty, reply, sizeof(reply)),
+			 SIM_CONTROL_EMPTY);
+	assert_string_equal(reply, "");
+	assert_int_equal(sim_control_run(&s, &wedged, help, reply, sizeof(reply)),
+			 SIM_CONTROL_HELP);
+	assert_true(strncmp(reply, "commands: drawer open|closed", 28) == 0);
+	assert_memory_equal(&s, &before, sizeof(s));
+	assert_false(wedged);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +784,10 @@ int main(void)
 		cmocka_unit_test(test_offline_kick_line_says_queued_not_executed),
 		cmocka_unit_test(test_error_lines_name_the_byte_and_the_reason),
 		cmocka_unit_test(test_text_line_escapes_quotes_and_non_ascii),
+		cmocka_unit_test(test_control_lines_are_cut_at_newlines_however_the_input_is_split),
+		cmocka_unit_test(test_control_line_of_255_bytes_is_kept_and_256_is_too_long),
+		cmocka_unit_test(test_control_command_changes_the_state_and_answers_its_line),
+		cmocka_unit_test(test_control_refuses_bad_commands_and_changes_nothing),
 		cmocka_unit_test(test_long_lines_fit_and_small_buffers_are_not_overrun),
 		cmocka_unit_test(test_state_line_names_causes_and_status_bytes),
 	};

@@ -239,6 +239,21 @@ static void test_tcp_ipv6_with_forbidden_characters_is_rejected(void **state)
 	expect_rejected("tcp://[[::1]:9100", "'[' is not allowed in an IPv6 address");
 }
 
+static void test_tcp_brackets_hold_only_an_ipv6_address(void **state)
+{
+	/* found by tests/fuzz/printer_uri.c: "[printer]" parsed, then its canonical
+	 * form tcp://printer%eth0:9100 did not */
+	(void)state;
+	expect_rejected("tcp://[printer]:9100", "'printer' is not an IPv6 address");
+	expect_rejected("tcp://[f666%eth0]:9100", "'f666%eth0' is not an IPv6 address");
+	expect_rejected("tcp://[10.0.0.5]:9100", "is not an IPv6 address");
+	expect_rejected("tcp://[1:2:3]:9100", "is not an IPv6 address");
+	expect_rejected("tcp://[fe80::1%]:9100", "is not an IPv6 address");
+	expect_rejected("tcp://[fe80::1%eth0%1]:9100", "is not an IPv6 address");
+	expect_tcp("tcp://[::ffff:10.0.0.5]:9100", "::ffff:10.0.0.5", 9100);
+	expect_tcp("tcp://[FE80::1%2]", "FE80::1%2", 9100);
+}
+
 static void test_tcp_host_of_255_characters_is_accepted_and_256_rejected(void **state)
 {
 	char *host255 = repeat('h', PRINTER_URI_HOST_MAX - 1);
@@ -705,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_text_after_closing_bracket_is_rejected),
 		cmocka_unit_test(test_tcp_unclosed_bracket_is_rejected),
 		cmocka_unit_test(test_tcp_ipv6_with_forbidden_characters_is_rejected),
+		cmocka_unit_test(test_tcp_brackets_hold_only_an_ipv6_address),
 		cmocka_unit_test(test_tcp_host_of_255_characters_is_accepted_and_256_rejected),
 		cmocka_unit_test(test_tcp_scheme_without_slashes_is_an_unknown_scheme),
 		cmocka_unit_test(test_file_with_absolute_path),

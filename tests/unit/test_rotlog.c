@@ -733,6 +733,108 @@ static void test_archive_name_parses_back_to_its_date(void **state)
 	}
 }
 
+/* ---- GET /logs query (rotlog_query.c) ---- */
+
+/* Judges a query given as key=value pieces; value NULL for a key without '='. */
+static enum rotlog_query_result judge(const char *const *keys, const char *const *values,
+				      const size_t *value_sizes, size_t count,
+				      struct rotlog_date *date)
+{
+	struct rotlog_query query;
+
+	rotlog_query_init(&query);
+	for (size_t i = 0; i < count; i++)
+		rotlog_query_add(&query, keys[i], strlen(keys[i]), values[i],
+				 values[i] == NULL ? 0
+				 : value_sizes != NULL ? value_sizes[i] : strlen(values[i]));
+	return rotlog_query_result(&query, date);
+}
+
+static void test_logs_without_query_is_todays_file(void **state)
+{
+	struct rotlog_date date;
+
+	(void)state;
+	assert_int_equal(judge(NULL, NULL, NULL, 0, &date), ROTLOG_QUERY_TODAY);
+}
+
+static void test_logs_date_of_a_real_day_is_that_days_archive(void **state)
+{
+	const char *keys[] = {"date"}, *values[] = {"2025-02-01"};
+	struct rotlog_date date = {0};
+
+	(void)state;
+	assert_int_equal(judge(keys, values, NULL, 1, &date), ROTLOG_QUERY_DAY);
+	assert_int_equal(date.year, 2025);
+	assert_int_equal(date.month, 2);
+	assert_int_equal(date.day, 1);
+}
+
+static void test_logs_date_without_value_or_empty_is_a_bad_date(void **state)
+{
+	const char *keys[] = {"date"}, *no_value[] = {NULL}, *empty[] = {""};
+	struct rotlog_date date;
+
+	(void)state;
+	assert_int_equal(judge(keys, no_value, NULL, 1, &date), ROTLOG_QUERY_BAD_DATE);
+	assert_int_equal(judge(keys, empty, NULL, 1, &date), ROTLOG_QUERY_BAD_DATE);
+}
+
+static void test_logs_date_not_strict_or_not_a_day_is_a_bad_date(void **state)
+{
+	static const char *const bad[] = {"2025-2-1", "2025-02-30", "../../etc/passwd",
+					  "2025-02-01x", " 2025-02-01", "1969-12-31"};
+	const char *keys[] = {"date"};
+	struct rotlog_date date;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *values[] = {bad[i]};
+
+		assert_int_equal(judge(keys, values, NULL, 1, &date), ROTLOG_QUERY_BAD_DATE);
+	}
+}
+
+static void test_logs_date_followed_by_a_decoded_nul_is_a_bad_date(void **state)
+{
+	/* ?date=2025-02-01%00: as C strings it would read as a valid date */
+	const char *keys[] = {"date"}, *values[] = {"2025-02-01\0"};
+	const size_t sizes[] = {11};
+	struct rotlog_date date;
+
+	(void)state;
+	assert_int_equal(judge(keys, values, sizes, 1, &date), ROTLOG_QUERY_BAD_DATE);
+}
+
+static void test_logs_date_value_need_not_be_nul_terminated(void **state)
+{
+	/* the value is read by its size only: "2025-02-01" cut out of a longer text */
+	const char *keys[] = {"date"}, *values[] = {"2025-02-01&x=1"};
+	const size_t sizes[] = {10};
+	struct rotlog_date date = {0};
+
+	(void)state;
+	assert_int_equal(judge(keys, values, sizes, 1, &date), ROTLOG_QUERY_DAY);
+	assert_int_equal(date.day, 1);
+}
+
+static void test_logs_unknown_key_or_two_arguments_is_a_bad_query(void **state)
+{
+	const char *unknown[] = {"day"}, *values[] = {"2025-02-01", "2025-02-02"};
+	const char *twice[] = {"date", "date"}, *other[] = {"date", "x"};
+	struct rotlog_query query;
+	struct rotlog_date date;
+
+	(void)state;
+	assert_int_equal(judge(unknown, values, NULL, 1, &date), ROTLOG_QUERY_BAD_QUERY);
+	assert_int_equal(judge(twice, values, NULL, 2, &date), ROTLOG_QUERY_BAD_QUERY);
+	assert_int_equal(judge(other, values, NULL, 2, &date), ROTLOG_QUERY_BAD_QUERY);
+	/* "date%00" is not "date" */
+	rotlog_query_init(&query);
+	rotlog_query_add(&query, "date", 5, "2025-02-01", 10);
+	assert_int_equal(rotlog_query_result(&query, &date), ROTLOG_QUERY_BAD_QUERY);
+}
+
 static void test_parse_date_accepts_real_days(void **state)
 {
 	struct rotlog_date date;
@@ -1881,6 +1983,13 @@ int main(void)
 		cmocka_unit_test(test_archive_name_is_basename_dot_iso_date),
 		cmocka_unit_test(test_archive_name_max_fits_exactly),
 		cmocka_unit_test(test_archive_name_parses_back_to_its_date),
+		cmocka_unit_test(test_logs_without_query_is_todays_file),
+		cmocka_unit_test(test_logs_date_of_a_real_day_is_that_days_archive),
+		cmocka_unit_test(test_logs_date_without_value_or_empty_is_a_bad_date),
+		cmocka_unit_test(test_logs_date_not_strict_or_not_a_day_is_a_bad_date),
+		cmocka_unit_test(test_logs_date_followed_by_a_decoded_nul_is_a_bad_date),
+		cmocka_unit_test(test_logs_date_value_need_not_be_nul_terminated),
+		cmocka_unit_test(test_logs_unknown_key_or_two_arguments_is_a_bad_query),
 		cmocka_unit_test(test_parse_date_accepts_real_days),
 		cmocka_unit_test(test_feb_29_exists_only_in_leap_years),
 		cmocka_unit_test(test_parse_date_knows_every_month_length),

@@ -1,5 +1,5 @@
-/* escpos-sim's stdin control commands: one per line (drawer open, paper out,
- * wedge, state, help...), applied to the printer model at once. */
+/* escpos-sim's stdin control commands: read from stdin, one per line (drawer
+ * open, paper out, wedge, state, help...), run at once by control_line.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,41 +7,35 @@
 
 #include "sim.h"
 
-static const char control_help[] =
-	"commands: drawer open|closed, paper ok|near-end|out, cover open|closed, offline,\n"
-	"online, error on|off, wedge, unwedge, state, help (SIGUSR1 toggles the drawer)\n";
-
-static void run_control(struct sim *sim, char *line)
+/* One whole line: what it did, on stdout, or why not, on stderr. */
+static void run_line(struct sim *sim)
 {
-	char *save = NULL, *name = strtok_r(line, " \t\r", &save);
-	char *value = name ? strtok_r(NULL, " \t\r", &save) : NULL;
-	char err[256], state[SIM_LINE_MAX];
+	char reply[SIM_LINE_MAX + 16];
 
-	if (!name)
-		return;
-	if (strtok_r(NULL, " \t\r", &save)) {
-		sim_warn("'%s': too many words (type help)", name);
+	if (sim->control.too_long) {
+		sim_warn("control line too long, ignored (type help)");
 		return;
 	}
-	if (strcmp(name, "help") == 0) {
-		fputs(control_help, stdout);
-		return;
+	switch (sim_control_run(&sim->state, &sim->wedged, sim->control.line, reply, sizeof reply)) {
+	case SIM_CONTROL_EMPTY:
+		break;
+	case SIM_CONTROL_HELP:
+		fputs(reply, stdout);
+		break;
+	case SIM_CONTROL_STATE:
+		printf("escpos-sim: state: %s\n", reply);
+		break;
+	case SIM_CONTROL_REFUSED:
+		sim_warn("%s (type help)", reply);
+		break;
 	}
-	if (strcmp(name, "wedge") == 0 || strcmp(name, "unwedge") == 0)
-		sim->wedged = name[0] == 'w';
-	else if (strcmp(name, "state") != 0 &&
-		 sim_state_set(&sim->state, name, value, err, sizeof(err)) < 0) {
-		sim_warn("%s (type help)", err);
-		return;
-	}
-	sim_state_describe(&sim->state, state, sizeof(state));
-	printf("escpos-sim: state: %s%s\n", state, sim->wedged ? "; wedged" : "");
 }
 
 void control_read(struct sim *sim)
 {
 	char buf[512];
 	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+	size_t done = 0, used;
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
@@ -51,22 +45,10 @@ void control_read(struct sim *sim)
 				 errno == EIO ? "not the foreground job" : strerror(errno));
 		sim->stdin_open = false;
 		n = 0;
-		buf[n++] = '\n';
+		buf[n++] = '\n'; /* ends a line typed without its newline */
 	}
-	for (ssize_t i = 0; i < n; i++) {
-		if (buf[i] != '\n') {
-			if (sim->line_len + 1 < sizeof(sim->line))
-				sim->line[sim->line_len++] = buf[i];
-			else
-				sim->line_too_long = true;
-			continue;
-		}
-		sim->line[sim->line_len] = '\0';
-		if (sim->line_too_long)
-			sim_warn("control line too long, ignored (type help)");
-		else
-			run_control(sim, sim->line);
-		sim->line_len = 0;
-		sim->line_too_long = false;
+	while (sim_control_feed(&sim->control, buf + done, (size_t)n - done, &used)) {
+		done += used;
+		run_line(sim);
 	}
 }

@@ -7,10 +7,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "control_line.h"
 #include "decode.h"
 
 #define ADDRESS_MAX (NI_MAXHOST + NI_MAXSERV + 4)
-#define CONTROL_LINE_MAX 256
 
 struct sim {
 	struct sim_state state;
@@ -21,9 +21,7 @@ struct sim {
 	int send_errno;       /* the client is gone: stop answering, read on to EOF */
 	bool answers_dropped; /* warned that the client does not read its answers */
 	bool stdin_open, wedged;
-	char line[CONTROL_LINE_MAX];
-	size_t line_len;
-	bool line_too_long;
+	struct sim_control_reader control; /* the stdin command being typed */
 	/* --device: the printer's end of a serial line instead of TCP (serve_tty.c) */
 	const char *device;
 	unsigned baud;

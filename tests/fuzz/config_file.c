@@ -1,0 +1,121 @@
+/* Fuzzes loading a settings file (config_load_file: our line reader, inih,
+ * then every value through config_set). Properties: the result says clean
+ * exactly when no problem was reported; whatever was kept is valid (see
+ * config_check.h); the settings written back as an INI file load again,
+ * cleanly, to the same settings (unless a value, read from an indented
+ * continuation line, is too long for a line of its own). */
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "config_check.h"
+#include "fuzz.h"
+
+/* The file: an in-memory file, rewritten for each input, read through its
+ * /proc path so config_load_file runs whole, fopen included. */
+struct memory_file {
+	int fd;
+	char path[64];
+};
+
+static void memory_file_open(struct memory_file *file, const char *name)
+{
+	file->fd = memfd_create(name, MFD_CLOEXEC);
+	if (file->fd < 0) {
+		perror("memfd_create");
+		abort();
+	}
+	snprintf(file->path, sizeof file->path, "/proc/self/fd/%d", file->fd);
+}
+
+static void memory_file_set(struct memory_file *file, const void *data, size_t size)
+{
+	if (ftruncate(file->fd, 0) < 0 ||
+	    (size > 0 && pwrite(file->fd, data, size, 0) != (ssize_t)size)) {
+		perror("memory file");
+		abort();
+	}
+}
+
+/* Longest line the settings reader takes whole (see config_ini.c). */
+#define LINE_MAX_READ 198
+
+/* config as INI text: one key=value line per value, a list item per line.
+ * Returns its length, or -1 when a line would be too long to be read. */
+static long write_ini(const struct config *config, char *buf, size_t size)
+{
+	size_t used = 0;
+	long too_long = 0;
+
+#define PUT(...)                                                                            \
+	do {                                                                                \
+		int n = snprintf(buf + used, size - used, __VA_ARGS__);                     \
+		FUZZ_CHECK(n >= 0 && (size_t)n < size - used, "INI text too long");         \
+		if (n - 1 > LINE_MAX_READ)                                                  \
+			too_long = -1;                                                      \
+		used += (size_t)n;                                                          \
+	} while (0)
+	for (size_t i = 0; i < config_option_count; i++) {
+		const struct config_option *option = &config_options[i];
+		const char *field = (const char *)config + option->offset;
+
+		switch (option->type) {
+		case CONFIG_UINT:
+			PUT("%s=%u\n", option->name, *(const unsigned *)(const void *)field);
+			break;
+		case CONFIG_BOOL:
+			PUT("%s=%s\n", option->name, *(const bool *)(const void *)field ? "true" : "false");
+			break;
+		case CONFIG_STRING:
+			PUT("%s=%s\n", option->name, field);
+			break;
+		case CONFIG_LIST: {
+			const char(*items)[CONFIG_LIST_ITEM_MAX] = (const void *)field;
+			size_t count = *(const size_t *)(const void *)((const char *)config +
+								       option->count_offset);
+
+			for (size_t k = 0; k < count; k++)
+				PUT("%s=%s\n", option->name, items[k]);
+			break;
+		}
+		}
+	}
+#undef PUT
+	return too_long < 0 ? -1 : (long)used;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct memory_file input, again;
+	static struct config config, reloaded;
+	static char diag[4096], ini[65536];
+	long ini_len;
+	int rc;
+
+	if (input.path[0] == '\0') {
+		memory_file_open(&input, "fuzz-config");
+		memory_file_open(&again, "fuzz-config-again");
+	}
+	memory_file_set(&input, data, size);
+	config_defaults(&config);
+	memset(diag, 'x', sizeof diag);
+	rc = config_load_file(&config, input.path, diag, sizeof diag);
+	FUZZ_CHECK(rc == 0 || rc == -1, "config_load_file returned %d", rc);
+	FUZZ_CHECK(fuzz_terminated(diag, sizeof diag), "the problems are not terminated");
+	FUZZ_CHECK((rc == 0) == (diag[0] == '\0'), "returned %d with problems '%s'", rc, diag);
+	FUZZ_CHECK(rc == 0 || strncmp(diag, input.path, strlen(input.path)) == 0,
+		   "a problem does not start with the file's name: '%s'", diag);
+	fuzz_check_config(&config);
+
+	/* what was kept, written back, reads back the same */
+	ini_len = write_ini(&config, ini, sizeof ini);
+	if (ini_len < 0)
+		return 0;
+	memory_file_set(&again, ini, (size_t)ini_len);
+	config_defaults(&reloaded);
+	rc = config_load_file(&reloaded, again.path, diag, sizeof diag);
+	FUZZ_CHECK(rc == 0, "the settings written back do not load: %s", diag);
+	FUZZ_CHECK(fuzz_same_config(&config, &reloaded), "the settings written back differ");
+	return 0;
+}
