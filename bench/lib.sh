@@ -1,6 +1,14 @@
 # Shared by the bench scripts (sourced): ports, wrk figures, memory, readiness,
 # and the results file the summary table is read from.
-# Every process a script starts goes into pids; cleanup kills only those.
+# Every process a script starts goes into pids; bench_cleanup (the scripts'
+# EXIT trap) kills only those, then removes the script's $work folder.
+
+[ -n "${pids+set}" ] || pids=()
+bench_cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "${work:?}"
+}
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

@@ -9,15 +9,9 @@ mib=${LOGS_MIB:-100}
 downloads=${LOGS_DOWNLOADS:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/cashdrawerd-bench-logs.XXXX)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+trap bench_cleanup EXIT
 
 # A log of real-looking lines, written before the daemon starts (it appends).
 mkdir -p "$work/logs"

@@ -20,15 +20,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/cashdrawerd-bench.XXXX)
 export BENCH_RESULTS=$work/results
 : >"$BENCH_RESULTS"
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+trap bench_cleanup EXIT
 
 echo "cashdrawerd benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)," \

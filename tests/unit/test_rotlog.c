@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "log/rotlog.h"
+#include "logfiles.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define HOUR 3600
@@ -124,40 +125,8 @@ static bool line_matches(const char *line, size_t length, const char *level, con
 	return length - prefix == strlen(expected) && memcmp(line + prefix, expected, length - prefix) == 0;
 }
 
-static void join(char *out, size_t size, const char *dir, const char *name)
-{
-	assert_true((size_t)snprintf(out, size, "%s/%s", dir, name) < size);
-}
 
-static void write_file(const char *path, const char *content)
-{
-	FILE *file = fopen(path, "w");
 
-	assert_non_null(file);
-	assert_int_equal(fputs(content, file) >= 0, 1);
-	assert_int_equal(fclose(file), 0);
-}
-
-/* Whole file, NUL-terminated; NULL when it does not exist. */
-static char *read_file(const char *path, size_t *length)
-{
-	struct stat st;
-	char *content;
-	FILE *file;
-
-	if (stat(path, &st) < 0)
-		return NULL;
-	content = malloc((size_t)st.st_size + 1);
-	assert_non_null(content);
-	file = fopen(path, "r");
-	assert_non_null(file);
-	assert_int_equal(fread(content, 1, (size_t)st.st_size, file), (size_t)st.st_size);
-	fclose(file);
-	content[st.st_size] = '\0';
-	if (length)
-		*length = (size_t)st.st_size;
-	return content;
-}
 
 static bool exists(const char *path)
 {
@@ -166,12 +135,6 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-static void set_mtime(const char *path, time_t when)
-{
-	struct timeval times[2] = {{when, 0}, {when, 0}};
-
-	assert_int_equal(utimes(path, times), 0);
-}
 
 /* Noon of the local day days away from now (negative: in the past). */
 static time_t local_noon(int days)
@@ -187,43 +150,9 @@ static time_t local_noon(int days)
 	return mktime(&tm);
 }
 
-static size_t count_lines(const char *text)
-{
-	size_t lines = 0;
 
-	for (; *text; text++)
-		lines += *text == '\n';
-	return lines;
-}
 
-static int make_temp_dir(void **state)
-{
-	char *dir = strdup("/tmp/test_rotlog.XXXXXX");
 
-	if (!dir || !mkdtemp(dir)) {
-		free(dir);
-		return -1;
-	}
-	*state = dir;
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int remove_temp_dir(void **state)
-{
-	char *dir = *state;
-	int rc = nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-
-	free(dir);
-	return rc;
-}
 
 static struct rotlog *open_log(const char *dir, unsigned retention_days, bool mirror_stderr)
 {
@@ -487,7 +416,7 @@ static void test_decoded_percent_0a_in_url_cannot_forge_a_line(void **state)
 	size_t length = rotlog_format_line(line, sizeof line, &tm, 0, ROTLOG_WARNING, path);
 
 	(void)state;
-	assert_int_equal(count_lines(line), 1);
+	assert_int_equal(logfiles_count_lines(line), 1);
 	assert_int_equal(line[length - 1], '\n');
 	assert_null(strchr(line, '\r'));
 	assert_string_equal(line, "2025-02-01 14:22:31,000 - WARNING - GET /x\\n2025-02-01 "
@@ -1274,12 +1203,12 @@ static void test_open_creates_missing_folders_and_the_file(void **state)
 	struct rotlog *log;
 	struct stat st;
 
-	join(dir, sizeof dir, *state, "var/log/cashdrawerd");
+	logfiles_join(dir, sizeof dir, *state, "var/log/cashdrawerd");
 	log = open_log(dir, 30, false);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0755);
-	join(path, sizeof path, dir, "cashdrawer.log");
+	logfiles_join(path, sizeof path, dir, "cashdrawer.log");
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0644);
@@ -1318,15 +1247,15 @@ static void test_open_fails_with_path_and_cause_when_folder_is_a_file(void **sta
 	struct rotlog *log = NULL;
 	char dir[512], err[256], expected[700];
 
-	join(dir, sizeof dir, *state, "not-a-folder");
-	write_file(dir, "x");
+	logfiles_join(dir, sizeof dir, *state, "not-a-folder");
+	logfiles_write(dir, "x");
 	options.dir = dir;
 	assert_int_equal(rotlog_open(&log, &options, err, sizeof err), -ENOTDIR);
 	assert_null(log);
 	snprintf(expected, sizeof expected, "log folder %s: Not a directory", dir);
 	assert_memory_equal(err, expected, strlen(expected));
 	/* Also below a file. */
-	join(dir, sizeof dir, *state, "not-a-folder/logs");
+	logfiles_join(dir, sizeof dir, *state, "not-a-folder/logs");
 	options.dir = dir;
 	assert_int_equal(rotlog_open(&log, &options, err, sizeof err), -ENOTDIR);
 }
@@ -1344,8 +1273,8 @@ static void test_written_lines_have_the_exact_format(void **state)
 	rotlog_write(log, ROTLOG_WARNING, "%s", "100% sure");
 	end = time(NULL);
 	rotlog_close(log);
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, &length);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, &length);
 	assert_non_null(content);
 	second = strchr(content, '\n') + 1;
 	assert_true(line_matches(content, (size_t)(second - content), "INFO",
@@ -1368,9 +1297,9 @@ static void test_message_with_newline_stays_one_line_in_the_file(void **state)
 
 	rotlog_write(log, ROTLOG_ERROR, "GET %s", "/x\n2025-01-01 00:00:00,000 - INFO - forged");
 	rotlog_close(log);
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, &length);
-	assert_int_equal(count_lines(content), 1);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, &length);
+	assert_int_equal(logfiles_count_lines(content), 1);
 	assert_true(line_matches(content, length, "ERROR",
 				 "GET /x\\n2025-01-01 00:00:00,000 - INFO - forged"));
 	free(content);
@@ -1387,10 +1316,10 @@ static void test_long_message_is_written_as_one_cut_line(void **state)
 	memset(message, 'q', sizeof message - 1);
 	rotlog_write(log, ROTLOG_INFO, "%s", message);
 	rotlog_close(log);
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, &length);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, &length);
 	assert_int_equal(length, ROTLOG_LINE_MAX - 1);
-	assert_int_equal(count_lines(content), 1);
+	assert_int_equal(logfiles_count_lines(content), 1);
 	assert_string_equal(content + length - 5, "q...\n");
 	free(content);
 }
@@ -1423,12 +1352,12 @@ static void test_lines_are_appended_to_a_file_written_today(void **state)
 	size_t length;
 	char *content;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, "earlier today\n");
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, "earlier today\n");
 	log = open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "later");
 	rotlog_close(log);
-	content = read_file(path, &length);
+	content = logfiles_read(path, &length);
 	assert_memory_equal(content, "earlier today\n", 14);
 	assert_true(line_matches(content + 14, length - 14, "INFO", "later"));
 	free(content);
@@ -1442,22 +1371,22 @@ static void test_file_from_yesterday_is_archived_at_open(void **state)
 	char *content;
 	size_t length;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, "2025-01-31 23:59:59,999 - INFO - yesterday\n");
-	set_mtime(path, yesterday);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, "2025-01-31 23:59:59,999 - INFO - yesterday\n");
+	logfiles_set_mtime(path, yesterday);
 	log = open_log(*state, 30, false);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
-	join(archive_path, sizeof archive_path, *state, name);
-	content = read_file(archive_path, NULL);
+	logfiles_join(archive_path, sizeof archive_path, *state, name);
+	content = logfiles_read(archive_path, NULL);
 	assert_non_null(content);
 	assert_string_equal(content, "2025-01-31 23:59:59,999 - INFO - yesterday\n");
 	free(content);
-	content = read_file(path, &length);
+	content = logfiles_read(path, &length);
 	assert_int_equal(length, 0);
 	free(content);
 	rotlog_write(log, ROTLOG_INFO, "today");
 	rotlog_close(log);
-	content = read_file(path, &length);
+	content = logfiles_read(path, &length);
 	assert_true(line_matches(content, length, "INFO", "today"));
 	free(content);
 }
@@ -1470,17 +1399,17 @@ static void test_file_archived_at_open_is_appended_to_an_existing_archive(void *
 	char *content;
 
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
-	join(archive_path, sizeof archive_path, *state, name);
-	write_file(archive_path, "first part\n");
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, "second part\n");
-	set_mtime(path, yesterday);
+	logfiles_join(archive_path, sizeof archive_path, *state, name);
+	logfiles_write(archive_path, "first part\n");
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, "second part\n");
+	logfiles_set_mtime(path, yesterday);
 	log = open_log(*state, 30, false);
 	rotlog_close(log);
-	content = read_file(archive_path, NULL);
+	content = logfiles_read(archive_path, NULL);
 	assert_string_equal(content, "first part\nsecond part\n");
 	free(content);
-	content = read_file(path, NULL);
+	content = logfiles_read(path, NULL);
 	assert_string_equal(content, "");
 	free(content);
 }
@@ -1491,13 +1420,13 @@ static void test_empty_file_from_yesterday_makes_no_archive(void **state)
 	char path[512], archive_path[512], name[ROTLOG_ARCHIVE_NAME_MAX];
 	struct rotlog *log;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, "");
-	set_mtime(path, yesterday);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, "");
+	logfiles_set_mtime(path, yesterday);
 	log = open_log(*state, 30, false);
 	rotlog_close(log);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
-	join(archive_path, sizeof archive_path, *state, name);
+	logfiles_join(archive_path, sizeof archive_path, *state, name);
 	assert_false(exists(archive_path));
 	assert_true(exists(path));
 }
@@ -1512,19 +1441,19 @@ static void test_file_from_a_later_day_is_kept_and_appended_to(void **state)
 	char *content;
 	size_t length;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, "from the future\n");
-	set_mtime(path, tomorrow);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, "from the future\n");
+	logfiles_set_mtime(path, tomorrow);
 	log = open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "now");
 	rotlog_close(log);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(tomorrow));
-	join(archive_path, sizeof archive_path, *state, name);
+	logfiles_join(archive_path, sizeof archive_path, *state, name);
 	assert_false(exists(archive_path));
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(time(NULL)));
-	join(archive_path, sizeof archive_path, *state, name);
+	logfiles_join(archive_path, sizeof archive_path, *state, name);
 	assert_false(exists(archive_path));
-	content = read_file(path, &length);
+	content = logfiles_read(path, &length);
 	assert_memory_equal(content, "from the future\n", 16);
 	assert_true(line_matches(content + 16, length - 16, "INFO", "now"));
 	free(content);
@@ -1542,8 +1471,8 @@ static void make_archives(const char *dir, int first_day_of_2024, int count)
 		gmtime_r(&t, &tm);
 		rotlog_archive_name(name, sizeof name,
 				    (struct rotlog_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday});
-		join(path, sizeof path, dir, name);
-		write_file(path, "archived line\n");
+		logfiles_join(path, sizeof path, dir, name);
+		logfiles_write(path, "archived line\n");
 	}
 }
 
@@ -1556,7 +1485,7 @@ static bool archive_exists(const char *dir, int day_of_2024)
 	gmtime_r(&t, &tm);
 	rotlog_archive_name(name, sizeof name,
 			    (struct rotlog_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday});
-	join(path, sizeof path, dir, name);
+	logfiles_join(path, sizeof path, dir, name);
 	return exists(path);
 }
 
@@ -1576,15 +1505,15 @@ static void test_retention_at_open_deletes_oldest_archives_but_not_other_files(v
 
 	make_archives(*state, 0, 35); /* 2024-01-01 .. 2024-02-04 */
 	for (i = 0; i < ARRAY_SIZE(others); i++) {
-		join(path, sizeof path, *state, others[i]);
-		write_file(path, "keep me\n");
+		logfiles_join(path, sizeof path, *state, others[i]);
+		logfiles_write(path, "keep me\n");
 	}
 	log = open_log(*state, 30, false);
 	rotlog_close(log);
 	for (day = 0; day < 35; day++)
 		assert_int_equal(archive_exists(*state, day), day >= 5);
 	for (i = 0; i < ARRAY_SIZE(others); i++) {
-		join(path, sizeof path, *state, others[i]);
+		logfiles_join(path, sizeof path, *state, others[i]);
 		assert_true(exists(path));
 	}
 }
@@ -1613,13 +1542,13 @@ static void test_archive_made_at_open_counts_towards_retention(void **state)
 	int day;
 
 	make_archives(*state, 0, 3); /* long before yesterday */
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, "yesterday\n");
-	set_mtime(path, yesterday);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, "yesterday\n");
+	logfiles_set_mtime(path, yesterday);
 	log = open_log(*state, 3, false);
 	rotlog_close(log);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
-	join(archive_path, sizeof archive_path, *state, name);
+	logfiles_join(archive_path, sizeof archive_path, *state, name);
 	assert_true(exists(archive_path));
 	for (day = 0; day < 3; day++)
 		assert_int_equal(archive_exists(*state, day), day >= 1);
@@ -1665,8 +1594,8 @@ static void test_concurrent_writes_from_8_threads_give_16000_whole_lines(void **
 	assert_int_equal(health.lines_written, WRITERS * LINES_EACH);
 	assert_int_equal(health.write_failures, 0);
 
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, NULL);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
 	for (line = content; *line; line = end + 1) {
 		end = strchr(line, '\n');
 		assert_non_null(end);
@@ -1697,8 +1626,8 @@ static void test_timestamps_never_go_backwards_in_the_file(void **state)
 	for (i = 0; i < 4; i++)
 		pthread_join(threads[i], NULL);
 	rotlog_close(log);
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, NULL);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
 	for (line = content; *line; line = end + 1) {
 		end = strchr(line, '\n');
 		assert_true(strncmp(previous, line, 23) <= 0);
@@ -1713,7 +1642,7 @@ static void test_write_failure_is_counted_remembered_and_never_fatal(void **stat
 	struct rotlog_health health;
 	struct rotlog *log;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	assert_int_equal(symlink("/dev/full", path), 0);
 	log = open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "lost");
@@ -1733,7 +1662,7 @@ static void test_mirror_stderr_writes_the_same_line_to_fd_2(void **state)
 	struct rotlog *log = open_log(*state, 30, true);
 	int saved, capture;
 
-	join(capture_path, sizeof capture_path, *state, "stderr.txt");
+	logfiles_join(capture_path, sizeof capture_path, *state, "stderr.txt");
 	fflush(stderr);
 	saved = dup(STDERR_FILENO);
 	capture = open(capture_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -1744,9 +1673,9 @@ static void test_mirror_stderr_writes_the_same_line_to_fd_2(void **state)
 	close(saved);
 	rotlog_close(log);
 
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, NULL);
-	captured = read_file(capture_path, NULL);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
+	captured = logfiles_read(capture_path, NULL);
 	assert_true(line_matches(content, strlen(content), "WARNING",
 				 "Acc\xc3\xa8s refus\xc3\xa9 \\n"));
 	assert_string_equal(captured, content);
@@ -1805,7 +1734,7 @@ static void test_write_and_health_accept_null_log(void **state)
 	rotlog_get_health(NULL, NULL);
 }
 
-#define IO_TEST(name) cmocka_unit_test_setup_teardown(name, make_temp_dir, remove_temp_dir)
+#define IO_TEST(name) cmocka_unit_test_setup_teardown(name, logfiles_make_dir, logfiles_remove_dir)
 #define ZONE_TEST(name) cmocka_unit_test_setup_teardown(name, NULL, use_paris)
 
 /* ---- routine lines: held for one write, never reordered or lost ---- */
@@ -1815,9 +1744,9 @@ static size_t lines_in(const char *dir)
 	char path[512], *content;
 	size_t lines;
 
-	join(path, sizeof path, dir, "cashdrawer.log");
-	content = read_file(path, NULL);
-	lines = count_lines(content);
+	logfiles_join(path, sizeof path, dir, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
+	lines = logfiles_count_lines(content);
 	free(content);
 	return lines;
 }
@@ -1831,8 +1760,8 @@ static void test_a_regular_line_writes_held_routine_lines_first_in_order(void **
 	rotlog_write_routine(log, ROTLOG_INFO, "probe two");
 	rotlog_write(log, ROTLOG_WARNING, "refusal");
 	/* read before close: the regular line must have written the held ones */
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, NULL);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
 	first = strstr(content, "probe one");
 	second = strstr(content, "probe two");
 	third = strstr(content, "refusal");
@@ -1840,7 +1769,7 @@ static void test_a_regular_line_writes_held_routine_lines_first_in_order(void **
 	assert_non_null(second);
 	assert_non_null(third);
 	assert_true(first < second && second < third);
-	assert_int_equal(count_lines(content), 3);
+	assert_int_equal(logfiles_count_lines(content), 3);
 	free(content);
 	rotlog_close(log);
 }
@@ -1885,8 +1814,8 @@ static void test_routine_lines_beyond_the_buffer_stay_whole_and_in_order(void **
 		rotlog_write_routine(log, ROTLOG_INFO, "probe %04d %s", i,
 				     "................................................");
 	rotlog_close(log);
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, NULL);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
 	for (line = content; *line; line = end + 1) {
 		end = strchr(line, '\n');
 		assert_non_null(end);
@@ -1933,8 +1862,8 @@ static void test_mixed_routine_and_regular_writers_lose_no_line(void **state)
 	for (int i = 0; i < 4; i++)
 		pthread_join(threads[i], NULL);
 	rotlog_close(log);
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, NULL);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
 	for (line = content; *line; line = end + 1) {
 		end = strchr(line, '\n');
 		assert_non_null(end);

@@ -21,45 +21,14 @@
 #include <unistd.h>
 
 #include "log/rotlog.h"
+#include "logfiles.h"
 
 /* A line torn by a crash, as the file holds it: no '\n' at the end. */
 #define TORN "2025-02-01 10:00:00,000 - INFO - 127.0.0.1 GET /open-ca"
 #define WHOLE "2025-02-01 09:59:59,999 - INFO - 127.0.0.1 GET /status 200 ok\n"
 
-static void join(char *out, size_t size, const char *dir, const char *name)
-{
-	assert_true((size_t)snprintf(out, size, "%s/%s", dir, name) < size);
-}
 
-static void write_file(const char *path, const char *content)
-{
-	FILE *file = fopen(path, "w");
 
-	assert_non_null(file);
-	assert_int_equal(fputs(content, file) >= 0, 1);
-	assert_int_equal(fclose(file), 0);
-}
-
-/* Whole file, NUL-terminated; NULL when it does not exist. */
-static char *read_file(const char *path, size_t *length)
-{
-	struct stat st;
-	char *content;
-	FILE *file;
-
-	if (stat(path, &st) < 0)
-		return NULL;
-	content = malloc((size_t)st.st_size + 1);
-	assert_non_null(content);
-	file = fopen(path, "r");
-	assert_non_null(file);
-	assert_int_equal(fread(content, 1, (size_t)st.st_size, file), (size_t)st.st_size);
-	fclose(file);
-	content[st.st_size] = '\0';
-	if (length)
-		*length = (size_t)st.st_size;
-	return content;
-}
 
 /* The n-th line (0-based) of text, without its '\n', into buf. */
 static void nth_line(const char *text, unsigned n, char *buf, size_t size)
@@ -78,14 +47,6 @@ static void nth_line(const char *text, unsigned n, char *buf, size_t size)
 	buf[end - text] = '\0';
 }
 
-static size_t count_lines(const char *text)
-{
-	size_t lines = 0;
-
-	for (; *text; text++)
-		lines += *text == '\n';
-	return lines;
-}
 
 /* "YYYY-MM-DD HH:MM:SS,mmm - LEVEL - " then message: the message of line. */
 static const char *message_of(const char *line, const char *level)
@@ -115,41 +76,9 @@ static bool ends_with(const char *text, const char *suffix)
 	return length >= strlen(suffix) && strcmp(text + length - strlen(suffix), suffix) == 0;
 }
 
-static void set_mtime(const char *path, time_t when)
-{
-	struct timeval times[2] = {{when, 0}, {when, 0}};
 
-	assert_int_equal(utimes(path, times), 0);
-}
 
-static int make_temp_dir(void **state)
-{
-	char *dir = strdup("/tmp/test_rotlog_faults.XXXXXX");
 
-	if (!dir || !mkdtemp(dir)) {
-		free(dir);
-		return -1;
-	}
-	*state = dir;
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int remove_temp_dir(void **state)
-{
-	char *dir = *state;
-	int rc = nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-
-	free(dir);
-	return rc;
-}
 
 static struct rotlog *open_log(const char *dir)
 {
@@ -205,8 +134,8 @@ static void test_a_write_cut_short_leaves_no_piece_of_a_line_and_the_gap_is_repo
 	assert_false(health.last_write_ok);
 	assert_int_equal(health.lines_written, 1);
 	assert_int_equal(health.write_failures, 2);
-	join(path, sizeof path, *state, "cashdrawer.log");
-	content = read_file(path, NULL);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
 	assert_int_equal(strlen(content), 39); /* nothing of the two lines is left */
 	free(content);
 
@@ -218,8 +147,8 @@ static void test_a_write_cut_short_leaves_no_piece_of_a_line_and_the_gap_is_repo
 	assert_int_equal(health.write_failures, 2);
 	assert_true(starts_with(health.last_error, "write "));
 	assert_true(ends_with(health.last_error, " bytes written (disk full?)"));
-	content = read_file(path, NULL);
-	assert_int_equal(count_lines(content), 3);
+	content = logfiles_read(path, NULL);
+	assert_int_equal(logfiles_count_lines(content), 3);
 	nth_line(content, 0, line, sizeof line);
 	assert_string_equal(message_of(line, "INFO"), "first");
 	nth_line(content, 1, line, sizeof line);
@@ -240,7 +169,7 @@ static void test_after_a_failure_the_file_is_opened_afresh_and_the_gap_reported(
 	struct rotlog *log;
 	const char *message;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	assert_int_equal(symlink("/dev/full", path), 0);
 	log = open_log(*state);
 	rotlog_write(log, ROTLOG_INFO, "lost");
@@ -256,9 +185,9 @@ static void test_after_a_failure_the_file_is_opened_afresh_and_the_gap_reported(
 	assert_int_equal(health.write_failures, 3);
 	snprintf(expected, sizeof expected, "write %s: No space left on device", path);
 	assert_string_equal(health.last_error, expected); /* kept after the recovery */
-	content = read_file(path, NULL);
+	content = logfiles_read(path, NULL);
 	assert_non_null(content);
-	assert_int_equal(count_lines(content), 2);
+	assert_int_equal(logfiles_count_lines(content), 2);
 	nth_line(content, 0, line, sizeof line);
 	message = message_of(line, "WARNING");
 	assert_true(starts_with(message, "Journal rétabli : 3 lignes perdues depuis le "));
@@ -274,14 +203,14 @@ static void test_one_lost_line_is_reported_in_the_singular(void **state)
 	char path[512], line[1024], *content;
 	struct rotlog *log;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	assert_int_equal(symlink("/dev/full", path), 0);
 	log = open_log(*state);
 	rotlog_write(log, ROTLOG_INFO, "lost");
 	assert_int_equal(unlink(path), 0);
 	rotlog_write(log, ROTLOG_INFO, "back");
 	rotlog_close(log);
-	content = read_file(path, NULL);
+	content = logfiles_read(path, NULL);
 	nth_line(content, 0, line, sizeof line);
 	assert_true(starts_with(message_of(line, "WARNING"), "Journal rétabli : 1 ligne perdue depuis le "));
 	free(content);
@@ -294,15 +223,15 @@ static void test_a_torn_last_line_is_cut_off_at_open_and_quoted_in_a_warning(voi
 	char path[512], line[1024], *content;
 	struct rotlog *log;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, WHOLE TORN);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, WHOLE TORN);
 	log = open_log(*state);
 	rotlog_write(log, ROTLOG_INFO, "started");
 	rotlog_close(log);
 
-	content = read_file(path, NULL);
+	content = logfiles_read(path, NULL);
 	assert_true(starts_with(content, WHOLE));
-	assert_int_equal(count_lines(content), 3);
+	assert_int_equal(logfiles_count_lines(content), 3);
 	nth_line(content, 1, line, sizeof line);
 	assert_string_equal(message_of(line, "WARNING"),
 			    "Fin de journal incomplète retirée (service arrêté net au milieu d'une "
@@ -317,12 +246,12 @@ static void test_a_file_holding_only_a_torn_line_is_emptied_of_it(void **state)
 	char path[512], line[1024], *content;
 	struct rotlog *log;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, TORN);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, TORN);
 	log = open_log(*state);
 	rotlog_close(log);
-	content = read_file(path, NULL);
-	assert_int_equal(count_lines(content), 1);
+	content = logfiles_read(path, NULL);
+	assert_int_equal(logfiles_count_lines(content), 1);
 	nth_line(content, 0, line, sizeof line);
 	assert_true(starts_with(message_of(line, "WARNING"), "Fin de journal incomplète retirée"));
 	free(content);
@@ -336,21 +265,21 @@ static void test_a_last_line_too_long_to_be_ours_is_kept_and_ours_start_below_it
 	struct rotlog *log;
 	size_t length;
 
-	join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	foreign = malloc(ROTLOG_LINE_MAX + 2);
 	assert_non_null(foreign);
 	memset(foreign, 'x', ROTLOG_LINE_MAX + 1);
 	foreign[ROTLOG_LINE_MAX + 1] = '\0';
-	write_file(path, foreign);
+	logfiles_write(path, foreign);
 	log = open_log(*state);
 	rotlog_write(log, ROTLOG_INFO, "next");
 	rotlog_close(log);
-	content = read_file(path, &length);
+	content = logfiles_read(path, &length);
 	assert_memory_equal(content, foreign, ROTLOG_LINE_MAX + 1);
 	assert_int_equal(content[ROTLOG_LINE_MAX + 1], '\n');
 	nth_line(content + ROTLOG_LINE_MAX + 2, 0, line, sizeof line);
 	assert_string_equal(message_of(line, "INFO"), "next");
-	assert_int_equal(count_lines(content), 2);
+	assert_int_equal(logfiles_count_lines(content), 2);
 	free(content);
 	free(foreign);
 }
@@ -369,20 +298,20 @@ static void test_yesterdays_file_with_a_torn_line_is_archived_under_yesterday_wh
 	tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	yesterday = mktime(&tm);
-	join(path, sizeof path, *state, "cashdrawer.log");
-	write_file(path, WHOLE TORN);
-	set_mtime(path, yesterday);
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	logfiles_write(path, WHOLE TORN);
+	logfiles_set_mtime(path, yesterday);
 	log = open_log(*state);
 	rotlog_close(log);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
-	join(archive, sizeof archive, *state, name);
-	content = read_file(archive, NULL);
+	logfiles_join(archive, sizeof archive, *state, name);
+	content = logfiles_read(archive, NULL);
 	assert_non_null(content);
 	assert_string_equal(content, WHOLE);
 	free(content);
 }
 
-#define IO_TEST(name) cmocka_unit_test_setup_teardown(name, make_temp_dir, remove_temp_dir)
+#define IO_TEST(name) cmocka_unit_test_setup_teardown(name, logfiles_make_dir, logfiles_remove_dir)
 
 int main(void)
 {
