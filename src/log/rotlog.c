@@ -305,16 +305,10 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	modified = stat(log->current_path, &st) == 0 ? st.st_mtime : now.tv_sec;
 	rc = rotlog_cut_torn_tail(log->current_path, torn, sizeof torn, &torn_length,
 				  &log->line_open);
-	if (rc < 0) {
-		char text[128];
-
-		rotlog_describe(err, errlen, 0,
-				"log file %s: %s (give the service's user write access to %s)",
-				log->current_path, error_text(-rc, text, sizeof text), log->dir);
-		goto out;
+	if (rc == 0) {
+		adopt_existing_file(log, now.tv_sec, modified);
+		rc = rotlog_open_current(log);
 	}
-	adopt_existing_file(log, now.tv_sec, modified);
-	rc = rotlog_open_current(log);
 	if (rc < 0) {
 		char text[128];
 

@@ -94,3 +94,19 @@ int logfiles_remove_dir(void **state)
 	free(dir);
 	return rc;
 }
+
+struct rotlog *logfiles_open_log(const char *dir, unsigned retention_days, bool mirror_stderr)
+{
+	struct rotlog_options options = {
+		.dir = dir, .retention_days = retention_days, .mirror_stderr = mirror_stderr};
+	struct rotlog *log = NULL;
+	char err[256];
+	int rc = rotlog_open(&log, &options, err, sizeof err);
+
+	if (rc != 0)
+		print_error("rotlog_open: %s\n", err);
+	assert_int_equal(rc, 0);
+	assert_non_null(log);
+	assert_string_equal(err, "");
+	return log;
+}

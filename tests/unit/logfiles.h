@@ -4,8 +4,11 @@
 #ifndef CASHDRAWERD_TEST_LOGFILES_H
 #define CASHDRAWERD_TEST_LOGFILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+
+#include "log/rotlog.h"
 
 /* cmocka group or test setup: *state becomes the path of a new empty folder. */
 int logfiles_make_dir(void **state);
@@ -18,5 +21,7 @@ void logfiles_write(const char *path, const char *content);
 char *logfiles_read(const char *path, size_t *length);
 size_t logfiles_count_lines(const char *text);
 void logfiles_set_mtime(const char *path, time_t when);
+/* A log in dir, opened without error (the test fails otherwise). */
+struct rotlog *logfiles_open_log(const char *dir, unsigned retention_days, bool mirror_stderr);
 
 #endif

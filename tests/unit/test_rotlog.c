@@ -125,16 +125,12 @@ static bool line_matches(const char *line, size_t length, const char *level, con
 	return length - prefix == strlen(expected) && memcmp(line + prefix, expected, length - prefix) == 0;
 }
 
-
-
-
 static bool exists(const char *path)
 {
 	struct stat st;
 
 	return stat(path, &st) == 0;
 }
-
 
 /* Noon of the local day days away from now (negative: in the past). */
 static time_t local_noon(int days)
@@ -148,25 +144,6 @@ static time_t local_noon(int days)
 	tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	return mktime(&tm);
-}
-
-
-
-
-
-static struct rotlog *open_log(const char *dir, unsigned retention_days, bool mirror_stderr)
-{
-	struct rotlog_options options = {.dir = dir, .retention_days = retention_days, .mirror_stderr = mirror_stderr};
-	struct rotlog *log = NULL;
-	char err[256];
-	int rc = rotlog_open(&log, &options, err, sizeof err);
-
-	if (rc != 0)
-		print_error("rotlog_open: %s\n", err);
-	assert_int_equal(rc, 0);
-	assert_non_null(log);
-	assert_string_equal(err, "");
-	return log;
 }
 
 /* ---- level names ---- */
@@ -1204,7 +1181,7 @@ static void test_open_creates_missing_folders_and_the_file(void **state)
 	struct stat st;
 
 	logfiles_join(dir, sizeof dir, *state, "var/log/cashdrawerd");
-	log = open_log(dir, 30, false);
+	log = logfiles_open_log(dir, 30, false);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0755);
@@ -1262,7 +1239,7 @@ static void test_open_fails_with_path_and_cause_when_folder_is_a_file(void **sta
 
 static void test_written_lines_have_the_exact_format(void **state)
 {
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	char path[512], before[32], after[32];
 	time_t start = time(NULL), end;
 	struct tm tm;
@@ -1290,7 +1267,7 @@ static void test_written_lines_have_the_exact_format(void **state)
 
 static void test_message_with_newline_stays_one_line_in_the_file(void **state)
 {
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	char path[512];
 	size_t length;
 	char *content;
@@ -1307,7 +1284,7 @@ static void test_message_with_newline_stays_one_line_in_the_file(void **state)
 
 static void test_long_message_is_written_as_one_cut_line(void **state)
 {
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	static char message[6000];
 	char path[512];
 	size_t length;
@@ -1326,7 +1303,7 @@ static void test_long_message_is_written_as_one_cut_line(void **state)
 
 static void test_health_counts_lines_and_starts_without_error(void **state)
 {
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	struct rotlog_health health;
 	int i;
 
@@ -1354,7 +1331,7 @@ static void test_lines_are_appended_to_a_file_written_today(void **state)
 
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, "earlier today\n");
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "later");
 	rotlog_close(log);
 	content = logfiles_read(path, &length);
@@ -1374,7 +1351,7 @@ static void test_file_from_yesterday_is_archived_at_open(void **state)
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, "2025-01-31 23:59:59,999 - INFO - yesterday\n");
 	logfiles_set_mtime(path, yesterday);
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
 	logfiles_join(archive_path, sizeof archive_path, *state, name);
 	content = logfiles_read(archive_path, NULL);
@@ -1404,7 +1381,7 @@ static void test_file_archived_at_open_is_appended_to_an_existing_archive(void *
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, "second part\n");
 	logfiles_set_mtime(path, yesterday);
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_close(log);
 	content = logfiles_read(archive_path, NULL);
 	assert_string_equal(content, "first part\nsecond part\n");
@@ -1423,7 +1400,7 @@ static void test_empty_file_from_yesterday_makes_no_archive(void **state)
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, "");
 	logfiles_set_mtime(path, yesterday);
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_close(log);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
 	logfiles_join(archive_path, sizeof archive_path, *state, name);
@@ -1444,7 +1421,7 @@ static void test_file_from_a_later_day_is_kept_and_appended_to(void **state)
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, "from the future\n");
 	logfiles_set_mtime(path, tomorrow);
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "now");
 	rotlog_close(log);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(tomorrow));
@@ -1508,7 +1485,7 @@ static void test_retention_at_open_deletes_oldest_archives_but_not_other_files(v
 		logfiles_join(path, sizeof path, *state, others[i]);
 		logfiles_write(path, "keep me\n");
 	}
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_close(log);
 	for (day = 0; day < 35; day++)
 		assert_int_equal(archive_exists(*state, day), day >= 5);
@@ -1524,11 +1501,11 @@ static void test_keeps_30_newest_archives(void **state)
 	int day;
 
 	make_archives(*state, 100, 30);
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_close(log);
 	for (day = 100; day < 130; day++)
 		assert_true(archive_exists(*state, day));
-	log = open_log(*state, 7, false);
+	log = logfiles_open_log(*state, 7, false);
 	rotlog_close(log);
 	for (day = 100; day < 130; day++)
 		assert_int_equal(archive_exists(*state, day), day >= 123);
@@ -1545,7 +1522,7 @@ static void test_archive_made_at_open_counts_towards_retention(void **state)
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, "yesterday\n");
 	logfiles_set_mtime(path, yesterday);
-	log = open_log(*state, 3, false);
+	log = logfiles_open_log(*state, 3, false);
 	rotlog_close(log);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
 	logfiles_join(archive_path, sizeof archive_path, *state, name);
@@ -1577,7 +1554,7 @@ static void test_concurrent_writes_from_8_threads_give_16000_whole_lines(void **
 	struct writer writers[WRITERS];
 	pthread_t threads[WRITERS];
 	struct rotlog_health health;
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	char path[512], message[64], *content, *line, *end;
 	size_t lines = 0;
 	int i, id, number;
@@ -1613,7 +1590,7 @@ static void test_concurrent_writes_from_8_threads_give_16000_whole_lines(void **
 
 static void test_timestamps_never_go_backwards_in_the_file(void **state)
 {
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	struct writer writers[4];
 	pthread_t threads[4];
 	char path[512], *content, *line, *end, previous[24] = "";
@@ -1644,7 +1621,7 @@ static void test_write_failure_is_counted_remembered_and_never_fatal(void **stat
 
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	assert_int_equal(symlink("/dev/full", path), 0);
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "lost");
 	rotlog_write(log, ROTLOG_INFO, "lost too");
 	rotlog_get_health(log, &health);
@@ -1659,7 +1636,7 @@ static void test_write_failure_is_counted_remembered_and_never_fatal(void **stat
 static void test_mirror_stderr_writes_the_same_line_to_fd_2(void **state)
 {
 	char path[512], capture_path[512], *content, *captured;
-	struct rotlog *log = open_log(*state, 30, true);
+	struct rotlog *log = logfiles_open_log(*state, 30, true);
 	int saved, capture;
 
 	logfiles_join(capture_path, sizeof capture_path, *state, "stderr.txt");
@@ -1690,7 +1667,7 @@ static void test_path_joins_folder_and_names(void **state)
 	struct rotlog *log;
 
 	snprintf(dir, sizeof dir, "%s/logs//", (char *)*state);
-	log = open_log(dir, 30, false);
+	log = logfiles_open_log(dir, 30, false);
 	assert_int_equal(rotlog_path(log, NULL, buf, sizeof buf), 0);
 	snprintf(expected, sizeof expected, "%s/logs/cashdrawer.log", (char *)*state);
 	assert_string_equal(buf, expected);
@@ -1713,7 +1690,7 @@ static void test_close_returns_promptly_and_accepts_null(void **state)
 
 	rotlog_close(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	log = open_log(*state, 30, false);
+	log = logfiles_open_log(*state, 30, false);
 	usleep(20000); /* let the midnight thread reach its wait */
 	rotlog_close(log);
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -1753,7 +1730,7 @@ static size_t lines_in(const char *dir)
 
 static void test_a_regular_line_writes_held_routine_lines_first_in_order(void **state)
 {
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	char path[512], *content, *first, *second, *third;
 
 	rotlog_write_routine(log, ROTLOG_INFO, "probe one");
@@ -1776,7 +1753,7 @@ static void test_a_regular_line_writes_held_routine_lines_first_in_order(void **
 
 static void test_held_routine_lines_reach_the_file_within_the_flush_time(void **state)
 {
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	struct timespec start, now, pause = {0, 5 * 1000000L};
 	long waited_ms = 0;
 
@@ -1795,7 +1772,7 @@ static void test_held_routine_lines_reach_the_file_within_the_flush_time(void **
 
 static void test_close_writes_the_held_routine_lines(void **state)
 {
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 
 	for (int i = 0; i < 5; i++)
 		rotlog_write_routine(log, ROTLOG_INFO, "probe %d", i);
@@ -1806,7 +1783,7 @@ static void test_close_writes_the_held_routine_lines(void **state)
 static void test_routine_lines_beyond_the_buffer_stay_whole_and_in_order(void **state)
 {
 	enum { COUNT = 2000 }; /* about 100 bytes each: many buffers' worth */
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	char path[512], message[96], *content, *line, *end;
 	int expected = 0;
 
@@ -1850,7 +1827,7 @@ static void test_mixed_routine_and_regular_writers_lose_no_line(void **state)
 {
 	struct mixed_writer writers[4];
 	pthread_t threads[4];
-	struct rotlog *log = open_log(*state, 30, false);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	char path[512], *content, *line, *end;
 	int last[4] = {-1, -1, -1, -1}, id, number;
 	size_t lines = 0;

@@ -27,9 +27,6 @@
 #define TORN "2025-02-01 10:00:00,000 - INFO - 127.0.0.1 GET /open-ca"
 #define WHOLE "2025-02-01 09:59:59,999 - INFO - 127.0.0.1 GET /status 200 ok\n"
 
-
-
-
 /* The n-th line (0-based) of text, without its '\n', into buf. */
 static void nth_line(const char *text, unsigned n, char *buf, size_t size)
 {
@@ -46,7 +43,6 @@ static void nth_line(const char *text, unsigned n, char *buf, size_t size)
 	memcpy(buf, text, (size_t)(end - text));
 	buf[end - text] = '\0';
 }
-
 
 /* "YYYY-MM-DD HH:MM:SS,mmm - LEVEL - " then message: the message of line. */
 static const char *message_of(const char *line, const char *level)
@@ -76,24 +72,6 @@ static bool ends_with(const char *text, const char *suffix)
 	return length >= strlen(suffix) && strcmp(text + length - strlen(suffix), suffix) == 0;
 }
 
-
-
-
-
-static struct rotlog *open_log(const char *dir)
-{
-	struct rotlog_options options = {.dir = dir, .retention_days = 30};
-	struct rotlog *log = NULL;
-	char err[256];
-	int rc = rotlog_open(&log, &options, err, sizeof err);
-
-	if (rc != 0)
-		print_error("rotlog_open: %s\n", err);
-	assert_int_equal(rc, 0);
-	assert_non_null(log);
-	return log;
-}
-
 /* ---- pure: what a cut-short write may keep ---- */
 
 static void test_whole_lines_length_ends_at_the_last_newline(void **state)
@@ -114,7 +92,7 @@ static void test_whole_lines_length_ends_at_the_last_newline(void **state)
 /* RLIMIT_FSIZE makes a real short write, as a full disk does. */
 static void test_a_write_cut_short_leaves_no_piece_of_a_line_and_the_gap_is_reported(void **state)
 {
-	struct rotlog *log = open_log(*state);
+	struct rotlog *log = logfiles_open_log(*state, 30, false);
 	char path[512], line[512], *content;
 	struct rlimit saved, small;
 	struct rotlog_health health;
@@ -171,7 +149,7 @@ static void test_after_a_failure_the_file_is_opened_afresh_and_the_gap_reported(
 
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	assert_int_equal(symlink("/dev/full", path), 0);
-	log = open_log(*state);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "lost");
 	rotlog_write_routine(log, ROTLOG_INFO, "lost routine");
 	rotlog_write(log, ROTLOG_ERROR, "lost too"); /* writes the routine line first */
@@ -205,7 +183,7 @@ static void test_one_lost_line_is_reported_in_the_singular(void **state)
 
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	assert_int_equal(symlink("/dev/full", path), 0);
-	log = open_log(*state);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "lost");
 	assert_int_equal(unlink(path), 0);
 	rotlog_write(log, ROTLOG_INFO, "back");
@@ -225,7 +203,7 @@ static void test_a_torn_last_line_is_cut_off_at_open_and_quoted_in_a_warning(voi
 
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, WHOLE TORN);
-	log = open_log(*state);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "started");
 	rotlog_close(log);
 
@@ -248,7 +226,7 @@ static void test_a_file_holding_only_a_torn_line_is_emptied_of_it(void **state)
 
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, TORN);
-	log = open_log(*state);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_close(log);
 	content = logfiles_read(path, NULL);
 	assert_int_equal(logfiles_count_lines(content), 1);
@@ -271,7 +249,7 @@ static void test_a_last_line_too_long_to_be_ours_is_kept_and_ours_start_below_it
 	memset(foreign, 'x', ROTLOG_LINE_MAX + 1);
 	foreign[ROTLOG_LINE_MAX + 1] = '\0';
 	logfiles_write(path, foreign);
-	log = open_log(*state);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_write(log, ROTLOG_INFO, "next");
 	rotlog_close(log);
 	content = logfiles_read(path, &length);
@@ -301,7 +279,7 @@ static void test_yesterdays_file_with_a_torn_line_is_archived_under_yesterday_wh
 	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
 	logfiles_write(path, WHOLE TORN);
 	logfiles_set_mtime(path, yesterday);
-	log = open_log(*state);
+	log = logfiles_open_log(*state, 30, false);
 	rotlog_close(log);
 	rotlog_archive_name(name, sizeof name, rotlog_local_date(yesterday));
 	logfiles_join(archive, sizeof archive, *state, name);
