@@ -97,32 +97,40 @@ class PrinterListener:
         except OSError as exc:
             record.error = exc
         finally:
-            record.sock.close()
-            with self._lock:
-                record.finished = True
-                self._lock.notify_all()
+            self._finish(record)
+
+    def _finish(self, record):
+        """The connection is over: closed, and its end told to the waiters."""
+        record.sock.close()
+        with self._lock:
+            record.finished = True
+            self._lock.notify_all()
+
+    @staticmethod
+    def _append(record, chunk):
+        """Adds chunk to what the connection received (lock held); returns
+        where the DLE EOT queries it may complete start."""
+        scanned = max(len(record.data) - 2, 0)
+        record.data += chunk
+        return scanned
 
     def _record(self, record, chunk):
         """Adds chunk to what the connection received; returns the replies
         due for the DLE EOT queries it completes."""
         with self._lock:
-            scanned = max(len(record.data) - 2, 0)
-            record.data += chunk
-            return self._replies(record.data, scanned)
+            start = self._append(record, chunk)
+            return self._replies(record.data, start)
 
     def _replies(self, data, start):
         """Answers for every DLE EOT n that ends in data[start:]."""
         out = b""
-        at = data.find(b"\x10\x04", start)
-        while at != -1 and at + 2 < len(data):
-            n = data[at + 2]
+        for at, n in _queries(data, start):
             self.queries += 1
             reply = self.status_replies.get(n, b"")
             kicked = b"\x1b\x70" in data[:at] or b"\x10\x14\x01" in data[:at]
             if n == 1 and len(reply) == 1 and kicked and self.drawer_follows_kick:
                 reply = bytes([reply[0] | 0x04])
             out += reply
-            at = data.find(b"\x10\x04", at + 3)
         return out
 
     def release(self):
@@ -265,8 +273,7 @@ class ResettingPrinter:
                 continue
             except OSError:
                 return
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            conn.close()
+            reset_with_rst(conn)
             self.resets += 1
 
     def close(self):
@@ -296,9 +303,8 @@ class FaultyPrinter(PrinterListener):
     def take(self, record, chunk):
         """Records chunk; returns how many DLE EOT queries it completed."""
         with self._lock:
-            scanned = max(len(record.data) - 2, 0)
-            record.data += chunk
-            return _count_queries(record.data, scanned)
+            start = self._append(record, chunk)
+            return sum(1 for _ in _queries(record.data, start))
 
     def _read(self, record):
         record.sock.setblocking(True)
@@ -310,10 +316,7 @@ class FaultyPrinter(PrinterListener):
         except OSError as exc:
             record.error = exc
         finally:
-            record.sock.close()
-            with self._lock:
-                record.finished = True
-                self._lock.notify_all()
+            self._finish(record)
 
     def close(self):
         # wakes the faults blocked in recv, so that no thread outlives the test
@@ -326,12 +329,12 @@ class FaultyPrinter(PrinterListener):
         super().close()
 
 
-def _count_queries(data, start):
-    count, at = 0, data.find(b"\x10\x04", start)
+def _queries(data, start):
+    """(position, n) of every DLE EOT n that ends in data[start:]."""
+    at = data.find(b"\x10\x04", start)
     while at != -1 and at + 2 < len(data):
-        count += 1
+        yield at, data[at + 2]
         at = data.find(b"\x10\x04", at + 3)
-    return count
 
 
 # ---- faults for FaultyPrinter ----
