@@ -28,15 +28,10 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "lan_flood: needs root for network namespaces; skipped" >&2
 	exit 0
 fi
-ip netns add "$srv"
-ip netns add "$cli"
-ip -n "$srv" link add veth-srv type veth peer name veth-cli netns "$cli"
-ip -n "$srv" addr add 203.0.113.1/24 dev veth-srv
-ip -n "$cli" addr add 203.0.113.2/24 dev veth-cli
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+netns_pair "$srv" "$cli" 203.0.113.1/24 203.0.113.2/24
 ip -n "$cli" addr add 203.0.113.3/24 dev veth-cli
-for ns in "$srv" "$cli"; do ip -n "$ns" link set lo up; done
-ip -n "$srv" link set veth-srv up
-ip -n "$cli" link set veth-cli up
 # the flooders (wrk cannot pick its source) leave from 203.0.113.3; the holder binds .2
 ip -n "$cli" route replace 203.0.113.1/32 dev veth-cli src 203.0.113.3
 # arrays, not functions: `ip netns exec` execs the command, so $! is its own PID
@@ -44,9 +39,6 @@ in_srv=(ip netns exec "$srv")
 # The LAN clients stand for other machines: on a real till their own CPU is
 # not the till's, so they run at the lowest priority (nice 19) here.
 in_cli=(ip netns exec "$cli" nice -n 19)
-
-# shellcheck source=bench/lib.sh
-. "$here/lib.sh"
 
 printer_port=9100
 "${in_srv[@]}" "$build/escpos-sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &

@@ -47,3 +47,18 @@ wait_ready() {
 
 # result KEY VALUE: one figure for the summary table (bench/run.sh).
 result() { echo "$1 $2" >>"${BENCH_RESULTS:?}"; }
+
+# netns_pair SRV CLI SRV-ADDRESS CLI-ADDRESS (with their /prefix): two network
+# namespaces of our own joined by a veth created inside them, so the root
+# namespace is never touched; lo and the link up. The caller deletes them
+# (ip netns del) at exit.
+netns_pair() {
+	ip netns add "$1"
+	ip netns add "$2"
+	ip -n "$1" link add veth-srv type veth peer name veth-cli netns "$2"
+	ip -n "$1" addr add "$3" dev veth-srv
+	ip -n "$2" addr add "$4" dev veth-cli
+	for ns in "$1" "$2"; do ip -n "$ns" link set lo up; done
+	ip -n "$1" link set veth-srv up
+	ip -n "$2" link set veth-cli up
+}

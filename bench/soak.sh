@@ -63,20 +63,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$srv"
-ip netns add "$cli"
-ip -n "$srv" link add veth-srv type veth peer name veth-cli netns "$cli"
-ip -n "$srv" addr add 10.99.0.1/24 dev veth-srv
-ip -n "$cli" addr add 10.99.0.2/24 dev veth-cli
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+netns_pair "$srv" "$cli" 10.99.0.1/24 10.99.0.2/24
 for ns in "$srv" "$cli"; do
-	ip -n "$ns" link set lo up
 	# the namespace's own TCP settings (its /proc/sys/net): many short
 	# connections from one address
 	ip netns exec "$ns" sh -c 'echo 15000 64999 >/proc/sys/net/ipv4/ip_local_port_range &&
 		echo 1 >/proc/sys/net/ipv4/tcp_tw_reuse'
 done
-ip -n "$srv" link set veth-srv up
-ip -n "$cli" link set veth-cli up
 in_srv=(ip netns exec "$srv")
 in_cli=(ip netns exec "$cli")
 loopback_targets=(--target 127.0.0.1)

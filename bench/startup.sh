@@ -6,9 +6,9 @@ set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/cashdrawerd-bench-start.XXXX)
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+trap bench_cleanup EXIT
 
 echo "== 3b. start-up and stop =="
 /usr/bin/python3 - "$build/cashdrawerd" "$work" "${STARTS:-20}" >"$work/times" <<'EOF'

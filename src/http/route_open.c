@@ -31,13 +31,10 @@ static enum MHD_Result answer(struct http_request *request, const char *method, 
 	cJSON_AddBoolToObject(body, "coalesced", result->coalesced);
 	/* read back after the pulse where the printer answers; "unknown" otherwise */
 	cJSON_AddStringToObject(body, "drawer", escpos_drawer_name(result->drawer));
-	if (result->detail[0] != '\0') /* the kick went out, its read-back failed */
-		snprintf(log_message, sizeof log_message, "%s; %s",
-			 result->coalesced ? MESSAGE_OPENED " (impulsion partagée)" : MESSAGE_OPENED,
-			 result->detail);
-	else
-		snprintf(log_message, sizeof log_message, "%s",
-			 result->coalesced ? MESSAGE_OPENED " (impulsion partagée)" : MESSAGE_OPENED);
+	/* a detail on success: the kick went out, its read-back failed */
+	snprintf(log_message, sizeof log_message, "%s%s%s",
+		 result->coalesced ? MESSAGE_OPENED " (impulsion partagée)" : MESSAGE_OPENED,
+		 result->detail[0] != '\0' ? "; " : "", result->detail);
 	return respond_json(request, method, url, MHD_HTTP_OK, body,
 			    result->coalesced ? "coalesced" : "opened", log_message);
 }
