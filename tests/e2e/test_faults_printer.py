@@ -61,6 +61,21 @@ def heal(daemon, pid, port, mark):
     faults.assert_whole_lines(daemon.log_path)
 
 
+def status_then_open(start_daemon, printer, status_limit_ms=TIMEOUT_MS):
+    """Starts the daemon on printer, asks /status then an opening, each timed
+    against its limit, and closes the printer: returns the daemon, its PID,
+    the log mark from before, both answers and what the printer received."""
+    daemon = start_daemon(printer.uri, ARGS)
+    pid, mark = daemon.proc.pid, daemon.log_mark()
+    try:
+        status = faults.timed_get(daemon, "/status", status_limit_ms)
+        opened = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        received = printer.settle()
+    finally:
+        printer.close()
+    return daemon, pid, mark, status, opened, received
+
+
 # ---- resets ----
 
 @pytest.mark.parametrize("k", [1, 3, 5, 8], ids=lambda k: f"after_{k}_bytes")
@@ -118,14 +133,8 @@ EACH_FIXED_BIT_WRONG = bytes([0x13, 0x92, 0x10, 0x02, 0xED])
 def test_garbage_answers_to_dle_eot_are_never_a_state_and_the_drawer_opens(
         start_daemon, replies):
     printer = FaultyPrinter(answers_status(), status_replies=replies)
-    daemon = start_daemon(printer.uri, ARGS)
-    pid, mark = daemon.proc.pid, daemon.log_mark()
-    try:
-        status = faults.timed_get(daemon, "/status", TIMEOUT_MS)
-        opened = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
-        received = printer.settle()
-    finally:
-        printer.close()
+    daemon, pid, mark, status, opened, received = status_then_open(
+        start_daemon, printer)
 
     assert printer_state(status) == {"can_read_status": True, "reachable": True, **UNKNOWN,
                                      "error": "invalid_status_reply"}
@@ -139,22 +148,15 @@ def test_garbage_answers_to_dle_eot_are_never_a_state_and_the_drawer_opens(
 def test_a_printer_sending_endless_noise_is_read_a_bounded_amount_and_the_drawer_opens(
         start_daemon):
     printer = FaultyPrinter(noise_stream(b"\xff\x00\x80"))
-    port = printer.port
-    daemon = start_daemon(printer.uri, ARGS)
-    pid, mark = daemon.proc.pid, daemon.log_mark()
-    try:
-        status = faults.timed_get(daemon, "/status", TIMEOUT_MS)
-        opened = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
-        received = printer.settle()
-    finally:
-        printer.close()
+    daemon, pid, mark, status, opened, received = status_then_open(
+        start_daemon, printer)
 
     assert printer_state(status) == {"can_read_status": True, "reachable": True, **UNKNOWN,
                                      "error": "invalid_status_reply"}
     expect.assert_json(opened, 200, expect.OPENED_UNREAD)
     assert received == [Q1, expect.OPENED_DEFAULT]
     assert logfile.messages(daemon.log_lines_since(mark)) == [STATUS_LINE, OPENED_GARBLED_LINE]
-    heal(daemon, pid, port, daemon.log_mark())
+    heal(daemon, pid, printer.port, daemon.log_mark())
 
 
 # ---- slow answers ----
@@ -165,15 +167,8 @@ def test_a_status_reply_later_than_status_timeout_is_no_reply_and_never_taken_la
     # check gives up on time and the late byte, arriving on a connection the
     # daemon has closed, never becomes the answer to anything.
     printer = FaultyPrinter(late_status(3 * STATUS_TIMEOUT_MS / 1000, reply=b"\x16"))
-    port = printer.port
-    daemon = start_daemon(printer.uri, ARGS)
-    pid, mark = daemon.proc.pid, daemon.log_mark()
-    try:
-        status = faults.timed_get(daemon, "/status", STATUS_TIMEOUT_MS)
-        opened = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
-        received = printer.settle()
-    finally:
-        printer.close()
+    daemon, pid, mark, status, opened, received = status_then_open(
+        start_daemon, printer, status_limit_ms=STATUS_TIMEOUT_MS)
 
     assert printer_state(status) == {"can_read_status": True, "reachable": True, **UNKNOWN,
                                      "error": "no_status_reply"}
@@ -181,7 +176,7 @@ def test_a_status_reply_later_than_status_timeout_is_no_reply_and_never_taken_la
     expect.assert_json(opened, 200, expect.OPENED_UNREAD)
     assert received == [Q1, expect.KICK_DEFAULT]
     assert logfile.messages(daemon.log_lines_since(mark)) == [STATUS_LINE, OPENED_LINE]
-    heal(daemon, pid, port, daemon.log_mark())
+    heal(daemon, pid, printer.port, daemon.log_mark())
 
 
 INVALID = {"can_read_status": True, "reachable": True, **UNKNOWN, "error": "invalid_status_reply"}
