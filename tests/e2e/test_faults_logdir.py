@@ -54,6 +54,20 @@ def leave_free_in_last_page(daemon, free):
     assert -daemon.log_path.stat().st_size % tmpfs.PAGE == free
 
 
+def assert_resumed(daemon, pid, lines_before):
+    """The same process goes on; the log kept its lines, whole, then explains
+    the gap where it is, then the next opening's line: returns the match of
+    that explanation and the new messages."""
+    faults.assert_alive(daemon, pid)
+    lines = faults.assert_whole_lines(daemon.log_path)
+    assert lines[:len(lines_before)] == lines_before
+    new = logfile.messages(lines[len(lines_before):])
+    restored = RESTORED_RE.match(new[0])
+    assert restored is not None, new
+    assert new[1] == OPENED_LINE, new
+    return restored, new
+
+
 def log_health(daemon):
     return faults.timed_get(daemon, "/status?printer=cached", TIMEOUT_MS).json()["log"]
 
@@ -89,14 +103,7 @@ def test_full_log_disk_never_fails_an_opening_leaves_no_torn_line_and_resumes_by
     assert during["write_failures"] == 4  # three openings and the download
     # the 20 bytes left take a piece of each line, which is cut back off
     assert re.fullmatch(DISK_FULL.format(path=re.escape(log_path)), during["last_error"])
-    faults.assert_alive(daemon, pid)
-    lines = faults.assert_whole_lines(daemon.log_path)
-    assert lines[:len(lines_before)] == lines_before
-    new = logfile.messages(lines[len(lines_before):])
-    # the gap is explained where it is, then the lines go on
-    restored = RESTORED_RE.match(new[0])
-    assert restored is not None, new
-    assert new[1] == OPENED_LINE, new
+    restored, new = assert_resumed(daemon, pid, lines_before)
     assert int(restored["lost"]) == 5
     assert re.fullmatch(DISK_FULL.format(path=re.escape(log_path)), restored["error"])
     assert len(new) == 2
@@ -142,14 +149,7 @@ def test_read_only_log_disk_never_fails_an_opening_and_the_log_resumes_once_writ
     assert during["ok"] is False
     assert during["write_failures"] == 3  # two openings and the download
     assert during["last_error"] == f"open {log_path}: Read-only file system"
-    faults.assert_alive(daemon, pid)
-    lines = faults.assert_whole_lines(daemon.log_path)
-    assert lines[:len(lines_before)] == lines_before
-    new = logfile.messages(lines[len(lines_before):])
-    # the gap is explained where it is, then the lines go on
-    restored = RESTORED_RE.match(new[0])
-    assert restored is not None, new
-    assert new[1] == OPENED_LINE, new
+    restored, new = assert_resumed(daemon, pid, lines_before)
     assert (int(restored["lost"]), restored["error"]) == (
         4, f"open {log_path}: Read-only file system")
     assert len(new) == 2
