@@ -6,6 +6,7 @@ A missing, stopped or refusing queue, a cupsd down or hung: each its own
 import os
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -61,6 +62,26 @@ def not_found_detail(printer_text, name, cupsd):
 
 def open_drawer(daemon):
     return daemon.get("/open-cash-drawer", timeout=15)
+
+
+# ---- the test's own cupsd ----
+
+# cups-files.conf's directives that name where cupsd writes; the others it
+# only reads (ServerBin: the backends, DataDir: its data) or are not paths.
+WRITTEN_PATHS = ("ServerRoot", "StateDir", "CacheDir", "RequestRoot", "TempDir", "AccessLog",
+                 "ErrorLog", "PageLog", "Printcap")
+
+
+def test_private_cupsd_writes_its_printcap_and_files_inside_its_own_folder(cupsd, queue):
+    settings = dict(line.split(None, 1) for line in
+                    (cupsd.dir / "cups-files.conf").read_text("utf-8").splitlines())
+
+    assert sorted(settings.keys() & set(WRITTEN_PATHS)) == sorted(WRITTEN_PATHS)
+    outside = {key: settings[key] for key in WRITTEN_PATHS
+               if not Path(settings[key]).resolve().is_relative_to(cupsd.dir.resolve())}
+    assert outside == {}
+    # cupsd used the directive: it wrote the printcap there, from its own queues
+    assert f"{cupsd.dir}/printers.conf" in (cupsd.dir / "printcap").read_text("utf-8")
 
 
 # ---- the kick reaches the printer through the queue ----

@@ -2,7 +2,12 @@
 cache, state and logs in a temporary directory, listening on 127.0.0.1 on a
 port of its own. It never uses or touches the system's cupsd (which may or
 may not run on this machine). Started in the foreground (cupsd -f) and
-stopped by its PID; clients reach it with -h / CUPS_SERVER=self.server."""
+stopped by its PID; clients reach it with -h / CUPS_SERVER=self.server.
+
+Its configuration was last checked with cups-daemon 2.4.2-3+deb12u11, Debian
+12's security update of 2026-12-01, which refuses a bare "Printcap" that
+earlier updates accepted. start() has `cupsd -t` check it first, so a directive a newer cupsd refuses
+fails with cupsd's own words and the version found."""
 import os
 import shutil
 import signal
@@ -12,12 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from .debian import installed_version
+
 CUPSD = "/usr/sbin/cupsd"
 LPADMIN = "/usr/sbin/lpadmin"
 CUPSENABLE = "/usr/sbin/cupsenable"
 CUPSDISABLE = "/usr/sbin/cupsdisable"
 CUPSACCEPT = "/usr/sbin/cupsaccept"
 CUPSREJECT = "/usr/sbin/cupsreject"
+CHECKED_WITH = "cups-daemon 2.4.2-3+deb12u11"
 LPSTAT = "/usr/bin/lpstat"
 SOCKET_BACKEND = "/usr/lib/cups/backend/socket"
 # Debian packages providing each of them (see the Makefile's TEST_PACKAGES).
@@ -110,17 +118,32 @@ class Cupsd:
             "ServerBin /usr/lib/cups\n"
             "DataDir /usr/share/cups\n"
             f"User {user}\nGroup {group}\nSystemGroup {system_group}\n"
-            "Printcap\n",
+            # The list of queues cupsd writes for lpr-era programs: here, in
+            # its own folder. A bare "Printcap" (meaning none) is refused by
+            # cups-daemon 2.4.2-3+deb12u11 ("Missing value for Printcap").
+            f"Printcap {d}/printcap\n",
             encoding="utf-8")
+
+    def _config_args(self):
+        return ["-c", str(self.dir / "cupsd.conf"), "-s", str(self.dir / "cups-files.conf")]
+
+    def check_config(self):
+        """`cupsd -t`: the installed cupsd accepts both files, or the reason."""
+        result = subprocess.run([CUPSD, "-t", *self._config_args()], capture_output=True,
+                                text=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, (
+            f"the installed cupsd ({installed_version('cups-daemon')}) refuses the test "
+            f"cupsd's configuration, last checked with {CHECKED_WITH}:\n"
+            f"{result.stdout}{result.stderr}")
 
     # ---- life cycle ----
 
     def start(self, timeout=START_TIMEOUT):
         assert self.proc is None or self.proc.poll() is not None, "cupsd already running"
+        self.check_config()
         with open(self.dir / "log" / "cupsd.out", "ab") as out:
             self.proc = self.track(subprocess.Popen(
-                [CUPSD, "-f", "-c", str(self.dir / "cupsd.conf"),
-                 "-s", str(self.dir / "cups-files.conf")],
+                [CUPSD, "-f", *self._config_args()],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 cwd=self.dir, env=self._client_env()))
         deadline = time.monotonic() + timeout
