@@ -50,7 +50,10 @@ start_daemon() {
 }
 
 # nginx serving the daemon's /status body, with its (combined) access log on,
-# as many workers as the daemon has HTTP threads (2).
+# as many workers as the daemon has HTTP threads (2). Its configuration was
+# last checked with nginx 1.22.1-9+deb12u12 (Debian 12); `nginx -t` checks it
+# against the installed one before the run.
+nginx_checked_with="nginx 1.22.1-9+deb12u12"
 start_nginx() {
 	local port body=$1
 	port=$(free_port)
@@ -74,6 +77,12 @@ http {
 	}
 }
 EOF
+	if ! nginx -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"; then
+		echo "bench: the installed nginx ($(dpkg-query -W -f '${Version}' nginx 2>/dev/null ||
+			echo 'version unknown')) refuses $work/nginx/nginx.conf," \
+			"last checked with $nginx_checked_with" >&2
+		exit 1
+	fi
 	nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
 	pids+=($!)
 	nginx_base="http://127.0.0.1:$port"
