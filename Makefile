@@ -32,8 +32,6 @@ WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
 # The Windows suite: cashdrawerd.exe under Wine (wine64, and wine for its
 # loader), a private cupsd (cups-daemon, cups-client; cups for the socket
 # backend) and libcups2, which Wine's spooler loads to reach it.
-# make bench reports the .exe sizes
-BENCH_PACKAGES += $(WINDOWS_PACKAGES)
 WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-client cups
 TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
 # /metrics checked by promtool (prometheus); the status page uses the chromium above.
@@ -42,6 +40,9 @@ TEST_PACKAGES  += prometheus
 TEST_PACKAGES  += valgrind
 # nginx: the same /status body served beside ours, for the comparison
 BENCH_PACKAGES := $(BUILD_PACKAGES) wrk nginx
+# make bench reports the .exe sizes (after BENCH_PACKAGES := above, which would
+# throw it away)
+BENCH_PACKAGES += $(WINDOWS_PACKAGES)
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl
 # make soak (bench/soak.sh): the clang ASan build, valgrind, namespaces, the checks
