@@ -339,7 +339,7 @@ static void test_serial_full_line_times_the_write_out(void **state)
 	pty_close(&pty);
 }
 
-static void test_serial_hangup_is_an_io_error_then_the_device_is_not_found(void **state)
+static void test_serial_hangup_is_a_lost_connection_then_the_device_is_not_found(void **state)
 {
 	(void)state;
 	struct pty pty = pty_create();
@@ -353,12 +353,14 @@ static void test_serial_hangup_is_an_io_error_then_the_device_is_not_found(void 
 	pty_close(&pty); /* the other end is gone: USB-serial adapter pulled out */
 	rc = transport_write(&o.transport, kick, sizeof kick, clock_monotonic_ms() + 2000, o.err,
 			     sizeof o.err);
-	assert_int_equal(rc, TRANSPORT_ERR_IO);
-	assert_message(&o, "sending failed: Input/output error (is the printer's cable or "
-			   "USB-serial adapter plugged in?)");
+	assert_int_equal(rc, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_message(&o, "the line hung up (is the printer's cable or USB-serial adapter "
+			   "plugged in?)");
 	rc = transport_read(&o.transport, buf, sizeof buf, clock_monotonic_ms() + 2000, o.err,
 			    sizeof o.err);
-	assert_int_equal(rc, TRANSPORT_ERR_IO);
+	assert_int_equal(rc, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_message(&o, "the line hung up (is the printer's cable or USB-serial adapter "
+			   "plugged in?)");
 	transport_close(&o.transport);
 
 	assert_int_equal(open_rc(&o, "serial:%s", path), TRANSPORT_ERR_NOT_FOUND);
@@ -602,7 +604,7 @@ int main(void)
 		cmocka_unit_test(test_serial_read_without_answer_times_out_at_the_deadline),
 		cmocka_unit_test(test_serial_xoff_from_the_printer_times_the_write_out_then_xon_resumes),
 		cmocka_unit_test(test_serial_full_line_times_the_write_out),
-		cmocka_unit_test(test_serial_hangup_is_an_io_error_then_the_device_is_not_found),
+		cmocka_unit_test(test_serial_hangup_is_a_lost_connection_then_the_device_is_not_found),
 		cmocka_unit_test(test_serial_missing_device_is_not_found),
 		cmocka_unit_test(test_serial_on_a_plain_file_says_not_a_serial_port),
 		cmocka_unit_test(test_serial_without_permission_says_add_the_user_to_dialout),
