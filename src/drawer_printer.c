@@ -71,19 +71,9 @@ static enum reply query(struct drawer_printer *printer, unsigned n, int64_t dead
 	return REPLY_INVALID;
 }
 
-/* The opening failed for error, after the kick went out: detail says why
- * and that the kick is not confirmed. */
-static int not_confirmed(int error, char *detail, size_t detaillen)
-{
-	char cause[DETAIL_MAX];
-
-	snprintf(cause, sizeof cause, "%s", detail);
-	snprintf(detail, detaillen, "kick not confirmed: %s", cause);
-	return error;
-}
-
-int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
-			enum escpos_drawer *drawer, char *detail, size_t detaillen)
+/* drawer_printer_kick, without the words it puts before a lost connection's. */
+static int kick(struct drawer_printer *printer, int64_t deadline_ms, enum escpos_drawer *drawer,
+		char *detail, size_t detaillen)
 {
 	struct escpos_status status;
 	char why[DETAIL_MAX];
@@ -96,11 +86,8 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 		return rc;
 	rc = transport_write(&printer->transport, printer->kick, sizeof printer->kick,
 			     deadline_ms, detail, detaillen);
-	if (rc < 0) {
-		if (rc == TRANSPORT_ERR_CONNECTION_LOST)
-			rc = not_confirmed(rc, detail, detaillen);
+	if (rc < 0)
 		goto out;
-	}
 	if (!printer->read_back || printer->silent || !transport_can_read(&printer->transport))
 		goto confirm;
 	/* DLE EOT is answered at once, ahead of the buffered pulse: read pin 3
@@ -130,7 +117,7 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 		 * with another computer). Any other failure of the read-back says
 		 * nothing of the kick, and the log tells it. */
 		if (error == TRANSPORT_ERR_CONNECTION_LOST) {
-			rc = not_confirmed(error, detail, detaillen);
+			rc = error;
 			goto out;
 		}
 		snprintf(cause, sizeof cause, "%s", detail);
@@ -142,13 +129,26 @@ confirm:
 	/* No reply vouches for the kick: the transport must (tcp: every byte
 	 * acknowledged, and no FIN or RST before or with that). */
 	rc = transport_confirm(&printer->transport, deadline_ms, why, sizeof why);
-	if (rc < 0) {
+	if (rc < 0)
 		snprintf(detail, detaillen, "%s", why);
-		if (rc == TRANSPORT_ERR_CONNECTION_LOST)
-			rc = not_confirmed(rc, detail, detaillen);
-	}
 out:
 	transport_close(&printer->transport);
+	return rc;
+}
+
+int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
+			enum escpos_drawer *drawer, char *detail, size_t detaillen)
+{
+	int rc = kick(printer, deadline_ms, drawer, detail, detaillen);
+
+	/* Whether the printer hung up as the connection opened, before the
+	 * kick, or before anything vouched for it, the log says the same. */
+	if (rc == TRANSPORT_ERR_CONNECTION_LOST) {
+		char cause[DETAIL_MAX];
+
+		snprintf(cause, sizeof cause, "%s", detail);
+		snprintf(detail, detaillen, "kick not confirmed: %s", cause);
+	}
 	return rc;
 }
 

@@ -92,7 +92,8 @@ static int fake_open(struct transport *transport, int64_t deadline_ms, char *err
 		return TRANSPORT_ERR_TIMEOUT;
 	}
 	if (result < 0) {
-		snprintf(err, errlen, "fake printer: connection refused");
+		snprintf(err, errlen, "fake printer: %s",
+			 result == TRANSPORT_ERR_CONNECTION_LOST ? "reset" : "connection refused");
 		return result;
 	}
 	pthread_mutex_lock(&fake.lock);
@@ -1158,6 +1159,18 @@ static void test_a_connection_lost_while_writing_the_kick_fails_the_opening(void
 	assert_int_equal(fake.reads + fake.confirms, 0);
 }
 
+static void test_a_connection_lost_as_it_opened_is_told_as_the_others(void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	fake_set(TRANSPORT_ERR_CONNECTION_LOST, 0, 0);
+	result = open_once(true);
+	assert_int_equal(result->error, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_string_equal(result->detail, "kick not confirmed: fake printer: reset");
+	assert_int_equal(fake.writes, 0);
+}
+
 static void test_a_write_only_transport_needs_no_confirmation(void **state)
 {
 	(void)state;
@@ -1236,6 +1249,7 @@ int main(void)
 		TEST(test_without_read_back_a_connection_lost_before_confirmation_fails_the_opening),
 		TEST(test_without_read_back_a_kick_never_confirmed_is_a_timeout),
 		TEST(test_a_connection_lost_while_writing_the_kick_fails_the_opening),
+		TEST(test_a_connection_lost_as_it_opened_is_told_as_the_others),
 		TEST(test_a_write_only_transport_needs_no_confirmation),
 		TEST(test_status_of_a_write_only_transport_is_unknown_and_opens_nothing),
 		TEST(test_status_of_a_refused_printer_says_unreachable),
