@@ -296,11 +296,27 @@ static int tcp_confirm(struct transport *transport, int64_t deadline_ms, char *e
 	}
 }
 
+/* Bytes still unacknowledged at close belong to an operation that failed
+ * (written but never confirmed): the kernel would go on sending them after
+ * close, and a kick answered 503 could open the drawer minutes later, once
+ * the printer takes data again. A reset drops what has not gone out. */
+static void tcp_close(struct transport *transport)
+{
+	struct linger abort_on_close = {.l_onoff = 1, .l_linger = 0};
+	int unacknowledged = 0;
+
+	if (transport->fd >= 0 && ioctl(transport->fd, SIOCOUTQ, &unacknowledged) == 0 &&
+	    unacknowledged > 0)
+		setsockopt(transport->fd, SOL_SOCKET, SO_LINGER, &abort_on_close,
+			   sizeof abort_on_close);
+	fdwait_transport_close(transport);
+}
+
 const struct transport_ops transport_tcp_ops = {
 	.name = "tcp",
 	.open = tcp_open,
 	.write = tcp_write,
 	.read = tcp_read,
-	.close = fdwait_transport_close,
+	.close = tcp_close,
 	.confirm = tcp_confirm,
 };

@@ -1,8 +1,9 @@
 /* The tcp transport against a printer played by the test on the loopback:
  * a printer that closes or resets the connection, before or after taking
  * the kick, is TRANSPORT_ERR_CONNECTION_LOST wherever the transport meets
- * it (write, read, confirm), and confirm waits for the printer's TCP stack
- * to acknowledge every byte, bounded by the deadline. Each fault is made to
+ * it (write, read, confirm); confirm waits for the printer's TCP stack to
+ * acknowledge every byte, bounded by the deadline, and what was never taken
+ * is dropped at close rather than sent later. Each fault is made to
  * have happened (the FIN or RST seen on the socket) before the call. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -228,6 +229,37 @@ static void test_bytes_the_printer_does_not_take_are_not_confirmed_by_the_deadli
 	link_close(&l);
 }
 
+static void test_bytes_never_taken_are_dropped_at_close_not_sent_later(void **state)
+{
+	struct link l;
+	static uint8_t buf[65536];
+	size_t written = 0, read_back = 0;
+	ssize_t n;
+
+	(void)state;
+	link_open(&l);
+	while ((n = send(l.transport.fd, buf, sizeof buf, MSG_NOSIGNAL)) > 0)
+		written += (size_t)n;
+	assert_int_equal(confirm(&l, 100), TRANSPORT_ERR_TIMEOUT);
+	transport_close(&l.transport);
+	/* The printer reads again: what had reached it, then the reset, never
+	 * the rest, which the kernel would otherwise have sent after close. */
+	for (;;) {
+		struct pollfd pfd = {.fd = l.printer, .events = POLLIN};
+
+		assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+		n = read(l.printer, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		read_back += (size_t)n;
+	}
+	assert_int_equal(n, -1);
+	assert_int_equal(errno, ECONNRESET);
+	assert_true(read_back < written);
+	close(l.printer);
+	close(l.listener);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +271,7 @@ int main(void)
 		cmocka_unit_test(
 			test_reading_a_connection_the_printer_closed_or_reset_is_a_lost_connection),
 		cmocka_unit_test(test_bytes_the_printer_does_not_take_are_not_confirmed_by_the_deadline),
+		cmocka_unit_test(test_bytes_never_taken_are_dropped_at_close_not_sent_later),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
