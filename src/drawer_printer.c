@@ -13,6 +13,9 @@
  * are skipped, up to this many per query. */
 #define NOISE_MAX 16
 
+/* The size of a detail (struct drawer_result.detail), for its copies. */
+#define DETAIL_MAX sizeof ((struct drawer_result *)NULL)->detail
+
 enum reply { REPLY_OK, REPLY_NONE, REPLY_INVALID, REPLY_UNREADABLE, REPLY_FAILED };
 
 static int64_t earlier(int64_t a, int64_t b)
@@ -68,10 +71,12 @@ static enum reply query(struct drawer_printer *printer, unsigned n, int64_t dead
 	return REPLY_INVALID;
 }
 
-int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
-			enum escpos_drawer *drawer, char *detail, size_t detaillen)
+/* drawer_printer_kick, without the words it puts before a lost connection's. */
+static int kick(struct drawer_printer *printer, int64_t deadline_ms, enum escpos_drawer *drawer,
+		char *detail, size_t detaillen)
 {
 	struct escpos_status status;
+	char why[DETAIL_MAX];
 	uint8_t byte;
 	int rc, error;
 
@@ -81,12 +86,13 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 		return rc;
 	rc = transport_write(&printer->transport, printer->kick, sizeof printer->kick,
 			     deadline_ms, detail, detaillen);
-	if (rc < 0 || !printer->read_back || printer->silent ||
-	    !transport_can_read(&printer->transport))
+	if (rc < 0)
 		goto out;
+	if (!printer->read_back || printer->silent || !transport_can_read(&printer->transport))
+		goto confirm;
 	/* DLE EOT is answered at once, ahead of the buffered pulse: read pin 3
-	 * once the pulse had time to throw the drawer. The kick is done whatever
-	 * the read-back gives, so its problems never fail the opening. */
+	 * once the pulse had time to throw the drawer. A valid reply proves the
+	 * printer received the kick, sent before the query on the same stream. */
 	sleep_until(earlier(clock_monotonic_ms() + printer->pulse_ms, deadline_ms));
 	switch (query(printer, 1, deadline_ms, &byte, &error, detail, detaillen)) {
 	case REPLY_OK:
@@ -94,7 +100,7 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 		escpos_status_record(&status, 1, byte);
 		*drawer = escpos_status_drawer(&status, printer->open_level_high);
 		detail[0] = '\0';
-		break;
+		goto out;
 	case REPLY_NONE:
 	case REPLY_UNREADABLE: /* a plain file: nothing will ever answer */
 		printer->silent = true;
@@ -104,17 +110,45 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 		snprintf(detail, detaillen, "drawer not read back: no valid status reply");
 		break;
 	case REPLY_FAILED: {
-		/* the printer went away after taking the kick: whether it acted on
-		 * it is unknown, and the log says so */
-		char cause[256];
+		char cause[DETAIL_MAX];
 
+		/* Closed or reset before any reply: the printer may have lost the
+		 * kick with its connection (an interface restarting, a printer busy
+		 * with another computer). Any other failure of the read-back says
+		 * nothing of the kick, and the log tells it. */
+		if (error == TRANSPORT_ERR_CONNECTION_LOST) {
+			rc = error;
+			goto out;
+		}
 		snprintf(cause, sizeof cause, "%s", detail);
 		snprintf(detail, detaillen, "drawer not read back: %s", cause);
 		break;
 	}
 	}
+confirm:
+	/* No reply vouches for the kick: the transport must (tcp: every byte
+	 * acknowledged, and no FIN or RST before or with that). */
+	rc = transport_confirm(&printer->transport, deadline_ms, why, sizeof why);
+	if (rc < 0)
+		snprintf(detail, detaillen, "%s", why);
 out:
 	transport_close(&printer->transport);
+	return rc;
+}
+
+int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
+			enum escpos_drawer *drawer, char *detail, size_t detaillen)
+{
+	int rc = kick(printer, deadline_ms, drawer, detail, detaillen);
+
+	/* Whether the printer hung up as the connection opened, before the
+	 * kick, or before anything vouched for it, the log says the same. */
+	if (rc == TRANSPORT_ERR_CONNECTION_LOST) {
+		char cause[DETAIL_MAX];
+
+		snprintf(cause, sizeof cause, "%s", detail);
+		snprintf(detail, detaillen, "kick not confirmed: %s", cause);
+	}
 	return rc;
 }
 

@@ -25,9 +25,12 @@ struct drawer_printer {
 
 /* Sends the kick; then, with read_back and where the printer answers status, waits for the
  * pulse and reads the drawer back into *drawer (UNKNOWN otherwise). Returns
- * 0 or a transport_error with detail filled. On 0, detail is empty, or says
- * why a printer that answers status could not be read back (it reset, it
- * answered garbage): the opening is done, but the log should tell. */
+ * 0 once the kick is known taken: a valid status reply after it, or else
+ * transport_confirm (tcp: every byte acknowledged). Otherwise a
+ * transport_error with detail filled: TRANSPORT_ERR_CONNECTION_LOST when
+ * the printer closed or reset the connection before either. On 0, detail
+ * is empty, or says why a printer that answers status could not be read
+ * back (it answered garbage): the opening is done, but the log should tell. */
 int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 			enum escpos_drawer *drawer, char *detail, size_t detaillen);
 

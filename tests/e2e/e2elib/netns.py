@@ -97,6 +97,39 @@ def connector(namespace):
     return connect
 
 
+def lose_bare_acks(namespace, device):
+    """From now on, no bare TCP acknowledgement (flags exactly ACK: no data,
+    no SYN, FIN or RST) leaves namespace through device: tc redirects them to
+    a veth that is down, where they vanish. The printer's side then behaves
+    as a stack whose acknowledgements are late or lost (embedded stacks delay
+    them up to 200 ms): the till learns that its bytes arrived only from
+    what else the printer sends, data, FIN or RST. Returns the undo."""
+    sink = "ack-sink"
+    _ip("-n", namespace, "link", "add", sink, "type", "veth", "peer", "name", f"{sink}-peer")
+
+    def tc(*args, check=True):
+        result = subprocess.run(["tc", "-n", namespace, *args], capture_output=True, text=True,
+                                timeout=10)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"tc {' '.join(args)}: exit {result.returncode}: "
+                               f"{result.stderr.strip()}")
+
+    def undo():
+        tc("qdisc", "del", "dev", device, "clsact", check=False)
+        _ip("-n", namespace, "link", "del", sink, check=False)
+
+    try:
+        tc("qdisc", "add", "dev", device, "clsact")
+        # IPv4 without options (20 bytes): the TCP flags are byte 20 + 13
+        tc("filter", "add", "dev", device, "egress", "protocol", "ip", "prio", "1", "u32",
+           "match", "ip", "protocol", "6", "0xff", "match", "u8", "0x10", "0xff", "at", "33",
+           "action", "mirred", "egress", "redirect", "dev", sink)
+    except BaseException:
+        undo()
+        raise
+    return undo
+
+
 class NamespacePair:
     """cdd-<pid>-<n>-srv (203.0.113.1/24) and cdd-<pid>-<n>-cli (203.0.113.2/24)."""
 
