@@ -2,8 +2,9 @@
  * (connlimit.c) about every new connection: LAN addresses are capped one by
  * one and together, so that a quarter of max_connections always stays for
  * the till itself. A watchdog thread closes connections whose request does
- * not arrive whole within request_timeout_s (libmicrohttpd's own timeout is
- * reset by every byte, so a client trickling bytes would never meet it). */
+ * not arrive whole, body included, within request_timeout_s (libmicrohttpd's
+ * own timeout is reset by every byte, so a client trickling bytes would
+ * never meet it). */
 #include "connections.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* Connection limits glue: libmicrohttpd's accept policy and connection
  * notifications feed the connection budget (connlimit.c), and a watchdog
  * thread closes connections that take longer than request_timeout_s to send
- * a request (slowloris). Internal to src/http/. */
+ * a request, body included (slowloris). Internal to src/http/. */
 #ifndef CASHDRAWERD_HTTP_CONNECTIONS_H
 #define CASHDRAWERD_HTTP_CONNECTIONS_H
 
@@ -26,7 +26,8 @@ enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *addres
 void http_connections_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
 			     enum MHD_ConnectionNotificationCode code);
 
-/* The request's line and headers have all arrived: its clock stops. */
+/* The request has all arrived (body included), or been answered before its
+ * body was read: its clock stops. */
 void http_connections_request_received(struct MHD_Connection *connection);
 /* The request is over: the clock runs for the next one on this connection. */
 void http_connections_request_done(struct MHD_Connection *connection);

@@ -16,6 +16,9 @@ void respond_common_headers(const struct http_request *request, struct MHD_Respo
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+	/* what is left of the request on the connection is not a request */
+	if (request->close_after)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
 void respond_log(struct http_request *request, const char *method, const char *url,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #ifndef _WIN32
 #include <sys/resource.h> /* Windows has no descriptor limit for sockets */
 #endif
@@ -97,28 +98,75 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	return request;
 }
 
+static enum MHD_Result note_framing(void *cls, enum MHD_ValueKind kind, const char *name,
+				   const char *value)
+{
+	struct request_framing *framing = cls;
+
+	(void)kind;
+	if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		/* the first one's digits were checked by libmicrohttpd, which
+		 * answers 400 or 413 itself for a bad one */
+		if (framing->content_lengths++ == 0)
+			framing->content_length = strtoull(value, NULL, 10);
+	} else if (strcasecmp(name, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		framing->transfer_encoding = true;
+	}
+	return MHD_YES;
+}
+
+/* A body its route takes, as libmicrohttpd passes it on: never more than
+ * the Content-Length, which the route's max_body bounds (routes.c). */
+static enum MHD_Result take_body(struct http_request *request, const char *data, size_t *size)
+{
+	uint64_t room = request->framing.content_length - request->body_length;
+
+	if (*size > room)
+		return MHD_NO;
+	if (request->body == NULL &&
+	    (request->body = malloc((size_t)request->framing.content_length)) == NULL)
+		return MHD_NO;
+	memcpy(request->body + request->body_length, data, *size);
+	request->body_length += *size;
+	*size = 0;
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **state)
 {
 	struct http_request *request = *state;
+	enum MHD_Result result;
 
 	(void)cls;
-	(void)connection;
 	(void)version;
-	(void)upload_data;
 	if (request == NULL)
 		return MHD_NO; /* out of memory in on_request_line */
 	if (!request->started) {
+		/* Line and headers are in; no byte of a body is read yet. */
 		request->started = true;
-		http_connections_request_received(connection);
-		return MHD_YES;
+		MHD_get_connection_values(connection, MHD_HEADER_KIND, note_framing,
+					  &request->framing);
+		if (!request_body_announced(&request->framing) &&
+		    request->framing.content_lengths < 2)
+			return MHD_YES; /* nothing more to come: called again at once */
+		/* Its route answers now, before the body (or a doubtful framing)
+		 * is read, unless it takes that body; such an answer ends the
+		 * connection, whose next bytes are the unread body. */
+		request->close_after = true;
+		result = route_request(request, method, url);
+		if (request->answered)
+			http_connections_request_received(connection);
+		else
+			request->close_after = false; /* the body is read: the clock runs on */
+		return result;
 	}
-	/* No endpoint takes a body: drop it as it comes, keep nothing. */
-	if (*upload_data_size > 0) {
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
+	if (*upload_data_size > 0)
+		return take_body(request, upload_data, upload_data_size);
+	/* The request is whole, body included: request_timeout_s stops here. */
+	request->whole = true;
+	http_connections_request_received(connection);
 	return route_request(request, method, url);
 }
 
@@ -158,6 +206,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 			     request->peer, request->uri, outcome, reason);
 	}
 	atomic_fetch_sub(&server->active, 1);
+	free(request->body);
 	free(request);
 	*state = NULL;
 }
