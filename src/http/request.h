@@ -56,6 +56,13 @@ enum MHD_Result respond_error(struct http_request *request, const char *method,
 void respond_log(struct http_request *request, const char *method, const char *url,
 		 unsigned status, const char *outcome, const char *log_message);
 
+/* The line of a request that got no answer of ours, or of bytes that never
+ * formed a request (uri "-"): `PEER - URI - OUTCOME - REASON` at WARNING,
+ * counted in /metrics' unanswered requests. */
+void respond_log_unanswered(struct daemon_context *context, const char *peer, const char *uri,
+			    const char *outcome, const char *reason);
+#define RESPOND_TIMEOUT_REASON "requête incomplète à l'expiration du délai"
+
 /* Headers every answer carries, CORS ones included (and Connection: close
  * after a body left unread). */
 void respond_common_headers(const struct http_request *request, struct MHD_Response *response,

@@ -44,6 +44,13 @@ void respond_log(struct http_request *request, const char *method, const char *u
 		   log_message != NULL ? log_message : "");
 }
 
+void respond_log_unanswered(struct daemon_context *context, const char *peer, const char *uri,
+			    const char *outcome, const char *reason)
+{
+	metrics_record_unanswered(context->metrics, outcome);
+	rotlog_write(context->log, ROTLOG_WARNING, "%s - %s - %s - %s", peer, uri, outcome, reason);
+}
+
 enum MHD_Result respond_json(struct http_request *request, const char *method, const char *url,
 			     unsigned status, cJSON *body, const char *outcome,
 			     const char *log_message)

@@ -177,16 +177,17 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 	struct http_request *request = *state;
 	const char *outcome, *reason;
 
+	/* even without state (out of memory): its bytes are not a malformed request */
+	http_connections_request_done(connection);
 	if (request == NULL)
 		return;
-	http_connections_request_done(connection);
 	if (!request->answered) {
 		if (http_connections_timed_out(connection))
 			code = MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
 		switch (code) {
 		case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
 			outcome = "timeout";
-			reason = "requête incomplète à l'expiration du délai";
+			reason = RESPOND_TIMEOUT_REASON;
 			break;
 		case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
 		case MHD_REQUEST_TERMINATED_READ_ERROR:
@@ -201,9 +202,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 			outcome = "rejected";
 			reason = "requête rejetée par le serveur HTTP (mal formée ou en-têtes trop grands)";
 		}
-		metrics_record_unanswered(request->context->metrics, outcome);
-		rotlog_write(request->context->log, ROTLOG_WARNING, "%s - %s - %s - %s",
-			     request->peer, request->uri, outcome, reason);
+		respond_log_unanswered(request->context, request->peer, request->uri, outcome, reason);
 	}
 	atomic_fetch_sub(&server->active, 1);
 	free(request->body);
@@ -225,9 +224,31 @@ static size_t unescape(void *cls, struct MHD_Connection *connection, char *text)
 	return MHD_http_unescape(text);
 }
 
+/* libmicrohttpd's messages about one request it refused or saw cut short.
+ * They name no client; each such request has its own line with the
+ * client's address (on_completed, or connections.c's at the close) wherever
+ * the system counts a socket's bytes, and they are then left out. */
+static bool about_one_request(const char *message)
+{
+	static const char *const prefixes[] = {
+		"Error processing request (HTTP response code is",
+		"Connection was closed by remote side with incomplete request",
+		"Socket has been disconnected when reading request",
+		"Connection socket is closed when reading request",
+		"Too large value of 'Content-Length' header",
+		"Failed to parse `Content-Length' header",
+		"Not enough memory in pool to allocate header record",
+	};
+
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (strncmp(message, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 static void on_mhd_error(void *cls, const char *format, va_list ap)
 {
-	struct daemon_context *context = cls;
+	struct http_server *server = cls;
 	char message[512];
 	size_t len;
 
@@ -235,7 +256,10 @@ static void on_mhd_error(void *cls, const char *format, va_list ap)
 	len = strlen(message);
 	while (len > 0 && message[len - 1] == '\n')
 		message[--len] = '\0';
-	rotlog_write(context->log, ROTLOG_WARNING, "HTTP : %s", message);
+	if (about_one_request(message) && server->connections != NULL &&
+	    http_connections_count_traffic(server->connections))
+		return;
+	rotlog_write(server->context->log, ROTLOG_WARNING, "HTTP : %s", message);
 }
 
 /* Opens a listening socket on address (NULL: every interface, dual stack). */
@@ -320,7 +344,7 @@ static int start_daemon(struct http_server *server, int fd, unsigned threads, ch
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
 		http_connections_accept, server->connections, on_request, server,
 		/* first, so that MHD reports even the errors of the options below to our log */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
 		MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, server->connections,
