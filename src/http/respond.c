@@ -16,6 +16,9 @@ void respond_common_headers(const struct http_request *request, struct MHD_Respo
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+	/* what is left of the request on the connection is not a request */
+	if (request->close_after)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
 void respond_log(struct http_request *request, const char *method, const char *url,
@@ -39,6 +42,13 @@ void respond_log(struct http_request *request, const char *method, const char *u
 	write_line(request->context->log, level, "%s %.16s %.200s %u %s%s%s", request->peer, method,
 		   url, status, outcome, log_message != NULL ? " - " : "",
 		   log_message != NULL ? log_message : "");
+}
+
+void respond_log_unanswered(struct daemon_context *context, const char *peer, const char *uri,
+			    const char *outcome, const char *reason)
+{
+	metrics_record_unanswered(context->metrics, outcome);
+	rotlog_write(context->log, ROTLOG_WARNING, "%s - %s - %s - %s", peer, uri, outcome, reason);
 }
 
 enum MHD_Result respond_json(struct http_request *request, const char *method, const char *url,

@@ -82,6 +82,12 @@ def sockets_in(namespace, count, family=socket.AF_INET, type_=socket.SOCK_STREAM
     return outcome["sockets"]
 
 
+def add_address(namespace, device, address):
+    """One more address (a /24 in the pair's subnet) on device, inside
+    namespace: a LAN of many clients. It goes with the namespace."""
+    _ip("-n", namespace, "addr", "add", f"{address}/24", "dev", device)
+
+
 def connector(namespace):
     """A `connect(host, port, timeout)` for e2elib.web whose socket lives in namespace."""
     def connect(host, port, timeout):
