@@ -1,20 +1,25 @@
-/* Settings from an INI file: inih parses, our reader counts lines and
- * reports every malformed one (inih reports only its first). */
+/* Settings from an INI file: read whole (a regular file of bounded size),
+ * parsed by inih through our line reader, which counts lines and reports
+ * every malformed one (inih reports only its first). */
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 
 struct ini_state {
 	struct config *config;
 	const char *path;
-	FILE *file;
+	const char *next, *end; /* the text not read yet */
 	int line;
 	bool after_setting;
+	bool nul_seen;
 	char *diag;
 	size_t diagsize;
 	int problems;
@@ -65,34 +70,57 @@ static void cut_inline_comment(char *text)
 	}
 }
 
+/* The problem of a line that cannot be handed to inih as it is (NUL, too
+ * long): NULL when it can, "" when it is dropped without a word. */
+static const char *unreadable(struct ini_state *state, const char *line, size_t length, int size,
+			      char *reason, size_t reasonsize)
+{
+	const char *start = line + strspn(line, " \t");
+
+	/* inih and our parsing see a NUL as the end of the line: what follows
+	 * would be lost without a word. Said once: in a UTF-16 file (Notepad's
+	 * "Unicode") every line has some. */
+	if (memchr(line, '\0', length) != NULL) {
+		if (state->nul_seen)
+			return "";
+		state->nul_seen = true;
+		return "NUL byte (0x00) in the file: is it a text file? save it as UTF-8 text";
+	}
+	if (length < (size_t)size)
+		return NULL;
+	/* a long comment is harmless; a long setting cannot be read whole */
+	if (*start == ';' || *start == '#')
+		return "";
+	snprintf(reason, reasonsize, "line longer than %d characters (shorten it)", size - 2);
+	return reason;
+}
+
 /* inih reports neither line numbers to the handler nor more than its first
- * syntax error, and cuts lines at its buffer size: this reader counts lines,
- * reports each malformed or over-long line, and hands inih a blank line in
- * their place. */
+ * syntax error: this reader counts lines, reports each malformed, over-long
+ * or binary line, and hands inih a blank line in their place. */
 static char *read_line(char *buf, int size, void *stream)
 {
 	struct ini_state *state = stream;
-	char *line = fgets(buf, size, state->file), *start;
-	char reason[96];
-	int c;
+	const char *text = state->next, *newline;
+	const char *problem;
+	char reason[96], *line = buf, *start;
+	size_t length;
 
-	if (line == NULL)
+	if (text == state->end)
 		return NULL;
+	newline = memchr(text, '\n', (size_t)(state->end - text));
+	length = newline != NULL ? (size_t)(newline + 1 - text) : (size_t)(state->end - text);
+	state->next = text + length;
 	state->line++;
-	if (strchr(line, '\n') == NULL && !feof(state->file)) {
-		const char *start = line + strspn(line, " \t");
-
-		while ((c = fgetc(state->file)) != EOF && c != '\n')
-			;
-		/* a long comment is harmless; a long setting cannot be read whole */
-		if (*start != ';' && *start != '#') {
-			snprintf(reason, sizeof reason, "line longer than %d characters (shorten it)",
-				 size - 2);
-			add_problem(state, state->line, reason);
-		}
+	problem = unreadable(state, text, length, size, reason, sizeof reason);
+	if (problem != NULL) {
+		if (*problem != '\0')
+			add_problem(state, state->line, problem);
 		state->after_setting = false;
 		return strcpy(buf, "\n");
 	}
+	memcpy(line, text, length);
+	line[length] = '\0';
 	if (!is_ini_line(line, state->after_setting)) {
 		add_problem(state, state->line,
 			    "not a setting (expected 'key = value', '[cashdrawerd]' or a comment)");
@@ -137,29 +165,105 @@ static int on_ini_value(void *user, const char *section, const char *name, const
 	return 1;
 }
 
+/* What a file that is not a regular file is, for the message. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISFIFO(mode))
+		return "a pipe";
+	return "not a regular file";
+}
+
+/* Reads path whole into *text (malloc'd, *length bytes): a regular file of
+ * at most CONFIG_FILE_MAX bytes. /dev/zero would never end and a pipe would
+ * block: only a regular file is read, and never more than the limit. */
+static int read_file(const char *path, char **text, size_t *length, char *diag, size_t diagsize)
+{
+	struct stat info;
+	char *buf = NULL, *bigger;
+	size_t size = 0, capacity;
+	ssize_t got;
+	int fd, rc = 0;
+
+	/* O_NONBLOCK: opening a pipe would wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &info) < 0) {
+		rc = -errno;
+		snprintf(diag, diagsize, "%s: cannot read: %s\n", path, strerror(-rc));
+		goto out;
+	}
+	if (!S_ISREG(info.st_mode)) {
+		rc = S_ISDIR(info.st_mode) ? -EISDIR : -EINVAL;
+		snprintf(diag, diagsize,
+			 "%s: cannot read: %s, not a settings file (give the path of an INI file)\n",
+			 path, file_kind(info.st_mode));
+		goto out;
+	}
+	/* one byte more than the size, to see the end; the size may be 0 (/proc)
+	 * or change while read: the buffer grows, up to one byte over the limit */
+	capacity = (info.st_size < CONFIG_FILE_MAX ? (size_t)info.st_size : CONFIG_FILE_MAX) + 1;
+	for (;;) {
+		if (buf == NULL || size == capacity) {
+			if (buf != NULL)
+				capacity = capacity * 2 < CONFIG_FILE_MAX + 1 ? capacity * 2
+									 : CONFIG_FILE_MAX + 1;
+			bigger = realloc(buf, capacity);
+			if (bigger == NULL) {
+				rc = -ENOMEM;
+				snprintf(diag, diagsize, "%s: cannot read: %s\n", path, strerror(ENOMEM));
+				goto out;
+			}
+			buf = bigger;
+		}
+		got = read(fd, buf + size, capacity - size);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = -errno;
+			snprintf(diag, diagsize, "%s: cannot read: %s\n", path, strerror(-rc));
+			goto out;
+		}
+		if (got == 0)
+			break;
+		size += (size_t)got;
+		if (size > CONFIG_FILE_MAX) {
+			rc = -EFBIG;
+			snprintf(diag, diagsize,
+				 "%s: cannot read: larger than %d MiB, which no settings file is (is it "
+				 "the right file?)\n",
+				 path, CONFIG_FILE_MAX / (1024 * 1024));
+			goto out;
+		}
+	}
+	*text = buf;
+	*length = size;
+	buf = NULL;
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int config_load_file(struct config *config, const char *path, char *diag, size_t diagsize)
 {
 	struct ini_state state = {.config = config, .path = path, .diag = diag,
 				  .diagsize = diagsize};
-	struct stat info;
-	int rc = 0, syntax_line;
+	char *text = NULL;
+	size_t length = 0;
+	int rc, syntax_line;
 
 	diag[0] = '\0';
-	state.file = fopen(path, "r");
-	if (state.file == NULL)
-		rc = -errno;
-	else if (fstat(fileno(state.file), &info) == 0 && S_ISDIR(info.st_mode))
-		rc = -EISDIR;
-	if (rc < 0) {
-		snprintf(diag, diagsize, "%s: cannot read: %s\n", path, strerror(-rc));
-		if (state.file != NULL)
-			fclose(state.file);
+	rc = read_file(path, &text, &length, diag, diagsize);
+	if (rc < 0)
 		return rc;
-	}
+	state.next = text;
+	state.end = text + length;
 	syntax_line = ini_parse_stream(read_line, &state, on_ini_value, &state);
-	if (ferror(state.file))
-		add_problem(&state, state.line, "read error");
-	fclose(state.file);
+	free(text);
 	if (syntax_line > 0)
 		add_problem(&state, syntax_line,
 			    "not a setting (expected 'key = value', '[cashdrawerd]' or a comment)");

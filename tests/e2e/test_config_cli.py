@@ -1,6 +1,7 @@
 """Command line and configuration file: exit statuses (2 bad settings, 1
 cannot start, 0 fine), `file:line: problem` diagnostics, the command line
 winning over the file, --help and --version."""
+import os
 import re
 import socket
 import subprocess
@@ -195,3 +196,46 @@ def test_windows_spooler_uri_on_linux_is_refused_naming_what_to_use(daemon_bin, 
         "printer: printer 'spool:TICKET': this build has no transport for it (spool: is the "
         "Windows spooler): use --printer tcp://HOST[:PORT] (Ethernet printer, port 9100), "
         "serial:/dev/ttyUSB0, file:/dev/usb/lp0 (USB) or cups:NAME (a CUPS queue)"]
+
+
+# ---- issue 13: settings that said OK when they were not ----
+
+def test_a_nul_byte_in_the_file_is_said_as_such(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    # Notepad's "Unicode": UTF-16, a NUL after every ASCII letter
+    ini.write_bytes("port = 0\r\n".encode("utf-16"))
+
+    result = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path)
+
+    assert (result.returncode, result.stderr) == (
+        2, f"{ini}:1: NUL byte (0x00) in the file: is it a text file? save it as UTF-8 text\n")
+
+
+@pytest.mark.parametrize("kind", ["device", "pipe", "folder"])
+def test_config_that_is_not_a_regular_file_is_refused_at_once(daemon_bin, tmp_path, kind):
+    # /dev/zero was read forever, a pipe blocked: both without a word
+    if kind == "device":
+        path = Path("/dev/zero")
+    elif kind == "pipe":
+        path = tmp_path / "cashdrawerd.ini"
+        os.mkfifo(path)
+    else:
+        path = tmp_path / "cashdrawerd.ini"
+        path.mkdir()
+
+    result = run(daemon_bin, "--config", path, "--check-config", cwd=tmp_path, timeout=10)
+
+    assert (result.returncode, result.stderr) == (
+        2, f"{path}: cannot read: a {kind}, not a settings file (give the path of an INI file)\n")
+
+
+def test_config_larger_than_1_mib_is_refused_without_reading_it(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    with open(ini, "wb") as f:
+        f.truncate(4 << 30)  # sparse: 4 GiB of NUL bytes
+
+    result = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path, timeout=10)
+
+    assert (result.returncode, result.stderr) == (
+        2, f"{ini}: cannot read: larger than 1 MiB, which no settings file is (is it the right "
+           "file?)\n")

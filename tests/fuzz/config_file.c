@@ -1,9 +1,9 @@
 /* Fuzzes loading a settings file (config_load_file: our line reader, inih,
  * then every value through config_set). Properties: the result says clean
- * exactly when no problem was reported; whatever was kept is valid (see
- * config_check.h); the settings written back as an INI file load again,
- * cleanly, to the same settings (unless a value, read from an indented
- * continuation line, is too long for a line of its own). */
+ * exactly when no problem was reported; a NUL byte is always one; whatever
+ * was kept is valid (see config_check.h); the settings written back as an
+ * INI file load again, cleanly, to the same settings (unless a value, read
+ * from an indented continuation line, is too long for a line of its own). */
 #include <errno.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -106,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK((rc == 0) == (diag[0] == '\0'), "returned %d with problems '%s'", rc, diag);
 	FUZZ_CHECK(rc == 0 || strncmp(diag, input.path, strlen(input.path)) == 0,
 		   "a problem does not start with the file's name: '%s'", diag);
+	FUZZ_CHECK(memchr(data, '\0', size) == NULL || rc == -1, "a NUL byte was not reported");
 	fuzz_check_config(&config);
 
 	/* what was kept, written back, reads back the same */

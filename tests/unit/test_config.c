@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1405,6 +1406,55 @@ static void test_setting_longer_than_a_line_is_reported_not_cut(void **state)
 			2);
 }
 
+static void write_temp_bytes(struct temp_file *file, const void *bytes, size_t size)
+{
+	int fd;
+
+	snprintf(file->path, sizeof file->path, "/tmp/cashdrawerd-test-XXXXXX");
+	fd = mkstemp(file->path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bytes, size), (ssize_t)size);
+	close(fd);
+}
+
+/* issue 13: a NUL byte was reported as "line longer than 198 characters" */
+static void test_a_nul_byte_is_reported_as_such_on_its_line(void **state)
+{
+	static const char text[] = "port = 8080\n\nthreads = 4\0 8\npin = 4\n";
+	/* "port = 1" and "pin = 5" as Notepad's "Unicode" (UTF-16) saves them */
+	static const char utf16[] = "\xFF\xFEp\0o\0r\0t\0 \0=\0 \0001\0\r\0\n\0"
+				    "p\0i\0n\0 \0=\0 \0005\0\r\0\n\0";
+	struct temp_file file;
+	struct config config, defaults;
+	char diag[1024], expected[1024];
+	int rc;
+
+	(void)state;
+	write_temp_bytes(&file, text, sizeof text - 1);
+	config_defaults(&config);
+	rc = config_load_file(&config, file.path, diag, sizeof diag);
+	snprintf(expected, sizeof expected,
+		 "%s:3: NUL byte (0x00) in the file: is it a text file? save it as UTF-8 text\n"
+		 "%s:4: pin: 4 is not a drawer pin (2, or 5 for a second drawer)\n",
+		 file.path, file.path);
+	unlink(file.path);
+	assert_int_equal(rc, -1);
+	assert_string_equal(diag, expected);
+	config_defaults(&defaults);
+	assert_int_equal(config.port, 8080);
+	assert_int_equal(config.threads, defaults.threads); /* not "4" cut at the NUL */
+
+	/* once: every line of a UTF-16 file has some */
+	write_temp_bytes(&file, utf16, sizeof utf16 - 1);
+	rc = config_load_file(&config, file.path, diag, sizeof diag);
+	snprintf(expected, sizeof expected,
+		 "%s:1: NUL byte (0x00) in the file: is it a text file? save it as UTF-8 text\n",
+		 file.path);
+	unlink(file.path);
+	assert_int_equal(rc, -1);
+	assert_string_equal(diag, expected);
+}
+
 static void test_missing_file_returns_minus_enoent_and_says_so(void **state)
 {
 	struct config config;
@@ -1418,11 +1468,11 @@ static void test_missing_file_returns_minus_enoent_and_says_so(void **state)
 	assert_contains(diag, "/nonexistent/cashdrawerd.ini: cannot read");
 }
 
-static void test_directory_given_as_the_file_returns_minus_eisdir(void **state)
+static void test_directory_given_as_the_file_is_refused_as_a_folder(void **state)
 {
 	struct config config;
 	char dir[] = "/tmp/cashdrawerd-test-dir-XXXXXX";
-	char diag[512] = "";
+	char diag[512] = "", expected[512];
 	int rc;
 
 	(void)state;
@@ -1431,7 +1481,65 @@ static void test_directory_given_as_the_file_returns_minus_eisdir(void **state)
 	rc = config_load_file(&config, dir, diag, sizeof diag);
 	rmdir(dir);
 	assert_int_equal(rc, -EISDIR);
-	assert_contains(diag, "cannot read");
+	snprintf(expected, sizeof expected,
+		 "%s: cannot read: a folder, not a settings file (give the path of an INI file)\n",
+		 dir);
+	assert_string_equal(diag, expected);
+}
+
+/* issue 13: --config /dev/zero read on forever, a pipe blocked */
+static void test_a_device_or_a_pipe_is_refused_without_reading_it(void **state)
+{
+	char dir[] = "/tmp/cashdrawerd-test-dir-XXXXXX", fifo[64];
+	struct config config;
+	char diag[512] = "";
+	int rc;
+
+	(void)state;
+	config_defaults(&config);
+	assert_int_equal(config_load_file(&config, "/dev/zero", diag, sizeof diag), -EINVAL);
+	assert_string_equal(diag, "/dev/zero: cannot read: a device, not a settings file (give the "
+				  "path of an INI file)\n");
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/cashdrawerd.ini", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	rc = config_load_file(&config, fifo, diag, sizeof diag); /* no writer: would block */
+	unlink(fifo);
+	rmdir(dir);
+	assert_int_equal(rc, -EINVAL);
+	assert_contains(diag, "cashdrawerd.ini: cannot read: a pipe, not a settings file");
+}
+
+/* Comment lines up to CONFIG_FILE_MAX bytes in all, then one byte more. */
+static void test_a_file_over_1_mib_is_refused_and_1_mib_is_read(void **state)
+{
+	static char text[CONFIG_FILE_MAX + 1];
+	struct temp_file file;
+	struct config config;
+	char diag[512], expected[512];
+	int rc;
+
+	(void)state;
+	assert_int_equal(CONFIG_FILE_MAX, 1024 * 1024);
+	memset(text, ';', sizeof text);
+	for (size_t i = 99; i < sizeof text; i += 100)
+		text[i] = '\n';
+	write_temp_bytes(&file, text, CONFIG_FILE_MAX);
+	config_defaults(&config);
+	rc = config_load_file(&config, file.path, diag, sizeof diag);
+	unlink(file.path);
+	assert_int_equal(rc, 0);
+
+	write_temp_bytes(&file, text, CONFIG_FILE_MAX + 1);
+	rc = config_load_file(&config, file.path, diag, sizeof diag);
+	snprintf(expected, sizeof expected,
+		 "%s: cannot read: larger than 1 MiB, which no settings file is (is it the right "
+		 "file?)\n",
+		 file.path);
+	unlink(file.path);
+	assert_int_equal(rc, -EFBIG);
+	assert_string_equal(diag, expected);
 }
 
 static void test_diagnostics_are_cut_to_a_small_buffer(void **state)
@@ -1579,8 +1687,11 @@ int main(void)
 		cmocka_unit_test(test_every_line_that_is_not_a_setting_is_reported),
 		cmocka_unit_test(test_comment_longer_than_200_characters_is_not_a_problem),
 		cmocka_unit_test(test_setting_longer_than_a_line_is_reported_not_cut),
+		cmocka_unit_test(test_a_nul_byte_is_reported_as_such_on_its_line),
 		cmocka_unit_test(test_missing_file_returns_minus_enoent_and_says_so),
-		cmocka_unit_test(test_directory_given_as_the_file_returns_minus_eisdir),
+		cmocka_unit_test(test_directory_given_as_the_file_is_refused_as_a_folder),
+		cmocka_unit_test(test_a_device_or_a_pipe_is_refused_without_reading_it),
+		cmocka_unit_test(test_a_file_over_1_mib_is_refused_and_1_mib_is_read),
 		cmocka_unit_test(test_diagnostics_are_cut_to_a_small_buffer),
 		cmocka_unit_test(test_usage_names_the_program_and_every_option_flag),
 		cmocka_unit_test(test_usage_is_cut_to_a_small_buffer),
