@@ -12,6 +12,13 @@
 #define CONFIG_LIST_MAX 16
 /* an origin can be long: https://a-long-shop-name.odoo.com:8443 and more */
 #define CONFIG_LIST_ITEM_MAX 256
+/* longer than every key (unit-tested) */
+#define CONFIG_NAME_MAX 32
+/* The longest line a settings file may have (line end and byte order mark
+ * not counted): the longest key, " = " and the longest value, which is a
+ * whole list on that one line, every item at its longest and ", " between
+ * them (a string, CONFIG_STRING_MAX, is shorter). */
+#define CONFIG_LINE_MAX (CONFIG_NAME_MAX + 3 + CONFIG_LIST_MAX * (CONFIG_LIST_ITEM_MAX - 1 + 2) - 2)
 /* The largest settings file read: far more than every option at its longest
  * (about 50 KB), far less than what would hurt to read by mistake. */
 #define CONFIG_FILE_MAX (1024 * 1024)

@@ -13,6 +13,13 @@
 
 #include "config.h"
 
+/* the line buffer inih must lend our reader: the longest line, a byte order
+ * mark, "\r\n" and the NUL */
+#define INI_LINE_BUFFER (CONFIG_LINE_MAX + 3 + 2 + 1)
+
+_Static_assert(CONFIG_STRING_MAX - 1 <= CONFIG_LINE_MAX - CONFIG_NAME_MAX - 3,
+	       "a string at its longest must fit a line");
+
 struct ini_state {
 	struct config *config;
 	const char *path;
@@ -70,11 +77,25 @@ static void cut_inline_comment(char *text)
 	}
 }
 
+/* Characters of a line of length bytes: without its line end, nor the byte
+ * order mark of the first line (inih skips it). */
+static size_t line_characters(const char *line, size_t length, int number)
+{
+	if (length > 0 && line[length - 1] == '\n')
+		length--;
+	if (length > 0 && line[length - 1] == '\r')
+		length--;
+	if (number == 1 && length >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+		length -= 3;
+	return length;
+}
+
 /* The problem of a line that cannot be handed to inih as it is (NUL, too
  * long): NULL when it can, "" when it is dropped without a word. */
 static const char *unreadable(struct ini_state *state, const char *line, size_t length, int size,
 			      char *reason, size_t reasonsize)
 {
+	size_t limit = CONFIG_LINE_MAX;
 	const char *start = line + strspn(line, " \t");
 
 	/* inih and our parsing see a NUL as the end of the line: what follows
@@ -86,12 +107,15 @@ static const char *unreadable(struct ini_state *state, const char *line, size_t 
 		state->nul_seen = true;
 		return "NUL byte (0x00) in the file: is it a text file? save it as UTF-8 text";
 	}
-	if (length < (size_t)size)
+	/* an inih that keeps its own line size (see config_load_file) */
+	if ((size_t)size < INI_LINE_BUFFER)
+		limit = size > 6 ? (size_t)size - 6 : 0;
+	if (line_characters(line, length, state->line) <= limit && length < (size_t)size)
 		return NULL;
 	/* a long comment is harmless; a long setting cannot be read whole */
 	if (*start == ';' || *start == '#')
 		return "";
-	snprintf(reason, reasonsize, "line longer than %d characters (shorten it)", size - 2);
+	snprintf(reason, reasonsize, "line longer than %zu characters (shorten it)", limit);
 	return reason;
 }
 
@@ -254,7 +278,7 @@ int config_load_file(struct config *config, const char *path, char *diag, size_t
 				  .diagsize = diagsize};
 	char *text = NULL;
 	size_t length = 0;
-	int rc, syntax_line;
+	int rc, syntax_line, line_size;
 
 	diag[0] = '\0';
 	rc = read_file(path, &text, &length, diag, diagsize);
@@ -262,7 +286,15 @@ int config_load_file(struct config *config, const char *path, char *diag, size_t
 		return rc;
 	state.next = text;
 	state.end = text + length;
+	/* Debian's inih lends the reader a buffer of ini_max_line bytes (200 by
+	 * default: a token of 255 characters would not fit); inih built with a
+	 * fixed INI_MAX_LINE ignores it, and the reader then says so per line.
+	 * Put back after: it is the library's, not ours. */
+	line_size = ini_max_line;
+	if (ini_max_line < INI_LINE_BUFFER)
+		ini_max_line = INI_LINE_BUFFER;
 	syntax_line = ini_parse_stream(read_line, &state, on_ini_value, &state);
+	ini_max_line = line_size;
 	free(text);
 	if (syntax_line > 0)
 		add_problem(&state, syntax_line,

@@ -200,6 +200,25 @@ def test_windows_spooler_uri_on_linux_is_refused_naming_what_to_use(daemon_bin, 
 
 # ---- issue 13: settings that said OK when they were not ----
 
+def test_a_token_of_255_characters_and_a_list_on_one_line_are_read_from_the_file(
+        start_daemon, printer, tmp_path):
+    # lines over 198 characters were refused: a 200-character token worked
+    # on the command line only
+    token = "t" * 255
+    origins = [f"https://{i:02d}{'o' * 239}:65535" for i in range(16)]
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text(f"[cashdrawerd]\ntoken = {token}\nallowed_origins = {', '.join(origins)}\n"
+                   "min_interval_ms = 0\n", encoding="utf-8")
+    assert max(len(o) for o in origins) == 255  # each item at its longest
+
+    daemon = start_daemon(printer.uri, ["--config", ini])
+    last = daemon.get("/open-cash-drawer", headers={"Origin": origins[-1]})
+
+    expect.assert_json(last, 200, expect.OPENED)
+    assert last.header("Access-Control-Allow-Origin") == origins[-1]
+    assert any("jeton exigé" in m for m in logfile.messages(daemon.log_lines()))
+
+
 def test_a_nul_byte_in_the_file_is_said_as_such(daemon_bin, tmp_path):
     ini = tmp_path / "cashdrawerd.ini"
     # Notepad's "Unicode": UTF-16, a NUL after every ASCII letter

@@ -38,8 +38,6 @@ static void memory_file_set(struct memory_file *file, const void *data, size_t s
 	}
 }
 
-/* Longest line the settings reader takes whole (see config_ini.c). */
-#define LINE_MAX_READ 198
 
 /* config as INI text: one key=value line per value, a list item per line.
  * Returns its length, or -1 when a line would be too long to be read. */
@@ -52,7 +50,7 @@ static long write_ini(const struct config *config, char *buf, size_t size)
 	do {                                                                                \
 		int n = snprintf(buf + used, size - used, __VA_ARGS__);                     \
 		FUZZ_CHECK(n >= 0 && (size_t)n < size - used, "INI text too long");         \
-		if (n - 1 > LINE_MAX_READ)                                                  \
+		if (n - 1 > CONFIG_LINE_MAX)                                                \
 			too_long = -1;                                                      \
 		used += (size_t)n;                                                          \
 	} while (0)

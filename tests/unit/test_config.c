@@ -1387,23 +1387,127 @@ static void test_comment_longer_than_200_characters_is_not_a_problem(void **stat
 	assert_int_equal(config.port, 8080);
 }
 
-/* inih reads lines of at most 199 characters: a longer setting is reported
- * with its line, never silently cut, and the lines after it still count. */
-static void test_setting_longer_than_a_line_is_reported_not_cut(void **state)
+/* The longest value each option takes (distinct list items), into buf. */
+static void longest_value(const struct config_option *option, char *buf, size_t size)
 {
-	char path[301], text[512];
+	const char *name = option->name;
+
+	if (option->type == CONFIG_UINT) {
+		snprintf(buf, size, "%u", option->max);
+	} else if (option->type == CONFIG_BOOL) {
+		snprintf(buf, size, "false");
+	} else if (option->type == CONFIG_LIST) {
+		size_t used = 0;
+
+		for (int i = 0; i < CONFIG_LIST_MAX; i++) {
+			const char *separator = i > 0 ? ", " : "";
+
+			if (strcmp(name, "allowed_origins") == 0) {
+				/* "https://" + host + ":65535": CONFIG_LIST_ITEM_MAX - 1 */
+				used += (size_t)snprintf(buf + used, size - used, "%shttps://%02d%0*d:65535",
+							 separator, i, CONFIG_LIST_ITEM_MAX - 1 - 8 - 2 - 6, 0);
+			} else if (strcmp(name, "bind") == 0) {
+				used += (size_t)snprintf(buf + used, size - used,
+							 "%s[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2%02d]",
+							 separator, i);
+			} else {
+				assert_string_equal(name, "allowed_networks");
+				used += (size_t)snprintf(buf + used, size - used,
+							 "%sffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2%02d/128",
+							 separator, i);
+			}
+			assert_true(used < size);
+		}
+	} else if (strcmp(name, "token") == 0) {
+		memset(buf, 'T', 255);
+		buf[255] = '\0';
+	} else if (strcmp(name, "printer") == 0) {
+		/* file: and a path of PRINTER_URI_PATH_MAX - 1 */
+		snprintf(buf, size, "file:/%0*d", CONFIG_STRING_MAX - 1 - 6, 0);
+	} else if (option->check == NULL || strcmp(name, "log_dir") == 0) {
+		memset(buf, 'L', CONFIG_STRING_MAX - 1); /* log_dir, syslog_host */
+		buf[CONFIG_STRING_MAX - 1] = '\0';
+	} else {
+		/* a choice: its longest word */
+		static const char *const choices[] = {"realtime", "high", "false", "tcp"};
+		const char *longest = NULL;
+		char err[256];
+		struct config scratch;
+
+		for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
+			config_defaults(&scratch);
+			if (config_set(&scratch, name, choices[i], err, sizeof err) == 0)
+				longest = choices[i];
+		}
+		assert_non_null(longest);
+		snprintf(buf, size, "%s", longest);
+	}
+}
+
+/* issue 13: lines over 198 characters were refused, though a token may have
+ * 255 and a list many items: the longest valid line of every option is read,
+ * whole, and the longest of all is what CONFIG_LINE_MAX allows. */
+static void test_the_longest_valid_line_of_every_option_is_read(void **state)
+{
+	static char value[CONFIG_LINE_MAX + 64], text[CONFIG_LINE_MAX + 128];
+	size_t longest = 0;
 
 	(void)state;
-	memset(path, 'p', sizeof path - 1);
-	path[0] = '/';
-	path[sizeof path - 1] = '\0';
-	snprintf(text, sizeof text, "printer = file:%s\nport = 8080\npin = 4\n", path);
+	for (size_t i = 0; i < config_option_count; i++) {
+		const struct config_option *option = &config_options[i];
+		struct config config, direct;
+		char err[512];
+		size_t line;
+
+		assert_true(strlen(option->name) < CONFIG_NAME_MAX);
+		longest_value(option, value, sizeof value);
+		config_defaults(&direct);
+		if (config_set(&direct, option->name, value, err, sizeof err) != 0)
+			fail_msg("%s: the longest value is not valid: %s", option->name, err);
+		/* Notepad's byte order mark and line ends do not count */
+		snprintf(text, sizeof text, "\xEF\xBB\xBF%s = %s\r\n", option->name, value);
+		line = strlen(text) - 5;
+		assert_true(line <= CONFIG_LINE_MAX);
+		if (line > longest)
+			longest = line;
+		load_clean(&config, text);
+		assert_same_settings(&config, &direct);
+	}
+	/* the limit is the longest valid line, give or take a longer key */
+	assert_true(longest + CONFIG_NAME_MAX > CONFIG_LINE_MAX);
+}
+
+/* A longer line cannot be valid: reported with its line, never cut, and the
+ * lines after it still count. */
+static void test_line_longer_than_the_longest_valid_line_is_reported(void **state)
+{
+	static char text[CONFIG_LINE_MAX + 128];
+	char reason[64];
+	int used;
+
+	(void)state;
+	used = snprintf(text, sizeof text, "allowed_networks = 10.0.0.0/8");
+	memset(text + used, ' ', (size_t)(CONFIG_LINE_MAX + 1 - used));
+	snprintf(text + CONFIG_LINE_MAX + 1, sizeof text - CONFIG_LINE_MAX - 1,
+		 ",\nport = 8080\npin = 4\n");
+	snprintf(reason, sizeof reason, "line longer than %d characters (shorten it)",
+		 CONFIG_LINE_MAX);
 	expect_problems(text,
 			(const struct problem[]){
-				{1, "line longer than 198 characters"},
+				{1, reason},
 				{3, "pin: 4 is not a drawer pin"},
 			},
 			2);
+	/* one character less is a line (its trailing comma, an empty item) */
+	text[CONFIG_LINE_MAX - 1] = ',';
+	text[CONFIG_LINE_MAX] = '\n';
+	expect_problems(text,
+			(const struct problem[]){
+				{1, "allowed_networks: empty item in list"},
+				{2, "not a setting"},
+				{4, "pin: 4 is not a drawer pin"},
+			},
+			3);
 }
 
 static void write_temp_bytes(struct temp_file *file, const void *bytes, size_t size)
@@ -1686,7 +1790,8 @@ int main(void)
 		cmocka_unit_test(test_every_problem_of_a_file_is_reported_with_its_exact_line),
 		cmocka_unit_test(test_every_line_that_is_not_a_setting_is_reported),
 		cmocka_unit_test(test_comment_longer_than_200_characters_is_not_a_problem),
-		cmocka_unit_test(test_setting_longer_than_a_line_is_reported_not_cut),
+		cmocka_unit_test(test_the_longest_valid_line_of_every_option_is_read),
+		cmocka_unit_test(test_line_longer_than_the_longest_valid_line_is_reported),
 		cmocka_unit_test(test_a_nul_byte_is_reported_as_such_on_its_line),
 		cmocka_unit_test(test_missing_file_returns_minus_enoent_and_says_so),
 		cmocka_unit_test(test_directory_given_as_the_file_is_refused_as_a_folder),
