@@ -143,12 +143,12 @@ int config_parse_address(const char *text, struct sockaddr_storage *address, soc
  * Returns 0 or -EINVAL with err filled as "key: reason". */
 int config_validate(const struct config *config, char *err, size_t errlen);
 
-/* Applies an INI file (keys at top level or in a [cashdrawerd] section).
- * Every problem is appended to diag as "path:line: reason\n" (diag is
- * NUL-terminated, cut if full). Returns 0 when the file was clean, -1 when
- * any problem was found, or a negative errno when it cannot be read: -EISDIR,
- * -EINVAL (a device, a pipe: not a regular file), -EFBIG (over
- * CONFIG_FILE_MAX) or what open/read said. */
+/* Applies an INI file (keys at top level or in a [cashdrawerd] section, each
+ * key once; only a list may go on over indented lines). Every problem is
+ * appended to diag as "path:line: reason\n" (diag is NUL-terminated, cut if
+ * full). Returns 0 when the file was clean, -1 when any problem was found, or
+ * a negative errno when it cannot be read: -EISDIR, -EINVAL (a device, a pipe:
+ * not a regular file), -EFBIG (over CONFIG_FILE_MAX) or what open/read said. */
 int config_load_file(struct config *config, const char *path, char *diag, size_t diagsize);
 
 /* What the command line asks for. */

@@ -1,6 +1,6 @@
 /* Settings from an INI file: read whole (a regular file of bounded size),
  * parsed by inih through our line reader, which counts lines and reports
- * every malformed one (inih reports only its first). */
+ * every malformed one (inih reports only its first); each key given once. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "config.h"
+
+#define COUNT_OPTION(...) +1
+#define OPTION_COUNT (0 CONFIG_OPTIONS(COUNT_OPTION))
 
 /* the line buffer inih must lend our reader: the longest line, a byte order
  * mark, "\r\n" and the NUL */
@@ -26,7 +29,10 @@ struct ini_state {
 	const char *next, *end; /* the text not read yet */
 	int line;
 	bool after_setting;
+	bool continuation;     /* the line handed to inih goes on with the setting above */
+	bool refused_setting;  /* ... whose line was refused: the continuation goes with it */
 	bool nul_seen;
+	int set_on_line[OPTION_COUNT]; /* where each key was given, 0: not yet */
 	char *diag;
 	size_t diagsize;
 	int problems;
@@ -136,6 +142,7 @@ static char *read_line(char *buf, int size, void *stream)
 	length = newline != NULL ? (size_t)(newline + 1 - text) : (size_t)(state->end - text);
 	state->next = text + length;
 	state->line++;
+	state->continuation = false;
 	problem = unreadable(state, text, length, size, reason, sizeof reason);
 	if (problem != NULL) {
 		if (*problem != '\0')
@@ -160,6 +167,7 @@ static char *read_line(char *buf, int size, void *stream)
 		 * and tools/windows/ini.c): cut it so that it means the same
 		 * everywhere */
 		cut_inline_comment(start);
+		state->continuation = true;
 		return buf;
 	}
 	state->after_setting = *start != '[';
@@ -169,9 +177,44 @@ static char *read_line(char *buf, int size, void *stream)
 	return buf;
 }
 
+/* A key is given once: a second time (even spelt with '-', or under the
+ * section) would silently win over the first, as an indented line would
+ * over a single value. Returns false, with the problem reported, when the
+ * value must not be applied. */
+static bool given_once(struct ini_state *state, const struct config_option *option)
+{
+	int *first = &state->set_on_line[option - config_options];
+	char reason[256];
+
+	if (state->continuation) {
+		if (state->refused_setting)
+			return false; /* more of a line already reported */
+		if (option->type == CONFIG_LIST)
+			return true;
+		snprintf(reason, sizeof reason,
+			 "%s takes a single value, given on line %d: an indented line would "
+			 "replace it (only a list goes on over indented lines; remove this line)",
+			 option->name, *first);
+		add_problem(state, state->line, reason);
+		return false;
+	}
+	state->refused_setting = *first != 0;
+	if (*first == 0) {
+		*first = state->line;
+		return true;
+	}
+	snprintf(reason, sizeof reason, "%s is already set on line %d (a key may be given once; %s)",
+		 option->name, *first,
+		 option->type == CONFIG_LIST ? "put every item on that line, separated by commas"
+					     : "remove one");
+	add_problem(state, state->line, reason);
+	return false;
+}
+
 static int on_ini_value(void *user, const char *section, const char *name, const char *value)
 {
 	struct ini_state *state = user;
+	const struct config_option *option = config_find(name);
 	char err[512], reason[600];
 
 	if (section[0] != '\0' && strcmp(section, "cashdrawerd") != 0) {
@@ -181,6 +224,8 @@ static int on_ini_value(void *user, const char *section, const char *name, const
 		add_problem(state, state->line, reason);
 		return 1;
 	}
+	if (option != NULL && !given_once(state, option))
+		return 1;
 	if (config_set(state->config, name, value, err, sizeof err) < 0) {
 		snprintf(reason, sizeof reason, "%s: %s", name, err);
 		add_problem(state, state->line, reason);

@@ -200,6 +200,33 @@ def test_windows_spooler_uri_on_linux_is_refused_naming_what_to_use(daemon_bin, 
 
 # ---- issue 13: settings that said OK when they were not ----
 
+TOKEN = "0123456789abcdef0123456789abcdef"
+
+
+def test_a_key_given_twice_in_the_file_is_refused_naming_both_lines(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    # the second "token =" switched the token off, and the check said OK
+    ini.write_text(f"[cashdrawerd]\ntoken = {TOKEN}\nport = 0\n\ntoken =\n", encoding="utf-8")
+    problem = f"{ini}:5: token is already set on line 2 (a key may be given once; remove one)"
+
+    check = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path)
+    start = run(daemon_bin, "--config", ini, "--log-dir", tmp_path / "logs", cwd=tmp_path)
+
+    assert (check.returncode, check.stdout, check.stderr) == (2, "", problem + "\n")
+    assert (start.returncode, start.stderr.splitlines()) == (2, [problem, NOT_STARTED])
+    assert not (tmp_path / "logs").exists()
+
+
+def test_the_command_line_over_a_key_of_the_file_is_no_duplicate(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text(f"token = {TOKEN}\nport = 0\nbind = 127.0.0.1\n", encoding="utf-8")
+
+    result = run(daemon_bin, "--config", ini, "--token", "", "--bind", "::1", "--check-config",
+                 cwd=tmp_path)
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{ini}: configuration OK\n", "")
+
+
 def test_a_token_of_255_characters_and_a_list_on_one_line_are_read_from_the_file(
         start_daemon, printer, tmp_path):
     # lines over 198 characters were refused: a 200-character token worked

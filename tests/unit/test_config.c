@@ -1157,7 +1157,7 @@ static void test_file_with_a_bad_origin_names_its_line(void **state)
 
 	(void)state;
 	expect_problems("[cashdrawerd]\nallowed_origins = http://10.0.0.5:8069\n"
-			"allowed_origins = https://shop.odoo.com/pos\n"
+			"  https://shop.odoo.com/pos\n"
 			"allowed_networks = 10.0.0.1/8\n",
 			problems, sizeof problems / sizeof problems[0]);
 }
@@ -1193,14 +1193,84 @@ static void test_file_keys_may_use_the_flag_spelling(void **state)
 	assert_int_equal(config.min_interval_ms, 0);
 }
 
-static void test_repeated_bind_keys_in_a_file_add_up(void **state)
+/* issue 13: "token = ..." then, lower down, "token =" switched the token
+ * off without a word; a list given twice was joined */
+static void test_a_key_given_twice_is_refused_naming_both_lines(void **state)
+{
+	struct temp_file file;
+	struct config config;
+	char diag[1024];
+
+	(void)state;
+	expect_problems("token = 0123456789abcdef0123456789abcdef\n"
+			"port = 8080\n"
+			"token =\n",
+			(const struct problem[]){{3, "token is already set on line 1 (a key may be "
+						     "given once; remove one)"}},
+			1);
+	/* the second is not applied: the token stays on */
+	assert_int_equal(load_text(&config, "token = 0123456789abcdef0123456789abcdef\ntoken =\n",
+				   &file, diag, sizeof diag),
+			 -1);
+	assert_string_equal(config.token, "0123456789abcdef0123456789abcdef");
+}
+
+static void test_a_list_given_twice_is_refused_saying_to_use_commas(void **state)
+{
+	struct temp_file file;
+	struct config config;
+	char diag[1024];
+
+	(void)state;
+	expect_problems("bind = 127.0.0.1\nport = 0\nbind = ::1\n  ::2\n",
+			(const struct problem[]){{3, "bind is already set on line 1 (a key may be "
+						     "given once; put every item on that line, "
+						     "separated by commas)"}},
+			1);
+	assert_int_equal(load_text(&config, "bind = 127.0.0.1\nbind = ::1\n  ::2\n", &file, diag,
+				   sizeof diag),
+			 -1);
+	assert_int_equal(config.bind_count, 1);
+}
+
+static void test_a_key_is_the_same_key_in_either_spelling_and_either_place(void **state)
+{
+	(void)state;
+	expect_problems("timeout_ms = 700\n[cashdrawerd]\ntimeout-ms = 800\n",
+			(const struct problem[]){{3, "timeout_ms is already set on line 1"}}, 1);
+	/* given once with a bad value, then again: both said */
+	expect_problems("port = 70000\nport = 8080\n",
+			(const struct problem[]){{1, "port: 70000 is out of range"},
+						 {2, "port is already set on line 1"}},
+			2);
+}
+
+static void test_a_list_goes_on_over_indented_lines_once_given(void **state)
 {
 	struct config config;
 
 	(void)state;
-	load_clean(&config, "bind = 127.0.0.1\nbind = ::1\n");
-	assert_int_equal(config.bind_count, 2);
-	assert_string_equal(config.bind[1], "::1");
+	load_clean(&config, "bind = 127.0.0.1\n  ::1\n\t10.0.0.1, 10.0.0.2\nport = 0\n");
+	assert_int_equal(config.bind_count, 4);
+	assert_string_equal(config.bind[3], "10.0.0.2");
+}
+
+/* an indented line after a single value replaced it as silently */
+static void test_an_indented_line_after_a_single_value_is_refused(void **state)
+{
+	struct temp_file file;
+	struct config config;
+	char diag[1024];
+
+	(void)state;
+	expect_problems("log_dir = /var/log/a\n\t/var/log/b\n",
+			(const struct problem[]){{2, "log_dir takes a single value, given on line "
+						     "1: an indented line would replace it (only a "
+						     "list goes on over indented lines; remove this "
+						     "line)"}},
+			1);
+	assert_int_equal(load_text(&config, "pin = 5\n  2\n", &file, diag, sizeof diag), -1);
+	assert_int_equal(config.pin, 5);
 }
 
 static void test_comments_blank_lines_and_inline_comments_are_ignored(void **state)
@@ -1227,11 +1297,10 @@ static void test_inline_comment_of_a_continuation_line_is_not_in_the_value(void 
 	(void)state;
 	load_clean(&config, "allowed_networks = 192.168.1.0/24 ; shop\n"
 			    "  10.0.0.0/8 ; office\n"
-			    "log_dir = /var/log/a\n"
-			    "\t/var/log/b ; the second one wins\n");
-	assert_int_equal(config.allowed_networks_count, 2);
+			    "\t172.16.0.0/12 ; the warehouse\n");
+	assert_int_equal(config.allowed_networks_count, 3);
 	assert_string_equal(config.allowed_networks[1], "10.0.0.0/8");
-	assert_string_equal(config.log_dir, "/var/log/b");
+	assert_string_equal(config.allowed_networks[2], "172.16.0.0/12");
 }
 
 static void test_indented_setting_after_a_problem_is_a_setting_of_its_own(void **state)
@@ -1776,7 +1845,11 @@ int main(void)
 		cmocka_unit_test(test_file_with_keys_at_the_top_is_applied),
 		cmocka_unit_test(test_file_with_keys_under_cashdrawerd_is_applied),
 		cmocka_unit_test(test_file_keys_may_use_the_flag_spelling),
-		cmocka_unit_test(test_repeated_bind_keys_in_a_file_add_up),
+		cmocka_unit_test(test_a_key_given_twice_is_refused_naming_both_lines),
+		cmocka_unit_test(test_a_list_given_twice_is_refused_saying_to_use_commas),
+		cmocka_unit_test(test_a_key_is_the_same_key_in_either_spelling_and_either_place),
+		cmocka_unit_test(test_a_list_goes_on_over_indented_lines_once_given),
+		cmocka_unit_test(test_an_indented_line_after_a_single_value_is_refused),
 		cmocka_unit_test(test_comments_blank_lines_and_inline_comments_are_ignored),
 		cmocka_unit_test(test_inline_comment_of_a_continuation_line_is_not_in_the_value),
 		cmocka_unit_test(test_indented_setting_after_a_problem_is_a_setting_of_its_own),

@@ -20,7 +20,10 @@ FILES = {
     "problems": "port = 80000\n[other]\nx = 1\njust words\n[cashdrawerd\npin = 3\n"
                 "unknown_key = 1\n= nothing\n" + "timeout_ms = " + "9" * 300 + "\n",
     "continuation_error": "pin = 2\n  5\nlog_console = maybe\n",
-    # issue 13: lines as long as the longest valid one, NUL bytes
+    # issue 13: each key once, lines as long as the longest valid one, NUL bytes
+    "given_twice": "token = 0123456789abcdef0123456789abcdef\nport = 0\n[cashdrawerd]\n"
+                   "token =\nbind = 127.0.0.1\n  ::1\nbind = ::2\ntimeout-ms = 700\n"
+                   "timeout_ms = 800\n",
     "longest_lines": "port = 0\ntoken = " + "t" * 255 + "\nallowed_origins = "
                      + ", ".join(f"https://{i:02d}{'o' * 239}:65535" for i in range(16)) + "\n",
     "too_long_and_nul": "port = 0\nallowed_networks = 10.0.0.0/8" + " " * 4200 + "\n"
