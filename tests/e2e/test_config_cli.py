@@ -285,3 +285,75 @@ def test_config_larger_than_1_mib_is_refused_without_reading_it(daemon_bin, tmp_
     assert (result.returncode, result.stderr) == (
         2, f"{ini}: cannot read: larger than 1 MiB, which no settings file is (is it the right "
            "file?)\n")
+
+
+CANNOT_START = ("cashdrawerd: the settings are valid, but the service cannot start here as "
+                "things are (see above)")
+
+
+def start_refusal(daemon_bin, tmp_path, *args, user=None):
+    """The start's own first line of refusal (stderr), and its exit status."""
+    result = subprocess.run([str(daemon_bin), "--printer", "tcp://127.0.0.1:9", *map(str, args)],
+                            capture_output=True, text=True, timeout=10, cwd=tmp_path,
+                            stdin=subprocess.DEVNULL, user=user)
+    return result.returncode, result.stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize("where", ["plain file", "below a plain file", "not writable"])
+def test_check_config_refuses_a_log_folder_the_start_cannot_use(daemon_bin, tmp_path, where):
+    # a log_dir that is a plain file passed the check, then the start failed
+    (tmp_path / "logs").write_text("not a folder\n")
+    user = None
+    if where == "plain file":
+        log_dir = tmp_path / "logs"
+    elif where == "below a plain file":
+        log_dir = tmp_path / "logs" / "today"
+    else:  # a folder the service's user may not create: / is root's
+        log_dir, user = Path("/cashdrawerd-e2e-never-made"), "nobody"
+    args = ["--port", 0, "--log-dir", log_dir]
+
+    check = subprocess.run([str(daemon_bin), "--check-config", *map(str, args)],
+                           capture_output=True, text=True, timeout=10, cwd=tmp_path,
+                           stdin=subprocess.DEVNULL, user=user)
+    status, refusal = start_refusal(daemon_bin, tmp_path, *args, user=user)
+
+    assert status == 1 and refusal.startswith(f"cashdrawerd: log folder {log_dir}: "), refusal
+    assert refusal.endswith(" (make it a folder the service's user can write to)")
+    assert (check.returncode, check.stdout, check.stderr.splitlines()) == (
+        1, "", [refusal[len("cashdrawerd: "):], CANNOT_START])
+    assert not log_dir.exists() or log_dir.is_file()
+
+
+def test_check_config_reports_a_port_in_use_as_the_start_does(start_daemon, printer, daemon_bin,
+                                                             tmp_path):
+    busy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    try:
+        check = run(daemon_bin, "--bind", "127.0.0.1", "--port", port, "--log-dir", tmp_path / "l",
+                    "--check-config", cwd=tmp_path)
+        daemon = start_daemon(printer.uri, ["--bind", "127.0.0.1"], port=port, wait_ready=False)
+        assert daemon.proc.wait(timeout=10) == 1
+    finally:
+        busy.close()
+
+    errors = logfile.messages(daemon.log_lines(), "ERROR")
+    assert errors == [f"Démarrage impossible : cannot listen on 127.0.0.1 port {port}: Address "
+                      "already in use (is another cashdrawerd or the old Python service running? "
+                      "stop it or set another port)"]
+    assert (check.returncode, check.stdout, check.stderr.splitlines()) == (
+        1, "", [errors[0].split(" : ", 1)[1], CANNOT_START])
+
+
+def test_check_config_leaves_nothing_behind(daemon_bin, tmp_path):
+    port = closed_port()
+    log_dir = tmp_path / "var" / "log" / "cashdrawerd"
+
+    result = run(daemon_bin, "--bind", "127.0.0.1", "--port", port, "--log-dir", log_dir,
+                 "--check-config", cwd=tmp_path)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert list(tmp_path.iterdir()) == []  # no folder made, no log file
+    with socket.socket() as again:  # the port it tried was let go
+        again.bind(("127.0.0.1", port))
