@@ -12,6 +12,16 @@
 #define CONFIG_LIST_MAX 16
 /* an origin can be long: https://a-long-shop-name.odoo.com:8443 and more */
 #define CONFIG_LIST_ITEM_MAX 256
+/* longer than every key (unit-tested) */
+#define CONFIG_NAME_MAX 32
+/* The longest line a settings file may have (line end and byte order mark
+ * not counted): the longest key, " = " and the longest value, which is a
+ * whole list on that one line, every item at its longest and ", " between
+ * them (a string, CONFIG_STRING_MAX, is shorter). */
+#define CONFIG_LINE_MAX (CONFIG_NAME_MAX + 3 + CONFIG_LIST_MAX * (CONFIG_LIST_ITEM_MAX - 1 + 2) - 2)
+/* The largest settings file read: far more than every option at its longest
+ * (about 50 KB), far less than what would hurt to read by mistake. */
+#define CONFIG_FILE_MAX (1024 * 1024)
 
 /* X(name, type, default, min, max, check, metavar, help)
  * name is the INI key; the CLI flag is --name with '_' written as '-'.
@@ -133,10 +143,12 @@ int config_parse_address(const char *text, struct sockaddr_storage *address, soc
  * Returns 0 or -EINVAL with err filled as "key: reason". */
 int config_validate(const struct config *config, char *err, size_t errlen);
 
-/* Applies an INI file (keys at top level or in a [cashdrawerd] section).
- * Every problem is appended to diag as "path:line: reason\n" (diag is
- * NUL-terminated, cut if full). Returns 0 when the file was clean, -1 when
- * any problem was found, or -errno when it cannot be read. */
+/* Applies an INI file (keys at top level or in a [cashdrawerd] section, each
+ * key once; only a list may go on over indented lines). Every problem is
+ * appended to diag as "path:line: reason\n" (diag is NUL-terminated, cut if
+ * full). Returns 0 when the file was clean, -1 when any problem was found, or
+ * a negative errno when it cannot be read: -EISDIR, -EINVAL (a device, a pipe:
+ * not a regular file), -EFBIG (over CONFIG_FILE_MAX) or what open/read said. */
 int config_load_file(struct config *config, const char *path, char *diag, size_t diagsize);
 
 /* What the command line asks for. */

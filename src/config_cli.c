@@ -116,7 +116,8 @@ void config_usage(char *buf, size_t size, const char *program)
 		APPEND("\n");
 	}
 	APPEND("  --config FILE\n      read settings from an INI file; command-line options win\n"
-	       "  --check-config\n      check the settings, print 'file:line: problem' for each, exit 2 if any\n"
+	       "  --check-config\n      check the settings, print 'file:line: problem' for each, exit 2 if any;\n"
+	       "      then try the log folder and the port as the start would, exit 1 if it would fail\n"
 	       "  --help, --version\n");
 #undef APPEND
 }

@@ -17,6 +17,7 @@
 #include "log/syslog.h"
 #include "platform/systemd.h"
 #include "platform/stop.h"
+#include "startup_check.h"
 #include "transport/transport.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
@@ -243,6 +244,14 @@ int main(int argc, char *argv[])
 	}
 	problems = load_settings(&config, &args, &printer, diag, sizeof diag);
 	if (args.action == CONFIG_ACTION_CHECK) {
+		/* valid settings may still fail to start here: an unwritable log
+		 * folder, a port taken. Exit 1 then, as the start would. */
+		if (problems == 0 && startup_check(&config, diag, sizeof diag) > 0) {
+			fputs(diag, stderr);
+			fprintf(stderr, "cashdrawerd: the settings are valid, but the service cannot "
+					"start here as things are (see above)\n");
+			return EXIT_RUNTIME;
+		}
 		fputs(diag, stderr);
 		if (problems == 0)
 			printf("%s: configuration OK\n",

@@ -122,6 +122,13 @@ struct rotlog_options {
 int rotlog_open(struct rotlog **log, const struct rotlog_options *options, char *err,
 		size_t errlen);
 
+/* What rotlog_open would say of dir, found without creating or opening
+ * anything (--check-config): dir is a folder this process may write to, or
+ * mkdir -p can make it; a cashdrawer.log in it may be read and written.
+ * (Writability is left to the start on Windows, where ACLs decide.) Returns
+ * 0 or a negative errno with err as rotlog_open words it. */
+int rotlog_check_dir(const char *dir, char *err, size_t errlen);
+
 /* Writes one whole line (one write(2) under the lock, never interleaved),
  * after any routine lines still held. Rotates first when the local day
  * changed. Never fails the caller: a failure is counted and remembered for
