@@ -46,8 +46,11 @@ void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, .
 	used = strlen(err);
 	if (errnum && used < errlen) {
 		char text[128];
+		const char *problem = rotlog_file_problem(-errnum);
 
-		snprintf(err + used, errlen - used, ": %s", error_text(errnum, text, sizeof text));
+		/* ELOOP's "Too many levels of symbolic links" would not say it */
+		snprintf(err + used, errlen - used, ": %s",
+			 problem != NULL ? problem : error_text(errnum, text, sizeof text));
 	}
 }
 
@@ -168,10 +171,10 @@ static void *midnight_thread(void *arg)
 static void adopt_existing_file(struct rotlog *log, time_t now, time_t modified)
 {
 	struct rotlog_date written;
-	struct stat st;
+	struct rotlog_file_info info;
 
 	start_day(log, now);
-	if (stat(log->current_path, &st) < 0 || st.st_size == 0)
+	if (rotlog_file_inspect(log->current_path, &info) < 0 || info.size == 0)
 		return;
 	written = rotlog_local_date(modified);
 	if (rotlog_date_key(written) < rotlog_date_key(log->day)) {
@@ -223,6 +226,23 @@ static int check_options(struct rotlog **out, const struct rotlog_options *optio
 	return 0;
 }
 
+void rotlog_describe_open_failure(const char *path, const char *dir, int rc, char *err,
+				  size_t errlen)
+{
+	char text[128];
+
+	if (rotlog_file_problem(rc) != NULL)
+		rotlog_describe(err, errlen, 0,
+				"log file %s: %s; the service never writes through it (move it "
+				"aside, e.g. rename it cashdrawer.log.moved, then start again; to keep "
+				"the log in another folder, set log_dir to that folder)",
+				path, rotlog_file_problem(rc));
+	else
+		rotlog_describe(err, errlen, 0,
+				"log file %s: %s (give the service's user write access to %s)", path,
+				error_text(-rc, text, sizeof text), dir);
+}
+
 int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char *err,
 		size_t errlen)
 {
@@ -230,7 +250,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	sigset_t all, previous;
 	pthread_condattr_t attributes;
 	struct timespec now;
-	struct stat st;
+	struct rotlog_file_info info;
 	time_t modified;
 	char torn[256];
 	size_t length, torn_length = 0;
@@ -301,8 +321,9 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 
 	tzset(); /* localtime_r need not read TZ itself */
 	clock_gettime(CLOCK_REALTIME, &now);
-	/* the day the lines are from, before cutting a torn line changes it */
-	modified = stat(log->current_path, &st) == 0 ? st.st_mtime : now.tv_sec;
+	/* the day the lines are from, before cutting a torn line changes it; a
+	 * link is judged by its own date, and refused just below */
+	modified = rotlog_file_inspect(log->current_path, &info) == 0 ? info.modified : now.tv_sec;
 	rc = rotlog_cut_torn_tail(log->current_path, torn, sizeof torn, &torn_length,
 				  &log->line_open);
 	if (rc == 0) {
@@ -310,11 +331,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 		rc = rotlog_open_current(log);
 	}
 	if (rc < 0) {
-		char text[128];
-
-		rotlog_describe(err, errlen, 0,
-				"log file %s: %s (give the service's user write access to %s)",
-				log->current_path, error_text(-rc, text, sizeof text), log->dir);
+		rotlog_describe_open_failure(log->current_path, log->dir, rc, err, errlen);
 		goto out;
 	}
 	rotlog_apply_retention(log);
@@ -412,6 +429,9 @@ void rotlog_write_routine(struct rotlog *log, enum rotlog_level level, const cha
 
 void rotlog_get_health(struct rotlog *log, struct rotlog_health *health)
 {
+	int64_t size;
+	enum rotlog_moved moved;
+
 	if (!health)
 		return;
 	if (!log) {
@@ -420,6 +440,17 @@ void rotlog_get_health(struct rotlog *log, struct rotlog_health *health)
 	}
 	pthread_mutex_lock(&log->lock);
 	*health = log->health;
+	/* the truth now, not as of the last line: a file deleted since would
+	 * take the next lines out of sight if the service had not noticed */
+	if (log->fd >= 0 && (moved = rotlog_current_moved(log, &size)) != ROTLOG_IN_PLACE) {
+		health->last_write_ok = false;
+		rotlog_describe(health->last_error, sizeof health->last_error, 0,
+				"%s %s while in use (written again in a new file at the next line)",
+				log->current_path,
+				moved == ROTLOG_DELETED	  ? "deleted"
+				: moved == ROTLOG_RENAMED ? "renamed, moved or deleted"
+							  : "replaced");
+	}
 	pthread_mutex_unlock(&log->lock);
 }
 

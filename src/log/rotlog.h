@@ -63,6 +63,40 @@ bool rotlog_is_archive_name(const char *name, struct rotlog_date *date);
 size_t rotlog_select_expired(const char *const *names, size_t count, unsigned keep,
 			     bool *expired);
 
+/* What a name in the log folder is, seen without following it (a link is
+ * judged as the link). Filled by the platform's backend (rotlog_file_posix.c,
+ * rotlog_file_win32.c); judged by rotlog_file_verdict. */
+enum rotlog_file_type {
+	ROTLOG_FILE_REGULAR,
+	ROTLOG_FILE_LINK,      /* a symbolic link, or on Windows any reparse point (junction...) */
+	ROTLOG_FILE_DIRECTORY,
+	ROTLOG_FILE_OTHER,     /* a pipe, a device, a socket */
+};
+
+struct rotlog_file_info {
+	enum rotlog_file_type type;
+	uint64_t links;   /* names of the file (hard links); 0 once it is deleted */
+	uint64_t device;  /* device and inode (Windows: volume serial and file index) */
+	uint64_t inode;   /* together name the file itself, whatever its name */
+	int64_t size;
+	time_t modified;
+};
+
+/* 0 when info is a file the service may read or write as its own: a
+ * regular file with a single name. Otherwise why not: -ELOOP (a link:
+ * following it would read or write whatever it points to), -EMLINK (a hard
+ * link: the same file has other names, maybe outside the folder), -EISDIR,
+ * -EINVAL (a pipe, a device or a socket). */
+int rotlog_file_verdict(const struct rotlog_file_info *info);
+
+/* The text of a verdict for error messages, e.g. "is a symbolic link, not a
+ * file of the service"; NULL for 0 and any other code. */
+const char *rotlog_file_problem(int verdict);
+
+/* The type of a Windows file from its attributes (GetFileInformationByHandle)
+ * and GetFileType: a reparse point is a link whatever else it is. */
+enum rotlog_file_type rotlog_file_type_win32(uint32_t attributes, uint32_t file_type);
+
 /* The local calendar day of t. */
 struct rotlog_date rotlog_local_date(time_t t);
 
@@ -118,7 +152,9 @@ struct rotlog_options {
  * it) is cut off and quoted in a WARNING. When the existing file was last
  * written on an earlier local day it is archived first under that day's
  * name. Starts the midnight thread. Returns 0 or a negative errno and fills
- * err. */
+ * err; a cashdrawer.log that is a link, a folder or anything but a regular
+ * file of its own is never followed: -ELOOP, -EMLINK, -EISDIR or -EINVAL,
+ * with err saying to move it aside. */
 int rotlog_open(struct rotlog **log, const struct rotlog_options *options, char *err,
 		size_t errlen);
 
@@ -136,7 +172,10 @@ int rotlog_check_dir(const char *dir, char *err, size_t errlen);
  * the file only ever holds whole lines. After a failure the file is closed
  * and opened again at the next line (the disk may be remounted, the file
  * deleted to free space); the first line written again is followed by a
- * WARNING saying how many lines were lost. printf-style. */
+ * WARNING saying how many lines were lost. Before each write the file is
+ * checked to still be the one named cashdrawer.log: deleted, renamed or
+ * replaced, it is let go of and the name opened afresh, the new file
+ * starting with a WARNING that says so. printf-style. */
 void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -151,10 +190,11 @@ void rotlog_write_routine(struct rotlog *log, enum rotlog_level level, const cha
 	__attribute__((format(printf, 3, 4)));
 
 struct rotlog_health {
-	bool last_write_ok;   /* the latest line reached the file */
+	/* the latest line reached the file, and the file is still in its place */
+	bool last_write_ok;
 	uint64_t lines_written;
 	uint64_t write_failures;
-	char last_error[160]; /* the latest problem, kept after recovery; empty when none */
+	char last_error[320]; /* the latest problem, kept after recovery; empty when none */
 };
 void rotlog_get_health(struct rotlog *log, struct rotlog_health *health);
 
@@ -162,6 +202,13 @@ void rotlog_get_health(struct rotlog *log, struct rotlog_health *health);
  * the current file) into buf. Returns 0, or -1 if it does not fit. */
 int rotlog_path(const struct rotlog *log, const struct rotlog_date *date, char *buf,
 		size_t size);
+
+/* Opens the current file (date NULL) or the archive of date for reading,
+ * never through a link: a descriptor, its size in *size (may be NULL); or
+ * -ENOENT (none), a rotlog_file_verdict code (the name is not a file of the
+ * service: err says what it is and what to do), or another negative errno. */
+int rotlog_open_for_reading(const struct rotlog *log, const struct rotlog_date *date,
+			    uint64_t *size, char *err, size_t errlen);
 
 /* ---- reading it back (rotlog_read.c) ---- */
 
