@@ -246,8 +246,10 @@ void rotlog_apply_retention(struct rotlog *log)
 {
 	struct archive *archives = NULL;
 	const char **names = NULL;
+	int64_t *sizes = NULL;
 	bool *expired = NULL;
-	size_t count = 0, i;
+	size_t count = 0, by_size = 0, i, first = 0;
+	char cap[32];
 	int rc;
 
 	rc = list_archives(log, &archives, &count);
@@ -255,26 +257,52 @@ void rotlog_apply_retention(struct rotlog *log)
 		rotlog_remember_error(log, -rc, "expire archives in %s", log->dir);
 		return;
 	}
+	log->archives_size = 0;
 	if (!count)
 		goto out;
 	names = malloc(count * sizeof *names);
+	sizes = malloc(count * sizeof *sizes);
 	expired = malloc(count * sizeof *expired);
-	if (!names || !expired) {
+	if (!names || !sizes || !expired) {
 		rotlog_remember_error(log, ENOMEM, "expire archives in %s", log->dir);
 		goto out;
 	}
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
 		names[i] = archives[i].name;
+		sizes[i] = archives[i].size;
+	}
 	rotlog_select_expired(names, count, log->retention_days, expired);
+	if (log->max_bytes > 0) {
+		/* the cap counts today's file too: what is left is the archives' */
+		int64_t budget = (int64_t)log->max_bytes - log->current_size;
+
+		for (first = 0; first < count && expired[first]; first++)
+			;
+		by_size = rotlog_select_over_budget(sizes, count, budget, expired);
+	}
 	for (i = 0; i < count; i++) {
 		if (!expired[i] ||
-		    rotlog_join_path(log->dir, names[i], log->archive_path, log->path_size))
+		    rotlog_join_path(log->dir, names[i], log->archive_path, log->path_size)) {
+			log->archives_size += sizes[i];
 			continue;
-		if (unlink(log->archive_path) < 0 && errno != ENOENT)
+		}
+		if (unlink(log->archive_path) < 0 && errno != ENOENT) {
 			rotlog_remember_error(log, errno, "expire %s", log->archive_path);
+			log->archives_size += sizes[i];
+		}
+	}
+	if (by_size > 0) {
+		rotlog_format_size(cap, sizeof cap, log->max_bytes);
+		rotlog_notice(log, ROTLOG_WARNING,
+			      "%zu archive%s supprimée%s avant %s %u jours, de %s à %s : le dossier du "
+			      "journal dépassait log_max_mb (%s)",
+			      by_size, by_size > 1 ? "s" : "", by_size > 1 ? "s" : "",
+			      by_size > 1 ? "leurs" : "ses", log->retention_days, names[first],
+			      names[first + by_size - 1], cap);
 	}
 out:
 	free(expired);
+	free(sizes);
 	free(names);
 	free(archives);
 }

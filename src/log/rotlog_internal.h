@@ -37,7 +37,16 @@ struct rotlog {
 	 * (rotlog_write.c), and why it was let go of, to say in the next one */
 	struct rotlog_file_info current;
 	enum rotlog_moved moved;
-	int64_t current_size; /* as of the last write */
+	/* what rotlog_get_health last found of the file fd is, and when */
+	enum rotlog_moved checked;
+	int64_t checked_ms; /* monotonic */
+	/* the size cap (max_bytes, 0: none): today's file and the archives' sizes */
+	uint64_t max_bytes;
+	int64_t current_size, archives_size;
+	int64_t cap_retry_size; /* over the cap, nothing deletable: wait for this size */
+	uint64_t routine_left_out; /* routine lines left out today (today's share used) */
+	bool routine_said, over_cap_said;
+	struct rotlog_limit limit; /* lines clients cause at will (rotlog_limit.c) */
 	bool line_open;         /* a line is left without its '\n' (it could not be cut off) */
 	uint64_t lost_lines;    /* lines lost since the last line written, to report */
 	time_t lost_since;      /* wall-clock time of the first of them */
@@ -76,6 +85,11 @@ void rotlog_describe_open_failure(const char *path, const char *dir, int rc, cha
 
 /* dir + '/' + name into buf; -1 when it does not fit. */
 int rotlog_join_path(const char *dir, const char *name, char *buf, size_t size);
+
+/* A line of the log about itself, written at once (lock held), after the
+ * routine lines held. printf-style. */
+void rotlog_notice(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- rotlog_write.c (lock held) ---- */
 
@@ -127,9 +141,10 @@ bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day);
 int rotlog_cut_torn_tail(const char *path, char *cut, size_t cutsize, size_t *cut_length,
 			 bool *line_open);
 
-/* Deletes the archives older than the retention_days newest ones. Only
- * regular files named exactly as archives count; a link or anything else is
- * never touched. */
+/* Deletes the archives older than the retention_days newest ones, then the
+ * oldest while the folder weighs more than max_bytes (saying so in the
+ * log), and sets archives_size. Only regular files named exactly as
+ * archives count; a link or anything else is never touched. */
 void rotlog_apply_retention(struct rotlog *log);
 
 /* mkdir -p path. Returns 0 or a negative errno. */

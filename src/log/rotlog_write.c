@@ -22,6 +22,7 @@ int rotlog_open_current(struct rotlog *log)
 	log->fd = fd;
 	log->current = info;
 	log->current_size = info.size;
+	log->checked = ROTLOG_IN_PLACE;
 	return 0;
 }
 

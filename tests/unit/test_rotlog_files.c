@@ -2,7 +2,7 @@
  * under a log's name is never read, written, cut, renamed or deleted through
  * (a "shadow" file beside the log folder stands for /etc/shadow); a log file
  * deleted, renamed or replaced while the service runs is noticed at the
- * next line. */
+ * next line; and the folder's size cap (max_bytes). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +60,18 @@ static void in_logs(const struct place *place, const char *name, char *path, siz
 	logfiles_join(path, size, place->logs, name);
 }
 
+static struct rotlog *open_capped(const char *dir, unsigned retention_days, uint64_t max_bytes)
+{
+	struct rotlog_options options = {
+		.dir = dir, .retention_days = retention_days, .max_bytes = max_bytes};
+	struct rotlog *log = NULL;
+	char err[512];
+
+	assert_int_equal(rotlog_open(&log, &options, err, sizeof err), 0);
+	assert_string_equal(err, "");
+	return log;
+}
+
 static int open_fails(const char *dir, char *err, size_t errlen)
 {
 	struct rotlog_options options = {.dir = dir, .retention_days = 30};
@@ -68,6 +80,17 @@ static int open_fails(const char *dir, char *err, size_t errlen)
 
 	assert_null(log);
 	return rc;
+}
+
+static size_t count(const char *text, const char *needle)
+{
+	size_t found = 0;
+
+	while ((text = strstr(text, needle)) != NULL) {
+		found++;
+		text += strlen(needle);
+	}
+	return found;
 }
 
 /* The message of the n-th line (0-based) of text, without its '\n'. */
@@ -145,6 +168,59 @@ static void test_windows_reparse_points_are_links_whatever_else_they_are(void **
 	assert_int_equal(rotlog_file_type_win32(0x80, 2), ROTLOG_FILE_OTHER);
 	assert_int_equal(rotlog_file_type_win32(0x80, 3), ROTLOG_FILE_OTHER);
 	assert_int_equal(rotlog_file_type_win32(0x80, 0), ROTLOG_FILE_OTHER);
+}
+
+/* ---- pure: the cap ---- */
+
+static void test_over_budget_marks_the_oldest_until_the_rest_fits(void **state)
+{
+	const int64_t sizes[] = {100, 200, 300, 400};
+	bool expired[4] = {false, false, false, false};
+
+	(void)state;
+	assert_int_equal(rotlog_select_over_budget(sizes, 4, 1000, expired), 0);
+	assert_int_equal(rotlog_select_over_budget(sizes, 4, 700, expired), 2);
+	assert_true(expired[0] && expired[1] && !expired[2] && !expired[3]);
+}
+
+static void test_over_budget_keeps_what_is_already_marked_and_counts_only_the_rest(void **state)
+{
+	const int64_t sizes[] = {100, 200, 300, 400};
+	bool expired[4] = {true, false, false, false}; /* by retention_days */
+
+	(void)state;
+	/* 900 left: 200 more must go, the oldest not yet marked */
+	assert_int_equal(rotlog_select_over_budget(sizes, 4, 750, expired), 1);
+	assert_true(expired[0] && expired[1] && !expired[2] && !expired[3]);
+}
+
+static void test_over_budget_below_zero_marks_every_archive(void **state)
+{
+	const int64_t sizes[] = {0, 10};
+	bool expired[2] = {false, false};
+
+	(void)state;
+	assert_int_equal(rotlog_select_over_budget(sizes, 2, -1, expired), 2);
+	assert_int_equal(rotlog_select_over_budget(sizes, 0, -1, expired), 0);
+}
+
+static void test_sizes_are_written_the_french_way(void **state)
+{
+	char text[32];
+
+	(void)state;
+	rotlog_format_size(text, sizeof text, 0);
+	assert_string_equal(text, "0 octets");
+	rotlog_format_size(text, sizeof text, 1023);
+	assert_string_equal(text, "1023 octets");
+	rotlog_format_size(text, sizeof text, 5000);
+	assert_string_equal(text, "5 Kio");
+	rotlog_format_size(text, sizeof text, 256ULL << 20);
+	assert_string_equal(text, "256 Mio");
+	rotlog_format_size(text, sizeof text, (256ULL << 20) / 31);
+	assert_string_equal(text, "8,3 Mio");
+	rotlog_format_size(text, sizeof text, 1ULL << 40);
+	assert_string_equal(text, "1048576 Mio");
 }
 
 /* ---- the current file at start ---- */
@@ -507,6 +583,92 @@ static void test_a_link_put_in_place_of_the_file_is_never_written_through(void *
 	free(content);
 }
 
+/* ---- the size cap ---- */
+
+/* 31 shares (30 days kept and today) of 1000 bytes: today's routine lines
+ * stop at 1000 bytes; openings and errors never do. */
+static void test_routine_lines_stop_at_the_days_share_and_their_count_is_said(void **state)
+{
+	char path[512], *content;
+	struct rotlog *log;
+	size_t length;
+
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	log = open_capped(*state, 30, 31 * 1000);
+	for (int i = 0; i < 100; i++) /* 66 bytes each */
+		rotlog_write_routine(log, ROTLOG_INFO, "127.0.0.1 GET /status 200 ok %03d", i);
+	rotlog_write(log, ROTLOG_INFO, "127.0.0.1 GET /open-cash-drawer 200 opened");
+	rotlog_close(log);
+
+	content = logfiles_read(path, &length);
+	/* 15 probes (990 bytes), the notice, the opening, the count */
+	assert_int_equal(count(content, "GET /status 200 ok"), 15);
+	assert_non_null(strstr(content, "GET /status 200 ok 014\n"));
+	assert_int_equal(count(content,
+			       " - WARNING - Journal du jour à sa part de log_max_mb (1000 octets sur "
+			       "30 Kio, pour 30 jours gardés et aujourd'hui) : les lignes courantes "
+			       "(sondes /status, 404 du réseau) ne sont plus écrites jusqu'à minuit, "
+			       "seulement comptées\n"),
+		     1);
+	assert_int_equal(count(content, " - INFO - 127.0.0.1 GET /open-cash-drawer 200 opened\n"), 1);
+	assert_int_equal(count(content, " - WARNING - 85 lignes courantes non écrites aujourd'hui "
+					"jusqu'à l'arrêt (part du jour de log_max_mb atteinte)\n"),
+			 1);
+	assert_int_equal(logfiles_count_lines(content), 18);
+	free(content);
+}
+
+static void test_the_oldest_archives_go_first_when_the_folder_is_over_the_cap(void **state)
+{
+	char path[512], name[64], body[1001], *content;
+	struct rotlog *log;
+
+	memset(body, 'x', 999);
+	body[999] = '\n';
+	body[1000] = '\0';
+	for (int day = 1; day <= 10; day++) {
+		snprintf(name, sizeof name, "cashdrawer.log.2025-01-%02d", day);
+		logfiles_join(path, sizeof path, *state, name);
+		logfiles_write(path, body);
+	}
+	log = open_capped(*state, 30, 5500);
+	rotlog_close(log);
+
+	for (int day = 1; day <= 10; day++) {
+		snprintf(name, sizeof name, "cashdrawer.log.2025-01-%02d", day);
+		logfiles_join(path, sizeof path, *state, name);
+		assert_int_equal(access(path, F_OK) == 0, day > 5);
+	}
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	content = logfiles_read(path, NULL);
+	assert_int_equal(count(content, " - WARNING - 5 archives supprimées avant leurs 30 jours, de "
+					"cashdrawer.log.2025-01-01 à cashdrawer.log.2025-01-05 : le "
+					"dossier du journal dépassait log_max_mb (5 Kio)\n"),
+			 1);
+	free(content);
+}
+
+static void test_beyond_the_cap_openings_and_errors_are_still_written_and_it_is_said_once(void **state)
+{
+	char path[512], *content;
+	struct rotlog *log;
+
+	logfiles_join(path, sizeof path, *state, "cashdrawer.log");
+	log = open_capped(*state, 30, 500);
+	for (int i = 0; i < 20; i++)
+		rotlog_write(log, ROTLOG_ERROR, "printer tcp://10.0.0.5:9100: connection refused %02d", i);
+	rotlog_close(log);
+
+	content = logfiles_read(path, NULL);
+	assert_int_equal(count(content, "connection refused"), 20);
+	assert_int_equal(count(content, " - WARNING - Journal du jour au-delà de log_max_mb (500 "
+					"octets) à lui seul : les ouvertures, les refus et les erreurs "
+					"sont toujours écrits (augmentez log_max_mb ou cherchez qui "
+					"inonde le service)\n"),
+			 1);
+	free(content);
+}
+
 #define IO_TEST(name) cmocka_unit_test_setup_teardown(name, logfiles_make_dir, logfiles_remove_dir)
 
 int main(void)
@@ -515,6 +677,10 @@ int main(void)
 		cmocka_unit_test(test_only_a_regular_file_with_one_name_is_a_file_of_the_service),
 		cmocka_unit_test(test_each_verdict_has_its_text_and_other_codes_none),
 		cmocka_unit_test(test_windows_reparse_points_are_links_whatever_else_they_are),
+		cmocka_unit_test(test_over_budget_marks_the_oldest_until_the_rest_fits),
+		cmocka_unit_test(test_over_budget_keeps_what_is_already_marked_and_counts_only_the_rest),
+		cmocka_unit_test(test_over_budget_below_zero_marks_every_archive),
+		cmocka_unit_test(test_sizes_are_written_the_french_way),
 		IO_TEST(test_open_refuses_a_current_file_that_is_a_link_and_leaves_its_target_whole),
 		IO_TEST(test_open_refuses_a_hard_linked_current_file_and_leaves_it_whole),
 		IO_TEST(test_open_refuses_a_pipe_named_cashdrawer_log_without_waiting_for_a_writer),
@@ -528,6 +694,9 @@ int main(void)
 		IO_TEST(test_a_renamed_file_keeps_its_lines_and_the_next_line_starts_a_new_one),
 		IO_TEST(test_a_replaced_file_is_noticed_and_written_to_after_its_lines),
 		IO_TEST(test_a_link_put_in_place_of_the_file_is_never_written_through),
+		IO_TEST(test_routine_lines_stop_at_the_days_share_and_their_count_is_said),
+		IO_TEST(test_the_oldest_archives_go_first_when_the_folder_is_over_the_cap),
+		IO_TEST(test_beyond_the_cap_openings_and_errors_are_still_written_and_it_is_said_once),
 	};
 
 	setenv("TZ", "Europe/Paris", 1);
