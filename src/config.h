@@ -55,6 +55,9 @@
 	  "longest wait for each status reply of the printer")                                 \
 	X(log_dir, STRING, "logs", 0, 0, check_not_empty, "DIR", "folder of cashdrawer.log and its archives") \
 	X(retention_days, UINT, "30", 1, 3650, NULL, "DAYS", "daily archives kept")                \
+	X(log_max_mb, UINT, "256", 1, 1048576, NULL, "MIB",                                        \
+	  "most the log folder may hold, in MiB: the oldest archives go first, and a day's "    \
+	  "routine lines stop at its share")                                                   \
 	X(log_console, BOOL, "true", 0, 0, NULL, "BOOL", "also write log lines to standard error") \
 	X(threads, UINT, "2", 1, 64, NULL, "N", "HTTP worker threads")                          \
 	CONFIG_SECURITY_OPTIONS(X)                                                          \

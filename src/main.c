@@ -138,6 +138,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	static struct log_outputs outputs;
 	struct rotlog_options log_options = {.dir = config->log_dir,
 					     .retention_days = config->retention_days,
+					     .max_bytes = (uint64_t)config->log_max_mb << 20,
 					     .mirror_stderr = config->log_console,
 					     .forward = forward_line,
 					     .forward_context = &outputs};
@@ -211,6 +212,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	drawer_stop(context.drawer);
 	http_server_stop(server);
 	drawer_destroy(context.drawer);
+	rotlog_sum_up(context.log); /* what was left out, before the last line */
 	rotlog_write(context.log, ROTLOG_INFO, "Service arrêté");
 	rotlog_close(context.log);
 	syslog_stop(outputs.syslog); /* after the last line: "Service arrêté" is sent too */

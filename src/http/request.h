@@ -52,7 +52,9 @@ enum MHD_Result respond_error(struct http_request *request, const char *method,
 			      const char *message, const char *log_message);
 
 /* Writes the request's log line (level from status: <400 INFO, <500 WARNING,
- * else ERROR). */
+ * else ERROR): the till's openings and errors always and at once, a probe's
+ * 200 as a routine line, anything else limited per client, so that no
+ * client can fill the disk by asking again and again. */
 void respond_log(struct http_request *request, const char *method, const char *url,
 		 unsigned status, const char *outcome, const char *log_message);
 

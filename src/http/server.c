@@ -259,7 +259,9 @@ static void on_mhd_error(void *cls, const char *format, va_list ap)
 	if (about_one_request(message) && server->connections != NULL &&
 	    http_connections_count_traffic(server->connections))
 		return;
-	rotlog_write(server->context->log, ROTLOG_WARNING, "HTTP : %s", message);
+	/* NULL: no client address here, the library's messages share a budget */
+	rotlog_write_client(server->context->log, NULL, ROTLOG_LIMITED, ROTLOG_WARNING, "HTTP : %s",
+			    message);
 }
 
 /* Opens a listening socket on address (NULL: every interface, dual stack). */

@@ -70,7 +70,7 @@ int rotlog_check_dir(const char *dir, char *err, size_t errlen)
 {
 	size_t length = strlen(dir), size = length + 1 + ROTLOG_ARCHIVE_NAME_MAX;
 	char *path = malloc(size), *current = malloc(size);
-	struct stat st;
+	struct rotlog_file_info info;
 	int rc;
 
 	if (path == NULL || current == NULL) {
@@ -90,19 +90,19 @@ int rotlog_check_dir(const char *dir, char *err, size_t errlen)
 				path, strerror(-rc));
 		goto out;
 	}
-	/* an existing log is cut back (a torn last line) and appended to */
-	if (stat(current, &st) < 0)
-		rc = errno == ENOENT ? 0 : -errno;
-	else if (S_ISDIR(st.st_mode))
-		rc = -EISDIR;
+	/* an existing log is cut back (a torn last line) and appended to, and
+	 * never through a link: judged as rotlog_open judges it */
+	rc = rotlog_file_inspect(current, &info);
+	if (rc == -ENOENT)
+		rc = 0;
+	else if (rc == 0)
+		rc = rotlog_file_verdict(&info);
 #ifndef _WIN32
-	else if (access(current, R_OK | W_OK) < 0)
+	if (rc == 0 && access(current, F_OK) == 0 && access(current, R_OK | W_OK) < 0)
 		rc = -errno;
 #endif
 	if (rc < 0)
-		rotlog_describe(err, errlen, 0,
-				"log file %s: %s (give the service's user write access to %s)",
-				current, strerror(-rc), path);
+		rotlog_describe_open_failure(current, path, rc, err, errlen);
 out:
 	free(path);
 	free(current);

@@ -116,6 +116,7 @@ static void test_defaults_match_the_documented_table(void **state)
 	assert_int_equal(config.pulse_off_ms, 500);
 	assert_string_equal(config.log_dir, "logs");
 	assert_int_equal(config.retention_days, 30);
+	assert_int_equal(config.log_max_mb, 256);
 	assert_true(config.log_console);
 	assert_int_equal(config.threads, 2);
 }
@@ -286,6 +287,7 @@ static void test_documented_ranges_of_whole_numbers(void **state)
 		{"pulse_on_ms", 2, 510},
 		{"pulse_off_ms", 2, 510},
 		{"retention_days", 1, 3650},
+		{"log_max_mb", 1, 1048576},
 		{"threads", 1, 64},
 	};
 

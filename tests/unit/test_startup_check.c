@@ -82,6 +82,23 @@ static void test_a_folder_in_place_of_the_log_is_refused_as_the_start_refuses_it
 	rmdir(log);
 }
 
+/* issue 13: a link there would have the start cut and append to its target */
+static void test_a_link_in_place_of_the_log_is_refused_as_the_start_refuses_it(void **state)
+{
+	char log[512], target[512];
+
+	path_in(log, sizeof log, state, ROTLOG_BASENAME);
+	path_in(target, sizeof target, state, "elsewhere");
+	logfiles_write(target, "another file's last line, without its newline");
+	assert_int_equal(symlink(target, log), 0);
+	assert_refused_as_the_start_refuses(*state, -ELOOP);
+	unlink(log);
+	assert_int_equal(link(target, log), 0);
+	assert_refused_as_the_start_refuses(*state, -EMLINK);
+	unlink(log);
+	unlink(target);
+}
+
 /* ---- the listening addresses ---- */
 
 static int listener(const char *address, unsigned port, unsigned *bound)
@@ -189,6 +206,9 @@ int main(void)
 			logfiles_make_dir, logfiles_remove_dir),
 		cmocka_unit_test_setup_teardown(
 			test_a_folder_in_place_of_the_log_is_refused_as_the_start_refuses_it,
+			logfiles_make_dir, logfiles_remove_dir),
+		cmocka_unit_test_setup_teardown(
+			test_a_link_in_place_of_the_log_is_refused_as_the_start_refuses_it,
 			logfiles_make_dir, logfiles_remove_dir),
 		cmocka_unit_test_setup_teardown(test_a_port_in_use_is_reported_as_the_start_words_it,
 						logfiles_make_dir, logfiles_remove_dir),
