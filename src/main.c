@@ -8,10 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "config.h"
+#include "base/clock.h"
+#include "settings/config.h"
 #include "daemon.h"
-#include "drawer.h"
+#include "drawer/drawer.h"
 #include "http/server.h"
 #include "log/rotlog.h"
 #include "log/syslog.h"

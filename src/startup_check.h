@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
+#include "settings/config.h"
 
 /* Checks the log folder (rotlog_check_dir) and binds every listening
  * address on the port as the start does, releasing them at once. Each

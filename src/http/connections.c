@@ -7,7 +7,7 @@
  * never meet it). At each close, the bytes no logged request accounts for
  * (a request line the library refused or dropped) get their line
  * (traffic.c). */
-#include "connections.h"
+#include "http/connections.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,9 +18,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "../clock.h"
-#include "../connlimit.h"
-#include "request.h"
+#include "base/clock.h"
+#include "admission/connlimit.h"
+#include "http/request.h"
 
 /* How often the watchdog looks: a timeout is met within this much. */
 #define WATCHDOG_PERIOD_MS 250

@@ -10,9 +10,9 @@
 #include <microhttpd.h>
 #include <stdbool.h>
 
-#include "../daemon.h"
-#include "../traffic.h"
-#include "server.h"
+#include "daemon.h"
+#include "http/traffic.h"
+#include "http/server.h"
 
 struct http_connections;
 

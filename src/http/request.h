@@ -7,10 +7,10 @@
 #include <microhttpd.h>
 #include <stdbool.h>
 
-#include "../access.h"
-#include "../daemon.h"
-#include "../drawer.h"
-#include "../request_body.h"
+#include "admission/access.h"
+#include "daemon.h"
+#include "drawer/drawer.h"
+#include "http/request_body.h"
 
 struct http_request {
 	struct daemon_context *context;

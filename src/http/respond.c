@@ -4,9 +4,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../clock.h"
-#include "../json_arena.h"
-#include "request.h"
+#include "base/clock.h"
+#include "base/json_arena.h"
+#include "http/request.h"
 
 void respond_common_headers(const struct http_request *request, struct MHD_Response *response,
 			    const char *content_type)

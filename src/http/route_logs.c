@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "request.h"
+#include "http/request.h"
 
 /* Each argument as MHD decoded it, sizes included (see rotlog_query_add). */
 static enum MHD_Result add_argument(void *cls, enum MHD_ValueKind kind, const char *key,

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../clock.h"
-#include "server.h"
-#include "request.h"
-#include "snapshot.h"
+#include "base/clock.h"
+#include "http/server.h"
+#include "http/request.h"
+#include "http/snapshot.h"
 
 static bool method_is(const char *method, const char *name)
 {

@@ -1,7 +1,7 @@
 /* libmicrohttpd glue: our own listening sockets (exact errors, dual stack,
  * port 0), one MHD daemon with a small thread pool per socket, the till's
  * own lanes on the loopback addresses, and the per-request state. */
-#include "server.h"
+#include "http/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,10 +23,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "../json_arena.h"
-#include "connections.h"
-#include "request.h"
+#include "base/clock.h"
+#include "base/json_arena.h"
+#include "http/connections.h"
+#include "http/request.h"
 
 #define LISTEN_MAX CONFIG_LIST_MAX
 /* Descriptors the daemon needs besides its connections: log, printer,

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "connections.h"
+#include "http/connections.h"
 
 #ifdef __linux__
 #include <linux/tcp.h> /* glibc's struct tcp_info predates the byte counters */

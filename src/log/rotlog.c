@@ -1,7 +1,7 @@
 /* Rotating log, the file itself: thread-safe lines, the routine ones held for
  * one write, and the midnight thread that rotates it (writing to the file:
  * rotlog_write.c; the archives on disk: rotlog_archive.c). */
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "../clock.h"
+#include "base/clock.h"
 
 /* The midnight thread re-reads the wall clock at least this often, so a
  * clock set forward while the service is idle is noticed within a minute. */

@@ -1,7 +1,7 @@
 /* Rotating log, its files on disk: a line torn by a crash cut off at start,
  * moving or appending the current file to its day's archive, retention by
  * listing the folder, and mkdir -p. */
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 #include <dirent.h>
 #include <errno.h>

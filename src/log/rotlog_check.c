@@ -1,6 +1,6 @@
 /* Whether rotlog_open could use a log folder, found without creating or
  * opening anything (--check-config): the folder and cashdrawer.log in it. */
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * regular file with a single name, never a link, whatever the platform
  * (the backends that look at the disk: rotlog_file_posix.c and
  * rotlog_file_win32.c). */
-#include "rotlog.h"
+#include "log/rotlog.h"
 
 #include <errno.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* Rotating log, its files on POSIX: opened with O_NOFOLLOW and judged on the
  * descriptor (fstat), so a link planted in the log folder is never read,
  * written, cut or renamed through. */
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

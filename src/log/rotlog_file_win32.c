@@ -2,7 +2,7 @@
  * (a symbolic link or junction is opened as itself, never followed) and
  * judged on the handle (GetFileInformationByHandle), so a link planted in the
  * log folder is never read, written, cut or renamed through. */
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* Rotating log, pure part: line format and escaping, archive names and
  * dates, which archives retention deletes, and when local midnight is. */
-#include "rotlog.h"
+#include "log/rotlog.h"
 
 #include <limits.h>
 #include <stdbool.h>

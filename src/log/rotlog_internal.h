@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "rotlog.h"
+#include "log/rotlog.h"
 
 /* What became of the current file's name while the service had it open. */
 enum rotlog_moved {

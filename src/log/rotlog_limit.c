@@ -2,7 +2,7 @@
  * malformed requests): budgets per client and for the LAN together, and the
  * counts of the lines left out, summed up later in one line (pure: the
  * caller gives the time and holds the log's lock). */
-#include "rotlog.h"
+#include "log/rotlog.h"
 
 #include <arpa/inet.h>
 #include <stdint.h>

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 size_t rotlog_tail_start(const char *text, size_t length, unsigned lines)
 {

@@ -3,7 +3,7 @@
  * after a failure, or once deleted, renamed or replaced, and opened afresh,
  * and the gap reported in the file once it takes lines again. Lock held by
  * the callers (rotlog.c). */
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

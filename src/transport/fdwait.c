@@ -7,9 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "fdwait.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/fdwait.h"
+#include "transport/transport.h"
 
 int fdwait(int fd, short events, int64_t deadline_ms)
 {

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "fdwait.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/fdwait.h"
+#include "transport/transport.h"
 
 /* Only a character device can be a printer that answers. A FIFO opened for
  * reading and writing would read back our own bytes, and would open without

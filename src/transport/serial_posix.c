@@ -10,10 +10,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "fdwait.h"
-#include "serial_termios.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/fdwait.h"
+#include "transport/serial_termios.h"
+#include "transport/transport.h"
 
 #define DEVICE_GONE_FIX "is the printer's cable or USB-serial adapter plugged in?"
 #define FLOW_FIX "printer busy or offline, or flow control holding the data (check the cable and the flow setting)"

@@ -16,9 +16,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "fdwait.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/fdwait.h"
+#include "transport/transport.h"
 
 /* getaddrinfo cannot be given a deadline: a name lookup runs in a thread of
  * its own and is abandoned (it frees itself) when the deadline passes. */

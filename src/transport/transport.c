@@ -1,6 +1,6 @@
 /* Transport selection from the printer URI, and what each error means for
  * the people at the till. */
-#include "transport.h"
+#include "transport/transport.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../printer_uri.h"
+#include "settings/printer_uri.h"
 
 /* Negative return codes of transport functions. Each maps to a stable
  * machine code (transport_error_code) used in HTTP answers and logs. */

@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "settings/config.h"
 #include "config_check.h"
 #include "fuzz.h"
 

@@ -7,7 +7,7 @@
  * in SIM_LINE_MAX as decode.h promises; every status reply is one the
  * daemon accepts as a DLE EOT reply. */
 #include "decode.h"
-#include "escpos.h"
+#include "drawer/escpos.h"
 #include "fuzz.h"
 
 #define EVENTS_MAX 8192

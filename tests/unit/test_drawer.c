@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "drawer.h"
-#include "escpos.h"
+#include "base/clock.h"
+#include "drawer/drawer.h"
+#include "drawer/escpos.h"
 
 #define MAX_CYCLES 64
 #define MAX_REQUESTS 16

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "request_body.h"
+#include "http/request_body.h"
 
 static const struct request_framing NO_BODY = {0, 0, false};
 static const struct request_framing EMPTY_BODY = {1, 0, false};

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "settings/config.h"
 #include "log/rotlog.h"
 #include "startup_check.h"
 #include "logfiles.h"

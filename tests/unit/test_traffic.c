@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "traffic.h"
+#include "http/traffic.h"
 
 /* a connection that carried one logged request: 78 bytes in one segment,
  * 420 bytes of answer */

@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "printer_uri.h"
+#include "base/clock.h"
+#include "settings/printer_uri.h"
 #include "transport/transport.h"
 
 static const uint8_t kick[] = {0x1B, 0x70, 0x00, 0x19, 0xFA};

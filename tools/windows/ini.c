@@ -2,7 +2,7 @@
  * for Windows by tools/build-windows-deps.sh only when the mirror does not
  * serve Debian's libinih source. Same rules as inih r55 as Debian builds it:
  * the reader is lent a line buffer of ini_max_line bytes, read when parsing
- * starts (Debian's inih makes it a setting; src/config_ini.c raises it), so
+ * starts (Debian's inih makes it a setting; src/settings/config_ini.c raises it), so
  * lines of at most ini_max_line - 3 characters (longer ones are read in
  * pieces), a UTF-8 byte order mark skipped, ';' and '#' start a comment at
  * the start of a line, ';' after a space starts an inline comment, "name =

@@ -1,6 +1,6 @@
 /* Settings: the option table, setting one value from text, validation.
  * config_ini.c reads files, config_cli.c the command line. */
-#include "config.h"
+#include "settings/config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cidr.h"
-#include "escpos.h"
-#include "origin.h"
-#include "printer_uri.h"
+#include "admission/cidr.h"
+#include "drawer/escpos.h"
+#include "admission/origin.h"
+#include "settings/printer_uri.h"
 
 int config_parse_address(const char *text, struct sockaddr_storage *address, socklen_t *length)
 {

@@ -1,5 +1,5 @@
 /* cJSON's memory for one answer, from a per-thread block: see json_arena.h. */
-#include "json_arena.h"
+#include "base/json_arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>

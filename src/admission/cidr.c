@@ -1,5 +1,5 @@
 /* Networks in CIDR notation (pure): parsing and membership. */
-#include "cidr.h"
+#include "admission/cidr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

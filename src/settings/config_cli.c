@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "settings/config.h"
 
 int config_parse_args(int argc, char *const argv[], struct config_args *args, char *err,
 		      size_t errlen)

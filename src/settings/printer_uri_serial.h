@@ -2,7 +2,7 @@
 #ifndef CASHDRAWERD_PRINTER_URI_SERIAL_H
 #define CASHDRAWERD_PRINTER_URI_SERIAL_H
 
-#include "printer_uri.h"
+#include "settings/printer_uri.h"
 
 /* Parses what follows "serial:" (DEVICE[?key=value&...]) into uri. Returns
  * 0, or -EINVAL with the reason (without the URI) in err. */

@@ -1,6 +1,6 @@
 /* Printer URI parsing (pure). */
-#include "printer_uri.h"
-#include "printer_uri_serial.h"
+#include "settings/printer_uri.h"
+#include "settings/printer_uri_serial.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

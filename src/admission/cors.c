@@ -1,5 +1,5 @@
 /* CORS preflight answers (pure): the Access-Control-Allow-Headers list. */
-#include "cors.h"
+#include "admission/cors.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cidr.h"
-#include "config.h"
-#include "origin.h"
+#include "admission/cidr.h"
+#include "settings/config.h"
+#include "admission/origin.h"
 
 struct sockaddr;
 

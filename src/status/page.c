@@ -1,7 +1,7 @@
 /* The status page's HTML: every value shown is escaped, and each carries a
  * data-field (its name in /status) and data-value (its value as /status
  * writes it), so a test or a script can read them back exactly. */
-#include "page.h"
+#include "status/page.h"
 
 #include <inttypes.h>
 #include <stdio.h>

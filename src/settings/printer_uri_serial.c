@@ -1,6 +1,6 @@
 /* serial: URIs (pure): the device, then the line settings as a query,
  * serial:/dev/ttyUSB0?baud=38400&parity=none&flow=rtscts. */
-#include "printer_uri_serial.h"
+#include "settings/printer_uri_serial.h"
 
 #include <errno.h>
 #include <stdbool.h>

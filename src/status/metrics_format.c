@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "metrics.h"
+#include "status/metrics.h"
 
 static void header(struct strbuf *out, const char *name, const char *type, const char *help)
 {

@@ -1,6 +1,6 @@
 /* Connection traffic (pure): what the bytes no logged request accounts for
  * amount to. */
-#include "traffic.h"
+#include "http/traffic.h"
 
 /* A FIN takes one sequence number: one "byte" more can be the end of the
  * stream and nothing else. */

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drawer.h"
-#include "escpos.h"
+#include "drawer/drawer.h"
+#include "drawer/escpos.h"
 #include "transport/transport.h"
 
 struct drawer_printer {

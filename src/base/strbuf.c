@@ -1,5 +1,5 @@
 /* A growable text buffer and the escaping of HTML and Prometheus labels. */
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

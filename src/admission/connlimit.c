@@ -1,6 +1,6 @@
 /* Connection budget (pure): LAN connections counted in total and per
  * address, with a reserve only loopback can use. */
-#include "connlimit.h"
+#include "admission/connlimit.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "access.h"
+#include "admission/access.h"
 
 /* The peer's address as 16 bytes, IPv4 mapped; false for other families. */
 static bool peer_key(const struct sockaddr *peer, uint8_t key[16])

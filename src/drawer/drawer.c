@@ -1,7 +1,7 @@
 /* The drawer: serialises printer operations (kicks and status checks) on
  * one worker thread, coalesces the openings that come close together into
  * one pulse, and shares one status check among concurrent askers. */
-#include "drawer.h"
+#include "drawer/drawer.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "drawer_printer.h"
-#include "escpos.h"
+#include "base/clock.h"
+#include "drawer/drawer_printer.h"
+#include "drawer/escpos.h"
 
 struct drawer {
 	struct drawer_options options;

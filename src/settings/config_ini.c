@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "settings/config.h"
 
 #define COUNT_OPTION(...) +1
 #define OPTION_COUNT (0 CONFIG_OPTIONS(COUNT_OPTION))

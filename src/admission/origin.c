@@ -1,7 +1,7 @@
 /* Web origins (pure): normalising origins, the origin of a Referer, loopback
  * Host values. Serialisation follows the WHATWG URL standard, so that an
  * origin written in the settings compares equal to what a browser sends. */
-#include "origin.h"
+#include "admission/origin.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* Monotonic time in milliseconds and microseconds. */
-#include "clock.h"
+#include "base/clock.h"
 
 #include <time.h>
 

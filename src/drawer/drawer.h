@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "escpos.h"
-#include "printer_uri.h"
+#include "drawer/escpos.h"
+#include "settings/printer_uri.h"
 #include "transport/transport.h"
 
 /* Errors of the drawer itself, beside the transport's. */

@@ -1,13 +1,13 @@
 /* The printer operations of the drawer: the kick with its read-back, and
  * the status check (DLE EOT 1..4). Run on the drawer's worker thread only. */
-#include "drawer_printer.h"
+#include "drawer/drawer_printer.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
+#include "base/clock.h"
 
 /* A reply is one byte; bytes that are no status reply (ASB packets, noise)
  * are skipped, up to this many per query. */

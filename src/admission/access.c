@@ -1,6 +1,6 @@
 /* Access decisions (pure): loopback peers, and who may use which endpoint
  * (Host, origin, network, token). */
-#include "access.h"
+#include "admission/access.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* Counting answers: which endpoint, which result, how long (see metrics.h). */
-#include "metrics.h"
+#include "status/metrics.h"
 
 #include <string.h>
 

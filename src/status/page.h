@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drawer.h"
+#include "drawer/drawer.h"
 #include "log/rotlog.h"
-#include "metrics.h"
-#include "strbuf.h"
+#include "status/metrics.h"
+#include "base/strbuf.h"
 
 /* Lines of today's log shown at the bottom. */
 #define PAGE_LOG_LINES 50

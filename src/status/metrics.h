@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 /* The endpoints told apart in the histogram; every other path is "other",
  * so a scanner's random paths never grow the series. */

@@ -1,6 +1,6 @@
 /* ESC/POS command encoding and status decoding (pure). Bit meanings from
  * Epson's ESC/POS reference for the TM-T88 family (see ESCPOS.md). */
-#include "escpos.h"
+#include "drawer/escpos.h"
 
 #include <errno.h>
 #include <stdio.h>

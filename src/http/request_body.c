@@ -1,6 +1,6 @@
 /* Request bodies (pure): which framing is refused, and which body a route
  * takes. */
-#include "request_body.h"
+#include "http/request_body.h"
 
 #include <stddef.h>
 
