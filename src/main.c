@@ -8,9 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "settings/access_settings.h"
 #include "base/clock.h"
 #include "settings/config.h"
-#include "daemon.h"
+#include "http/context.h"
 #include "drawer/drawer.h"
 #include "http/server.h"
 #include "log/rotlog.h"
@@ -70,7 +71,7 @@ static void warn_if_printer_not_ready(const struct daemon_context *context, unsi
 		rc = transport_check(&transport, clock_monotonic_ms() + timeout_ms, err, sizeof err);
 	if (rc < 0)
 		rotlog_write(context->log, ROTLOG_WARNING, "Imprimante pas prête au démarrage (%s) : %s",
-			     transport_error_code(rc), err);
+			     outcome_code(outcome_of_error(rc)), err);
 }
 
 /* Where log lines go besides the file. */
@@ -179,7 +180,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		return EXIT_RUNTIME;
 	}
 	/* the settings were checked: this only parses them once for every request */
-	rc = access_policy_init(&context.policy, config, err, sizeof err);
+	rc = settings_access_policy(config, &context.policy, err, sizeof err);
 	if (rc == 0)
 		rc = drawer_create(&context.drawer, &drawer_options, err, sizeof err);
 	if (rc == 0)

@@ -60,33 +60,39 @@ void access_format_address(const struct sockaddr *address, char *buf, size_t siz
 		snprintf(buf, size, "unknown");
 }
 
-int access_policy_init(struct access_policy *policy, const struct config *config, char *err,
-		       size_t errlen)
+int access_policy_init(struct access_policy *policy, const char *const *origins,
+		       size_t origin_count, const char *const *networks, size_t network_count,
+		       const char *token, char *err, size_t errlen)
 {
 	char reason[512];
 
 	memset(policy, 0, sizeof *policy);
-	for (size_t i = 0; i < config->allowed_origins_count; i++) {
-		if (origin_normalize(config->allowed_origins[i], policy->origins[i], ORIGIN_MAX,
-				     reason, sizeof reason) < 0) {
+	if (origin_count > ACCESS_LIST_MAX || network_count > ACCESS_LIST_MAX) {
+		snprintf(err, errlen, "%s: more than %d items",
+			 origin_count > ACCESS_LIST_MAX ? "allowed_origins" : "allowed_networks",
+			 ACCESS_LIST_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < origin_count; i++) {
+		if (origin_normalize(origins[i], policy->origins[i], ORIGIN_MAX, reason,
+				     sizeof reason) < 0) {
 			snprintf(err, errlen, "allowed_origins: %s", reason);
 			return -EINVAL;
 		}
 	}
-	policy->origin_count = config->allowed_origins_count;
-	for (size_t i = 0; i < config->allowed_networks_count; i++) {
-		if (cidr_parse(config->allowed_networks[i], &policy->networks[i], reason,
-			       sizeof reason) < 0) {
+	policy->origin_count = origin_count;
+	for (size_t i = 0; i < network_count; i++) {
+		if (cidr_parse(networks[i], &policy->networks[i], reason, sizeof reason) < 0) {
 			snprintf(err, errlen, "allowed_networks: %s", reason);
 			return -EINVAL;
 		}
 	}
-	policy->network_count = config->allowed_networks_count;
-	if (strlen(config->token) >= sizeof policy->token) {
+	policy->network_count = network_count;
+	if (strlen(token) >= sizeof policy->token) {
 		snprintf(err, errlen, "token: longer than %zu characters", sizeof policy->token - 1);
 		return -EINVAL;
 	}
-	strcpy(policy->token, config->token);
+	strcpy(policy->token, token);
 	return 0;
 }
 
@@ -194,7 +200,7 @@ static bool network_allowed(const struct access_policy *policy, const struct soc
 	return false;
 }
 
-void access_decide(const struct access_policy *policy, enum access_route route,
+void access_decide(const struct access_policy *policy, enum endpoint_protection route,
 		   const struct sockaddr *peer, const struct access_headers *headers, bool preflight,
 		   struct access_decision *decision)
 {
@@ -202,80 +208,24 @@ void access_decide(const struct access_policy *policy, enum access_route route,
 	bool loopback_host = headers->host == NULL || origin_host_is_loopback(headers->host);
 
 	access_judge_origin(policy, headers, &decision->origin);
-	decision->outcome = ACCESS_ALLOWED;
-	if (route == ACCESS_ROUTE_LOOPBACK_ONLY) {
+	decision->outcome = OUTCOME_OK;
+	if (route == ENDPOINT_LOOPBACK_ONLY) {
 		if (!loopback)
-			decision->outcome = ACCESS_NOT_LOCAL;
+			decision->outcome = OUTCOME_NOT_LOCAL;
 		else if (!loopback_host)
-			decision->outcome = ACCESS_HOST_NOT_ALLOWED;
+			decision->outcome = OUTCOME_HOST_NOT_ALLOWED;
 		else if (!decision->origin.allowed)
-			decision->outcome = ACCESS_ORIGIN_NOT_ALLOWED;
+			decision->outcome = OUTCOME_ORIGIN_NOT_ALLOWED;
 		return;
 	}
 	if (loopback && loopback_host)
 		return; /* the till itself */
 	if (!network_allowed(policy, peer))
-		decision->outcome = ACCESS_NETWORK_NOT_ALLOWED;
+		decision->outcome = OUTCOME_NETWORK_NOT_ALLOWED;
 	else if (policy->token[0] != '\0' && !preflight) {
 		if (headers->authorization == NULL)
-			decision->outcome = ACCESS_TOKEN_REQUIRED;
+			decision->outcome = OUTCOME_TOKEN_REQUIRED;
 		else if (!access_token_matches(headers->authorization, policy->token))
-			decision->outcome = ACCESS_TOKEN_INVALID;
+			decision->outcome = OUTCOME_TOKEN_INVALID;
 	}
-}
-
-const char *access_outcome_code(enum access_outcome outcome)
-{
-	switch (outcome) {
-	case ACCESS_ALLOWED:
-		return NULL;
-	case ACCESS_NOT_LOCAL:
-		return "not_local";
-	case ACCESS_HOST_NOT_ALLOWED:
-		return "host_not_allowed";
-	case ACCESS_ORIGIN_NOT_ALLOWED:
-		return "origin_not_allowed";
-	case ACCESS_NETWORK_NOT_ALLOWED:
-		return "network_not_allowed";
-	case ACCESS_TOKEN_REQUIRED:
-		return "token_required";
-	case ACCESS_TOKEN_INVALID:
-		return "token_invalid";
-	}
-	return "access_denied";
-}
-
-unsigned access_outcome_status(enum access_outcome outcome)
-{
-	switch (outcome) {
-	case ACCESS_ALLOWED:
-		return 200;
-	case ACCESS_TOKEN_REQUIRED:
-	case ACCESS_TOKEN_INVALID:
-		return 401;
-	default:
-		return 403;
-	}
-}
-
-const char *access_outcome_message(enum access_outcome outcome)
-{
-	switch (outcome) {
-	case ACCESS_ALLOWED:
-		return "Accès autorisé";
-	case ACCESS_NOT_LOCAL:
-		return "Accès refusé - Local uniquement";
-	case ACCESS_HOST_NOT_ALLOWED:
-		return "Accès refusé - nom d'hôte non autorisé : appelez http://localhost ou "
-		       "http://127.0.0.1";
-	case ACCESS_ORIGIN_NOT_ALLOWED:
-		return "Accès refusé - page web non autorisée (allowed_origins)";
-	case ACCESS_NETWORK_NOT_ALLOWED:
-		return "Accès refusé - réseau non autorisé (allowed_networks)";
-	case ACCESS_TOKEN_REQUIRED:
-		return "Jeton d'accès requis : en-tête Authorization: Bearer JETON";
-	case ACCESS_TOKEN_INVALID:
-		return "Jeton d'accès invalide";
-	}
-	return "Accès refusé";
 }

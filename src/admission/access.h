@@ -9,14 +9,17 @@
 #include <stddef.h>
 
 #include "admission/cidr.h"
-#include "settings/config.h"
 #include "admission/origin.h"
+#include "base/endpoint.h"
+#include "base/outcome.h"
 
 struct sockaddr;
 
 /* 46 = INET6_ADDRSTRLEN */
 #define ACCESS_ADDRESS_MAX 46
 #define ACCESS_TOKEN_MAX 256
+/* Most allowed origins and networks (the settings' list size). */
+#define ACCESS_LIST_MAX 16
 
 /* True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. NULL is not loopback. */
 bool access_is_loopback(const struct sockaddr *address);
@@ -28,17 +31,19 @@ void access_format_address(const struct sockaddr *address, char *buf, size_t siz
 
 /* The settings that decide access, parsed once at start. */
 struct access_policy {
-	char origins[CONFIG_LIST_MAX][ORIGIN_MAX]; /* normalised; none: any origin */
+	char origins[ACCESS_LIST_MAX][ORIGIN_MAX]; /* normalised; none: any origin */
 	size_t origin_count;
-	struct cidr networks[CONFIG_LIST_MAX]; /* none: any network */
+	struct cidr networks[ACCESS_LIST_MAX]; /* none: any network */
 	size_t network_count;
 	char token[ACCESS_TOKEN_MAX]; /* empty: no token */
 };
 
-/* Builds the policy from allowed_origins, allowed_networks and token.
- * Returns 0 or -EINVAL with err as "key: reason". */
-int access_policy_init(struct access_policy *policy, const struct config *config, char *err,
-		       size_t errlen);
+/* Builds the policy from the settings allowed_origins, allowed_networks and
+ * token (at most ACCESS_LIST_MAX of each list). Returns 0 or -EINVAL with
+ * err as "key: reason". */
+int access_policy_init(struct access_policy *policy, const char *const *origins,
+		       size_t origin_count, const char *const *networks, size_t network_count,
+		       const char *token, char *err, size_t errlen);
 
 /* The request headers access looks at; NULL when absent. */
 struct access_headers {
@@ -75,24 +80,8 @@ void access_judge_origin(const struct access_policy *policy, const struct access
 /* For the log: "origine http://evil.example non autorisée (Origin)". */
 void access_describe_origin(const struct access_origin_verdict *verdict, char *buf, size_t size);
 
-/* How an endpoint is protected: a per-route property. */
-enum access_route {
-	ACCESS_ROUTE_LOOPBACK_ONLY, /* loopback peer, loopback Host, allowed origin */
-	ACCESS_ROUTE_NETWORK,       /* allowed_networks and token (the till itself is exempt) */
-};
-
-enum access_outcome {
-	ACCESS_ALLOWED,
-	ACCESS_NOT_LOCAL,
-	ACCESS_HOST_NOT_ALLOWED,
-	ACCESS_ORIGIN_NOT_ALLOWED,
-	ACCESS_NETWORK_NOT_ALLOWED,
-	ACCESS_TOKEN_REQUIRED,
-	ACCESS_TOKEN_INVALID,
-};
-
 struct access_decision {
-	enum access_outcome outcome;
+	enum outcome outcome; /* OUTCOME_OK, or the refusal */
 	struct access_origin_verdict origin; /* always filled: CORS needs it */
 };
 
@@ -101,16 +90,9 @@ struct access_decision {
  * route exempts the till itself: a loopback peer naming a loopback Host (or
  * none); a loopback peer naming another Host may be a DNS-rebinding page and
  * is judged like any client. */
-void access_decide(const struct access_policy *policy, enum access_route route,
+void access_decide(const struct access_policy *policy, enum endpoint_protection route,
 		   const struct sockaddr *peer, const struct access_headers *headers, bool preflight,
 		   struct access_decision *decision);
-
-/* The stable code ("origin_not_allowed"), NULL for ACCESS_ALLOWED. */
-const char *access_outcome_code(enum access_outcome outcome);
-/* 403, or 401 for the token outcomes; 200 for ACCESS_ALLOWED. */
-unsigned access_outcome_status(enum access_outcome outcome);
-/* The French message of the answer's body. */
-const char *access_outcome_message(enum access_outcome outcome);
 
 /* True when authorization is "Bearer TOKEN" with token's value (scheme
  * case-insensitive); compared in constant time. */

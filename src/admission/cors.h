@@ -5,7 +5,6 @@
 
 #include <stddef.h>
 
-#define CORS_ALLOW_METHODS "GET, HEAD, OPTIONS"
 /* Seconds a browser may cache a preflight answer (Chromium caps at 7200). */
 #define CORS_MAX_AGE_S "600"
 

@@ -289,7 +289,7 @@ const char *drawer_printer_state_error(const struct drawer_printer_state *state)
 	enum escpos_error error;
 
 	if (state->error != 0)
-		return transport_error_code(state->error);
+		return outcome_code(outcome_of_error(state->error));
 	if (state->reply_problem != NULL)
 		return state->reply_problem;
 	if (!state->can_read)
@@ -304,31 +304,6 @@ void drawer_get_stats(struct drawer *drawer, struct drawer_stats *stats)
 	pthread_mutex_lock(&drawer->lock);
 	*stats = drawer->stats;
 	pthread_mutex_unlock(&drawer->lock);
-}
-
-const char *drawer_error_code(int error)
-{
-	switch (error) {
-	case DRAWER_ERR_BUSY:
-		return "printer_busy";
-	case DRAWER_ERR_STOPPING:
-		return "service_stopping";
-	default:
-		return transport_error_code(error);
-	}
-}
-
-const char *drawer_error_message_fr(int error)
-{
-	switch (error) {
-	case DRAWER_ERR_BUSY:
-		return "L'imprimante est occupée par d'autres ouvertures et ne répond pas assez "
-		       "vite : réessayez dans un instant.";
-	case DRAWER_ERR_STOPPING:
-		return "Le service s'arrête : réessayez dans un instant.";
-	default:
-		return transport_error_message_fr(error);
-	}
 }
 
 int drawer_create(struct drawer **out, const struct drawer_options *options, char *err,

@@ -9,14 +9,16 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/outcome.h"
 #include "drawer/escpos.h"
 #include "settings/printer_uri.h"
 #include "transport/transport.h"
 
 /* Errors of the drawer itself, beside the transport's. */
 enum drawer_error {
-	DRAWER_ERR_BUSY = -2001,     /* waited its whole timeout behind other openings */
-	DRAWER_ERR_STOPPING = -2002, /* the service is shutting down */
+	DRAWER_ERR_BUSY = OUTCOME_ERROR(PRINTER_BUSY),         /* waited its whole timeout
+								  * behind other openings */
+	DRAWER_ERR_STOPPING = OUTCOME_ERROR(SERVICE_STOPPING), /* the service is shutting down */
 };
 
 struct drawer_options {
@@ -109,10 +111,6 @@ bool drawer_query_cached(struct drawer *drawer, struct drawer_request *request);
 void drawer_last_state(struct drawer *drawer, struct drawer_printer_state *state);
 
 void drawer_get_stats(struct drawer *drawer, struct drawer_stats *stats);
-
-/* Stable machine code and French message for a result's error. */
-const char *drawer_error_code(int error);
-const char *drawer_error_message_fr(int error);
 
 /* Stops taking openings (later ones get DRAWER_ERR_STOPPING at once),
  * finishes the operation under way, answers every waiting request with

@@ -20,7 +20,7 @@
 
 #include "base/clock.h"
 #include "admission/connlimit.h"
-#include "http/request.h"
+#include "http/answer.h"
 
 /* How often the watchdog looks: a timeout is met within this much. */
 #define WATCHDOG_PERIOD_MS 250
@@ -274,18 +274,15 @@ static void log_leftover(struct http_connections *connections, struct MHD_Connec
 	access_format_address(info != NULL ? info->client_addr : NULL, peer, sizeof peer);
 	switch (traffic_leftover(&t->at_last_request, &now, atomic_load(&t->timed_out))) {
 	case TRAFFIC_ANSWERED:
-		respond_log_unanswered(connections->context, peer, "-", "malformed",
-				       "requête mal formée (ligne de requête illisible ou version HTTP "
-				       "non prise en charge) : erreur renvoyée, connexion fermée");
+		answer_unanswered(connections->context, peer, "-", OUTCOME_MALFORMED,
+				  "requête mal formée (ligne de requête illisible ou version HTTP "
+				  "non prise en charge) : erreur renvoyée, connexion fermée");
 		break;
 	case TRAFFIC_UNANSWERED:
-		respond_log_unanswered(connections->context, peer, "-", "malformed",
-				       "requête mal formée ou interrompue : connexion fermée sans "
-				       "réponse");
+		answer_unanswered(connections->context, peer, "-", OUTCOME_MALFORMED, NULL);
 		break;
 	case TRAFFIC_TIMED_OUT:
-		respond_log_unanswered(connections->context, peer, "-", "timeout",
-				       RESPOND_TIMEOUT_REASON);
+		answer_unanswered(connections->context, peer, "-", OUTCOME_TIMEOUT, NULL);
 		break;
 	case TRAFFIC_NOTHING:
 		break;

@@ -9,12 +9,19 @@
 
 #include <microhttpd.h>
 #include <stdbool.h>
+#include <stdint.h>
 
-#include "daemon.h"
+#include "http/context.h"
 #include "http/traffic.h"
-#include "http/server.h"
 
 struct http_connections;
+
+/* The budget's settings and counters, for /status. */
+struct http_connection_stats {
+	unsigned max_connections, per_ip, lan_max, lan_open;
+	uint64_t refused;   /* LAN connections closed at once: over a cap */
+	uint64_t timed_out; /* connections closed by request_timeout_s */
+};
 
 /* Starts the watchdog. Returns 0 or a negative errno with err filled. */
 int http_connections_create(struct http_connections **connections, struct daemon_context *context,

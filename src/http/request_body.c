@@ -9,37 +9,23 @@ bool request_body_announced(const struct request_framing *framing)
 	return framing->transfer_encoding || framing->content_length > 0;
 }
 
-bool request_framing_refused(const struct request_framing *framing,
-			     struct request_body_refusal *refusal)
+enum outcome request_framing_refused(const struct request_framing *framing)
 {
 	/* Two lengths are two readings of where the request ends: one proxy
 	 * could take the first, the service the second, and bytes of a body
 	 * would be read as a request of their own (request smuggling). */
-	if (framing->content_lengths < 2)
-		return false;
-	*refusal = (struct request_body_refusal){
-		400, "duplicate_content_length",
-		"Requête invalide : plusieurs en-têtes Content-Length"};
-	return true;
+	return framing->content_lengths < 2 ? OUTCOME_OK : OUTCOME_DUPLICATE_CONTENT_LENGTH;
 }
 
-bool request_body_refused(const struct request_framing *framing, uint64_t max_body,
-			  struct request_body_refusal *refusal)
+enum outcome request_body_refused(const struct request_framing *framing, uint64_t max_body)
 {
 	if (!request_body_announced(framing))
-		return false;
+		return OUTCOME_OK;
 	if (max_body == 0)
-		*refusal = (struct request_body_refusal){
-			413, "body_not_allowed",
-			"Corps de requête refusé : cette adresse n'en prend pas"};
-	else if (framing->transfer_encoding)
-		*refusal = (struct request_body_refusal){
-			411, "length_required",
-			"Longueur du corps requise : envoyez un en-tête Content-Length"};
-	else if (framing->content_length > max_body)
-		*refusal = (struct request_body_refusal){
-			413, "body_too_large", "Corps de requête trop grand pour cette adresse"};
-	else
-		return false;
-	return true;
+		return OUTCOME_BODY_NOT_ALLOWED;
+	if (framing->transfer_encoding)
+		return OUTCOME_LENGTH_REQUIRED;
+	if (framing->content_length > max_body)
+		return OUTCOME_BODY_TOO_LARGE;
+	return OUTCOME_OK;
 }

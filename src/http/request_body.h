@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/outcome.h"
+
 /* What the headers say about the body. */
 struct request_framing {
 	unsigned content_lengths; /* Content-Length headers received */
@@ -16,29 +18,21 @@ struct request_framing {
 	bool transfer_encoding;   /* a Transfer-Encoding header, whatever its value */
 };
 
-/* Why a request is refused, for its answer and its log line. */
-struct request_body_refusal {
-	unsigned status;
-	const char *code;    /* stable identifier: the JSON "error" and the log's outcome */
-	const char *message; /* French, for the client */
-};
-
 /* True when the headers announce a body: Content-Length above 0, or any
  * Transfer-Encoding (which overrides Content-Length, RFC 9112 6.3). */
 bool request_body_announced(const struct request_framing *framing);
 
-/* True, with refusal filled, when the request's end cannot be trusted: two
- * Content-Length headers, equal or not (400, whatever the route). Its answer
- * must close the connection: what follows on it is not a request. */
-bool request_framing_refused(const struct request_framing *framing,
-			     struct request_body_refusal *refusal);
+/* OUTCOME_DUPLICATE_CONTENT_LENGTH when the request's end cannot be
+ * trusted: two Content-Length headers, equal or not (whatever the route);
+ * OUTCOME_OK otherwise. Its answer must close the connection: what follows
+ * on it is not a request. */
+enum outcome request_framing_refused(const struct request_framing *framing);
 
-/* True, with refusal filled, when a route taking at most max_body bytes
- * (0: none) cannot take the body announced: 413 when it takes none or less
- * than the Content-Length, 411 for a body without Content-Length (its size
- * must be known before it is read). False when there is no body or the
- * route takes it. */
-bool request_body_refused(const struct request_framing *framing, uint64_t max_body,
-			  struct request_body_refusal *refusal);
+/* Why an endpoint taking at most max_body bytes (0: none) cannot take the
+ * body announced: OUTCOME_BODY_NOT_ALLOWED (it takes none),
+ * OUTCOME_BODY_TOO_LARGE (more than max_body), OUTCOME_LENGTH_REQUIRED (no
+ * Content-Length: its size must be known before it is read); OUTCOME_OK
+ * when there is no body or the endpoint takes it. */
+enum outcome request_body_refused(const struct request_framing *framing, uint64_t max_body);
 
 #endif

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "http/request.h"
+#include "http/routes.h"
 
 /* Each argument as MHD decoded it, sizes included (see rotlog_query_add). */
 static enum MHD_Result add_argument(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -18,58 +18,60 @@ static enum MHD_Result add_argument(void *cls, enum MHD_ValueKind kind, const ch
 	return MHD_YES;
 }
 
-enum MHD_Result route_logs(struct http_request *request, const char *method, const char *url)
+/* The file as it is once its download is logged: today's download holds
+ * its own line. Lines written meanwhile go to the next download. */
+static struct MHD_Response *render_file(struct http_request *request)
+{
+	char disposition[96];
+	struct MHD_Response *response;
+	struct stat info;
+	int fd = request->download_fd;
+
+	request->download_fd = -1;
+	if (fstat(fd, &info) < 0 ||
+	    (response = MHD_create_response_from_fd((uint64_t)info.st_size, fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	answer_content_type(response, "text/plain; charset=utf-8");
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"",
+		 request->download_name);
+	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+	return response;
+}
+
+bool route_logs(struct http_request *request, struct answer *answer)
 {
 	struct rotlog_query query;
 	enum rotlog_query_result asked;
 	struct rotlog_date date = {0};
-	char name[ROTLOG_ARCHIVE_NAME_MAX], disposition[96], log_message[CONFIG_STRING_MAX + 256];
-	struct MHD_Response *response;
-	struct stat info;
-	enum MHD_Result rc;
+	char *name = request->download_name, problem[CONFIG_STRING_MAX + 256];
 	int fd;
 
 	rotlog_query_init(&query);
 	MHD_get_connection_values_n(request->connection, MHD_GET_ARGUMENT_KIND, add_argument,
 				    &query);
 	asked = rotlog_query_result(&query, &date);
-	if (asked == ROTLOG_QUERY_BAD_QUERY)
-		return respond_error(request, method, url, MHD_HTTP_BAD_REQUEST, "bad_query",
-				     "Paramètre inconnu : utilisez /logs ou /logs?date=AAAA-MM-JJ",
-				     NULL);
-	if (asked == ROTLOG_QUERY_BAD_DATE)
-		return respond_error(request, method, url, MHD_HTTP_BAD_REQUEST, "bad_date",
-				     "Date invalide : utilisez /logs?date=AAAA-MM-JJ (par exemple "
-				     "2025-02-01)",
-				     NULL);
+	if (asked == ROTLOG_QUERY_BAD_QUERY || asked == ROTLOG_QUERY_BAD_DATE) {
+		answer_init(answer, asked == ROTLOG_QUERY_BAD_QUERY ? OUTCOME_BAD_QUERY : OUTCOME_BAD_DATE);
+		return true;
+	}
 	if (asked == ROTLOG_QUERY_DAY)
-		rotlog_archive_name(name, sizeof name, date);
+		rotlog_archive_name(name, sizeof request->download_name, date);
 	else
-		snprintf(name, sizeof name, "%s", ROTLOG_BASENAME);
+		snprintf(name, sizeof request->download_name, "%s", ROTLOG_BASENAME);
 	fd = rotlog_open_for_reading(request->context->log, asked == ROTLOG_QUERY_DAY ? &date : NULL,
-				     NULL, log_message, sizeof log_message);
+				     NULL, problem, sizeof problem);
 	/* A link or a folder under a log's name is no log of the service: as
 	 * good as none, and the line says what to move. */
 	if (fd == -ENOENT || rotlog_file_problem(fd) != NULL)
-		return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "log_not_found",
-				     "Aucun journal pour cette date", fd == -ENOENT ? name : log_message);
-	if (fd < 0)
-		return respond_error(request, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				     "log_unreadable", "Journal illisible sur le poste", log_message);
-	snprintf(log_message, sizeof log_message, "téléchargement du journal %s", name);
-	/* Logged before the size is taken, so today's download contains its own line. */
-	respond_log(request, method, url, MHD_HTTP_OK, "log_download", log_message);
-	/* The answer is the file as it is now; lines written meanwhile go to the next download. */
-	if (fstat(fd, &info) < 0 ||
-	    (response = MHD_create_response_from_fd((uint64_t)info.st_size, fd)) == NULL) {
-		close(fd);
-		rotlog_write(request->context->log, ROTLOG_ERROR, "%s cannot stream %s", request->peer, name);
-		return MHD_NO;
+		answer_with(answer, OUTCOME_LOG_NOT_FOUND, "%s", fd == -ENOENT ? name : problem);
+	else if (fd < 0)
+		answer_with(answer, OUTCOME_LOG_UNREADABLE, "%s", problem);
+	else {
+		answer_with(answer, OUTCOME_LOG_DOWNLOAD, "téléchargement du journal %s", name);
+		request->download_fd = fd;
+		answer->render = render_file;
 	}
-	respond_common_headers(request, response, "text/plain; charset=utf-8");
-	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", name);
-	MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
-	rc = MHD_queue_response(request->connection, MHD_HTTP_OK, response);
-	MHD_destroy_response(response);
-	return rc;
+	return true;
 }

@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "status/page.h"
-#include "http/request.h"
+#include "base/timefmt.h"
+#include "http/printer_state.h"
+#include "http/routes.h"
 #include "http/snapshot.h"
+#include "status/page.h"
 
 /* Enough for PAGE_LOG_LINES lines of a few hundred bytes each. */
 #define TAIL_BYTES (64 * 1024)
@@ -17,8 +19,8 @@
 	"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "        \
 	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-static enum MHD_Result page_answer(struct http_request *request, const char *method,
-				   const char *url)
+/* The page, built once the request is counted and logged. */
+static struct MHD_Response *render_page(struct http_request *request)
 {
 	struct daemon_context *context = request->context;
 	struct status_snapshot snapshot;
@@ -29,7 +31,6 @@ static enum MHD_Result page_answer(struct http_request *request, const char *met
 	struct strbuf out = {0};
 	struct MHD_Response *response;
 	size_t tail_length = 0, archive_count = 0, length;
-	enum MHD_Result rc;
 
 	snapshot_take(context, &request->drawer.result.state, &snapshot);
 	if (tail != NULL && rotlog_tail(context->log, PAGE_LOG_LINES, tail, TAIL_BYTES, &tail_length) < 0)
@@ -37,7 +38,7 @@ static enum MHD_Result page_answer(struct http_request *request, const char *met
 	if (rotlog_list_archives(context->log, archives, PAGE_ARCHIVES_MAX + 1, &archive_count) < 0)
 		archive_count = 0;
 	if (snapshot.printer.checked_at != 0 &&
-	    routes_format_time(snapshot.printer.checked_at, checked_at, sizeof checked_at) == 0)
+	    timefmt_iso8601(snapshot.printer.checked_at, checked_at, sizeof checked_at) == 0)
 		has_checked = checked_at;
 	view = (struct page_view){
 		.version = CASHDRAWERD_VERSION,
@@ -61,25 +62,24 @@ static enum MHD_Result page_answer(struct http_request *request, const char *met
 	free(tail);
 	text = strbuf_take(&out, &length);
 	if (text == NULL)
-		return respond_error(request, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				     "internal_error", "Erreur interne",
-				     "out of memory building the status page");
+		return NULL;
 	response = MHD_create_response_from_buffer(length, text, MHD_RESPMEM_MUST_FREE);
 	if (response == NULL) {
 		free(text);
-		return MHD_NO;
+		return NULL;
 	}
-	respond_common_headers(request, response, "text/html; charset=utf-8");
+	answer_content_type(response, "text/html; charset=utf-8");
 	MHD_add_response_header(response, "Content-Security-Policy", PAGE_POLICY);
 	MHD_add_response_header(response, "X-Frame-Options", "DENY");
 	MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
-	respond_log(request, method, url, MHD_HTTP_OK, "ok", NULL);
-	rc = MHD_queue_response(request->connection, MHD_HTTP_OK, response);
-	MHD_destroy_response(response);
-	return rc;
+	return response;
 }
 
-enum MHD_Result route_page(struct http_request *request, const char *method, const char *url)
+bool route_page(struct http_request *request, struct answer *answer)
 {
-	return routes_with_printer_state(request, method, url, page_answer);
+	if (!http_printer_state(request))
+		return false;
+	answer_init(answer, OUTCOME_OK);
+	answer->render = render_page;
+	return true;
 }

@@ -24,9 +24,12 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/timefmt.h"
 #include "base/json_arena.h"
 #include "http/connections.h"
+#include "http/answer.h"
 #include "http/request.h"
+#include "http/routes.h"
 
 #define LISTEN_MAX CONFIG_LIST_MAX
 /* Descriptors the daemon needs besides its connections: log, printer,
@@ -91,6 +94,7 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	request->loopback = access_is_loopback(peer);
 	if (!request->loopback && server->lanes)
 		yield_to_the_till();
+	request->download_fd = -1;
 	request->started_us = clock_monotonic_us();
 	access_format_address(peer, request->peer, sizeof request->peer);
 	snprintf(request->uri, sizeof request->uri, "%.200s", uri);
@@ -146,6 +150,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	if (!request->started) {
 		/* Line and headers are in; no byte of a body is read yet. */
 		request->started = true;
+		request->method = method;
+		request->method_bit = endpoint_method_of(method);
+		request->url = url;
+		request->endpoint = endpoint_of_path(url);
 		MHD_get_connection_values(connection, MHD_HEADER_KIND, note_framing,
 					  &request->framing);
 		if (!request_body_announced(&request->framing) &&
@@ -155,7 +163,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		 * is read, unless it takes that body; such an answer ends the
 		 * connection, whose next bytes are the unread body. */
 		request->close_after = true;
-		result = route_request(request, method, url);
+		result = routes_serve(request);
 		if (request->answered)
 			http_connections_request_received(connection);
 		else
@@ -167,7 +175,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	/* The request is whole, body included: request_timeout_s stops here. */
 	request->whole = true;
 	http_connections_request_received(connection);
-	return route_request(request, method, url);
+	return routes_serve(request);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *connection, void **state,
@@ -175,7 +183,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 {
 	struct http_server *server = cls;
 	struct http_request *request = *state;
-	const char *outcome, *reason;
+	enum outcome outcome;
 
 	/* even without state (out of memory): its bytes are not a malformed request */
 	http_connections_request_done(connection);
@@ -186,24 +194,22 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 			code = MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
 		switch (code) {
 		case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
-			outcome = "timeout";
-			reason = RESPOND_TIMEOUT_REASON;
+			outcome = OUTCOME_TIMEOUT;
 			break;
 		case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
 		case MHD_REQUEST_TERMINATED_READ_ERROR:
-			outcome = "client_gone";
-			reason = "client parti avant la fin de la requête";
+			outcome = OUTCOME_CLIENT_GONE;
 			break;
 		case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
-			outcome = "shutdown";
-			reason = "service arrêté avant la réponse";
+			outcome = OUTCOME_SHUTDOWN;
 			break;
 		default:
-			outcome = "rejected";
-			reason = "requête rejetée par le serveur HTTP (mal formée ou en-têtes trop grands)";
+			outcome = OUTCOME_REJECTED;
 		}
-		respond_log_unanswered(request->context, request->peer, request->uri, outcome, reason);
+		answer_unanswered(request->context, request->peer, request->uri, outcome, NULL);
 	}
+	if (request->download_fd >= 0)
+		close(request->download_fd);
 	atomic_fetch_sub(&server->active, 1);
 	free(request->body);
 	free(request);
@@ -433,14 +439,15 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	if (server == NULL)
 		return -ENOMEM;
 	server->context = context;
-	context->server = server;
+	
 	/* before the HTTP threads: their answers' JSON comes from per-thread arenas */
 	json_arena_install();
 	raise_descriptor_limit(config->max_connections * wanted + SPARE_DESCRIPTORS);
 	if ((rc = http_connections_create(&server->connections, context, err, errlen)) < 0)
 		goto fail;
-	if (routes_format_time(context->started_at, context->started_at_text,
-			       sizeof context->started_at_text) < 0)
+	context->connections = server->connections;
+	if (timefmt_iso8601(context->started_at, context->started_at_text,
+			    sizeof context->started_at_text) < 0)
 		snprintf(context->started_at_text, sizeof context->started_at_text, "unknown");
 	for (size_t i = 0; i < wanted; i++) {
 		const char *address = config->bind_count > 0 ? config->bind[i] : NULL;
@@ -505,12 +512,7 @@ void http_server_stop(struct http_server *server)
 			close(server->sockets[i]);
 	}
 	/* every connection is closed: the watchdog has nothing left to watch */
+	server->context->connections = NULL;
 	http_connections_destroy(server->connections);
-	server->context->server = NULL;
 	free(server);
-}
-
-void http_server_connection_stats(struct http_server *server, struct http_connection_stats *stats)
-{
-	http_connections_stats(server != NULL ? server->connections : NULL, stats);
 }

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon.h"
+#include "http/context.h"
 
 struct http_server;
 
@@ -17,16 +17,6 @@ int http_server_start(struct http_server **server, struct daemon_context *contex
 
 /* Where it listens, e.g. "[::]:22548 (IPv4 et IPv6)", for the start-up log. */
 const char *http_server_describe(const struct http_server *server);
-
-/* Connection limits and their counters, for /status. */
-struct http_connection_stats {
-	unsigned max_connections, per_ip, lan_max, lan_open;
-	uint64_t refused;   /* LAN connections closed at once: over a cap */
-	uint64_t timed_out; /* connections closed by request_timeout_s */
-};
-
-/* Fills stats (zeros while server is NULL). */
-void http_server_connection_stats(struct http_server *server, struct http_connection_stats *stats);
 
 /* Stops accepting new connections (the drawer can then be drained). */
 void http_server_quiesce(struct http_server *server);

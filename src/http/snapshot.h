@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "daemon.h"
+#include "http/context.h"
 #include "status/metrics.h"
 
 struct status_snapshot {

@@ -1,9 +1,9 @@
-/* Counters of what the service answered, fed by every request's answer
- * (endpoint, method, status, outcome code, duration): openings by result,
- * refusals by reason, printer errors by code, a duration histogram per
- * endpoint, and today's openings for the status page. Recording is lock-free
- * (atomics) except for openings, which are rare. A new refusal code is
- * counted as it appears: no list of codes to keep in step here. */
+/* Counters of what the service answered, by endpoint and outcome (the
+ * tables of src/base/endpoint.h and src/base/outcome.h): openings by result,
+ * refusals and printer errors by code, unanswered requests by reason, a
+ * duration histogram per endpoint, and today's openings for the status page.
+ * Counting is an index into arrays, lock-free (atomics) except for today's
+ * openings, which are rare. */
 #ifndef CASHDRAWERD_METRICS_H
 #define CASHDRAWERD_METRICS_H
 
@@ -14,19 +14,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/endpoint.h"
+#include "base/outcome.h"
 #include "base/strbuf.h"
-
-/* The endpoints told apart in the histogram; every other path is "other",
- * so a scanner's random paths never grow the series. */
-enum metrics_endpoint {
-	METRICS_ENDPOINT_PAGE,
-	METRICS_ENDPOINT_OPEN,
-	METRICS_ENDPOINT_STATUS,
-	METRICS_ENDPOINT_LOGS,
-	METRICS_ENDPOINT_METRICS,
-	METRICS_ENDPOINT_OTHER,
-	METRICS_ENDPOINT_COUNT
-};
 
 /* What a GET /open-cash-drawer came to. */
 enum metrics_opening {
@@ -45,37 +35,20 @@ extern const uint64_t metrics_bucket_bounds_us[METRICS_BUCKET_COUNT];
 
 /* ---- pure ---- */
 
-const char *metrics_endpoint_name(enum metrics_endpoint endpoint);
-enum metrics_endpoint metrics_endpoint_of(const char *path);
 const char *metrics_opening_name(enum metrics_opening result);
 
 /* The bucket of a duration: the first whose bound is >= it, or
  * METRICS_BUCKET_COUNT (+Inf). */
 size_t metrics_bucket_index(uint64_t duration_us);
 
-/* Which opening result an answer is, or -1 when it is not an opening (other
- * endpoints, HEAD). */
-int metrics_opening_of(enum metrics_endpoint endpoint, const char *method, unsigned status,
-		       const char *outcome);
+/* Which opening result a GET /open-cash-drawer that came to outcome is, or
+ * -1 for none (an outcome that is no opening's). */
+int metrics_opening_of(enum outcome outcome);
 
 /* YYYYMMDD of t's local day. */
 long metrics_day_key(time_t t);
 
 /* ---- counters ---- */
-
-/* Counters with a label taken from the answers (refusal reasons, error
- * codes): slots claimed once, then counted with atomics. */
-#define METRICS_LABELS_MAX 48
-#define METRICS_LABEL_LENGTH 48
-struct metrics_label_slot {
-	atomic_int state; /* 0 free, 1 being claimed, 2 ready */
-	char name[METRICS_LABEL_LENGTH];
-	atomic_uint_fast64_t count;
-};
-struct metrics_labels {
-	struct metrics_label_slot slots[METRICS_LABELS_MAX];
-	atomic_uint_fast64_t overflow; /* counted as "other" once the slots are taken */
-};
 
 struct metrics_histogram {
 	atomic_uint_fast64_t buckets[METRICS_BUCKET_COUNT + 1]; /* not cumulative; last: +Inf */
@@ -94,10 +67,9 @@ struct metrics_today {
 
 struct metrics {
 	atomic_uint_fast64_t openings[METRICS_OPENING_COUNT];
-	struct metrics_labels refusals;       /* every 4xx answer, by its code */
-	struct metrics_labels printer_errors; /* every 5xx answer to an opening, by its code */
-	struct metrics_labels unanswered;     /* requests cut short: timeout, client_gone... */
-	struct metrics_histogram durations[METRICS_ENDPOINT_COUNT];
+	/* every answer (and request left unanswered, on ENDPOINT_OTHER) */
+	atomic_uint_fast64_t outcomes[ENDPOINT_COUNT][OUTCOME_COUNT];
+	struct metrics_histogram durations[ENDPOINT_COUNT];
 	pthread_mutex_t today_lock;
 	struct metrics_today today;
 };
@@ -105,16 +77,16 @@ struct metrics {
 void metrics_init(struct metrics *metrics);
 void metrics_destroy(struct metrics *metrics);
 
-/* Counts one answer. now: wall-clock time (for today's counts). */
-void metrics_record(struct metrics *metrics, const char *path, const char *method,
-		    unsigned status, const char *outcome, uint64_t duration_us, time_t now);
+/* Counts one answer to endpoint; get: it was a GET (HEAD and OPTIONS are
+ * never openings). now: wall-clock time (for today's counts). */
+void metrics_count(struct metrics *metrics, enum endpoint endpoint, bool get,
+		   enum outcome outcome, uint64_t duration_us, time_t now);
 
-/* Counts a request that got no answer (reason: timeout, client_gone...). */
-void metrics_record_unanswered(struct metrics *metrics, const char *reason);
+/* Counts a request that got no answer (OUTCOME_TIMEOUT, ..._CLIENT_GONE...). */
+void metrics_count_unanswered(struct metrics *metrics, enum outcome outcome);
 
-void metrics_labels_add(struct metrics_labels *labels, const char *name);
-/* The count of name, 0 if never counted. */
-uint64_t metrics_labels_get(const struct metrics_labels *labels, const char *name);
+/* How many answers came to outcome, every endpoint together. */
+uint64_t metrics_outcome_total(const struct metrics *metrics, enum outcome outcome);
 
 /* Today's openings as of now (zeros once the day has changed). */
 void metrics_get_today(struct metrics *metrics, time_t now, struct metrics_today *today);

@@ -18,20 +18,23 @@ static void labelled(struct strbuf *out, const char *name, const char *label, co
 	strbuf_printf(out, "\"} %" PRIu64 "\n", count);
 }
 
-static void labels(struct strbuf *out, const char *name, const char *label,
-		   const struct metrics_labels *table)
+/* One line per outcome of family metric that was counted (on endpoint
+ * only, or every endpoint when endpoint is ENDPOINT_COUNT), labelled with
+ * its code: a code appears once it has happened. */
+static void by_code(struct strbuf *out, const char *name, const char *label,
+		    const struct metrics *metrics, enum outcome_metric metric, int endpoint)
 {
-	uint64_t overflow = atomic_load(&table->overflow);
+	for (int o = 0; o < OUTCOME_COUNT; o++) {
+		uint64_t count = 0;
 
-	for (size_t i = 0; i < METRICS_LABELS_MAX; i++) {
-		const struct metrics_label_slot *slot = &table->slots[i];
-
-		if (atomic_load(&slot->state) != 2)
-			break;
-		labelled(out, name, label, slot->name, atomic_load(&slot->count));
+		if (outcome_table[o].metric != metric)
+			continue;
+		for (int e = 0; e < ENDPOINT_COUNT; e++)
+			if (endpoint == ENDPOINT_COUNT || e == endpoint)
+				count += atomic_load(&metrics->outcomes[e][o]);
+		if (count > 0)
+			labelled(out, name, label, outcome_table[o].code, count);
 	}
-	if (overflow > 0)
-		labelled(out, name, label, "other", overflow);
 }
 
 /* Seconds from microseconds, exactly: integer part and six decimals. */
@@ -60,9 +63,9 @@ static void histograms(struct strbuf *out, const struct metrics *metrics)
 
 	header(out, name, "histogram",
 	       "Time from the request line to the answer, by endpoint (other: unknown paths).");
-	for (int e = 0; e < METRICS_ENDPOINT_COUNT; e++) {
+	for (int e = 0; e < ENDPOINT_COUNT; e++) {
 		const struct metrics_histogram *histogram = &metrics->durations[e];
-		const char *endpoint = metrics_endpoint_name((enum metrics_endpoint)e);
+		const char *endpoint = endpoint_table[e].path;
 		uint64_t cumulative = 0;
 
 		for (size_t b = 0; b <= METRICS_BUCKET_COUNT; b++) {
@@ -124,13 +127,16 @@ void metrics_format(struct strbuf *out, const struct metrics *metrics,
 			 atomic_load(&metrics->openings[r]));
 	header(out, "cashdrawerd_refusals_total", "counter",
 	       "Answers with a 4xx status, on any endpoint, by their error code.");
-	labels(out, "cashdrawerd_refusals_total", "reason", &metrics->refusals);
+	by_code(out, "cashdrawerd_refusals_total", "reason", metrics, OUTCOME_METRIC_REFUSED,
+		ENDPOINT_COUNT);
 	header(out, "cashdrawerd_printer_errors_total", "counter",
 	       "Openings answered with a 5xx status, by their error code.");
-	labels(out, "cashdrawerd_printer_errors_total", "code", &metrics->printer_errors);
+	by_code(out, "cashdrawerd_printer_errors_total", "code", metrics, OUTCOME_METRIC_FAILED,
+		ENDPOINT_OPEN);
 	header(out, "cashdrawerd_requests_unanswered_total", "counter",
-	       "Requests closed before an answer: timeout, client_gone, shutdown, rejected.");
-	labels(out, "cashdrawerd_requests_unanswered_total", "reason", &metrics->unanswered);
+	       "Requests closed before an answer: timeout, client_gone, shutdown, rejected, malformed.");
+	by_code(out, "cashdrawerd_requests_unanswered_total", "reason", metrics,
+		OUTCOME_METRIC_UNANSWERED, ENDPOINT_COUNT);
 	histograms(out, metrics);
 
 	state_gauge(out, "cashdrawerd_drawer_state",

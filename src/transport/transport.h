@@ -10,24 +10,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/outcome.h"
 #include "settings/printer_uri.h"
 
-/* Negative return codes of transport functions. Each maps to a stable
- * machine code (transport_error_code) used in HTTP answers and logs. */
+/* Negative return codes of transport functions: outcomes of the table in
+ * src/base/outcome.h, which holds each one's stable code and French message. */
 enum transport_error {
-	TRANSPORT_ERR_REFUSED = -1001,     /* nothing listens at that address    */
-	TRANSPORT_ERR_UNREACHABLE = -1002, /* no route, host down, name unknown  */
-	TRANSPORT_ERR_TIMEOUT = -1003,     /* deadline passed                    */
-	TRANSPORT_ERR_IO = -1004,          /* reset, broken pipe, device error   */
-	TRANSPORT_ERR_NOT_FOUND = -1005,   /* device file missing (unplugged)    */
-	TRANSPORT_ERR_PERMISSION = -1006,  /* no right to open the device        */
-	TRANSPORT_ERR_UNSUPPORTED = -1007, /* this build has no such transport   */
-	TRANSPORT_ERR_QUEUE_NOT_FOUND = -1008, /* no print queue of that name    */
-	TRANSPORT_ERR_QUEUE_STOPPED = -1009,   /* the queue is paused/disabled    */
-	TRANSPORT_ERR_SPOOLER_DOWN = -1010,    /* cupsd / the spooler not running */
-	/* the printer closed or reset the connection (a serial line: hung up)
-	 * before it confirmed what it was sent: whether it acted on it is unknown */
-	TRANSPORT_ERR_CONNECTION_LOST = -1011,
+	TRANSPORT_ERR_REFUSED = OUTCOME_ERROR(PRINTER_REFUSED),         /* nothing listens there */
+	TRANSPORT_ERR_UNREACHABLE = OUTCOME_ERROR(PRINTER_UNREACHABLE), /* no route, name unknown */
+	TRANSPORT_ERR_TIMEOUT = OUTCOME_ERROR(PRINTER_TIMEOUT),         /* deadline passed */
+	TRANSPORT_ERR_IO = OUTCOME_ERROR(PRINTER_IO_ERROR),             /* broken pipe, device error */
+	TRANSPORT_ERR_NOT_FOUND = OUTCOME_ERROR(PRINTER_NOT_FOUND),     /* device file missing */
+	TRANSPORT_ERR_PERMISSION = OUTCOME_ERROR(PRINTER_PERMISSION_DENIED), /* no right to open it */
+	TRANSPORT_ERR_UNSUPPORTED = OUTCOME_ERROR(PRINTER_UNSUPPORTED), /* not in this build */
+	TRANSPORT_ERR_QUEUE_NOT_FOUND = OUTCOME_ERROR(PRINTER_QUEUE_NOT_FOUND), /* no such queue */
+	TRANSPORT_ERR_QUEUE_STOPPED = OUTCOME_ERROR(PRINTER_QUEUE_STOPPED), /* paused, rejecting */
+	TRANSPORT_ERR_SPOOLER_DOWN = OUTCOME_ERROR(PRINTER_SPOOLER_DOWN), /* cupsd, the spooler */
+	/* the printer closed or reset the connection before it was known to have
+	 * taken the bytes: they may be lost */
+	TRANSPORT_ERR_CONNECTION_LOST = OUTCOME_ERROR(PRINTER_CONNECTION_LOST),
 };
 
 struct transport;
@@ -106,13 +107,6 @@ void transport_close(struct transport *transport);
  * sending it anything (see transport_ops.check); 0 when it can or when the
  * backend cannot tell. */
 int transport_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
-
-/* Stable machine code for a transport_error ("printer_refused", ...);
- * "printer_error" for anything else. */
-const char *transport_error_code(int error);
-
-/* French explanation for shopkeepers: what happened and what to check. */
-const char *transport_error_message_fr(int error);
 
 extern const struct transport_ops transport_tcp_ops;
 extern const struct transport_ops transport_file_ops;

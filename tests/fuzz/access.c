@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "settings/access_settings.h"
 #include "admission/access.h"
 #include "settings/config.h"
 #include "fuzz.h"
@@ -40,7 +41,7 @@ static void init_policies(void)
 		for (int s = 0; s < p * 2 && s < 3; s++)
 			FUZZ_CHECK(config_set(&config, settings[s][0], settings[s][1], err, sizeof err) == 0,
 				   "%s", err);
-		FUZZ_CHECK(access_policy_init(&policies[p], &config, err, sizeof err) == 0, "%s", err);
+		FUZZ_CHECK(settings_access_policy(&config, &policies[p], err, sizeof err) == 0, "%s", err);
 	}
 }
 
@@ -65,23 +66,22 @@ static int is_listed(const struct access_policy *policy, const char *origin)
 	return 0;
 }
 
-static void check_decision(const struct access_policy *policy, enum access_route route,
+static void check_decision(const struct access_policy *policy, enum endpoint_protection route,
 			   const struct sockaddr *peer, const struct access_headers *headers,
 			   int preflight, const struct access_decision *decision)
 {
 	const struct access_origin_verdict *verdict = &decision->origin;
-	enum access_outcome outcome = decision->outcome;
-	const char *code = access_outcome_code(outcome);
-	unsigned status = access_outcome_status(outcome);
+	enum outcome outcome = decision->outcome;
+	const char *code = outcome_code(outcome);
+	unsigned status = outcome_info(outcome)->status;
 	int till = access_is_loopback(peer) &&
 		   (headers->host == NULL || origin_host_is_loopback(headers->host));
 	char described[ORIGIN_MAX + 128];
 
-	FUZZ_CHECK(outcome <= ACCESS_TOKEN_INVALID, "outcome %d", (int)outcome);
-	FUZZ_CHECK((outcome == ACCESS_ALLOWED) == (code == NULL) &&
-			   (outcome == ACCESS_ALLOWED) == (status == 200),
-		   "outcome %d: code %s, status %u", (int)outcome, code ? code : "NULL", status);
-	FUZZ_CHECK(access_outcome_message(outcome)[0] != '\0', "no message");
+	FUZZ_CHECK(outcome == OUTCOME_OK || outcome_info(outcome)->metric == OUTCOME_METRIC_REFUSED,
+		   "outcome %d (%s) is neither allowed nor a refusal", (int)outcome, code);
+	FUZZ_CHECK((outcome == OUTCOME_OK) == (status == 200), "outcome %s, status %u", code, status);
+	FUZZ_CHECK(outcome_message(outcome)[0] != '\0', "no message");
 	FUZZ_CHECK(verdict->basis <= ACCESS_BASIS_FETCH_SITE, "basis %d", (int)verdict->basis);
 	FUZZ_CHECK(fuzz_terminated(verdict->origin, sizeof verdict->origin), "origin not terminated");
 	FUZZ_CHECK(!verdict->cors || (headers->origin != NULL && is_listed(policy, verdict->origin)),
@@ -91,21 +91,21 @@ static void check_decision(const struct access_policy *policy, enum access_route
 	access_describe_origin(verdict, described, sizeof described);
 	FUZZ_CHECK(described[0] != '\0', "no description");
 
-	if (route == ACCESS_ROUTE_LOOPBACK_ONLY) {
-		FUZZ_CHECK(outcome != ACCESS_ALLOWED || till, "loopback-only allowed to another peer or Host");
-		FUZZ_CHECK(outcome != ACCESS_ALLOWED || verdict->allowed,
+	if (route == ENDPOINT_LOOPBACK_ONLY) {
+		FUZZ_CHECK(outcome != OUTCOME_OK || till, "loopback-only allowed to another peer or Host");
+		FUZZ_CHECK(outcome != OUTCOME_OK || verdict->allowed,
 			   "loopback-only allowed to origin '%s' not allowed", verdict->origin);
-		FUZZ_CHECK(outcome <= ACCESS_ORIGIN_NOT_ALLOWED, "loopback-only: outcome %d",
+		FUZZ_CHECK(outcome <= OUTCOME_ORIGIN_NOT_ALLOWED, "loopback-only: outcome %d",
 			   (int)outcome);
 		return;
 	}
-	FUZZ_CHECK(outcome == ACCESS_ALLOWED || outcome >= ACCESS_NETWORK_NOT_ALLOWED,
+	FUZZ_CHECK(outcome == OUTCOME_OK || outcome >= OUTCOME_NETWORK_NOT_ALLOWED,
 		   "network route: outcome %d", (int)outcome);
 	if (till) {
-		FUZZ_CHECK(outcome == ACCESS_ALLOWED, "the till refused: %d", (int)outcome);
+		FUZZ_CHECK(outcome == OUTCOME_OK, "the till refused: %d", (int)outcome);
 		return;
 	}
-	if (outcome == ACCESS_ALLOWED && policy->token[0] != '\0' && !preflight)
+	if (outcome == OUTCOME_OK && policy->token[0] != '\0' && !preflight)
 		FUZZ_CHECK(access_token_matches(headers->authorization, policy->token),
 			   "allowed without the token");
 }
@@ -124,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct access_decision decision, again;
 	struct sockaddr_storage peer;
 	const struct access_policy *policy;
-	enum access_route route;
+	enum endpoint_protection route;
 	unsigned flags;
 	size_t count = 0;
 	int preflight;
@@ -138,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	flags = data[0];
 	make_peer(data[1], &peer);
 	policy = &policies[data[2] % 3];
-	route = flags & 1 ? ACCESS_ROUTE_NETWORK : ACCESS_ROUTE_LOOPBACK_ONLY;
+	route = flags & 1 ? ENDPOINT_NETWORK : ENDPOINT_LOOPBACK_ONLY;
 	preflight = (flags & 2) != 0;
 	text = fuzz_string(data + 3, size - 3);
 	for (char *p = text; count < 5 && p != NULL; count++) {

@@ -1,4 +1,5 @@
 /* Properties of any settings the loaders accept: see config_check.h. */
+#include "settings/access_settings.h"
 #include "config_check.h"
 
 #include <stdbool.h>
@@ -94,7 +95,7 @@ void fuzz_check_config(const struct config *config)
 	/* what single options accept, the whole accepts */
 	FUZZ_CHECK(config_validate(config, err, sizeof err) == 0,
 		   "options each valid, together refused: %s", err);
-	FUZZ_CHECK(access_policy_init(&policy, config, err, sizeof err) == 0,
+	FUZZ_CHECK(settings_access_policy(config, &policy, err, sizeof err) == 0,
 		   "allowed_origins/allowed_networks/token accepted, policy refused: %s", err);
 	FUZZ_CHECK(printer_uri_parse(config->printer, &uri, err, sizeof err) == 0,
 		   "printer '%s' accepted, does not parse: %s", config->printer, err);

@@ -7,7 +7,7 @@
 
 /* Aborts (a libFuzzer crash) unless every value of config is within its
  * option's bounds and passes its check when set again, and the whole is
- * accepted by config_validate and access_policy_init. */
+ * accepted by config_validate and settings_access_policy. */
 void fuzz_check_config(const struct config *config);
 
 /* True when a and b hold the same settings (every option compared). */

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "settings/access_settings.h"
 #include "admission/access.h"
 
 static struct sockaddr_in ipv4(const char *text)
@@ -352,7 +353,7 @@ static struct access_policy policy_with(const char *key, ...)
 			fail_msg("test bug: %s = %s: %s", k, value, err);
 	}
 	va_end(ap);
-	if (access_policy_init(&policy, &config, err, sizeof err) != 0)
+	if (settings_access_policy(&config, &policy, err, sizeof err) != 0)
 		fail_msg("policy refused: %s", err);
 	return policy;
 }
@@ -551,7 +552,7 @@ static void test_bearer_token_matching(void **state)
 	assert_false(access_token_matches("Bearer ", ""));
 }
 
-static struct access_decision decide(const struct access_policy *policy, enum access_route route,
+static struct access_decision decide(const struct access_policy *policy, enum endpoint_protection route,
 				     const char *peer_text, const struct access_headers *headers,
 				     bool preflight)
 {
@@ -582,22 +583,22 @@ static void test_open_route_checks_peer_then_host_then_origin(void **state)
 	struct access_headers no_host = {.fetch_site = "none"};
 
 	(void)state;
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_LOOPBACK_ONLY, "127.0.0.1", &good, false).outcome,
-			 ACCESS_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_LOOPBACK_ONLY, "::1", &good, false).outcome,
-			 ACCESS_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_LOOPBACK_ONLY, "127.0.0.1", &good, false).outcome,
+			 OUTCOME_OK);
+	assert_int_equal(decide(&policy, ENDPOINT_LOOPBACK_ONLY, "::1", &good, false).outcome,
+			 OUTCOME_OK);
 	/* a LAN peer is not local whatever its headers */
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_LOOPBACK_ONLY, "10.99.0.2", &good, false).outcome,
-			 ACCESS_NOT_LOCAL);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_LOOPBACK_ONLY, "10.99.0.2", &rebound, false).outcome,
-			 ACCESS_NOT_LOCAL);
+	assert_int_equal(decide(&policy, ENDPOINT_LOOPBACK_ONLY, "10.99.0.2", &good, false).outcome,
+			 OUTCOME_NOT_LOCAL);
+	assert_int_equal(decide(&policy, ENDPOINT_LOOPBACK_ONLY, "10.99.0.2", &rebound, false).outcome,
+			 OUTCOME_NOT_LOCAL);
 	/* DNS rebinding: Host first, even with a listed origin */
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_LOOPBACK_ONLY, "127.0.0.1", &rebound, true).outcome,
-			 ACCESS_HOST_NOT_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_LOOPBACK_ONLY, "127.0.0.1", &foreign, false).outcome,
-			 ACCESS_ORIGIN_NOT_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_LOOPBACK_ONLY, "127.0.0.1", &no_host, false).outcome,
-			 ACCESS_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_LOOPBACK_ONLY, "127.0.0.1", &rebound, true).outcome,
+			 OUTCOME_HOST_NOT_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_LOOPBACK_ONLY, "127.0.0.1", &foreign, false).outcome,
+			 OUTCOME_ORIGIN_NOT_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_LOOPBACK_ONLY, "127.0.0.1", &no_host, false).outcome,
+			 OUTCOME_OK);
 }
 
 static void test_rebinding_host_is_refused_with_an_open_origin_policy_too(void **state)
@@ -606,8 +607,8 @@ static void test_rebinding_host_is_refused_with_an_open_origin_policy_too(void *
 	struct access_headers rebound = {.host = "evil.example:22548"};
 
 	(void)state;
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_LOOPBACK_ONLY, "127.0.0.1", &rebound, false).outcome,
-			 ACCESS_HOST_NOT_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_LOOPBACK_ONLY, "127.0.0.1", &rebound, false).outcome,
+			 OUTCOME_HOST_NOT_ALLOWED);
 }
 
 static void test_network_route_is_open_by_default(void **state)
@@ -616,13 +617,13 @@ static void test_network_route_is_open_by_default(void **state)
 	struct access_headers headers = {.host = "10.0.0.1:22548"};
 
 	(void)state;
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "203.0.113.2", &headers, false).outcome,
-			 ACCESS_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "203.0.113.2", &headers, false).outcome,
+			 OUTCOME_OK);
 	/* the origin policy does not apply to /status and /logs */
 	policy = restricted();
 	headers.origin = "http://evil.example";
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "203.0.113.2", &headers, false).outcome,
-			 ACCESS_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "203.0.113.2", &headers, false).outcome,
+			 OUTCOME_OK);
 }
 
 static void test_network_route_applies_networks_then_token(void **state)
@@ -635,23 +636,23 @@ static void test_network_route_applies_networks_then_token(void **state)
 	struct access_headers bad = {.host = "203.0.113.1:22548", .authorization = "Bearer nope"};
 
 	(void)state;
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "203.0.113.2", &good, false).outcome,
-			 ACCESS_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "fd00::2", &good, false).outcome,
-			 ACCESS_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "::ffff:203.0.113.2", &good, false).outcome,
-			 ACCESS_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "203.0.113.200", &good, false).outcome,
-			 ACCESS_NETWORK_NOT_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "203.0.113.2", &none, false).outcome,
-			 ACCESS_TOKEN_REQUIRED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "203.0.113.2", &bad, false).outcome,
-			 ACCESS_TOKEN_INVALID);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "203.0.113.2", &good, false).outcome,
+			 OUTCOME_OK);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "fd00::2", &good, false).outcome,
+			 OUTCOME_OK);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "::ffff:203.0.113.2", &good, false).outcome,
+			 OUTCOME_OK);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "203.0.113.200", &good, false).outcome,
+			 OUTCOME_NETWORK_NOT_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "203.0.113.2", &none, false).outcome,
+			 OUTCOME_TOKEN_REQUIRED);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "203.0.113.2", &bad, false).outcome,
+			 OUTCOME_TOKEN_INVALID);
 	/* preflights carry no credentials: the network still applies, not the token */
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "203.0.113.2", &none, true).outcome,
-			 ACCESS_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "203.0.113.200", &none, true).outcome,
-			 ACCESS_NETWORK_NOT_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "203.0.113.2", &none, true).outcome,
+			 OUTCOME_OK);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "203.0.113.200", &none, true).outcome,
+			 OUTCOME_NETWORK_NOT_ALLOWED);
 }
 
 static void test_the_till_itself_is_exempt_unless_its_host_is_foreign(void **state)
@@ -663,45 +664,45 @@ static void test_the_till_itself_is_exempt_unless_its_host_is_foreign(void **sta
 	struct access_headers rebound = {.host = "evil.example:22548"};
 
 	(void)state;
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "127.0.0.1", &local, false).outcome,
-			 ACCESS_ALLOWED);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "::1", &no_host, false).outcome,
-			 ACCESS_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "127.0.0.1", &local, false).outcome,
+			 OUTCOME_OK);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "::1", &no_host, false).outcome,
+			 OUTCOME_OK);
 	/* a DNS-rebinding page in the till's browser is judged like any client */
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "127.0.0.1", &rebound, false).outcome,
-			 ACCESS_NETWORK_NOT_ALLOWED);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "127.0.0.1", &rebound, false).outcome,
+			 OUTCOME_NETWORK_NOT_ALLOWED);
 	policy = policy_with("token", "0123456789abcdef0123", NULL);
-	assert_int_equal(decide(&policy, ACCESS_ROUTE_NETWORK, "127.0.0.1", &rebound, false).outcome,
-			 ACCESS_TOKEN_REQUIRED);
+	assert_int_equal(decide(&policy, ENDPOINT_NETWORK, "127.0.0.1", &rebound, false).outcome,
+			 OUTCOME_TOKEN_REQUIRED);
 }
 
 static void test_outcomes_have_stable_codes_statuses_and_french_messages(void **state)
 {
 	static const struct {
-		enum access_outcome outcome;
+		enum outcome outcome;
 		const char *code;
 		unsigned status;
 	} cases[] = {
-		{ACCESS_NOT_LOCAL, "not_local", 403},
-		{ACCESS_HOST_NOT_ALLOWED, "host_not_allowed", 403},
-		{ACCESS_ORIGIN_NOT_ALLOWED, "origin_not_allowed", 403},
-		{ACCESS_NETWORK_NOT_ALLOWED, "network_not_allowed", 403},
-		{ACCESS_TOKEN_REQUIRED, "token_required", 401},
-		{ACCESS_TOKEN_INVALID, "token_invalid", 401},
+		{OUTCOME_NOT_LOCAL, "not_local", 403},
+		{OUTCOME_HOST_NOT_ALLOWED, "host_not_allowed", 403},
+		{OUTCOME_ORIGIN_NOT_ALLOWED, "origin_not_allowed", 403},
+		{OUTCOME_NETWORK_NOT_ALLOWED, "network_not_allowed", 403},
+		{OUTCOME_TOKEN_REQUIRED, "token_required", 401},
+		{OUTCOME_TOKEN_INVALID, "token_invalid", 401},
 	};
 
 	(void)state;
-	assert_null(access_outcome_code(ACCESS_ALLOWED));
-	assert_int_equal(access_outcome_status(ACCESS_ALLOWED), 200);
+	assert_string_equal(outcome_code(OUTCOME_OK), "ok");
+	assert_int_equal(outcome_info(OUTCOME_OK)->status, 200);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_string_equal(access_outcome_code(cases[i].outcome), cases[i].code);
-		assert_int_equal(access_outcome_status(cases[i].outcome), cases[i].status);
+		assert_string_equal(outcome_code(cases[i].outcome), cases[i].code);
+		assert_int_equal(outcome_info(cases[i].outcome)->status, cases[i].status);
 		/* French, for the cashier: "Accès refusé - ..." or "Jeton d'accès ..." */
-		assert_true(strncmp(access_outcome_message(cases[i].outcome), "Accès refusé - ", 16) == 0 ||
-			    strncmp(access_outcome_message(cases[i].outcome), "Jeton d'accès ", 15) == 0);
+		assert_true(strncmp(outcome_message(cases[i].outcome), "Accès refusé - ", 16) == 0 ||
+			    strncmp(outcome_message(cases[i].outcome), "Jeton d'accès ", 15) == 0);
 	}
 	/* the replaced system's words, kept */
-	assert_string_equal(access_outcome_message(ACCESS_NOT_LOCAL), "Accès refusé - Local uniquement");
+	assert_string_equal(outcome_message(OUTCOME_NOT_LOCAL), "Accès refusé - Local uniquement");
 }
 
 static void test_policy_reports_the_key_of_a_bad_setting(void **state)
@@ -715,12 +716,12 @@ static void test_policy_reports_the_key_of_a_bad_setting(void **state)
 	/* a value no config check would let through, to test the policy's own */
 	strcpy(config.allowed_origins[0], "https://shop.odoo.com/x");
 	config.allowed_origins_count = 1;
-	assert_int_equal(access_policy_init(&policy, &config, err, sizeof err), -EINVAL);
+	assert_int_equal(settings_access_policy(&config, &policy, err, sizeof err), -EINVAL);
 	assert_non_null(strstr(err, "allowed_origins: "));
 	config.allowed_origins_count = 0;
 	strcpy(config.allowed_networks[0], "10.0.0.1/8");
 	config.allowed_networks_count = 1;
-	assert_int_equal(access_policy_init(&policy, &config, err, sizeof err), -EINVAL);
+	assert_int_equal(settings_access_policy(&config, &policy, err, sizeof err), -EINVAL);
 	assert_non_null(strstr(err, "allowed_networks: "));
 }
 

@@ -14,7 +14,19 @@
 
 #include "base/clock.h"
 #include "drawer/drawer.h"
+
 #include "drawer/escpos.h"
+
+/* An error's stable code and French message, as the answers give them. */
+static const char *error_code(int error)
+{
+	return outcome_code(outcome_of_error(error));
+}
+
+static const char *outcome_message_of(int error)
+{
+	return outcome_message(outcome_of_error(error));
+}
 
 #define MAX_CYCLES 64
 #define MAX_REQUESTS 16
@@ -660,7 +672,7 @@ static void test_refused_printer_fails_the_leader_and_its_followers(void **state
 
 		assert_int_equal(requests[i].done_calls, 1);
 		assert_int_equal(result->error, TRANSPORT_ERR_REFUSED);
-		assert_string_equal(drawer_error_code(result->error), "printer_refused");
+		assert_string_equal(error_code(result->error), "printer_refused");
 		assert_non_null(strstr(result->detail, "connection refused"));
 		assert_int_equal(result->coalesced, i > 0);
 	}
@@ -725,7 +737,7 @@ static void test_requests_behind_a_slow_printer_are_answered_by_their_deadline(v
 			fail_msg("request %zu: error %d (%s)", i, result->error, result->detail);
 		if (result->error == DRAWER_ERR_BUSY) {
 			busy++;
-			assert_string_equal(drawer_error_code(result->error), "printer_busy");
+			assert_string_equal(error_code(result->error), "printer_busy");
 			assert_false(result->coalesced);
 		}
 	}
@@ -754,7 +766,7 @@ static void test_request_past_its_deadline_in_the_queue_gets_printer_busy_and_no
 
 		assert_int_equal(requests[i].done_calls, 1);
 		assert_int_equal(result->error, DRAWER_ERR_BUSY);
-		assert_string_equal(drawer_error_code(result->error), "printer_busy");
+		assert_string_equal(error_code(result->error), "printer_busy");
 		assert_non_null(strstr(result->detail, "100 ms"));
 	}
 	assert_int_equal(fake.opens, 1);
@@ -783,7 +795,7 @@ static void test_destroy_answers_waiting_requests_with_service_stopping(void **s
 		assert_int_equal(requests[i].done_calls, 1);
 		assert_int_equal(requests[i].request.result.error, DRAWER_ERR_STOPPING);
 		assert_false(requests[i].request.result.coalesced);
-		assert_string_equal(drawer_error_code(requests[i].request.result.error),
+		assert_string_equal(error_code(requests[i].request.result.error),
 				    "service_stopping");
 	}
 	assert_whole_kicks(1);
@@ -888,27 +900,27 @@ static void test_stats_count_pulses_coalesced_answers_and_failures(void **state)
 static void test_error_codes_are_stable_machine_words(void **state)
 {
 	(void)state;
-	assert_string_equal(drawer_error_code(DRAWER_ERR_BUSY), "printer_busy");
-	assert_string_equal(drawer_error_code(DRAWER_ERR_STOPPING), "service_stopping");
-	assert_string_equal(drawer_error_code(TRANSPORT_ERR_REFUSED), "printer_refused");
-	assert_string_equal(drawer_error_code(TRANSPORT_ERR_TIMEOUT), "printer_timeout");
-	assert_string_equal(drawer_error_code(TRANSPORT_ERR_UNREACHABLE), "printer_unreachable");
-	assert_string_equal(drawer_error_code(TRANSPORT_ERR_CONNECTION_LOST),
+	assert_string_equal(error_code(DRAWER_ERR_BUSY), "printer_busy");
+	assert_string_equal(error_code(DRAWER_ERR_STOPPING), "service_stopping");
+	assert_string_equal(error_code(TRANSPORT_ERR_REFUSED), "printer_refused");
+	assert_string_equal(error_code(TRANSPORT_ERR_TIMEOUT), "printer_timeout");
+	assert_string_equal(error_code(TRANSPORT_ERR_UNREACHABLE), "printer_unreachable");
+	assert_string_equal(error_code(TRANSPORT_ERR_CONNECTION_LOST),
 			    "printer_connection_lost");
-	assert_string_equal(drawer_error_code(-1), "printer_error");
+	assert_string_equal(error_code(-1), "printer_error");
 }
 
 static void test_french_messages_differ_for_busy_stopping_and_refused(void **state)
 {
-	const char *busy = drawer_error_message_fr(DRAWER_ERR_BUSY);
-	const char *stopping = drawer_error_message_fr(DRAWER_ERR_STOPPING);
-	const char *refused = drawer_error_message_fr(TRANSPORT_ERR_REFUSED);
+	const char *busy = outcome_message_of(DRAWER_ERR_BUSY);
+	const char *stopping = outcome_message_of(DRAWER_ERR_STOPPING);
+	const char *refused = outcome_message_of(TRANSPORT_ERR_REFUSED);
 
 	(void)state;
 	assert_true(strlen(busy) > 0 && strlen(stopping) > 0 && strlen(refused) > 0);
 	assert_string_not_equal(busy, stopping);
 	assert_string_not_equal(busy, refused);
-	assert_string_equal(refused, transport_error_message_fr(TRANSPORT_ERR_REFUSED));
+	assert_string_equal(refused, outcome_message(OUTCOME_PRINTER_REFUSED));
 }
 
 /* ---- the printer's state ---- */

@@ -1,5 +1,5 @@
 /* Specifies what /metrics counts and how it writes it: buckets, which answer
- * is which opening result, labels taken from the answers, today's openings,
+ * is which opening result, counts by outcome, today's openings,
  * and the exact exposition text. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,82 +36,53 @@ static void test_bucket_bounds_increase(void **state)
 	assert_true(metrics_bucket_bounds_us[METRICS_BUCKET_COUNT - 1] >= 2000000);
 }
 
-static void test_endpoints_are_the_routes_and_other(void **state)
+static void test_endpoints_are_the_tables_and_other(void **state)
 {
 	(void)state;
-	assert_int_equal(metrics_endpoint_of("/"), METRICS_ENDPOINT_PAGE);
-	assert_int_equal(metrics_endpoint_of("/open-cash-drawer"), METRICS_ENDPOINT_OPEN);
-	assert_int_equal(metrics_endpoint_of("/status"), METRICS_ENDPOINT_STATUS);
-	assert_int_equal(metrics_endpoint_of("/logs"), METRICS_ENDPOINT_LOGS);
-	assert_int_equal(metrics_endpoint_of("/metrics"), METRICS_ENDPOINT_METRICS);
-	assert_int_equal(metrics_endpoint_of("/status/"), METRICS_ENDPOINT_OTHER);
-	assert_int_equal(metrics_endpoint_of("/<script>"), METRICS_ENDPOINT_OTHER);
-	assert_int_equal(metrics_endpoint_of(""), METRICS_ENDPOINT_OTHER);
-	assert_int_equal(metrics_endpoint_of(NULL), METRICS_ENDPOINT_OTHER);
-	assert_string_equal(metrics_endpoint_name(METRICS_ENDPOINT_OTHER), "other");
-	assert_string_equal(metrics_endpoint_name(METRICS_ENDPOINT_OPEN), "/open-cash-drawer");
+	assert_int_equal(endpoint_of_path("/"), ENDPOINT_PAGE);
+	assert_int_equal(endpoint_of_path("/open-cash-drawer"), ENDPOINT_OPEN);
+	assert_int_equal(endpoint_of_path("/status"), ENDPOINT_STATUS);
+	assert_int_equal(endpoint_of_path("/logs"), ENDPOINT_LOGS);
+	assert_int_equal(endpoint_of_path("/metrics"), ENDPOINT_METRICS);
+	assert_int_equal(endpoint_of_path("/status/"), ENDPOINT_OTHER);
+	assert_int_equal(endpoint_of_path("/<script>"), ENDPOINT_OTHER);
+	assert_int_equal(endpoint_of_path(""), ENDPOINT_OTHER);
+	assert_int_equal(endpoint_of_path(NULL), ENDPOINT_OTHER);
+	assert_string_equal(endpoint_table[ENDPOINT_OTHER].path, "other");
+	assert_string_equal(endpoint_table[ENDPOINT_OPEN].path, "/open-cash-drawer");
 }
 
-static void test_opening_results_from_status_and_outcome(void **state)
+static void test_opening_results_from_the_outcome_table(void **state)
 {
 	(void)state;
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "GET", 200, "opened"),
-			 METRICS_OPENING_SUCCESS);
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "GET", 200, "coalesced"),
-			 METRICS_OPENING_COALESCED);
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "GET", 403, "not_local"),
-			 METRICS_OPENING_REFUSED);
-	/* a refusal code added later is a refusal all the same */
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "GET", 401, "token_required"),
-			 METRICS_OPENING_REFUSED);
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "GET", 503, "printer_refused"),
-			 METRICS_OPENING_PRINTER_ERROR);
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "GET", 500, "internal_error"),
-			 METRICS_OPENING_PRINTER_ERROR);
+	assert_int_equal(metrics_opening_of(OUTCOME_OPENED), METRICS_OPENING_SUCCESS);
+	assert_int_equal(metrics_opening_of(OUTCOME_COALESCED), METRICS_OPENING_COALESCED);
+	assert_int_equal(metrics_opening_of(OUTCOME_NOT_LOCAL), METRICS_OPENING_REFUSED);
+	assert_int_equal(metrics_opening_of(OUTCOME_TOKEN_REQUIRED), METRICS_OPENING_REFUSED);
+	assert_int_equal(metrics_opening_of(OUTCOME_PRINTER_REFUSED), METRICS_OPENING_PRINTER_ERROR);
+	assert_int_equal(metrics_opening_of(OUTCOME_INTERNAL_ERROR), METRICS_OPENING_PRINTER_ERROR);
+	assert_int_equal(metrics_opening_of(OUTCOME_HEAD_NO_KICK), -1);
+	assert_int_equal(metrics_opening_of(OUTCOME_OK), -1);
+	assert_int_equal(metrics_opening_of(OUTCOME_TIMEOUT), -1);
 }
 
 static void test_head_and_other_endpoints_are_not_openings(void **state)
 {
-	(void)state;
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "HEAD", 200, "head_no_kick"), -1);
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "HEAD", 403, "not_local"), -1);
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_STATUS, "GET", 200, "ok"), -1);
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OTHER, "GET", 404, "not_found"), -1);
-	assert_int_equal(metrics_opening_of(METRICS_ENDPOINT_OPEN, "POST", 405, "method_not_allowed"), -1);
-}
-
-static void test_labels_count_each_name_in_its_own_slot(void **state)
-{
-	static struct metrics_labels labels;
+	static struct metrics metrics;
 
 	(void)state;
-	metrics_labels_add(&labels, "not_local");
-	metrics_labels_add(&labels, "origin_not_allowed");
-	metrics_labels_add(&labels, "not_local");
-	assert_int_equal(metrics_labels_get(&labels, "not_local"), 2);
-	assert_int_equal(metrics_labels_get(&labels, "origin_not_allowed"), 1);
-	assert_int_equal(metrics_labels_get(&labels, "never"), 0);
-	assert_int_equal(atomic_load(&labels.overflow), 0);
-}
-
-static void test_labels_beyond_the_table_or_too_long_count_as_overflow(void **state)
-{
-	static struct metrics_labels labels;
-	char name[32], long_name[METRICS_LABEL_LENGTH + 1];
-
-	(void)state;
-	for (int i = 0; i < METRICS_LABELS_MAX + 3; i++) {
-		snprintf(name, sizeof name, "code_%d", i);
-		metrics_labels_add(&labels, name);
-	}
-	memset(long_name, 'x', METRICS_LABEL_LENGTH);
-	long_name[METRICS_LABEL_LENGTH] = '\0';
-	metrics_labels_add(&labels, long_name);
-	metrics_labels_add(&labels, NULL);
-	assert_int_equal(metrics_labels_get(&labels, "code_0"), 1);
-	assert_int_equal(metrics_labels_get(&labels, "code_47"), 1);
-	assert_int_equal(metrics_labels_get(&labels, "code_48"), 0);
-	assert_int_equal(atomic_load(&labels.overflow), 5);
+	metrics_init(&metrics);
+	metrics_count(&metrics, ENDPOINT_OPEN, false, OUTCOME_HEAD_NO_KICK, 1, 0);
+	metrics_count(&metrics, ENDPOINT_OPEN, false, OUTCOME_NOT_LOCAL, 1, 0);
+	metrics_count(&metrics, ENDPOINT_STATUS, true, OUTCOME_OK, 1, 0);
+	metrics_count(&metrics, ENDPOINT_OTHER, true, OUTCOME_NOT_FOUND, 1, 0);
+	metrics_count(&metrics, ENDPOINT_STATUS, true, OUTCOME_PRINTER_ERROR, 1, 0);
+	for (int r = 0; r < METRICS_OPENING_COUNT; r++)
+		assert_int_equal(atomic_load(&metrics.openings[r]), 0);
+	/* every answer is counted by its outcome all the same */
+	assert_int_equal(metrics_outcome_total(&metrics, OUTCOME_NOT_LOCAL), 1);
+	assert_int_equal(metrics_outcome_total(&metrics, OUTCOME_NOT_FOUND), 1);
+	metrics_destroy(&metrics);
 }
 
 static time_t local_time(int year, int month, int day, int hour)
@@ -130,24 +101,24 @@ static void test_record_counts_openings_refusals_errors_and_durations(void **sta
 
 	(void)state;
 	metrics_init(&metrics);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 200, "opened", 600000, now);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 200, "coalesced", 100, now);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 403, "not_local", 100, now);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 503, "printer_refused", 2000, now);
-	metrics_record(&metrics, "/nope", "GET", 404, "not_found", 100, now);
-	metrics_record(&metrics, "/status", "GET", 200, "ok", 300, now);
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_OPENED, 600000, now);
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_COALESCED, 100, now);
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_NOT_LOCAL, 100, now);
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_PRINTER_REFUSED, 2000, now);
+	metrics_count(&metrics, ENDPOINT_OTHER, true, OUTCOME_NOT_FOUND, 100, now);
+	metrics_count(&metrics, ENDPOINT_STATUS, true, OUTCOME_OK, 300, now);
 	assert_int_equal(atomic_load(&metrics.openings[METRICS_OPENING_SUCCESS]), 1);
 	assert_int_equal(atomic_load(&metrics.openings[METRICS_OPENING_COALESCED]), 1);
 	assert_int_equal(atomic_load(&metrics.openings[METRICS_OPENING_REFUSED]), 1);
 	assert_int_equal(atomic_load(&metrics.openings[METRICS_OPENING_PRINTER_ERROR]), 1);
-	assert_int_equal(metrics_labels_get(&metrics.refusals, "not_local"), 1);
-	assert_int_equal(metrics_labels_get(&metrics.refusals, "not_found"), 1);
-	assert_int_equal(metrics_labels_get(&metrics.printer_errors, "printer_refused"), 1);
-	assert_int_equal(atomic_load(&metrics.durations[METRICS_ENDPOINT_OPEN].count), 4);
-	assert_int_equal(atomic_load(&metrics.durations[METRICS_ENDPOINT_OPEN].sum_us), 602200);
-	assert_int_equal(atomic_load(&metrics.durations[METRICS_ENDPOINT_OPEN].buckets[11]), 1);
-	assert_int_equal(atomic_load(&metrics.durations[METRICS_ENDPOINT_OTHER].count), 1);
-	assert_int_equal(atomic_load(&metrics.durations[METRICS_ENDPOINT_STATUS].buckets[1]), 1);
+	assert_int_equal(metrics_outcome_total(&metrics, OUTCOME_NOT_LOCAL), 1);
+	assert_int_equal(metrics_outcome_total(&metrics, OUTCOME_NOT_FOUND), 1);
+	assert_int_equal(atomic_load(&metrics.outcomes[ENDPOINT_OPEN][OUTCOME_PRINTER_REFUSED]), 1);
+	assert_int_equal(atomic_load(&metrics.durations[ENDPOINT_OPEN].count), 4);
+	assert_int_equal(atomic_load(&metrics.durations[ENDPOINT_OPEN].sum_us), 602200);
+	assert_int_equal(atomic_load(&metrics.durations[ENDPOINT_OPEN].buckets[11]), 1);
+	assert_int_equal(atomic_load(&metrics.durations[ENDPOINT_OTHER].count), 1);
+	assert_int_equal(atomic_load(&metrics.durations[ENDPOINT_STATUS].buckets[1]), 1);
 	metrics_get_today(&metrics, now, &today);
 	assert_int_equal(today.day, 20250201);
 	assert_int_equal(today.openings[METRICS_OPENING_SUCCESS], 1);
@@ -162,15 +133,15 @@ static void test_today_starts_again_at_local_midnight(void **state)
 
 	(void)state;
 	metrics_init(&metrics);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 200, "opened", 1, local_time(2025, 2, 1, 23));
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 200, "opened", 1, local_time(2025, 2, 1, 23));
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_OPENED, 1, local_time(2025, 2, 1, 23));
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_OPENED, 1, local_time(2025, 2, 1, 23));
 	metrics_get_today(&metrics, local_time(2025, 2, 1, 23), &today);
 	assert_int_equal(today.openings[METRICS_OPENING_SUCCESS], 2);
 	/* read on the next day before any opening: zero, dated today */
 	metrics_get_today(&metrics, local_time(2025, 2, 2, 0), &today);
 	assert_int_equal(today.day, 20250202);
 	assert_int_equal(today.openings[METRICS_OPENING_SUCCESS], 0);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 200, "opened", 1, local_time(2025, 2, 2, 9));
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_OPENED, 1, local_time(2025, 2, 2, 9));
 	metrics_get_today(&metrics, local_time(2025, 2, 2, 9), &today);
 	assert_int_equal(today.openings[METRICS_OPENING_SUCCESS], 1);
 	/* the counters since the start are never reset */
@@ -199,7 +170,7 @@ static const char expected_text[] =
 	"# TYPE cashdrawerd_printer_errors_total counter\n"
 	"cashdrawerd_printer_errors_total{code=\"printer_timeout\"} 1\n"
 	"# HELP cashdrawerd_requests_unanswered_total Requests closed before an answer: timeout, "
-	"client_gone, shutdown, rejected.\n"
+	"client_gone, shutdown, rejected, malformed.\n"
 	"# TYPE cashdrawerd_requests_unanswered_total counter\n"
 	"cashdrawerd_requests_unanswered_total{reason=\"client_gone\"} 1\n"
 	"# HELP cashdrawerd_request_duration_seconds Time from the request line to the answer, by "
@@ -220,10 +191,10 @@ static void test_format_writes_the_exposition_text(void **state)
 
 	(void)state;
 	metrics_init(&metrics);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 200, "opened", 51000, 1738416152);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 403, "not_local", 120, 1738416152);
-	metrics_record(&metrics, "/open-cash-drawer", "GET", 503, "printer_timeout", 2000100, 1738416152);
-	metrics_record_unanswered(&metrics, "client_gone");
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_OPENED, 51000, 1738416152);
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_NOT_LOCAL, 120, 1738416152);
+	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_PRINTER_TIMEOUT, 2000100, 1738416152);
+	metrics_count_unanswered(&metrics, OUTCOME_CLIENT_GONE);
 	metrics_format(&out, &metrics, &gauges);
 	text = strbuf_take(&out, NULL);
 	assert_memory_equal(text, expected_text, sizeof expected_text - 1);
@@ -283,11 +254,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bucket_bounds_are_inclusive_upper_bounds),
 		cmocka_unit_test(test_bucket_bounds_increase),
-		cmocka_unit_test(test_endpoints_are_the_routes_and_other),
-		cmocka_unit_test(test_opening_results_from_status_and_outcome),
+		cmocka_unit_test(test_endpoints_are_the_tables_and_other),
+		cmocka_unit_test(test_opening_results_from_the_outcome_table),
 		cmocka_unit_test(test_head_and_other_endpoints_are_not_openings),
-		cmocka_unit_test(test_labels_count_each_name_in_its_own_slot),
-		cmocka_unit_test(test_labels_beyond_the_table_or_too_long_count_as_overflow),
 		cmocka_unit_test(test_record_counts_openings_refusals_errors_and_durations),
 		cmocka_unit_test(test_today_starts_again_at_local_midnight),
 		cmocka_unit_test(test_format_writes_the_exposition_text),

@@ -15,7 +15,7 @@ COALESCED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced"
 OPENED_UNREAD = {**OPENED, "drawer": "unknown"}
 NOT_LOCAL = {"status": "error", "error": "not_local", "message": "Accès refusé - Local uniquement"}
 NOT_FOUND = {"status": "error", "error": "not_found",
-             "message": "Ressource introuvable : /open-cash-drawer, /status ou /logs"}
+             "message": "Ressource introuvable : /, /open-cash-drawer, /status, /logs, /metrics"}
 METHOD_NOT_ALLOWED = {"status": "error", "error": "method_not_allowed",
                       "message": "Méthode non autorisée : utilisez GET"}
 PRINTER_MESSAGES = {

@@ -1,20 +1,20 @@
-/* The daemon's context: everything main builds and hands down. No other
- * mutable global state exists. */
-#ifndef CASHDRAWERD_DAEMON_H
-#define CASHDRAWERD_DAEMON_H
+/* What the HTTP edge serves from: everything main builds and hands down. No
+ * other mutable global state exists. */
+#ifndef CASHDRAWERD_HTTP_CONTEXT_H
+#define CASHDRAWERD_HTTP_CONTEXT_H
 
 #include <stdint.h>
 #include <time.h>
 
 #include "admission/access.h"
-#include "settings/config.h"
 #include "drawer/drawer.h"
 #include "log/rotlog.h"
 #include "log/syslog.h"
-#include "status/metrics.h"
+#include "settings/config.h"
 #include "settings/printer_uri.h"
+#include "status/metrics.h"
 
-struct http_server;
+struct http_connections;
 
 struct daemon_context {
 	const struct config *config;
@@ -27,8 +27,10 @@ struct daemon_context {
 	int64_t started_ms;
 	struct metrics *metrics; /* answers counted for /metrics and the status page */
 	struct syslog_sender *syslog; /* NULL without syslog_host */
-	struct access_policy policy; /* who may do what: README, Security */
-	struct http_server *server;  /* set by http_server_start, for /status */
+	struct access_policy policy; /* who may do what: docs/security.md */
+	/* the connection budget and its counters, for /status (set by
+	 * http_server_start) */
+	struct http_connections *connections;
 };
 
 #endif
