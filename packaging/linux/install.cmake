@@ -1,5 +1,6 @@
 # make install: the systemd unit with the paths of this prefix, the settings
-# file (never over an existing one), the manual page and the documentation.
+# file (never over an existing one), the manual page and the documentation
+# (README.md and the docs/ it links to, so its links work where it is installed).
 # Run by `cmake --install`, which gives CMAKE_INSTALL_PREFIX and honours DESTDIR.
 set(prefix "${CMAKE_INSTALL_PREFIX}")
 # /usr is the system's: settings in /etc, units where Debian 12 keeps them
@@ -29,4 +30,7 @@ file(INSTALL "${CASHDRAWERD_SOURCE}/packaging/linux/cashdrawerd.1"
      PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 file(INSTALL "${CASHDRAWERD_SOURCE}/README.md" "${CASHDRAWERD_SOURCE}/LICENSE"
      DESTINATION "${prefix}/share/doc/cashdrawerd"
+     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+file(GLOB docs "${CASHDRAWERD_SOURCE}/docs/*.md" "${CASHDRAWERD_SOURCE}/docs/*.png")
+file(INSTALL ${docs} DESTINATION "${prefix}/share/doc/cashdrawerd/docs"
      PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)

@@ -7,6 +7,7 @@ this machine: packages are only unpacked (dpkg -x) into temporary folders,
 and the scripts run in a mount namespace of their own with stand-in
 deb-systemd-helper, deb-systemd-invoke and systemctl that record their calls."""
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,7 +18,10 @@ from conftest import REPO
 from e2elib.skips import skip_or_fail
 
 UNIT = REPO / "packaging" / "systemd" / "cashdrawerd.service"
-DEB_FILES = [
+# the README's links lead into docs/: its pages and pictures are installed beside it
+DOCS = [f"./usr/share/doc/cashdrawerd/docs/{p.name}" for p in (REPO / "docs").iterdir()
+        if p.suffix in (".md", ".png")]
+DEB_FILES = sorted(DOCS + [
     "./etc/cashdrawerd/cashdrawerd.ini",
     "./lib/systemd/system/cashdrawerd.service",
     "./usr/bin/cashdrawerd",
@@ -25,7 +29,7 @@ DEB_FILES = [
     "./usr/share/doc/cashdrawerd/changelog.gz",
     "./usr/share/doc/cashdrawerd/copyright",
     "./usr/share/man/man1/cashdrawerd.1.gz",
-]
+])
 
 
 def need(tool, package):
@@ -56,10 +60,14 @@ def test_make_install_honours_destdir_and_prefix(tmp_path):
     checked(["make", "-C", REPO, "--no-print-directory", "install", f"PREFIX={tmp_path}/opt"])
 
     root = tmp_path / "root"
-    assert files_under(root) == sorted([
+    assert files_under(root) == sorted(DOCS + [
         "./etc/cashdrawerd/cashdrawerd.ini", "./lib/systemd/system/cashdrawerd.service",
         "./usr/bin/cashdrawerd", "./usr/share/doc/cashdrawerd/LICENSE",
         "./usr/share/doc/cashdrawerd/README.md", "./usr/share/man/man1/cashdrawerd.1"])
+    readme = root / "usr/share/doc/cashdrawerd/README.md"
+    linked = set(re.findall(r"\]\((docs/[^)#\s]+)", readme.read_text(encoding="utf-8")))
+    assert "docs/settings.md" in linked
+    assert [t for t in sorted(linked) if not (readme.parent / t).is_file()] == []
     assert (root / "lib/systemd/system/cashdrawerd.service").read_text() == UNIT.read_text()
     opt_unit = (tmp_path / "opt/lib/systemd/system/cashdrawerd.service").read_text()
     assert (f"ExecStart={tmp_path}/opt/bin/cashdrawerd --config "
