@@ -1,9 +1,11 @@
 """The reference tables (moved from the README to docs/) stay in step with
 the program: every option --help lists has its flag and INI key in the
-settings table of docs/settings.md, and every machine code the daemon can
-answer is in the error table of docs/http-api.md."""
+settings table of docs/settings.md; the error table of docs/http-api.md,
+the 404 message, --help's endpoints and /metrics' labels are the program's
+own tables, as tools/print-tables prints them (never scraped from sources)."""
 import re
 import subprocess
+from pathlib import Path
 
 from conftest import REPO
 
@@ -28,18 +30,82 @@ def test_readme_settings_table_has_every_flag_and_ini_key(daemon_bin):
         assert f"`{key}`" in SETTINGS, f"docs/settings.md does not document the INI key {key}"
 
 
-def test_readme_error_table_has_every_machine_code():
-    sources = "".join(p.read_text(encoding="utf-8") for p in (REPO / "src").rglob("*.c"))
-    # codes answered by the daemon: the string returned by *_error_code and
-    # passed to respond_error
-    codes = set(re.findall(r'return "((?:printer|service)_[a-z_]+)";', sources))
-    codes |= set(re.findall(r'respond_error\([^;]*?MHD_HTTP_[A-Z_]+,\s*"([a-z_]+)"', sources,
-                            re.DOTALL))
-    # and the access refusals, named by access_outcome_code in src/admission/access.c
-    codes |= set(re.findall(r'case ACCESS_[A-Z_]+:\s*return "([a-z_]+)";', sources))
-    # and the body refusals of src/http/request_body.c: {status, "code", message}
-    codes |= set(re.findall(r'struct request_body_refusal\)\{\s*\d{3},\s*"([a-z_]+)"', sources))
-    assert {"printer_refused", "not_local", "bad_date", "origin_not_allowed",
-            "token_invalid", "body_not_allowed"} <= codes  # the scan works
-    for code in sorted(codes):
-        assert f"`{code}`" in HTTP_API, f"docs/http-api.md's error table lacks {code}"
+def tables(daemon_bin):
+    """The program's own outcome and endpoint tables (tools/print-tables.c)."""
+    out = subprocess.run([str(Path(daemon_bin).parent / "print-tables")], capture_output=True,
+                         text=True, timeout=10, check=True).stdout
+    outcomes, endpoints = {}, {}
+    for line in out.splitlines():
+        kind, *fields = line.split("\t")
+        if kind == "outcome":
+            code, status, level, message = fields
+            outcomes[code] = (int(status), level, message)
+        elif kind == "endpoint":
+            path, protection, allow = fields
+            endpoints[path] = (protection, allow)
+    assert "not_local" in outcomes and "/open-cash-drawer" in endpoints
+    return outcomes, endpoints
+
+
+def error_table():
+    """docs/http-api.md's error table: {code: set of statuses of its row}."""
+    rows = {}
+    lines = HTTP_API.splitlines()
+    start = lines.index("| HTTP | `error` | when |") + 2
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        status_cell, code_cell = line.split("|")[1:3]
+        statuses = {int(s) for s in re.findall(r"\d{3}", status_cell)}
+        for code in re.findall(r"`([a-z_]+)`", code_cell):
+            rows.setdefault(code, set()).update(statuses)
+    return rows
+
+
+def test_error_table_is_the_programs_outcome_table(daemon_bin):
+    outcomes, _ = tables(daemon_bin)
+    documented = error_table()
+    answered = {code: status for code, (status, _, _) in outcomes.items()
+                if status >= 400}
+    # every refusal and error the program can answer, with its status
+    for code, status in sorted(answered.items()):
+        assert code in documented, f"docs/http-api.md's error table lacks {code}"
+        assert status in documented[code], f"{code}: {status} in the program, " \
+            f"{sorted(documented[code])} in docs/http-api.md"
+    # and nothing else: a code the program no longer has is not documented
+    assert sorted(set(documented) - set(answered)) == []
+
+
+def test_unanswered_outcomes_are_documented_with_the_metrics(daemon_bin):
+    outcomes, _ = tables(daemon_bin)
+    monitoring = (REPO / "docs" / "monitoring.md").read_text(encoding="utf-8")
+    for code, (status, _, _) in outcomes.items():
+        if status == 0:
+            assert f"`{code}`" in monitoring, f"docs/monitoring.md lacks {code}"
+
+
+def test_help_names_exactly_the_network_endpoints_of_the_table(daemon_bin):
+    _, endpoints = tables(daemon_bin)
+    network = {path for path, (protection, _) in endpoints.items() if protection == "network"}
+    out = subprocess.run([str(daemon_bin), "--help"], capture_output=True, text=True,
+                         timeout=10, check=True).stdout
+    checked = 0
+    for line in out.splitlines():
+        if "read /" in line:  # allowed_networks' and token's help
+            checked += 1
+            listed = re.split(r", repeatable| \(default", line.split("read ", 1)[1])[0]
+            named = set(re.findall(r"/[a-z-]*", listed))
+            assert named == network, line
+    assert checked == 2
+
+
+def test_not_found_names_every_endpoint_and_metrics_label_them(daemon_bin, start_daemon, printer):
+    _, endpoints = tables(daemon_bin)
+    daemon = start_daemon(printer.uri)
+
+    message = daemon.get("/nope").json()["message"]
+    metrics = daemon.get("/metrics").body.decode()
+
+    assert message == "Ressource introuvable : " + ", ".join(endpoints)
+    labels = set(re.findall(r'_count\{endpoint="([^"]+)"\}', metrics))
+    assert labels == set(endpoints) | {"other"}
