@@ -11,7 +11,7 @@
 
 #include "base/outcome.h"
 #include "drawer/escpos.h"
-#include "settings/printer_uri.h"
+#include "transport/printer_address.h"
 #include "transport/transport.h"
 
 /* Errors of the drawer itself, beside the transport's. */

@@ -233,31 +233,3 @@ int printer_uri_parse(const char *text, struct printer_uri *uri, char *err, size
 		snprintf(err, errlen, "printer URI '%.200s': %s; expected " URI_EXAMPLES, text, reason);
 	return rc;
 }
-
-void printer_uri_format(const struct printer_uri *uri, char *buf, size_t size)
-{
-	switch (uri->scheme) {
-	case PRINTER_URI_TCP:
-		if (strchr(uri->host, ':') != NULL)
-			snprintf(buf, size, "tcp://[%s]:%u", uri->host, uri->port);
-		else
-			snprintf(buf, size, "tcp://%s:%u", uri->host, uri->port);
-		break;
-	case PRINTER_URI_FILE:
-		/* "file://x" would read as file:// + a relative path: keep the slashes */
-		snprintf(buf, size, strncmp(uri->path, "//", 2) == 0 ? "file://%s" : "file:%s", uri->path);
-		break;
-	case PRINTER_URI_QUEUE:
-		snprintf(buf, size, "%s", uri->path);
-		break;
-	case PRINTER_URI_CUPS:
-		snprintf(buf, size, "cups:%s", uri->path);
-		break;
-	case PRINTER_URI_SPOOL:
-		snprintf(buf, size, "spool:%s", uri->path);
-		break;
-	case PRINTER_URI_SERIAL:
-		printer_uri_format_serial(uri, buf, size);
-		break;
-	}
-}

@@ -8,23 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const unsigned printer_uri_serial_bauds[] = {1200,  2400,  4800,   9600,   19200,
-					     38400, 57600, 115200, 230400, 0};
-
 #define SETTINGS "baud, data_bits, parity, stop_bits, flow"
 
-static const char *const parity_names[] = {"none", "even", "odd"};
-static const char *const flow_names[] = {"none", "rtscts", "xonxoff"};
-
-const char *printer_uri_parity_name(enum printer_uri_parity parity)
-{
-	return (unsigned)parity < 3 ? parity_names[parity] : "?";
-}
-
-const char *printer_uri_flow_name(enum printer_uri_flow flow)
-{
-	return (unsigned)flow < 3 ? flow_names[flow] : "?";
-}
 
 /* value as a decimal number from the list allowed (0-terminated); -1 otherwise */
 static long number_in(const char *value, const unsigned *allowed)
@@ -82,13 +67,13 @@ static int apply_setting(struct printer_uri_serial *serial, const char *key, con
 		}
 		serial->stop_bits = (unsigned)number;
 	} else if (strcmp(key, "parity") == 0) {
-		if ((index = name_in(value, parity_names)) < 0) {
+		if ((index = name_in(value, printer_uri_parity_names)) < 0) {
 			snprintf(err, errlen, "parity '%.16s' is not none, even or odd", value);
 			return -EINVAL;
 		}
 		serial->parity = (enum printer_uri_parity)index;
 	} else if (strcmp(key, "flow") == 0) {
-		if ((index = name_in(value, flow_names)) < 0) {
+		if ((index = name_in(value, printer_uri_flow_names)) < 0) {
 			snprintf(err, errlen, "flow '%.16s' is not none, rtscts or xonxoff", value);
 			return -EINVAL;
 		}
@@ -173,12 +158,4 @@ int printer_uri_parse_serial(const char *rest, struct printer_uri *uri, char *er
 	}
 	uri->scheme = PRINTER_URI_SERIAL;
 	return 0;
-}
-
-void printer_uri_format_serial(const struct printer_uri *uri, char *buf, size_t size)
-{
-	snprintf(buf, size, "serial:%s?baud=%u&data_bits=%u&parity=%s&stop_bits=%u&flow=%s",
-		 uri->path, uri->serial.baud, uri->serial.data_bits,
-		 printer_uri_parity_name(uri->serial.parity), uri->serial.stop_bits,
-		 printer_uri_flow_name(uri->serial.flow));
 }

@@ -8,7 +8,4 @@
  * 0, or -EINVAL with the reason (without the URI) in err. */
 int printer_uri_parse_serial(const char *rest, struct printer_uri *uri, char *err, size_t errlen);
 
-/* The canonical form of a serial URI, every setting spelt out. */
-void printer_uri_format_serial(const struct printer_uri *uri, char *buf, size_t size);
-
 #endif

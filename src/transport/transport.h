@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "base/outcome.h"
-#include "settings/printer_uri.h"
+#include "transport/printer_address.h"
 
 /* Negative return codes of transport functions: outcomes of the table in
  * src/base/outcome.h, which holds each one's stable code and French message. */

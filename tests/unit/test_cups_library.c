@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "transport/cups_library.h"
+#include "settings/printer_uri.h"
 #include "transport/transport.h"
 
 static bool all_zero(const void *memory, size_t size)

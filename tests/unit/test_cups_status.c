@@ -14,6 +14,7 @@
 #include <cups/ipp.h>
 
 #include "transport/cups_status.h"
+#include "settings/printer_uri.h"
 #include "transport/transport.h"
 
 static const struct cups_status_target target = {

@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "drawer/drawer.h"
+#include "settings/printer_uri.h"
 
 #include "drawer/escpos.h"
 
