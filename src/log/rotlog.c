@@ -27,70 +27,6 @@
  * after today's file grew this much, not at every line. */
 #define CAP_RETRY_BYTES (64 * 1024)
 
-/* strerror is not thread-safe everywhere, and strerror_r has a GNU and an
- * XSI form depending on feature macros. */
-static const char *error_text(int errnum, char *buf, size_t size)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	return strerror_r(errnum, buf, size);
-#else
-	if (strerror_r(errnum, buf, size) != 0)
-		snprintf(buf, size, "error %d", errnum);
-	return buf;
-#endif
-}
-
-void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, ...)
-{
-	va_list args;
-	size_t used;
-
-	if (!err || !errlen)
-		return;
-	va_start(args, format);
-	vsnprintf(err, errlen, format, args);
-	va_end(args);
-	used = strlen(err);
-	if (errnum && used < errlen) {
-		char text[128];
-		const char *problem = rotlog_file_problem(-errnum);
-
-		/* ELOOP's "Too many levels of symbolic links" would not say it */
-		snprintf(err + used, errlen - used, ": %s",
-			 problem != NULL ? problem : error_text(errnum, text, sizeof text));
-	}
-}
-
-int rotlog_join_path(const char *dir, const char *name, char *buf, size_t size)
-{
-	size_t dir_length = strlen(dir);
-	const char *separator = dir_length && dir[dir_length - 1] == '/' ? "" : "/";
-	int written;
-
-	if (!buf || !size)
-		return -1;
-	written = snprintf(buf, size, "%s%s%s", dir, separator, name);
-	if (written < 0 || (size_t)written >= size) {
-		buf[0] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
-int rotlog_path(const struct rotlog *log, const struct rotlog_date *date, char *buf,
-		size_t size)
-{
-	char name[ROTLOG_ARCHIVE_NAME_MAX];
-
-	if (!log) {
-		if (buf && size)
-			buf[0] = '\0';
-		return -1;
-	}
-	if (date)
-		rotlog_archive_name(name, sizeof name, *date);
-	return rotlog_join_path(log->dir, date ? name : ROTLOG_BASENAME, buf, size);
-}
 
 /* Writes the routine lines held, in one write. Lock held. */
 static void flush_held(struct rotlog *log)
@@ -196,6 +132,16 @@ static bool leave_out(struct rotlog *log, size_t length)
 	return true;
 }
 
+/* Retention, and the line saying what the size cap deleted. Lock held. */
+static void retain(struct rotlog *log)
+{
+	char notice[ROTLOG_LINE_MAX];
+
+	rotlog_apply_retention(log, notice, sizeof notice);
+	if (notice[0] != '\0')
+		rotlog_notice(log, ROTLOG_WARNING, "%s", notice);
+}
+
 /* The cap, after each line: the oldest archives go while the folder weighs
  * more (the archives' sizes are known; today's is kept up to date). Lock held. */
 static void keep_under_cap(struct rotlog *log)
@@ -207,7 +153,7 @@ static void keep_under_cap(struct rotlog *log)
 	    log->current_size < log->cap_retry_size)
 		return;
 	if (log->archives_size > 0)
-		rotlog_apply_retention(log);
+		retain(log);
 	/* still over (an archive that cannot be deleted): the folder is listed
 	 * again only once today's file has grown some more */
 	if ((uint64_t)(log->current_size + log->archives_size) > log->max_bytes)
@@ -246,7 +192,7 @@ static void rotate(struct rotlog *log, time_t now)
 	rc = rotlog_open_current(log);
 	if (rc < 0) /* later writes try again */
 		rotlog_remember_error(log, -rc, "open %s", log->current_path);
-	rotlog_apply_retention(log);
+	retain(log);
 	if (left_out > 0)
 		rotlog_notice(log, ROTLOG_WARNING,
 			      "%llu ligne%s courante%s non écrite%s le %04d-%02d-%02d (part du jour de "
@@ -400,23 +346,6 @@ static int check_options(struct rotlog **out, const struct rotlog_options *optio
 	return 0;
 }
 
-void rotlog_describe_open_failure(const char *path, const char *dir, int rc, char *err,
-				  size_t errlen)
-{
-	char text[128];
-
-	if (rotlog_file_problem(rc) != NULL)
-		rotlog_describe(err, errlen, 0,
-				"log file %s: %s; the service never writes through it (move it "
-				"aside, e.g. rename it cashdrawer.log.moved, then start again; to keep "
-				"the log in another folder, set log_dir to that folder)",
-				path, rotlog_file_problem(rc));
-	else
-		rotlog_describe(err, errlen, 0,
-				"log file %s: %s (give the service's user write access to %s)", path,
-				error_text(-rc, text, sizeof text), dir);
-}
-
 int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char *err,
 		size_t errlen)
 {
@@ -491,7 +420,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 
 		rotlog_describe(err, errlen, 0,
 				"log folder %s: %s (make it a folder the service's user can write to)",
-				log->dir, error_text(-rc, text, sizeof text));
+				log->dir, rotlog_error_text(-rc, text, sizeof text));
 		goto out;
 	}
 
@@ -510,7 +439,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 		rotlog_describe_open_failure(log->current_path, log->dir, rc, err, errlen);
 		goto out;
 	}
-	rotlog_apply_retention(log);
+	retain(log);
 
 	/* Signals are for main's thread: the midnight thread blocks them all. */
 	sigfillset(&all);

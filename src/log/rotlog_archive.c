@@ -242,7 +242,7 @@ out:
 	return rc;
 }
 
-void rotlog_apply_retention(struct rotlog *log)
+void rotlog_apply_retention(struct rotlog *log, char *notice, size_t notice_size)
 {
 	struct archive *archives = NULL;
 	const char **names = NULL;
@@ -252,6 +252,8 @@ void rotlog_apply_retention(struct rotlog *log)
 	char cap[32];
 	int rc;
 
+	if (notice_size > 0)
+		notice[0] = '\0';
 	rc = list_archives(log, &archives, &count);
 	if (rc < 0) {
 		rotlog_remember_error(log, -rc, "expire archives in %s", log->dir);
@@ -293,12 +295,12 @@ void rotlog_apply_retention(struct rotlog *log)
 	}
 	if (by_size > 0) {
 		rotlog_format_size(cap, sizeof cap, log->max_bytes);
-		rotlog_notice(log, ROTLOG_WARNING,
-			      "%zu archive%s supprimée%s avant %s %u jours, de %s à %s : le dossier du "
-			      "journal dépassait log_max_mb (%s)",
-			      by_size, by_size > 1 ? "s" : "", by_size > 1 ? "s" : "",
-			      by_size > 1 ? "leurs" : "ses", log->retention_days, names[first],
-			      names[first + by_size - 1], cap);
+		snprintf(notice, notice_size,
+			 "%zu archive%s supprimée%s avant %s %u jours, de %s à %s : le dossier du "
+			 "journal dépassait log_max_mb (%s)",
+			 by_size, by_size > 1 ? "s" : "", by_size > 1 ? "s" : "",
+			 by_size > 1 ? "leurs" : "ses", log->retention_days, names[first],
+			 names[first + by_size - 1], cap);
 	}
 out:
 	free(expired);

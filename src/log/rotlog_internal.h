@@ -70,6 +70,9 @@ struct rotlog {
 
 /* Fills err (when given) with the formatted text, then ": " and errnum's
  * description when errnum is not 0. */
+/* strerror's text for errnum, thread-safe, in buf. */
+const char *rotlog_error_text(int errnum, char *buf, size_t size);
+
 void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -142,10 +145,10 @@ int rotlog_cut_torn_tail(const char *path, char *cut, size_t cutsize, size_t *cu
 			 bool *line_open);
 
 /* Deletes the archives older than the retention_days newest ones, then the
- * oldest while the folder weighs more than max_bytes (saying so in the
- * log), and sets archives_size. Only regular files named exactly as
+ * oldest while the folder weighs more than max_bytes (saying so in notice,
+ * empty otherwise: the caller writes it), and sets archives_size. Only regular files named exactly as
  * archives count; a link or anything else is never touched. */
-void rotlog_apply_retention(struct rotlog *log);
+void rotlog_apply_retention(struct rotlog *log, char *notice, size_t notice_size);
 
 /* mkdir -p path. Returns 0 or a negative errno. */
 int rotlog_make_directories(char *path);

@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/stop.h"
+#include "platform/stop_win32.h"
 
-int main(int argc, char *argv[]); /* main.c */
 
 #define DISPLAY_NAME L"cashdrawerd (tiroir-caisse)"
 #define DESCRIPTION                                                                         \
@@ -22,16 +21,10 @@ int main(int argc, char *argv[]); /* main.c */
 
 static SERVICE_STATUS_HANDLE status_handle;
 static SERVICE_STATUS status = {.dwServiceType = SERVICE_WIN32_OWN_PROCESS};
-static volatile LONG active;
 static int service_argc;
 static char **service_argv;
 static int (*service_main_function)(int, char **);
 static int service_exit_code;
-
-bool service_win32_active(void)
-{
-	return InterlockedCompareExchange(&active, 0, 0) != 0;
-}
 
 static void report(DWORD state, DWORD wait_hint_ms)
 {
@@ -45,10 +38,9 @@ static void report(DWORD state, DWORD wait_hint_ms)
 	SetServiceStatus(status_handle, &status);
 }
 
-void service_win32_report_running(void)
+static void report_running(void)
 {
-	if (service_win32_active())
-		report(SERVICE_RUNNING, 0);
+	report(SERVICE_RUNNING, 0);
 }
 
 static DWORD WINAPI on_control(DWORD control, DWORD event_type, void *event_data, void *context)
@@ -77,14 +69,14 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
 	status_handle = RegisterServiceCtrlHandlerExW(SERVICE_WIN32_NAME, on_control, NULL);
 	if (status_handle == NULL)
 		return;
-	InterlockedExchange(&active, 1);
+	platform_stop_service_mode(report_running);
 	report(SERVICE_START_PENDING, 10000);
 	/* main reports the service running once it answers (platform_stop_wait),
 	 * and returns once the log says "Service arrêté". */
 	service_exit_code = service_main_function(service_argc, service_argv);
 	status.dwWin32ExitCode = service_exit_code == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR;
 	status.dwServiceSpecificExitCode = (DWORD)service_exit_code;
-	InterlockedExchange(&active, 0);
+	platform_stop_service_mode(NULL);
 	report(SERVICE_STOPPED, 0);
 }
 
@@ -178,7 +170,8 @@ static bool append_argument(wchar_t *command, size_t size, const char *text)
 	return fits;
 }
 
-int service_win32_install(int argc, char **argv, const wchar_t *exe)
+int service_win32_install(int argc, char **argv, const wchar_t *exe,
+			  int (*main_function)(int, char **))
 {
 	wchar_t command[8192];
 	char *check[80];
@@ -204,7 +197,7 @@ int service_win32_install(int argc, char **argv, const wchar_t *exe)
 	for (int i = 0; i < argc; i++)
 		check[check_count++] = argv[i];
 	check[check_count] = NULL;
-	rc = main(check_count, check);
+	rc = main_function(check_count, check);
 	if (rc != 0) {
 		fprintf(stderr, "cashdrawerd: service not installed: fix the settings above\n");
 		return rc;

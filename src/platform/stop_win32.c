@@ -1,5 +1,6 @@
 /* Stop requests on Windows: Ctrl-C and the console closing (console ctrl
- * handler), or the service manager (service_win32.c); one event wakes
+ * handler), or the service manager (service_win32.c, through
+ * platform_stop_request); one event wakes
  * platform_stop_wait. */
 #include "platform/stop.h"
 
@@ -7,9 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "platform/service_win32.h"
+#include "platform/stop_win32.h"
 
 static HANDLE stop_event;
+/* set while the service manager runs the service */
+static void (*volatile service_report_running)(void);
 static CRITICAL_SECTION reason_lock;
 static char stop_reason[64];
 
@@ -28,7 +31,7 @@ static BOOL WINAPI on_console_event(DWORD event)
 
 	/* A service outlives the sessions of the till's users; its own stop
 	 * and the system's shutdown come from the service manager. */
-	if (service_win32_active())
+	if (service_report_running != NULL)
 		return TRUE;
 	switch (event) {
 	case CTRL_C_EVENT:
@@ -62,9 +65,17 @@ void platform_stop_prepare(void)
 	SetConsoleCtrlHandler(on_console_event, TRUE);
 }
 
+void platform_stop_service_mode(void (*report_running)(void))
+{
+	service_report_running = report_running;
+}
+
 void platform_stop_wait(char *reason, size_t size)
 {
-	service_win32_report_running();
+	void (*report_running)(void) = service_report_running;
+
+	if (report_running != NULL)
+		report_running();
 	WaitForSingleObject(stop_event, INFINITE);
 	EnterCriticalSection(&reason_lock);
 	snprintf(reason, size, "%s", stop_reason);

@@ -141,7 +141,7 @@ int wmain(int argc, wchar_t *wargv[])
 	if (!wants_only_help(count, args))
 		count = settle_config_path(count, args, folder);
 	if (count >= 2 && strcmp(args[1], "--install-service") == 0)
-		return service_win32_install(count - 2, args + 2, exe);
+		return service_win32_install(count - 2, args + 2, exe, main);
 	/* Relative folders of the settings (log_dir = logs) are the .exe's. */
 	SetCurrentDirectoryW(folder);
 	if (!service)
