@@ -1,0 +1,86 @@
+/* The receipt pipeline's stages, shared by jpeg.c and the unit tests: the
+ * row scaler (scale.c), black and white (bw.c), the ESC/POS framing
+ * (raster.c). Pure, one row at a time. Not for other modules: receipt.h is. */
+#ifndef CASHDRAWERD_RECEIPT_INTERNAL_H
+#define CASHDRAWERD_RECEIPT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "receipt.h"
+
+/* --- scale.c: area-average downscaling of 8-bit grey rows --------------------
+ * Each output pixel is the mean of the input area it covers, partial pixels
+ * weighted by their share; the picture is never enlarged. */
+struct receipt_scaler {
+	unsigned in_width, in_height, out_width, out_height;
+	unsigned out_row;      /* output rows emitted so far */
+	uint64_t filled;       /* vertical units of the current output row filled */
+	uint32_t *scaled;      /* the input row scaled horizontally, 8.8 fixed point */
+	uint64_t *sum;         /* the current output row's weighted sums */
+	uint8_t *out;          /* the output row handed to emit */
+};
+
+/* The rows an image of in_width x in_height keeps when scaled to out_width
+ * dots wide in proportion (at least 1). */
+unsigned receipt_scaled_height(unsigned in_width, unsigned in_height, unsigned out_width);
+
+/* out_width <= in_width and out_height <= in_height, all > 0. Returns 0 or -ENOMEM. */
+int receipt_scaler_init(struct receipt_scaler *scaler, unsigned in_width, unsigned in_height,
+			unsigned out_width, unsigned out_height);
+void receipt_scaler_free(struct receipt_scaler *scaler);
+
+/* Takes the next input row (in_width bytes); calls emit with each output row
+ * (out_width bytes) it completes, in order, and stops at emit's first
+ * non-zero return, which it returns. */
+typedef int (*receipt_row_fn)(void *context, const uint8_t *row);
+int receipt_scaler_push(struct receipt_scaler *scaler, const uint8_t *row, receipt_row_fn emit,
+			void *context);
+
+/* --- bw.c: grey (0 black .. 255 white) to dots (1 = black, MSB first) ------ */
+struct receipt_bw_state {
+	enum receipt_bw mode;
+	unsigned width;
+	int32_t *error_this, *error_next; /* Floyd-Steinberg: width + 2 each, 1/16ths */
+};
+
+/* The contrast curve: at or below this grey is black, at or above white. */
+#define RECEIPT_CONTRAST_BLACK 80
+#define RECEIPT_CONTRAST_WHITE 200
+
+int receipt_bw_init(struct receipt_bw_state *bw, enum receipt_bw mode, unsigned width);
+void receipt_bw_free(struct receipt_bw_state *bw);
+/* grey: width bytes; dots: (width + 7) / 8 bytes, bits past width are 0. */
+void receipt_bw_row(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots);
+/* The contrast curve alone (RECEIPT_BW_CONTRAST_DITHER's first step). */
+uint8_t receipt_contrast(uint8_t grey);
+
+/* --- raster.c: ESC @, GS v 0 bands, ESC d, GS V ------------------------------ */
+struct receipt_raster {
+	receipt_sink_fn sink;
+	void *context;
+	unsigned width_bytes, rows, band_rows, rows_done, bands;
+	size_t bytes;                     /* given to the sink so far */
+	size_t held;                      /* bytes in chunk not yet given */
+	int sink_errno;                   /* the sink's failure, once it failed */
+	uint8_t chunk[RECEIPT_CHUNK_MAX];
+};
+
+/* The bytes receipt_raster_* send for rows rows of width_bytes each. */
+size_t receipt_raster_size(unsigned width_bytes, unsigned rows, unsigned band_rows,
+			   unsigned feed_lines, enum receipt_cut cut);
+
+/* Starts a job of rows rows (> 0) of width_bytes (1..65535): sends ESC @. */
+int receipt_raster_begin(struct receipt_raster *raster, receipt_sink_fn sink, void *context,
+			 unsigned width_bytes, unsigned rows, unsigned band_rows, char *err,
+			 size_t errlen);
+/* One row of dots; each band's GS v 0 header goes before its first row.
+ * Returns 0 or the sink's -errno (err filled); rows past `rows` are -EINVAL. */
+int receipt_raster_row(struct receipt_raster *raster, const uint8_t *dots, char *err,
+		       size_t errlen);
+/* After the last row: ESC d feed_lines (if any), the cut, and the last chunk. */
+int receipt_raster_end(struct receipt_raster *raster, unsigned feed_lines, enum receipt_cut cut,
+		       char *err, size_t errlen);
+
+#endif
