@@ -7,9 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest command decoded whole: ESC p m t1 t2 and DLE DC4 1 m t. */
-#define SIM_COMMAND_MAX 5
-/* Printable bytes are batched into text events of at most this many. */
+/* Longest command decoded whole: the GS v 0 m xL xH yL yH header. */
+#define SIM_COMMAND_MAX 8
+/* Printable bytes are batched into text events of at most this many; a
+ * raster image's data into RASTER_DATA events of at most this many. */
 #define SIM_TEXT_MAX 64
 #define SIM_ERROR_MAX 96
 /* Enough for any line sim_event_describe or sim_state_describe writes. */
@@ -24,6 +25,9 @@ enum sim_event_kind {
 	SIM_EVENT_REALTIME_KICK,   /* DLE DC4 1 m t */
 	SIM_EVENT_STATUS_QUERY,    /* DLE EOT n */
 	SIM_EVENT_CUT,             /* GS V m [n] */
+	SIM_EVENT_FEED_LINES,      /* ESC d n: print and feed n lines */
+	SIM_EVENT_RASTER,          /* GS v 0 m xL xH yL yH: a raster image's header */
+	SIM_EVENT_RASTER_DATA,     /* the next bytes of that image's data */
 	SIM_EVENT_UNKNOWN,         /* a byte (or ESC/GS/DLE + byte) not modelled */
 	SIM_EVENT_INVALID,         /* a known command with bad parameters: see error */
 	SIM_EVENT_INCOMPLETE,      /* a command cut short by the end of the stream */
@@ -39,6 +43,11 @@ struct sim_event {
 	bool partial_cut;        /* CUT: partial (one point left) or full cut */
 	bool cut_feeds;          /* CUT: GS V 65/66 feed cut_feed units first */
 	unsigned cut_feed;
+	unsigned feed_lines;     /* FEED_LINES: n */
+	/* RASTER (and an INVALID GS v 0): m, bytes per row, rows, and the data
+	 * bytes that follow in RASTER_DATA events (x * y; 0 for an empty image) */
+	unsigned raster_mode, raster_width_bytes, raster_rows;
+	uint64_t raster_bytes;
 	char error[SIM_ERROR_MAX]; /* INVALID, INCOMPLETE: what is wrong, in words */
 };
 
@@ -49,6 +58,7 @@ struct sim_decoder {
 	uint8_t pending[SIM_TEXT_MAX];
 	size_t len;
 	bool in_text;
+	uint64_t raster_left; /* image data bytes still to come after pending */
 };
 
 void sim_decoder_init(struct sim_decoder *decoder);

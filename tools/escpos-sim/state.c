@@ -134,6 +134,9 @@ void sim_state_apply(struct sim_state *state, const struct sim_event *event,
 	case SIM_EVENT_CARRIAGE_RETURN:
 	case SIM_EVENT_INITIALIZE:
 	case SIM_EVENT_CUT:
+	case SIM_EVENT_FEED_LINES:
+	case SIM_EVENT_RASTER:
+	case SIM_EVENT_RASTER_DATA:
 		outcome->action = offline ? SIM_ACTION_HELD_OFFLINE : SIM_ACTION_DONE;
 		break;
 	case SIM_EVENT_KICK: /* buffered with print data: waits while offline */
