@@ -16,7 +16,7 @@ static const char usage[] =
 	"  --cut full|partial|none   (default partial)\n"
 	"  --feed N             lines fed before the cut (default 0)\n"
 	"  --band-rows N        rows per GS v 0 command (default 255)\n"
-	"  --bw contrast-dither|threshold|dither   (default contrast-dither)\n"
+	"  --bw edge-dither|threshold|dither|contrast-dither   (default edge-dither)\n"
 	"  --max-width N, --max-height N   JPEG limits in pixels\n"
 	"  --base64             INPUT is base64 text, as Odoo sends it\n"
 	"  --measure            print the header's figures only, write nothing\n";
@@ -102,7 +102,8 @@ static int parse_args(int argc, char **argv, struct receipt_options *o, int *bas
 				 : strcmp(v, "none") == 0    ? RECEIPT_CUT_NONE
 							     : (bad = -1, o->cut);
 		else if (strcmp(a, "--bw") == 0)
-			o->bw = strcmp(v, "contrast-dither") == 0 ? RECEIPT_BW_CONTRAST_DITHER
+			o->bw = strcmp(v, "edge-dither") == 0       ? RECEIPT_BW_EDGE_DITHER
+				: strcmp(v, "contrast-dither") == 0 ? RECEIPT_BW_CONTRAST_DITHER
 				: strcmp(v, "threshold") == 0     ? RECEIPT_BW_THRESHOLD
 				: strcmp(v, "dither") == 0        ? RECEIPT_BW_DITHER
 								  : (bad = -1, o->bw);

@@ -205,7 +205,8 @@ static int print_row(void *context, const uint8_t *row)
 
 	memset(job->grey, 255, job->options->dot_width);
 	memcpy(job->grey + job->offset, row, job->image_width);
-	receipt_bw_row(&job->bw, job->grey, job->dots);
+	if (!receipt_bw_push(&job->bw, job->grey, job->dots))
+		return 0;
 	return receipt_raster_row(&job->raster, job->dots, job->err, job->errlen);
 }
 
@@ -249,6 +250,8 @@ static int decode(struct job *job, receipt_sink_fn sink, void *context)
 		rc = job->scaling ? receipt_scaler_push(&job->scaler, job->line, print_row, job)
 				  : print_row(job, job->line);
 	}
+	if (rc == 0 && receipt_bw_finish(&job->bw, job->dots))
+		rc = receipt_raster_row(&job->raster, job->dots, job->err, job->errlen);
 	if (rc == 0) {
 		jpeg_finish_decompress(c);
 		rc = receipt_raster_end(&job->raster, o->feed_lines, o->cut, job->err, job->errlen);

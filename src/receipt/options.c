@@ -35,7 +35,7 @@ void receipt_options_init(struct receipt_options *options)
 	options->cut = RECEIPT_CUT_PARTIAL;
 	options->feed_lines = 0;
 	options->band_rows = 255;
-	options->bw = RECEIPT_BW_CONTRAST_DITHER;
+	options->bw = RECEIPT_BW_EDGE_DITHER;
 }
 
 int receipt_options_check(const struct receipt_options *o, char *err, size_t errlen)
@@ -68,8 +68,8 @@ int receipt_options_check(const struct receipt_options *o, char *err, size_t err
 			 RECEIPT_BAND_ROWS_MAX);
 		return -EINVAL;
 	}
-	if (o->bw != RECEIPT_BW_CONTRAST_DITHER && o->bw != RECEIPT_BW_THRESHOLD &&
-	    o->bw != RECEIPT_BW_DITHER) {
+	if (o->bw != RECEIPT_BW_EDGE_DITHER && o->bw != RECEIPT_BW_THRESHOLD &&
+	    o->bw != RECEIPT_BW_DITHER && o->bw != RECEIPT_BW_CONTRAST_DITHER) {
 		snprintf(err, errlen, "receipt black-and-white mode %d: unknown", (int)o->bw);
 		return -EINVAL;
 	}

@@ -58,9 +58,10 @@ enum receipt_cut {
 
 /* How grey becomes black and white; docs/receipts.md says why the default. */
 enum receipt_bw {
-	RECEIPT_BW_CONTRAST_DITHER, /* contrast curve, then Floyd-Steinberg (default) */
+	RECEIPT_BW_EDGE_DITHER,     /* threshold on edges, Floyd-Steinberg elsewhere (default) */
 	RECEIPT_BW_THRESHOLD,       /* black below mid-grey */
 	RECEIPT_BW_DITHER,          /* plain Floyd-Steinberg, as Odoo's IoT box (PIL) */
+	RECEIPT_BW_CONTRAST_DITHER, /* a contrast curve, then Floyd-Steinberg */
 };
 
 struct receipt_options {
@@ -80,7 +81,7 @@ struct receipt_options {
 #define RECEIPT_FEED_LINES_MAX 255    /* ESC d n */
 
 /* Defaults: 512 dots, JPEGs up to 2048 x 30000 pixels, partial cut, no
- * extra feed, 255-row bands (as Odoo's box; docs/receipts.md), contrast + dither. */
+ * extra feed, 255-row bands (as Odoo's box; docs/receipts.md), edge dither. */
 void receipt_options_init(struct receipt_options *options);
 
 /* 0, or -EINVAL with the option, its value and its range in err. */

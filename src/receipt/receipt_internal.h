@@ -38,21 +38,33 @@ typedef int (*receipt_row_fn)(void *context, const uint8_t *row);
 int receipt_scaler_push(struct receipt_scaler *scaler, const uint8_t *row, receipt_row_fn emit,
 			void *context);
 
-/* --- bw.c: grey (0 black .. 255 white) to dots (1 = black, MSB first) ------ */
+/* --- bw.c: grey (0 black .. 255 white) to dots (1 = black, MSB first) ------
+ * Rows go in one at a time and come out one behind: the edge test needs
+ * the row below. */
 struct receipt_bw_state {
 	enum receipt_bw mode;
 	unsigned width;
+	unsigned rows_in;                 /* rows pushed since the start */
 	int32_t *error_this, *error_next; /* Floyd-Steinberg: width + 2 each, 1/16ths */
+	uint8_t *above, *row, *below;     /* grey rows around the one being made */
+	uint8_t *low, *high;              /* each pixel's 3 x 3 darkest and lightest */
 };
 
 /* The contrast curve: at or below this grey is black, at or above white. */
 #define RECEIPT_CONTRAST_BLACK 80
 #define RECEIPT_CONTRAST_WHITE 200
+/* RECEIPT_BW_EDGE_DITHER: a 3 x 3 neighbourhood spanning this many grey
+ * levels or more is an edge, thresholded. */
+#define RECEIPT_EDGE_CONTRAST 64
 
 int receipt_bw_init(struct receipt_bw_state *bw, enum receipt_bw mode, unsigned width);
 void receipt_bw_free(struct receipt_bw_state *bw);
-/* grey: width bytes; dots: (width + 7) / 8 bytes, bits past width are 0. */
-void receipt_bw_row(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots);
+/* Takes the next grey row (width bytes). Returns 1 with dots ((width + 7) /
+ * 8 bytes, bits past width 0) holding the previous row's dots, 0 for the
+ * first row (nothing out yet). */
+int receipt_bw_push(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots);
+/* After the last row: returns 1 with its dots, 0 if no row was pushed. */
+int receipt_bw_finish(struct receipt_bw_state *bw, uint8_t *dots);
 /* The contrast curve alone (RECEIPT_BW_CONTRAST_DITHER's first step). */
 uint8_t receipt_contrast(uint8_t grey);
 

@@ -157,7 +157,7 @@ static void test_default_options_are_512_dots_partial_cut_255_row_bands(void **u
 	assert_int_equal(options.cut, RECEIPT_CUT_PARTIAL);
 	assert_int_equal(options.band_rows, 255);
 	assert_int_equal(options.feed_lines, 0);
-	assert_int_equal(options.bw, RECEIPT_BW_CONTRAST_DITHER);
+	assert_int_equal(options.bw, RECEIPT_BW_EDGE_DITHER);
 	assert_int_equal(receipt_options_check(&options, err, sizeof err), 0);
 }
 

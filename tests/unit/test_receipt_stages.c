@@ -138,12 +138,15 @@ static void test_scaled_height_keeps_proportions_and_at_least_one_row(void **unu
 
 /* --- black and white --- */
 
+/* One row alone: it is its own neighbour above and below. */
 static void bw_row(enum receipt_bw mode, const uint8_t *grey, unsigned width, uint8_t *dots)
 {
 	struct receipt_bw_state bw;
 
 	assert_int_equal(receipt_bw_init(&bw, mode, width), 0);
-	receipt_bw_row(&bw, grey, dots);
+	assert_int_equal(receipt_bw_push(&bw, grey, dots), 0);
+	assert_int_equal(receipt_bw_finish(&bw, dots), 1);
+	assert_int_equal(receipt_bw_finish(&bw, dots), 0);
 	receipt_bw_free(&bw);
 }
 
@@ -178,8 +181,9 @@ static unsigned black_dots(enum receipt_bw mode, uint8_t level, unsigned size)
 	assert_true(size <= 64);
 	memset(grey, level, size);
 	assert_int_equal(receipt_bw_init(&bw, mode, size), 0);
-	for (unsigned y = 0; y < size; y++) {
-		receipt_bw_row(&bw, grey, dots);
+	for (unsigned y = 0; y <= size; y++) {
+		if (y < size ? !receipt_bw_push(&bw, grey, dots) : !receipt_bw_finish(&bw, dots))
+			continue;
 		for (unsigned x = 0; x < size; x++)
 			black += (dots[x / 8] >> (7 - x % 8)) & 1;
 	}
@@ -203,7 +207,7 @@ static void test_dither_renders_a_flat_grey_with_its_share_of_black(void **unuse
 static void test_pure_white_and_black_stay_so_in_every_mode(void **unused)
 {
 	(void)unused;
-	for (int mode = RECEIPT_BW_CONTRAST_DITHER; mode <= RECEIPT_BW_DITHER; mode++) {
+	for (int mode = RECEIPT_BW_EDGE_DITHER; mode <= RECEIPT_BW_CONTRAST_DITHER; mode++) {
 		assert_int_equal(black_dots((enum receipt_bw)mode, 255, 64), 0);
 		assert_int_equal(black_dots((enum receipt_bw)mode, 0, 64), 4096);
 	}
@@ -218,6 +222,56 @@ static void test_near_white_jpeg_noise_speckles_plain_dither_not_contrast_dither
 	assert_int_equal(black_dots(RECEIPT_BW_CONTRAST_DITHER, 245, 64), 0);
 	assert_int_equal(black_dots(RECEIPT_BW_CONTRAST_DITHER, 60, 64), 4096);
 	assert_int_equal(black_dots(RECEIPT_BW_THRESHOLD, 245, 64), 0);
+}
+
+static void test_edge_dither_keeps_a_glyph_edge_where_plain_dither_smears_it(void **unused)
+{
+	(void)unused;
+	/* a glyph's edge: black, then two anti-aliased 150s, then paper. Plain
+	 * Floyd-Steinberg leaves the first 150 white and carries its error into
+	 * a dot on the second, one pixel outside the glyph (0xE8); the edge
+	 * dither thresholds every pixel whose 3 x 3 neighbourhood spans 64
+	 * levels or more, as the threshold does (0xE0) */
+	static const uint8_t grey[16] = {0,   0,   0,   150, 150, 255, 255, 255,
+					 255, 255, 255, 255, 255, 255, 255, 255};
+	uint8_t dots[2];
+
+	bw_row(RECEIPT_BW_DITHER, grey, 16, dots);
+	EXPECT_BYTES(dots, 0xE8, 0x00);
+	bw_row(RECEIPT_BW_EDGE_DITHER, grey, 16, dots);
+	EXPECT_BYTES(dots, 0xE0, 0x00);
+	bw_row(RECEIPT_BW_THRESHOLD, grey, 16, dots);
+	EXPECT_BYTES(dots, 0xE0, 0x00);
+}
+
+static void test_edge_dither_renders_flat_grey_as_the_dither_does(void **unused)
+{
+	(void)unused;
+	assert_int_equal(black_dots(RECEIPT_BW_EDGE_DITHER, 128, 64),
+			 black_dots(RECEIPT_BW_DITHER, 128, 64));
+	assert_int_equal(black_dots(RECEIPT_BW_EDGE_DITHER, 191, 64),
+			 black_dots(RECEIPT_BW_DITHER, 191, 64));
+}
+
+static void test_rows_come_out_one_behind_with_the_row_below_seen(void **unused)
+{
+	(void)unused;
+	/* a one-pixel horizontal line of grey 100 between white rows: an
+	 * edge (contrast 155), so thresholded black, only on its own row */
+	static const uint8_t white[8] = {255, 255, 255, 255, 255, 255, 255, 255};
+	static const uint8_t line[8] = {100, 100, 100, 100, 100, 100, 100, 100};
+	struct receipt_bw_state bw;
+	uint8_t dots[1];
+
+	assert_int_equal(receipt_bw_init(&bw, RECEIPT_BW_EDGE_DITHER, 8), 0);
+	assert_int_equal(receipt_bw_push(&bw, white, dots), 0);
+	assert_int_equal(receipt_bw_push(&bw, line, dots), 1);
+	assert_int_equal(dots[0], 0x00); /* row 0 */
+	assert_int_equal(receipt_bw_push(&bw, white, dots), 1);
+	assert_int_equal(dots[0], 0xFF); /* row 1, the line, every dot */
+	assert_int_equal(receipt_bw_finish(&bw, dots), 1);
+	assert_int_equal(dots[0], 0x00); /* row 2 */
+	receipt_bw_free(&bw);
 }
 
 static void test_contrast_curve_is_0_then_linear_then_255(void **unused)
@@ -382,6 +436,9 @@ int main(void)
 		cmocka_unit_test(test_pure_white_and_black_stay_so_in_every_mode),
 		cmocka_unit_test(
 			test_near_white_jpeg_noise_speckles_plain_dither_not_contrast_dither),
+		cmocka_unit_test(test_edge_dither_keeps_a_glyph_edge_where_plain_dither_smears_it),
+		cmocka_unit_test(test_edge_dither_renders_flat_grey_as_the_dither_does),
+		cmocka_unit_test(test_rows_come_out_one_behind_with_the_row_below_seen),
 		cmocka_unit_test(test_contrast_curve_is_0_then_linear_then_255),
 		cmocka_unit_test(test_small_image_frames_as_esc_at_bands_feed_and_partial_cut),
 		cmocka_unit_test(test_full_cut_is_gs_v_65_0_and_none_sends_no_gs_v),
