@@ -34,6 +34,8 @@ static bool grow(struct sim_roll *roll, unsigned count)
 
 	if (roll->overflowed || roll->alloc_errno)
 		return false;
+	if (count == 0) /* ESC d 0: nothing to add (and bits may still be NULL) */
+		return true;
 	if (count > SIM_ROLL_ROWS_MAX - roll->rows) {
 		roll->overflowed = true;
 		return false;
