@@ -10,6 +10,10 @@
 
 #include "receipt.h"
 
+#ifdef _WIN32
+#include <windows.h>
+#endif
+
 static const char usage[] =
 	"usage: receipt-convert [options] INPUT.jpg OUTPUT.bin\n"
 	"  --dots N             printer dots per line (default 512)\n"
@@ -115,7 +119,7 @@ static int parse_args(int argc, char **argv, struct receipt_options *o, int *bas
 	return n == 2 || (*measure && n == 1) ? 0 : -1;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	struct receipt_options options;
 	struct receipt_result result;
@@ -176,3 +180,27 @@ out:
 	free(input);
 	return rc < 0 ? 1 : 0;
 }
+
+#ifdef _WIN32
+/* The Windows build links with -municode (wmain): the arguments in UTF-8. */
+int wmain(int argc, wchar_t **wargv)
+{
+	char **argv = calloc((size_t)argc + 1, sizeof(*argv));
+
+	for (int i = 0; argv && i < argc; i++) {
+		int n = WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, NULL, 0, NULL, NULL);
+
+		argv[i] = malloc(n > 0 ? (size_t)n : 1);
+		if (argv[i] == NULL)
+			return 2;
+		argv[i][0] = '\0';
+		WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, argv[i], n, NULL, NULL);
+	}
+	return argv ? run(argc, argv) : 2;
+}
+#else
+int main(int argc, char **argv)
+{
+	return run(argc, argv);
+}
+#endif
