@@ -203,8 +203,7 @@ static int print_row(void *context, const uint8_t *row)
 {
 	struct job *job = context;
 
-	memset(job->grey, 255, job->options->dot_width);
-	memcpy(job->grey + job->offset, row, job->image_width);
+	memcpy(job->grey + job->offset, row, job->image_width); /* margins: white since allocate() */
 	if (!receipt_bw_push(&job->bw, job->grey, job->dots))
 		return 0;
 	return receipt_raster_row(&job->raster, job->dots, job->err, job->errlen);
@@ -219,6 +218,7 @@ static int allocate(struct job *job)
 	job->dots = malloc(dots / 8);
 	if (!job->line || !job->grey || !job->dots)
 		return -ENOMEM;
+	memset(job->grey, 255, dots);
 	if (receipt_bw_init(&job->bw, job->options->bw, dots) < 0)
 		return -ENOMEM;
 	if (job->scaling && receipt_scaler_init(&job->scaler, job->decoded_width,

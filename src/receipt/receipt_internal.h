@@ -17,9 +17,11 @@ struct receipt_scaler {
 	unsigned in_width, in_height, out_width, out_height;
 	unsigned out_row;      /* output rows emitted so far */
 	uint64_t filled;       /* vertical units of the current output row filled */
-	uint32_t *scaled;      /* the input row scaled horizontally, 8.8 fixed point */
+	uint32_t *scaled;      /* the input row's horizontal weighted sums */
 	uint64_t *sum;         /* the current output row's weighted sums */
 	uint8_t *out;          /* the output row handed to emit */
+	uint32_t *first, *offset, *weight; /* the horizontal taps (scale.c) */
+	double inverse;        /* 1 / (in_width * in_height) */
 };
 
 /* The rows an image of in_width x in_height keeps when scaled to out_width
@@ -47,12 +49,19 @@ struct receipt_bw_state {
 	unsigned rows_in;                 /* rows pushed since the start */
 	int32_t *error_this, *error_next; /* Floyd-Steinberg: width + 2 each, 1/16ths */
 	uint8_t *above, *row, *below;     /* grey rows around the one being made */
-	uint8_t *low, *high;              /* each pixel's 3 x 3 darkest and lightest */
+	uint8_t *low, *high;              /* each column's darkest, lightest of 3 (+1 each side) */
+	uint8_t *edge;                    /* 1: the pixel's 3 x 3 spans an edge */
 };
 
 /* The contrast curve: at or below this grey is black, at or above white. */
 #define RECEIPT_CONTRAST_BLACK 80
 #define RECEIPT_CONTRAST_WHITE 200
+/* The dithers print grey at or above RECEIPT_PAPER as paper and at or below
+ * RECEIPT_INK as ink, absorbing the error owed there: JPEG brings flat
+ * white and black back a few levels off (q 0.92: within 7), and that noise
+ * must not add up into specks. */
+#define RECEIPT_PAPER 248
+#define RECEIPT_INK 7
 /* RECEIPT_BW_EDGE_DITHER: a 3 x 3 neighbourhood spanning this many grey
  * levels or more is an edge, thresholded. */
 #define RECEIPT_EDGE_CONTRAST 64

@@ -274,6 +274,33 @@ static void test_rows_come_out_one_behind_with_the_row_below_seen(void **unused)
 	receipt_bw_free(&bw);
 }
 
+static void test_paper_absorbs_the_error_of_a_grey_band_beside_it(void **unused)
+{
+	(void)unused;
+	/* a band of grey 128, 8 dots wide, on white: its dots stay in the band;
+	 * the error it owes stops at the paper instead of travelling through it
+	 * into stray dots (256 of the 512 dots, half, are black) */
+	struct receipt_bw_state bw;
+	uint8_t grey[64], dots[8];
+	unsigned in_band = 0, outside = 0;
+
+	memset(grey, 255, sizeof grey);
+	memset(grey + 16, 128, 8);
+	assert_int_equal(receipt_bw_init(&bw, RECEIPT_BW_DITHER, 64), 0);
+	for (unsigned y = 0; y <= 64; y++) {
+		if (y < 64 ? !receipt_bw_push(&bw, grey, dots) : !receipt_bw_finish(&bw, dots))
+			continue;
+		for (int k = 0; k < 8; k++) {
+			for (int bit = 0; bit < 8; bit++)
+				in_band += k == 2 && (dots[k] >> bit & 1);
+			outside += k != 2 && dots[k] != 0;
+		}
+	}
+	receipt_bw_free(&bw);
+	assert_in_range(in_band, 512 / 4, 512 / 2 + 16);
+	assert_int_equal(outside, 0);
+}
+
 static void test_contrast_curve_is_0_then_linear_then_255(void **unused)
 {
 	(void)unused;
@@ -439,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_edge_dither_keeps_a_glyph_edge_where_plain_dither_smears_it),
 		cmocka_unit_test(test_edge_dither_renders_flat_grey_as_the_dither_does),
 		cmocka_unit_test(test_rows_come_out_one_behind_with_the_row_below_seen),
+		cmocka_unit_test(test_paper_absorbs_the_error_of_a_grey_band_beside_it),
 		cmocka_unit_test(test_contrast_curve_is_0_then_linear_then_255),
 		cmocka_unit_test(test_small_image_frames_as_esc_at_bands_feed_and_partial_cut),
 		cmocka_unit_test(test_full_cut_is_gs_v_65_0_and_none_sends_no_gs_v),
