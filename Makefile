@@ -51,6 +51,8 @@ BENCH_PACKAGES := $(BUILD_PACKAGES) wrk nginx
 BENCH_PACKAGES += $(WINDOWS_PACKAGES)
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl
+# bench/receipt.sh: the receipt rendered by Chromium, Pillow's figures beside ours
+BENCH_PACKAGES += chromium python3-pil
 # make soak (bench/soak.sh): the clang ASan build, valgrind, namespaces, the checks
 SOAK_PACKAGES  := $(BUILD_PACKAGES) clang valgrind iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl

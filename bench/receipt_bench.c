@@ -2,7 +2,8 @@
  * beside libjpeg's decode alone of the same file, and measures the peak
  * memory growth of each (VmHWM after /proc/self/clear_refs reset it).
  *   receipt-bench FILE.jpg [RUNS]
- * One line per measure: "NAME best_ms median_ms peak_growth_kib". The file is
+ * One line per measure: "NAME best_ms median_ms peak_growth_kib" (growth of a
+ * run after a first one), and the growth of the very first conversion. The file is
  * read into memory first: the JPEG is the caller's, not counted. Linux. */
 #include <errno.h>
 #include <setjmp.h>
@@ -163,6 +164,14 @@ int main(int argc, char **argv)
 	jpeg_mem_src(&c, jpeg, (unsigned long)size);
 	jpeg_read_header(&c, TRUE);
 	printf("jpeg %ux%u %ld\n", c.image_width, c.image_height, size);
+	/* the first conversion of the process: libjpeg's and our code paged in,
+	 * the allocator's first arenas, all counted */
+	{
+		long before = reset_hwm();
+
+		convert(jpeg, (size_t)size, c.image_width);
+		printf("convert_first_growth_kib %ld\n", hwm_kib() - before);
+	}
 	measure("decode_grey", DECODE_GREY, jpeg, (size_t)size, c.image_width, runs);
 	measure("decode_rgb", DECODE_RGB, jpeg, (size_t)size, c.image_width, runs);
 	/* the image's own width (no scaling), then 512 dots (scaled down) */

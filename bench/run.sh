@@ -8,7 +8,9 @@
 #      queue overflows and a dropped SYN costs a 1 s retry;
 #   3. /logs of a 100 MiB log (bench/logs.sh), start-up time (bench/startup.sh);
 #   4. a LAN client flooding from another network namespace (bench/lan_flood.sh);
-#   5. resident memory, the Windows .exe size, then the summary table.
+#   5. a 576 x 3000 receipt JPEG through src/receipt beside libjpeg and Pillow
+#      (bench/receipt.sh);
+#   6. resident memory, the Windows .exe size, then the summary table.
 # Loopback only, or namespaces of our own; every load is bounded in time.
 # BENCH_SECONDS (default 10) per run, BENCH_RUNS (default 3) alternations.
 set -euo pipefail
@@ -152,6 +154,8 @@ echo
 "$here/startup.sh" "$build"
 echo
 "$here/lan_flood.sh" "$build"
+echo
+"$here/receipt.sh" "$build"
 
 exe_size() { if [ -f "$1" ]; then stat -c %s "$1"; else echo "n/a"; fi; }
 result exe_x86_64 "$(exe_size "$windows/cashdrawerd.exe")"
