@@ -1,6 +1,10 @@
 /* The ESC/POS bytes of a receipt image: ESC @, GS v 0 bands, ESC d, GS V,
  * gathered in chunks for the caller's sink. Pure. Epson ESC/POS reference:
  *   ESC @        1B 40             initialise (print buffer cleared, ESC a left)
+ *   GS ( D       1D 28 44 03 00 14 01 b   real-time DLE DC4 fn=1 (the drawer pulse)
+ *                disabled (b = 0) around the image, enabled again (b = 1) after:
+ *                image data may hold 10 14 01 m t, which the printer would
+ *                otherwise execute as a pulse (Epson's advice for graphics)
  *   GS v 0       1D 76 30 m xL xH yL yH d1..dk   raster image, m = 0 normal
  *                density, x bytes per row, y rows, k = x * y, MSB = left dot
  *   ESC d n      1B 64 n           print and feed n lines
@@ -13,14 +17,23 @@
 #include <string.h>
 
 #define GS_V_0_HEADER 8
+#define REALTIME_SWITCH 8 /* GS ( D 3 0 20 1 b */
 
 size_t receipt_raster_size(unsigned width_bytes, unsigned rows, unsigned band_rows,
 			   unsigned feed_lines, enum receipt_cut cut)
 {
 	size_t bands = (rows + band_rows - 1) / band_rows;
 
-	return 2 + bands * GS_V_0_HEADER + (size_t)width_bytes * rows + (feed_lines ? 3 : 0) +
-	       (cut == RECEIPT_CUT_NONE ? 0 : 4);
+	return 2 + 2 * REALTIME_SWITCH + bands * GS_V_0_HEADER + (size_t)width_bytes * rows +
+	       (feed_lines ? 3 : 0) + (cut == RECEIPT_CUT_NONE ? 0 : 4);
+}
+
+/* GS ( D pL=3 pH=0 m=20 a=1 b: DLE DC4 fn=1 enabled (1) or not (0). */
+static void realtime_pulse(uint8_t out[REALTIME_SWITCH], uint8_t enabled)
+{
+	const uint8_t bytes[REALTIME_SWITCH] = {0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, enabled};
+
+	memcpy(out, bytes, sizeof bytes);
 }
 
 static int flush(struct receipt_raster *r, char *err, size_t errlen)
@@ -62,7 +75,7 @@ int receipt_raster_begin(struct receipt_raster *raster, receipt_sink_fn sink, vo
 			 unsigned width_bytes, unsigned rows, unsigned band_rows, char *err,
 			 size_t errlen)
 {
-	static const uint8_t initialise[] = {0x1B, 0x40};
+	uint8_t start[2 + REALTIME_SWITCH] = {0x1B, 0x40};
 
 	raster->sink = sink;
 	raster->context = context;
@@ -79,7 +92,8 @@ int receipt_raster_begin(struct receipt_raster *raster, receipt_sink_fn sink, vo
 			 band_rows, RECEIPT_BAND_ROWS_MAX);
 		return -EINVAL;
 	}
-	return put(raster, initialise, sizeof initialise, err, errlen);
+	realtime_pulse(start + 2, 0);
+	return put(raster, start, sizeof start, err, errlen);
 }
 
 int receipt_raster_row(struct receipt_raster *raster, const uint8_t *dots, char *err,
@@ -113,14 +127,17 @@ int receipt_raster_end(struct receipt_raster *raster, unsigned feed_lines, enum 
 {
 	const uint8_t feed[] = {0x1B, 0x64, (uint8_t)feed_lines};
 	const uint8_t cut_bytes[] = {0x1D, 0x56, cut == RECEIPT_CUT_FULL ? 65 : 66, 0};
-	int rc = 0;
+	uint8_t enable[REALTIME_SWITCH];
+	int rc;
 
 	if (raster->rows_done != raster->rows) {
 		snprintf(err, errlen, "raster: image ended after %u of its %u rows",
 			 raster->rows_done, raster->rows);
 		return -EINVAL;
 	}
-	if (feed_lines > 0)
+	realtime_pulse(enable, 1);
+	rc = put(raster, enable, sizeof enable, err, errlen);
+	if (rc == 0 && feed_lines > 0)
 		rc = put(raster, feed, sizeof feed, err, errlen);
 	if (rc == 0 && cut != RECEIPT_CUT_NONE)
 		rc = put(raster, cut_bytes, sizeof cut_bytes, err, errlen);

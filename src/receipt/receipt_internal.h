@@ -77,7 +77,7 @@ int receipt_bw_finish(struct receipt_bw_state *bw, uint8_t *dots);
 /* The contrast curve alone (RECEIPT_BW_CONTRAST_DITHER's first step). */
 uint8_t receipt_contrast(uint8_t grey);
 
-/* --- raster.c: ESC @, GS v 0 bands, ESC d, GS V ------------------------------ */
+/* --- raster.c: ESC @, GS ( D, GS v 0 bands, GS ( D, ESC d, GS V --------------- */
 struct receipt_raster {
 	receipt_sink_fn sink;
 	void *context;
@@ -92,7 +92,8 @@ struct receipt_raster {
 size_t receipt_raster_size(unsigned width_bytes, unsigned rows, unsigned band_rows,
 			   unsigned feed_lines, enum receipt_cut cut);
 
-/* Starts a job of rows rows (> 0) of width_bytes (1..65535): sends ESC @. */
+/* Starts a job of rows rows (> 0) of width_bytes (1..65535): sends ESC @
+ * and GS ( D disabling the real-time drawer pulse (DLE DC4 1) during the image. */
 int receipt_raster_begin(struct receipt_raster *raster, receipt_sink_fn sink, void *context,
 			 unsigned width_bytes, unsigned rows, unsigned band_rows, char *err,
 			 size_t errlen);
@@ -100,7 +101,8 @@ int receipt_raster_begin(struct receipt_raster *raster, receipt_sink_fn sink, vo
  * Returns 0 or the sink's -errno (err filled); rows past `rows` are -EINVAL. */
 int receipt_raster_row(struct receipt_raster *raster, const uint8_t *dots, char *err,
 		       size_t errlen);
-/* After the last row: ESC d feed_lines (if any), the cut, and the last chunk. */
+/* After the last row: GS ( D enabling the real-time pulse again, ESC d
+ * feed_lines (if any), the cut, and the last chunk. */
 int receipt_raster_end(struct receipt_raster *raster, unsigned feed_lines, enum receipt_cut cut,
 		       char *err, size_t errlen);
 

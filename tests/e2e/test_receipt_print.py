@@ -99,10 +99,13 @@ def test_odoo_receipt_prints_the_canvas_dot_for_dot(spawn, sim_bin, convert, pil
 
     printer.send(data)
 
-    # 1123 rows: four bands of 255 and one of 103, each announced
+    # the real-time pulse off while image data goes (it may hold DLE DC4 1 m t),
+    # 1123 rows: four bands of 255 and one of 103, each announced, the pulse on again
+    printer.output.next_line(r"real-time commands \(GS \( D\): DLE DC4 1 pulse disabled$", 10)
     for rows in (255, 255, 255, 255, 103):
         line = printer.output.next_line(r"raster image \(GS v 0 0\)", 10)
         assert f": 512 x {rows} dots, {64 * rows} bytes" in line, line
+    printer.output.next_line(r"real-time commands \(GS \( D\): DLE DC4 1 pulse enabled$", 10)
     written = printer.output.next_line(r"^escpos-sim: receipt ", 10)
     path = tmp_path / "receipts" / "receipt-0001.png"
     assert written == f"escpos-sim: receipt 1 written to {path} (512 x 1123 dots)"

@@ -2,9 +2,10 @@
  * ESC/POS raster path with libjpeg. Input: a byte choosing the options (dot
  * width, band height, feed, cut, black and white, base64 or raw), then the
  * JPEG (or its base64 text). Properties: a text that decodes is canonical
- * base64 (re-encoding gives it back); a success's bytes are ESC @, bands of
- * GS v 0 whose declared sizes match their data and add up to the image's
- * height, then the feed and cut asked for, exactly as many bytes as
+ * base64 (re-encoding gives it back); a success's bytes are ESC @, GS ( D
+ * disabling the real-time pulse, bands of GS v 0 whose declared sizes match
+ * their data and add up to the image's height, GS ( D enabling the pulse,
+ * then the feed and cut asked for, exactly as many bytes as
  * receipt_measure_jpeg predicted; a refusal has a reason and a message, and
  * what it sent first is a valid prefix of that framing. */
 #include <errno.h>
@@ -53,12 +54,16 @@ static void check_canonical(const uint8_t *text, size_t len, const uint8_t *byte
 static void check_framing(const struct receipt_options *o, const struct receipt_result *r,
 			  int complete)
 {
+	static const uint8_t start[10] = {0x1B, 0x40, 0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x00};
+	static const uint8_t pulse_on[8] = {0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x01};
 	const unsigned width = o->dot_width / 8;
-	size_t pos = 2, rows = 0;
+	size_t pos = sizeof start, rows = 0;
 
 	if (output_len == 0 && !complete)
 		return;
-	FUZZ_CHECK(output_len >= 2 && output[0] == 0x1B && output[1] == 0x40, "no ESC @ first");
+	/* ESC @, then DLE DC4 1 disabled (GS ( D) before any image data */
+	FUZZ_CHECK(output_len >= sizeof start && memcmp(output, start, sizeof start) == 0,
+		   "no ESC @ and GS ( D first");
 	while (pos < output_len && output[pos] == 0x1D && output[pos + 1] == 0x76) {
 		FUZZ_CHECK(complete ? pos + 8 <= output_len : 1, "band header cut");
 		if (pos + 8 > output_len)
@@ -81,6 +86,9 @@ static void check_framing(const struct receipt_options *o, const struct receipt_
 	if (!complete)
 		return;
 	FUZZ_CHECK(rows == r->image_height, "%zu rows sent, image of %u", rows, r->image_height);
+	FUZZ_CHECK(pos + 8 <= output_len && memcmp(output + pos, pulse_on, 8) == 0,
+		   "no GS ( D enabling the pulse again after the image");
+	pos += 8;
 	if (o->feed_lines > 0) {
 		FUZZ_CHECK(pos + 3 <= output_len && output[pos] == 0x1B && output[pos + 1] == 0x64 &&
 				   output[pos + 2] == o->feed_lines, "no ESC d %u", o->feed_lines);

@@ -51,6 +51,7 @@ static int same_event(const struct sim_event *a, const struct sim_event *b)
 	       a->feed_lines == b->feed_lines && a->raster_mode == b->raster_mode &&
 	       a->raster_width_bytes == b->raster_width_bytes &&
 	       a->raster_rows == b->raster_rows && a->raster_bytes == b->raster_bytes &&
+	       a->sets_pulse == b->sets_pulse && a->pulse_enabled == b->pulse_enabled &&
 	       strcmp(a->error, b->error) == 0;
 }
 
@@ -95,6 +96,10 @@ static void check_event(const struct sim_event *event)
 				   event->raster_rows == (event->bytes[6] | (unsigned)event->bytes[7] << 8),
 			   "raster %u x %u = %llu", event->raster_width_bytes, event->raster_rows,
 			   (unsigned long long)event->raster_bytes);
+		break;
+	case SIM_EVENT_REALTIME_SWITCH:
+		FUZZ_CHECK((event->len == 8 || event->len == 10) && event->bytes[5] == 20,
+			   "GS ( D of %zu bytes", event->len);
 		break;
 	case SIM_EVENT_FEED_LINES:
 		FUZZ_CHECK(event->len == 3 && event->feed_lines == event->bytes[2], "feed %u",

@@ -1,6 +1,7 @@
 /* Unit tests of the simulator's receipt printing: GS v 0 raster images and
  * ESC d decoded (header, data in 64-byte events however the stream is cut,
- * every m, bad and empty images, a stream cut short), and the paper roll
+ * every m, bad and empty images, a stream cut short), GS ( D switching the
+ * real-time pulse off and on, and the paper roll
  * (roll.c) that turns them into dots until the cut. */
 #include <errno.h>
 #include <setjmp.h>
@@ -186,6 +187,55 @@ static void test_raster_is_held_while_offline_like_text(void **unused)
 	assert_int_equal(outcome.action, SIM_ACTION_HELD_OFFLINE);
 }
 
+static void test_gs_paren_d_switches_the_realtime_pulse(void **unused)
+{
+	(void)unused;
+	assert_int_equal(decode(BYTES(0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x00)), 1);
+	assert_int_equal(events[0].kind, SIM_EVENT_REALTIME_SWITCH);
+	assert_int_equal(events[0].len, 8);
+	assert_true(events[0].sets_pulse);
+	assert_false(events[0].pulse_enabled);
+	assert_int_equal(decode(BYTES(0x1D, 0x28, 0x44, 0x05, 0x00, 0x14, 0x02, 0x00, 0x01, 0x31)), 1);
+	assert_int_equal(events[0].len, 10);
+	assert_true(events[0].sets_pulse && events[0].pulse_enabled);
+	assert_int_equal(decode(BYTES(0x1D, 0x28, 0x44, 0x03, 0x00, 0x15, 0x01, 0x00)), 1);
+	assert_int_equal(events[0].kind, SIM_EVENT_INVALID);
+	assert_string_equal(events[0].error, "GS ( D: m=21 must be 20");
+	/* another GS ( function: GS ( alone is unknown, what follows decodes afresh */
+	assert_int_equal(decode(BYTES(0x1D, 0x28, 0x45, 0x0A)), 3);
+	assert_int_equal(events[0].kind, SIM_EVENT_UNKNOWN);
+	assert_int_equal(events[0].len, 2);
+	assert_int_equal(events[1].kind, SIM_EVENT_TEXT);
+	assert_int_equal(events[2].kind, SIM_EVENT_LINE_FEED);
+}
+
+static void test_realtime_pulse_is_ignored_while_gs_paren_d_disables_it(void **unused)
+{
+	(void)unused;
+	struct sim_state state;
+	struct sim_outcome outcome;
+	char line[SIM_LINE_MAX];
+	size_t count;
+
+	sim_state_init(&state);
+	count = decode(BYTES(0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x00, 0x10, 0x14, 0x01, 0x00,
+			     0x01, 0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x01, 0x10, 0x14, 0x01,
+			     0x00, 0x01));
+	assert_int_equal(count, 4);
+	sim_state_apply(&state, &events[0], &outcome);
+	assert_true(state.pulse_disabled);
+	sim_state_apply(&state, &events[1], &outcome);
+	assert_int_equal(outcome.action, SIM_ACTION_IGNORED_DISABLED);
+	assert_false(state.drawer_open);
+	sim_event_describe(&events[1], &outcome, line, sizeof line);
+	assert_non_null(strstr(line, "-> ignored: disabled by GS ( D"));
+	sim_state_apply(&state, &events[2], &outcome);
+	assert_false(state.pulse_disabled);
+	sim_state_apply(&state, &events[3], &outcome);
+	assert_int_equal(outcome.action, SIM_ACTION_PULSED);
+	assert_true(state.drawer_open);
+}
+
 /* --- the roll --- */
 
 static bool print_on(struct sim_roll *roll, const uint8_t *data, size_t len)
@@ -284,6 +334,8 @@ int main(void)
 		cmocka_unit_test(test_stream_ending_inside_a_header_or_its_data_is_incomplete),
 		cmocka_unit_test(test_raster_lines_read_as_documented),
 		cmocka_unit_test(test_raster_is_held_while_offline_like_text),
+		cmocka_unit_test(test_gs_paren_d_switches_the_realtime_pulse),
+		cmocka_unit_test(test_realtime_pulse_is_ignored_while_gs_paren_d_disables_it),
 		cmocka_unit_test(test_roll_stacks_images_and_feeds_until_the_cut),
 		cmocka_unit_test(test_roll_draws_double_width_and_height_dots),
 		cmocka_unit_test(test_roll_discards_dots_past_the_paper_width),

@@ -167,9 +167,11 @@ static void test_narrow_image_is_centred_on_the_paper_exact_bytes(void **unused)
 	options.dot_width = 32;
 	/* 8 x 2 black on 32 dots: 12 white dots, 8 black, 12 white */
 	assert_int_equal(print_jpeg(make_jpeg(8, 2, GREY, all_black)), 0);
-	assert_int_equal(printer.len, 2 + 8 + 2 * 4 + 4);
-	EXPECT_BYTES(printer.data, 0x1B, 0x40, 0x1D, 0x76, 0x30, 0x00, 0x04, 0x00, 0x02, 0x00, 0x00,
-				  0x0F, 0xF0, 0x00, 0x00, 0x0F, 0xF0, 0x00, 0x1D, 0x56, 0x42, 0x00);
+	assert_int_equal(printer.len, 2 + 8 + 8 + 2 * 4 + 8 + 4);
+	EXPECT_BYTES(printer.data, 0x1B, 0x40, 0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x00,
+		     0x1D, 0x76, 0x30, 0x00, 0x04, 0x00, 0x02, 0x00, 0x00, 0x0F, 0xF0, 0x00, 0x00,
+		     0x0F, 0xF0, 0x00, 0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x01, 0x1D, 0x56,
+		     0x42, 0x00);
 	assert_int_equal(result.reason, RECEIPT_OK);
 	assert_int_equal(result.image_width, 8);
 	assert_int_equal(result.bands, 1);
@@ -178,12 +180,12 @@ static void test_narrow_image_is_centred_on_the_paper_exact_bytes(void **unused)
 
 static void check_left_half_rows(unsigned rows, unsigned width_bytes)
 {
-	EXPECT_BYTES(printer.data, 0x1B, 0x40, 0x1D, 0x76, 0x30, 0x00);
-	assert_int_equal(printer.data[6], width_bytes);
-	assert_int_equal(printer.data[8], rows);
+	EXPECT_BYTES(printer.data + 10, 0x1D, 0x76, 0x30, 0x00);
+	assert_int_equal(printer.data[14], width_bytes);
+	assert_int_equal(printer.data[16], rows);
 	for (unsigned y = 0; y < rows; y++)
 		for (unsigned x = 0; x < width_bytes; x++)
-			assert_int_equal(printer.data[10 + y * width_bytes + x],
+			assert_int_equal(printer.data[18 + y * width_bytes + x],
 					 x < width_bytes / 2 ? 0xFF : 0x00);
 }
 
@@ -213,7 +215,7 @@ static void test_wider_image_is_scaled_down_keeping_proportions(void **unused)
 	options.dot_width = 512;
 	assert_int_equal(print_jpeg(make_jpeg(576, 100, YCBCR, left_half_black)), 0);
 	assert_int_equal(result.image_height, 89);
-	assert_int_equal(printer.len, 2 + 8 + 64 * 89 + 4);
+	assert_int_equal(printer.len, 2 + 8 + 8 + 64 * 89 + 8 + 4);
 }
 
 static void test_grey_rgb_and_arithmetic_jpegs_print_the_same_dots(void **unused)

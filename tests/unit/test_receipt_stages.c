@@ -364,47 +364,80 @@ static int frame(unsigned width_bytes, unsigned rows, unsigned band_rows, unsign
 	return rc;
 }
 
+/* GS ( D pL pH m a b: the real-time pulse (DLE DC4 1) off, then on again */
+#define PULSE_OFF 0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x00
+#define PULSE_ON 0x1D, 0x28, 0x44, 0x03, 0x00, 0x14, 0x01, 0x01
+
 static void test_small_image_frames_as_esc_at_bands_feed_and_partial_cut(void **unused)
 {
 	(void)unused;
 	assert_int_equal(frame(2, 3, 2, 3, RECEIPT_CUT_PARTIAL), 0);
 	assert_int_equal(capture.len, receipt_raster_size(2, 3, 2, 3, RECEIPT_CUT_PARTIAL));
-	EXPECT_BYTES(capture.data, 0x1B, 0x40,                                     /* ESC @ */
-				  0x1D, 0x76, 0x30, 0x00, 0x02, 0x00, 0x02, 0x00, /* 2 x 2 */
-				  0x10, 0x11, 0x20, 0x21,                         /* rows 1, 2 */
-				  0x1D, 0x76, 0x30, 0x00, 0x02, 0x00, 0x01, 0x00, /* 2 x 1 */
-				  0x30, 0x31,                                     /* row 3 */
-				  0x1B, 0x64, 0x03,                               /* ESC d 3 */
-				  0x1D, 0x56, 0x42, 0x00);                       /* GS V 66 0 */
+	EXPECT_BYTES(capture.data, 0x1B, 0x40,                             /* ESC @ */
+		     PULSE_OFF,                                            /* GS ( D ... 0 */
+		     0x1D, 0x76, 0x30, 0x00, 0x02, 0x00, 0x02, 0x00,       /* 2 x 2 */
+		     0x10, 0x11, 0x20, 0x21,                               /* rows 1, 2 */
+		     0x1D, 0x76, 0x30, 0x00, 0x02, 0x00, 0x01, 0x00,       /* 2 x 1 */
+		     0x30, 0x31,                                           /* row 3 */
+		     PULSE_ON,                                             /* GS ( D ... 1 */
+		     0x1B, 0x64, 0x03,                                     /* ESC d 3 */
+		     0x1D, 0x56, 0x42, 0x00);                              /* GS V 66 0 */
+	assert_int_equal(capture.len, 2 + 8 + 8 + 4 + 8 + 2 + 8 + 3 + 4);
+}
+
+static void test_image_data_cannot_pulse_the_drawer_while_it_is_sent(void **unused)
+{
+	(void)unused;
+	/* a row of dots that reads DLE DC4 1 0 8, the real-time pulse: the
+	 * printer takes it as data only while GS ( D has the pulse disabled */
+	struct receipt_raster *raster = malloc(sizeof(*raster));
+	static const uint8_t pulse_like[5] = {0x10, 0x14, 0x01, 0x00, 0x08};
+	size_t off = 0, on = 0;
+
+	capture.len = 0;
+	assert_int_equal(receipt_raster_begin(raster, capture_sink, &capture, 5, 1, 8, err,
+					      sizeof err), 0);
+	assert_int_equal(receipt_raster_row(raster, pulse_like, err, sizeof err), 0);
+	assert_int_equal(receipt_raster_end(raster, 0, RECEIPT_CUT_NONE, err, sizeof err), 0);
+	free(raster);
+	for (size_t i = 0; i + 8 <= capture.len; i++) {
+		if (memcmp(capture.data + i, ((uint8_t[]){PULSE_OFF}), 8) == 0)
+			off = i + 1;
+		if (memcmp(capture.data + i, ((uint8_t[]){PULSE_ON}), 8) == 0)
+			on = i + 1;
+	}
+	assert_true(off > 0 && on > 0);
+	assert_true(off - 1 < 18 && on - 1 == 18 + 5); /* before the data, just after it */
+	assert_memory_equal(capture.data + 18, pulse_like, 5);
 }
 
 static void test_full_cut_is_gs_v_65_0_and_none_sends_no_gs_v(void **unused)
 {
 	(void)unused;
 	assert_int_equal(frame(1, 1, 255, 0, RECEIPT_CUT_FULL), 0);
-	EXPECT_BYTES(capture.data, 0x1B, 0x40, 0x1D, 0x76, 0x30, 0x00, 0x01, 0x00,
-						0x01, 0x00, 0x10, 0x1D, 0x56, 0x41, 0x00);
-	assert_int_equal(capture.len, 15);
+	EXPECT_BYTES(capture.data, 0x1B, 0x40, PULSE_OFF, 0x1D, 0x76, 0x30, 0x00, 0x01, 0x00,
+		     0x01, 0x00, 0x10, PULSE_ON, 0x1D, 0x56, 0x41, 0x00);
+	assert_int_equal(capture.len, 31);
 	assert_int_equal(frame(1, 1, 255, 4, RECEIPT_CUT_NONE), 0);
-	EXPECT_BYTES(capture.data, 0x1B, 0x40, 0x1D, 0x76, 0x30, 0x00, 0x01, 0x00,
-						0x01, 0x00, 0x10, 0x1B, 0x64, 0x04);
-	assert_int_equal(capture.len, 14);
-	assert_int_equal(receipt_raster_size(1, 1, 255, 4, RECEIPT_CUT_NONE), 14);
+	EXPECT_BYTES(capture.data, 0x1B, 0x40, PULSE_OFF, 0x1D, 0x76, 0x30, 0x00, 0x01, 0x00,
+		     0x01, 0x00, 0x10, PULSE_ON, 0x1B, 0x64, 0x04);
+	assert_int_equal(capture.len, 30);
+	assert_int_equal(receipt_raster_size(1, 1, 255, 4, RECEIPT_CUT_NONE), 30);
 }
 
 static void test_band_heights_use_yh_past_255_rows(void **unused)
 {
 	(void)unused;
 	assert_int_equal(frame(1, 600, 300, 0, RECEIPT_CUT_NONE), 0);
-	EXPECT_BYTES(capture.data + 2, 0x1D, 0x76, 0x30, 0x00, 0x01, 0x00, 0x2C, 0x01);
-	EXPECT_BYTES(capture.data + 2 + 8 + 300, 0x1D, 0x76, 0x30, 0x00, 0x01, 0x00, 0x2C, 0x01);
-	assert_int_equal(capture.len, 2 + 2 * 8 + 600);
+	EXPECT_BYTES(capture.data + 10, 0x1D, 0x76, 0x30, 0x00, 0x01, 0x00, 0x2C, 0x01);
+	EXPECT_BYTES(capture.data + 10 + 8 + 300, 0x1D, 0x76, 0x30, 0x00, 0x01, 0x00, 0x2C, 0x01);
+	assert_int_equal(capture.len, 10 + 2 * 8 + 600 + 8);
 }
 
 static void test_bands_of_255_rows_for_a_tall_image_in_chunks_of_at_most_16k(void **unused)
 {
 	(void)unused;
-	size_t pos = 2;
+	size_t pos = 10;
 
 	assert_int_equal(frame(64, 1000, 255, 0, RECEIPT_CUT_PARTIAL), 0);
 	assert_int_equal(capture.len, receipt_raster_size(64, 1000, 255, 0, RECEIPT_CUT_PARTIAL));
@@ -415,7 +448,7 @@ static void test_bands_of_255_rows_for_a_tall_image_in_chunks_of_at_most_16k(voi
 		pos += 8 + (size_t)64 * y;
 		left -= y;
 	}
-	assert_int_equal(pos + 4, capture.len);
+	assert_int_equal(pos + 8 + 4, capture.len);
 	assert_true(capture.largest <= RECEIPT_CHUNK_MAX);
 	assert_true(capture.calls >= capture.len / RECEIPT_CHUNK_MAX);
 }
@@ -469,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_paper_absorbs_the_error_of_a_grey_band_beside_it),
 		cmocka_unit_test(test_contrast_curve_is_0_then_linear_then_255),
 		cmocka_unit_test(test_small_image_frames_as_esc_at_bands_feed_and_partial_cut),
+		cmocka_unit_test(test_image_data_cannot_pulse_the_drawer_while_it_is_sent),
 		cmocka_unit_test(test_full_cut_is_gs_v_65_0_and_none_sends_no_gs_v),
 		cmocka_unit_test(test_band_heights_use_yh_past_255_rows),
 		cmocka_unit_test(

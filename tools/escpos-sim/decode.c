@@ -14,7 +14,8 @@
 #define ESC 0x1B
 #define GS 0x1D
 
-enum { NEED_MORE, COMPLETE, NOT_A_COMMAND };
+/* COMPLETE_BUT_LAST: the event is all pending bytes but the last, decoded afresh */
+enum { NEED_MORE, COMPLETE, COMPLETE_BUT_LAST, NOT_A_COMMAND };
 
 /* Printed as characters (0x80..0xFF through the code page); DEL is not. */
 static bool is_text(uint8_t c)
@@ -108,6 +109,45 @@ static int decode_gs_v_0(const uint8_t *b, size_t len, struct sim_event *event)
 	return COMPLETE;
 }
 
+/* GS ( D pL pH m [a b]...: enables (b = 1, 49) or disables (0, 48) the
+ * real-time command a (1: DLE DC4 1, the pulse; 2: DLE DC4 2, power off),
+ * m = 20, one or two pairs. */
+static int decode_gs_paren_d(const uint8_t *b, size_t len, struct sim_event *event)
+{
+	size_t n;
+
+	if (len < 5)
+		return NEED_MORE;
+	n = b[3] | (size_t)b[4] << 8;
+	if (n != 3 && n != 5) {
+		start_event(event, SIM_EVENT_REALTIME_SWITCH, b, 5);
+		reject(event, "GS ( D: %zu parameter bytes, not 3 or 5 (m and one or two a b pairs)",
+		       n);
+		return COMPLETE;
+	}
+	if (len < 5 + n)
+		return NEED_MORE;
+	start_event(event, SIM_EVENT_REALTIME_SWITCH, b, 5 + n);
+	if (b[5] != 20) {
+		reject(event, "GS ( D: m=%u must be 20", b[5]);
+		return COMPLETE;
+	}
+	for (size_t i = 6; i + 1 < 5 + n; i += 2) {
+		uint8_t a = b[i], on = b[i + 1];
+
+		if ((a != 1 && a != 2) || (on != 0 && on != 1 && on != 48 && on != 49)) {
+			reject(event, "GS ( D: pair a=%u b=%u (a must be 1 or 2, b 0, 1, 48 or 49)", a,
+			       on);
+			return COMPLETE;
+		}
+		if (a == 1) {
+			event->sets_pulse = true;
+			event->pulse_enabled = on == 1 || on == 49;
+		}
+	}
+	return COMPLETE;
+}
+
 /* DLE EOT n: real-time status, n = 1..4. */
 static int decode_dle_eot(const uint8_t *b, struct sim_event *event)
 {
@@ -155,6 +195,14 @@ static int decode_command(const uint8_t *b, size_t len, struct sim_event *event)
 		return decode_gs_v(b, len, event);
 	if (b[0] == GS && b[1] == 'v')
 		return decode_gs_v_0(b, len, event);
+	if (b[0] == GS && b[1] == '(') {
+		if (len < 3)
+			return NEED_MORE;
+		if (b[2] == 'D')
+			return decode_gs_paren_d(b, len, event);
+		start_event(event, SIM_EVENT_UNKNOWN, b, 2); /* other GS ( functions: as before */
+		return COMPLETE_BUT_LAST;
+	}
 	if (b[0] == ESC && b[1] == 'd') {
 		if (len < 3)
 			return NEED_MORE;
@@ -265,6 +313,9 @@ int sim_decoder_feed(struct sim_decoder *decoder, const uint8_t *data, size_t le
 		case COMPLETE:
 			decoder->raster_left = event->raster_bytes;
 			break;
+		case COMPLETE_BUT_LAST:
+			i--;
+			break;
 		default:
 			start_event(event, SIM_EVENT_UNKNOWN, decoder->pending, 1);
 			i--;
@@ -286,6 +337,8 @@ static const char *partial_name(const uint8_t *b, size_t len)
 		return "ESC d";
 	if (len >= 2 && b[0] == GS && b[1] == 'v')
 		return "GS v 0";
+	if (len >= 2 && b[0] == GS && b[1] == '(')
+		return "GS ( D";
 	if (len >= 2 && b[0] == DLE)
 		return b[1] == EOT ? "DLE EOT" : "DLE DC4";
 	if (len >= 2)

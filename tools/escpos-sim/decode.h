@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest command decoded whole: the GS v 0 m xL xH yL yH header. */
-#define SIM_COMMAND_MAX 8
+/* Longest command decoded whole: GS ( D 5 0 m a1 b1 a2 b2. */
+#define SIM_COMMAND_MAX 10
 /* Printable bytes are batched into text events of at most this many; a
  * raster image's data into RASTER_DATA events of at most this many. */
 #define SIM_TEXT_MAX 64
@@ -28,6 +28,7 @@ enum sim_event_kind {
 	SIM_EVENT_FEED_LINES,      /* ESC d n: print and feed n lines */
 	SIM_EVENT_RASTER,          /* GS v 0 m xL xH yL yH: a raster image's header */
 	SIM_EVENT_RASTER_DATA,     /* the next bytes of that image's data */
+	SIM_EVENT_REALTIME_SWITCH, /* GS ( D pL pH 20 a b...: real-time commands on/off */
 	SIM_EVENT_UNKNOWN,         /* a byte (or ESC/GS/DLE + byte) not modelled */
 	SIM_EVENT_INVALID,         /* a known command with bad parameters: see error */
 	SIM_EVENT_INCOMPLETE,      /* a command cut short by the end of the stream */
@@ -48,6 +49,8 @@ struct sim_event {
 	 * bytes that follow in RASTER_DATA events (x * y; 0 for an empty image) */
 	unsigned raster_mode, raster_width_bytes, raster_rows;
 	uint64_t raster_bytes;
+	/* REALTIME_SWITCH: whether it sets DLE DC4 1 (the pulse), and to what */
+	bool sets_pulse, pulse_enabled;
 	char error[SIM_ERROR_MAX]; /* INVALID, INCOMPLETE: what is wrong, in words */
 };
 
@@ -85,6 +88,7 @@ struct sim_state {
 	bool error;             /* auto-recoverable error (DLE EOT 3 bit 6) */
 	bool open_level_high;   /* drawer open reads as pin 3 HIGH (the usual switch) */
 	bool kick_opens_drawer; /* an executed pulse opens the drawer */
+	bool pulse_disabled;    /* GS ( D turned DLE DC4 1 off */
 };
 
 /* Defaults: drawer closed, paper ok, cover closed, online, no error, open
@@ -120,6 +124,7 @@ enum sim_action {
 	SIM_ACTION_PULSED_NO_OPEN,  /* pulse output; kick-opens-drawer is off */
 	SIM_ACTION_QUEUED_OFFLINE,  /* ESC p while offline: queued, not executed */
 	SIM_ACTION_IGNORED_ERROR,   /* DLE DC4 in error status: ignored */
+	SIM_ACTION_IGNORED_DISABLED, /* DLE DC4 1 while GS ( D disabled it: ignored */
 	SIM_ACTION_ANSWERED,        /* DLE EOT: reply holds the byte to send back */
 };
 

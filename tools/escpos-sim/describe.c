@@ -122,6 +122,12 @@ void sim_event_describe(const struct sim_event *event, const struct sim_outcome 
 	case SIM_EVENT_RASTER_DATA:
 		append(buf, buflen, &pos, "raster data (%zu bytes)", e->len);
 		break;
+	case SIM_EVENT_REALTIME_SWITCH:
+		append(buf, buflen, &pos, "real-time commands (GS ( D): %s",
+		       !e->sets_pulse      ? "DLE DC4 1 pulse unchanged"
+		       : e->pulse_enabled ? "DLE DC4 1 pulse enabled"
+					  : "DLE DC4 1 pulse disabled");
+		break;
 	case SIM_EVENT_UNKNOWN:
 		if (e->len == 1)
 			append(buf, buflen, &pos, "unknown byte 0x%02X -> ignored", e->bytes[0]);
@@ -149,6 +155,9 @@ void sim_event_describe(const struct sim_event *event, const struct sim_outcome 
 		break;
 	case SIM_ACTION_IGNORED_ERROR:
 		append(buf, buflen, &pos, " -> ignored: printer in error status");
+		break;
+	case SIM_ACTION_IGNORED_DISABLED:
+		append(buf, buflen, &pos, " -> ignored: disabled by GS ( D");
 		break;
 	case SIM_ACTION_ANSWERED: append(buf, buflen, &pos, " -> answered %02X", outcome->reply); break;
 	default: break;
