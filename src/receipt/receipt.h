@@ -60,7 +60,7 @@ enum receipt_cut {
 enum receipt_bw {
 	RECEIPT_BW_EDGE_DITHER,     /* threshold on edges, Floyd-Steinberg elsewhere (default) */
 	RECEIPT_BW_THRESHOLD,       /* black below mid-grey */
-	RECEIPT_BW_DITHER,          /* plain Floyd-Steinberg, as Odoo's IoT box (PIL) */
+	RECEIPT_BW_DITHER,          /* Floyd-Steinberg (Odoo's IoT box: PIL's), paper absorbing */
 	RECEIPT_BW_CONTRAST_DITHER, /* a contrast curve, then Floyd-Steinberg */
 };
 
@@ -120,10 +120,11 @@ struct receipt_result {
 int receipt_measure_jpeg(const uint8_t *jpeg, size_t len, const struct receipt_options *options,
 			 struct receipt_result *result, char *err, size_t errlen);
 
-/* Decodes jpeg[0..len) and sends it to sink as ESC/POS: ESC @, the image
- * in GS v 0 bands of options->dot_width dots (scaled down, keeping its
- * proportions, when the JPEG is wider; centred when narrower), then ESC d
- * feed_lines and the cut. Dimensions are checked from the header before any
+/* Decodes jpeg[0..len) and sends it to sink as ESC/POS: ESC @, GS ( D
+ * disabling the real-time drawer pulse (image data may hold DLE DC4 1), the
+ * image in GS v 0 bands of options->dot_width dots (scaled down, keeping its
+ * proportions, when the JPEG is wider; centred when narrower), GS ( D
+ * enabling the pulse again, then ESC d feed_lines and the cut. Dimensions are checked from the header before any
  * pixel is decoded; a few rows live at a time. A JPEG cut short (no EOI
  * marker at its end) is refused before any byte is sent; one whose
  * compressed data is corrupt further on is found only there, after the first
