@@ -6,13 +6,13 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "access.h"
-#include "config.h"
-#include "drawer.h"
+#include "admission/access.h"
+#include "settings/config.h"
+#include "drawer/drawer.h"
 #include "log/rotlog.h"
 #include "log/syslog.h"
-#include "metrics.h"
-#include "printer_uri.h"
+#include "status/metrics.h"
+#include "settings/printer_uri.h"
 
 struct http_server;
 

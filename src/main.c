@@ -8,15 +8,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "config.h"
+#include "base/clock.h"
+#include "settings/config.h"
 #include "daemon.h"
-#include "drawer.h"
+#include "drawer/drawer.h"
 #include "http/server.h"
 #include "log/rotlog.h"
 #include "log/syslog.h"
 #include "platform/systemd.h"
 #include "platform/stop.h"
+#include "startup_check.h"
 #include "transport/transport.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
@@ -137,6 +138,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	static struct log_outputs outputs;
 	struct rotlog_options log_options = {.dir = config->log_dir,
 					     .retention_days = config->retention_days,
+					     .max_bytes = (uint64_t)config->log_max_mb << 20,
 					     .mirror_stderr = config->log_console,
 					     .forward = forward_line,
 					     .forward_context = &outputs};
@@ -210,6 +212,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	drawer_stop(context.drawer);
 	http_server_stop(server);
 	drawer_destroy(context.drawer);
+	rotlog_sum_up(context.log); /* what was left out, before the last line */
 	rotlog_write(context.log, ROTLOG_INFO, "Service arrêté");
 	rotlog_close(context.log);
 	syslog_stop(outputs.syslog); /* after the last line: "Service arrêté" is sent too */
@@ -243,6 +246,14 @@ int main(int argc, char *argv[])
 	}
 	problems = load_settings(&config, &args, &printer, diag, sizeof diag);
 	if (args.action == CONFIG_ACTION_CHECK) {
+		/* valid settings may still fail to start here: an unwritable log
+		 * folder, a port taken. Exit 1 then, as the start would. */
+		if (problems == 0 && startup_check(&config, diag, sizeof diag) > 0) {
+			fputs(diag, stderr);
+			fprintf(stderr, "cashdrawerd: the settings are valid, but the service cannot "
+					"start here as things are (see above)\n");
+			return EXIT_RUNTIME;
+		}
 		fputs(diag, stderr);
 		if (problems == 0)
 			printf("%s: configuration OK\n",

@@ -53,10 +53,16 @@ if [ ! -f "$stamp" ]; then
 fi
 
 stamp="$prefix/.inih-built"
+# it says which inih was built; ours again once it changed (an empty stamp is
+# from before it said)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" != debian ] && [ "$here/windows/ini.c" -nt "$stamp" ]; then
+	rm "$stamp"
+fi
 if [ ! -f "$stamp" ]; then
 	if "$here/debian-source.sh" libinih "$prefix/source" 2>"$prefix/source/libinih.err"; then
 		cp "$prefix/source/libinih/ini.h" "$prefix/include/ini.h"
 		one_file_library inih "$prefix/source/libinih/ini.c" "debian"
+		echo debian >"$stamp.new"
 		echo "build-windows-deps: inih from Debian's source package"
 	else
 		sed 's/^/  /' "$prefix/source/libinih.err" >&2
@@ -64,10 +70,11 @@ if [ ! -f "$stamp" ]; then
 			"using tools/windows/ini.c with Debian's ini.h" >&2
 		cp /usr/include/ini.h "$prefix/include/ini.h"
 		one_file_library inih "$here/windows/ini.c" "55-compatible"
+		echo ours >"$stamp.new"
 	fi
 	# pkg-config name of Debian's inih is "inih", not "libinih"
 	mv "$prefix/lib/pkgconfig/libinih.pc" "$prefix/lib/pkgconfig/inih.pc"
-	touch "$stamp"
+	mv "$stamp.new" "$stamp"
 fi
 # libjpeg-turbo builds with CMake: our own toolchain file cross-compiles it
 # (its install paths must be absolute: a relative libdir lands in the cwd).

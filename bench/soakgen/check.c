@@ -170,5 +170,7 @@ int check_answer(struct tally *tally, struct kind_tally *kind_tally, const struc
 		tally_outcome(tally, status, outcome);
 	if (kind->unanswered == UNANSWERED_REJECTED)
 		tally->rejected_lines++;
+	else if (kind->unanswered == UNANSWERED_MALFORMED)
+		tally->malformed_lines++;
 	return 0;
 }

@@ -428,6 +428,10 @@ static void closed(struct loop *loop, struct slot *slot, int error)
 		slot->kind_tally->closed_as_expected++;
 		if (kind->unanswered == UNANSWERED_GONE)
 			loop->tally->gone_lines++;
+		else if (kind->unanswered == UNANSWERED_MALFORMED)
+			loop->tally->malformed_lines++;
+		else if (kind->unanswered == UNANSWERED_CUT_LINE)
+			loop->tally->cut_line_lines++;
 		finish(loop, slot, false);
 		return;
 	}

@@ -187,13 +187,15 @@ static int write_report(const struct options *options, const struct tally *tally
 		"\"time_up\": %s, \"seconds\": %.3f,\n  \"connections\": %llu, "
 		"\"bytes_received\": %llu, \"failures\": %llu,\n  "
 		"\"opened\": %llu, \"coalesced\": %llu, "
-		"\"rejected_lines\": %llu, \"gone_lines\": %llu,\n  \"access_lines\": [",
+		"\"rejected_lines\": %llu, \"gone_lines\": %llu, \"malformed_lines\": %llu, "
+		"\"cut_line_lines\": %llu,\n  \"access_lines\": [",
 		mix->name, (unsigned long long)options->requests,
 		(unsigned long long)tally->requests, time_up ? "true" : "false", seconds,
 		(unsigned long long)tally->connections, (unsigned long long)tally->bytes_received,
 		(unsigned long long)tally->failures, (unsigned long long)tally->opened,
 		(unsigned long long)tally->coalesced, (unsigned long long)tally->rejected_lines,
-		(unsigned long long)tally->gone_lines);
+		(unsigned long long)tally->gone_lines, (unsigned long long)tally->malformed_lines,
+		(unsigned long long)tally->cut_line_lines);
 	for (size_t i = 0; i < tally->outcome_count; i++)
 		fprintf(out, "%s{\"status\": %u, \"outcome\": \"%s\", \"count\": %llu}",
 			i ? ", " : "", tally->outcomes[i].status, tally->outcomes[i].outcome,

@@ -1,6 +1,7 @@
 /* The soak's two mixes, the till's loopback client and a LAN client, each
  * request with the answer the daemon is designed to give (README, HTTP
- * endpoints and Security; the malformed ones as libmicrohttpd answers them). */
+ * endpoints and Security; the malformed ones as libmicrohttpd answers them)
+ * and the log line it owes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,9 @@
 #define REFUSED(name_, weight_, request_, status_, body_, code_) \
 	{.name = name_, .weight = weight_, .request = request_, .responses = 1, .status = status_, \
 	 .body = body_, .code = code_, .logged = true}
-/* answered by libmicrohttpd itself, which then closes the connection */
+/* answered by libmicrohttpd itself, which then closes the connection; a
+ * request line it refuses leaves a "malformed" line, headers it refuses a
+ * "rejected" one */
 #define MALFORMED(name_, weight_, request_, status_, unanswered_) \
 	{.name = name_, .weight = weight_, .request = request_, .responses = 1, .status = status_, \
 	 .fresh = true, .unanswered = unanswered_}
@@ -47,9 +50,15 @@ static const struct kind loopback_kinds[] = {
 	REFUSED("open_foreign_host", 5,
 		"GET /open-cash-drawer HTTP/1.1\r\nHost: evil.example\r\n\r\n", 403, BODY_ERROR,
 		"host_not_allowed"),
+	/* a body is never read: the refusal comes at once, and closes */
 	REFUSED("open_post", 5,
 		"POST /open-cash-drawer HTTP/1.1\r\n" H "Content-Length: 5\r\n\r\nhello", 405,
 		BODY_ERROR, "method_not_allowed"),
+	/* the second length would make the body a request of its own: an opening */
+	REFUSED("duplicate_content_length", 2,
+		"POST /status HTTP/1.1\r\n" H "Content-Length: 0\r\nContent-Length: 40\r\n\r\n"
+		"GET /open-cash-drawer HTTP/1.1\r\n" H "\r\n",
+		400, BODY_ERROR, "duplicate_content_length"),
 	REFUSED("open_nul_suffix", 2, "GET /open-cash-drawer%00x HTTP/1.1\r\n" H "\r\n", 404,
 		BODY_ERROR, "not_found"),
 	/* monitoring */
@@ -62,10 +71,14 @@ static const struct kind loopback_kinds[] = {
 	   "ok"),
 	{.name = "status_pipelined", .weight = 20, .request = GET_CACHED "\r\n" GET_CACHED "\r\n",
 	 .responses = 2, .status = 200, .body = BODY_STATUS, .code = "ok", .logged = true},
-	OK("status_with_body", 10, GET_CACHED "Content-Length: 16\r\n\r\n0123456789abcdef",
-	   BODY_STATUS, "ok"),
-	OK("status_expect_continue", 3,
-	   GET_CACHED "Expect: 100-continue\r\nContent-Length: 4\r\n\r\nabcd", BODY_STATUS, "ok"),
+	REFUSED("status_with_body", 10, GET_CACHED "Content-Length: 16\r\n\r\n0123456789abcdef",
+		413, BODY_ERROR, "body_not_allowed"),
+	REFUSED("status_expect_continue", 3,
+		GET_CACHED "Expect: 100-continue\r\nContent-Length: 4\r\n\r\nabcd", 413,
+		BODY_ERROR, "body_not_allowed"),
+	REFUSED("status_chunked", 3,
+		"GET /status HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 413,
+		BODY_ERROR, "body_not_allowed"),
 	/* a loopback peer naming another Host is judged like the LAN: a token is needed */
 	REFUSED("status_foreign_host", 5, "GET /status HTTP/1.1\r\nHost: evil.example\r\n\r\n", 401,
 		BODY_ERROR, "token_required"),
@@ -112,14 +125,14 @@ static const struct kind loopback_kinds[] = {
 		  UNANSWERED_REJECTED),
 	MALFORMED("too_many_headers", 2, "GET /status HTTP/1.1\r\n" H "{headers200}\r\n", 431,
 		  UNANSWERED_REJECTED),
-	MALFORMED("uri_too_long", 2, "GET /{a9000} HTTP/1.1\r\n" H "\r\n", 414, UNANSWERED_NONE),
-	MALFORMED("garbage", 4, "{garbage}\r\n\r\n", 400, UNANSWERED_NONE),
-	MALFORMED("no_version", 2, "GET /status\r\n\r\n", 400, UNANSWERED_NONE),
-	MALFORMED("http_9_9", 3, "GET /status HTTP/9.9\r\n" H "\r\n", 505, UNANSWERED_NONE),
-	MALFORMED("http2_preface", 2, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505, UNANSWERED_NONE),
-	MALFORMED("bad_chunked", 3,
-		  "GET /status HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400,
-		  UNANSWERED_REJECTED),
+	MALFORMED("uri_too_long", 2, "GET /{a9000} HTTP/1.1\r\n" H "\r\n", 414,
+		  UNANSWERED_MALFORMED),
+	MALFORMED("garbage", 4, "{garbage}\r\n\r\n", 400, UNANSWERED_MALFORMED),
+	MALFORMED("no_version", 2, "GET /status\r\n\r\n", 400, UNANSWERED_MALFORMED),
+	MALFORMED("http_9_9", 3, "GET /status HTTP/9.9\r\n" H "\r\n", 505, UNANSWERED_MALFORMED),
+	MALFORMED("http_2_0", 2, "GET /status HTTP/2.0\r\n" H "\r\n", 505, UNANSWERED_MALFORMED),
+	MALFORMED("http2_preface", 2, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505,
+		  UNANSWERED_MALFORMED),
 	MALFORMED_TWICE("bad_content_length", 3,
 			"GET /status HTTP/1.1\r\n" H "Content-Length: abc\r\n\r\n", 400),
 	MALFORMED_TWICE("content_length_too_large", 2,
@@ -128,11 +141,15 @@ static const struct kind loopback_kinds[] = {
 			413),
 	MALFORMED("header_without_colon", 3, "GET /status HTTP/1.1\r\n" H "NoColon\r\n\r\n", 400,
 		  UNANSWERED_REJECTED),
-	/* closed by the server without an answer */
-	{.name = "bare_method", .weight = 2, .request = "GET\r\n\r\n", .fresh = true},
+	/* closed by the server without an answer (no space in the line) */
+	{.name = "bare_method", .weight = 2, .request = "GET\r\n\r\n", .fresh = true,
+	 .unanswered = UNANSWERED_MALFORMED},
+	{.name = "tab_separated", .weight = 2,
+	 .request = "GET\t/status\tHTTP/1.1\r\n" H "\r\n", .fresh = true,
+	 .unanswered = UNANSWERED_MALFORMED},
 	/* cut short by the client */
 	CUT("cut_in_headers", 4, "GET /status HTTP/1.1\r\n" H "X-Cut: ", UNANSWERED_GONE),
-	CUT("cut_in_request_line", 3, "GET /sta", UNANSWERED_NONE),
+	CUT("cut_in_request_line", 3, "GET /sta", UNANSWERED_CUT_LINE),
 };
 
 static const struct kind loopback_slow = {
@@ -184,7 +201,13 @@ static const struct kind lan_kinds[] = {
 		"not_found"),
 	REFUSED("lan_delete", 10, "DELETE /logs HTTP/1.1\r\n" H AUTH "\r\n", 405, BODY_ERROR,
 		"method_not_allowed"),
-	MALFORMED("lan_garbage", 3, "{garbage}\r\n\r\n", 400, UNANSWERED_NONE),
+	MALFORMED("lan_garbage", 3, "{garbage}\r\n\r\n", 400, UNANSWERED_MALFORMED),
+	MALFORMED("lan_http_2_0", 2, "GET /status HTTP/2.0\r\n" H "\r\n", 505,
+		  UNANSWERED_MALFORMED),
+	/* refused before the token is looked at, its body unread */
+	REFUSED("lan_status_with_body", 3,
+		"GET /status HTTP/1.1\r\n" H "Content-Length: 100000\r\n\r\n{\"a\": ", 413,
+		BODY_ERROR, "body_not_allowed"),
 	MALFORMED("lan_header_too_large", 3, "GET /status HTTP/1.1\r\n" H "X-Big: {a9000}\r\n\r\n",
 		  431, UNANSWERED_REJECTED),
 	CUT("lan_cut_in_headers", 2, "GET /status HTTP/1.1\r\n" H "X-Cut: ", UNANSWERED_GONE),

@@ -36,6 +36,10 @@ enum unanswered_line {
 	UNANSWERED_NONE,
 	UNANSWERED_REJECTED, /* "PEER - URI - rejected - ..." (MHD refused the headers) */
 	UNANSWERED_GONE,     /* "client_gone" or "timeout": which one depends on timing */
+	UNANSWERED_MALFORMED, /* "PEER - - - malformed - ..." (no request line MHD took) */
+	/* a request line cut short: "malformed", or "timeout" when MHD read the
+	 * bytes and the end of the stream in one go and missed the latter */
+	UNANSWERED_CUT_LINE,
 };
 
 struct kind {
@@ -82,7 +86,7 @@ struct kind_tally {
 struct tally {
 	struct kind_tally *kinds; /* one per kind of the mix, slow and log_today last */
 	uint64_t requests, opened, coalesced, failures, bytes_received;
-	uint64_t rejected_lines, gone_lines, connections;
+	uint64_t rejected_lines, gone_lines, malformed_lines, cut_line_lines, connections;
 	/* access lines owed: [status] and outcome, kept as "STATUS OUTCOME" counters */
 	struct outcome_count {
 		unsigned status;

@@ -2,9 +2,12 @@
  * (connlimit.c) about every new connection: LAN addresses are capped one by
  * one and together, so that a quarter of max_connections always stays for
  * the till itself. A watchdog thread closes connections whose request does
- * not arrive whole within request_timeout_s (libmicrohttpd's own timeout is
- * reset by every byte, so a client trickling bytes would never meet it). */
-#include "connections.h"
+ * not arrive whole, body included, within request_timeout_s (libmicrohttpd's
+ * own timeout is reset by every byte, so a client trickling bytes would
+ * never meet it). At each close, the bytes no logged request accounts for
+ * (a request line the library refused or dropped) get their line
+ * (traffic.c). */
+#include "http/connections.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -15,8 +18,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "../clock.h"
-#include "../connlimit.h"
+#include "base/clock.h"
+#include "admission/connlimit.h"
+#include "http/request.h"
 
 /* How often the watchdog looks: a timeout is met within this much. */
 #define WATCHDOG_PERIOD_MS 250
@@ -32,6 +36,10 @@ struct tracked {
 	/* when the clock of the awaited request started; 0 while one is answered */
 	atomic_llong waiting_since_ms;
 	atomic_bool timed_out;
+	/* the socket's counters when the last logged request ended (zero at
+	 * first); only this connection's thread touches them */
+	bool traffic_counted;
+	struct traffic at_last_request;
 };
 
 struct http_connections {
@@ -46,6 +54,10 @@ struct http_connections {
 	uint64_t timed_out;
 	uint64_t refused_unlogged;
 	int64_t refusal_logged_ms;
+	/* whether the system counts a socket's bytes: 0 not known yet, 1 yes,
+	 * -1 no; and a new connection's counters (zero, with what is counted) */
+	atomic_int traffic_counted;
+	struct traffic zero_traffic;
 };
 
 /* The accept policy and the "started" notification of one connection run
@@ -105,6 +117,7 @@ int http_connections_create(struct http_connections **out, struct daemon_context
 		return -ENOMEM;
 	connections->context = context;
 	connections->request_timeout_ms = (int64_t)config->request_timeout_s * 1000;
+	atomic_init(&connections->traffic_counted, 0);
 	pthread_mutex_init(&connections->lock, NULL);
 	pthread_condattr_init(&attributes);
 	pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
@@ -218,9 +231,24 @@ static void on_started(struct http_connections *connections, struct MHD_Connecti
 	if (counted)
 		t->peer = admission.peer;
 	admission.pending = false;
+	/* The first connection tells whether the system counts, and what (once:
+	 * between the accept and the first read, the less time the better). A
+	 * new connection's baseline is zero: its first bytes may be queued. */
+	if (atomic_load(&connections->traffic_counted) == 0) {
+		struct traffic probe;
+		int verdict = http_traffic_read(t->fd, &probe) == 0 ? 1 : -1;
+
+		pthread_mutex_lock(&connections->lock);
+		connections->zero_traffic.segments_known = probe.segments_known;
+		connections->zero_traffic.written_known = probe.written_known;
+		pthread_mutex_unlock(&connections->lock);
+		atomic_store(&connections->traffic_counted, verdict);
+	}
+	t->traffic_counted = atomic_load(&connections->traffic_counted) > 0;
 	atomic_init(&t->waiting_since_ms, clock_monotonic_ms());
 	atomic_init(&t->timed_out, false);
 	pthread_mutex_lock(&connections->lock);
+	t->at_last_request = connections->zero_traffic;
 	t->next = connections->head;
 	if (t->next != NULL)
 		t->next->prev = t;
@@ -229,12 +257,50 @@ static void on_started(struct http_connections *connections, struct MHD_Connecti
 	*socket_context = t;
 }
 
-static void on_closed(struct http_connections *connections, void **socket_context)
+/* The line owed for bytes that formed no logged request: a request line
+ * libmicrohttpd refused (it answered 400, 414 or 505 itself) or dropped (no
+ * space in it), or one cut short. Its own message about it names no client:
+ * this line does. */
+static void log_leftover(struct http_connections *connections, struct MHD_Connection *connection,
+			 struct tracked *t)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char peer[ACCESS_ADDRESS_MAX];
+	struct traffic now;
+
+	if (!t->traffic_counted || http_traffic_read(t->fd, &now) < 0)
+		return;
+	access_format_address(info != NULL ? info->client_addr : NULL, peer, sizeof peer);
+	switch (traffic_leftover(&t->at_last_request, &now, atomic_load(&t->timed_out))) {
+	case TRAFFIC_ANSWERED:
+		respond_log_unanswered(connections->context, peer, "-", "malformed",
+				       "requête mal formée (ligne de requête illisible ou version HTTP "
+				       "non prise en charge) : erreur renvoyée, connexion fermée");
+		break;
+	case TRAFFIC_UNANSWERED:
+		respond_log_unanswered(connections->context, peer, "-", "malformed",
+				       "requête mal formée ou interrompue : connexion fermée sans "
+				       "réponse");
+		break;
+	case TRAFFIC_TIMED_OUT:
+		respond_log_unanswered(connections->context, peer, "-", "timeout",
+				       RESPOND_TIMEOUT_REASON);
+		break;
+	case TRAFFIC_NOTHING:
+		break;
+	}
+}
+
+static void on_closed(struct http_connections *connections, struct MHD_Connection *connection,
+		      void **socket_context)
 {
 	struct tracked *t = *socket_context;
 
 	if (t == NULL)
 		return;
+	/* the descriptor is still open: libmicrohttpd closes it after this */
+	log_leftover(connections, connection, t);
 	pthread_mutex_lock(&connections->lock);
 	if (t->prev != NULL)
 		t->prev->next = t->next;
@@ -255,7 +321,7 @@ void http_connections_notify(void *cls, struct MHD_Connection *connection, void 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED)
 		on_started(cls, connection, socket_context);
 	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
-		on_closed(cls, socket_context);
+		on_closed(cls, connection, socket_context);
 }
 
 static struct tracked *tracked_of(struct MHD_Connection *connection)
@@ -277,9 +343,19 @@ void http_connections_request_received(struct MHD_Connection *connection)
 void http_connections_request_done(struct MHD_Connection *connection)
 {
 	struct tracked *t = tracked_of(connection);
+	struct traffic now;
 
-	if (t != NULL)
-		atomic_store(&t->waiting_since_ms, clock_monotonic_ms());
+	if (t == NULL)
+		return;
+	atomic_store(&t->waiting_since_ms, clock_monotonic_ms());
+	/* what the connection carried so far is this request's (and its log line's) */
+	if (t->traffic_counted && http_traffic_read(t->fd, &now) == 0)
+		t->at_last_request = now;
+}
+
+bool http_connections_count_traffic(struct http_connections *connections)
+{
+	return atomic_load(&connections->traffic_counted) > 0;
 }
 
 bool http_connections_timed_out(struct MHD_Connection *connection)

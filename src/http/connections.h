@@ -1,15 +1,18 @@
 /* Connection limits glue: libmicrohttpd's accept policy and connection
- * notifications feed the connection budget (connlimit.c), and a watchdog
- * thread closes connections that take longer than request_timeout_s to send
- * a request (slowloris). Internal to src/http/. */
+ * notifications feed the connection budget (connlimit.c), a watchdog thread
+ * closes connections that take longer than request_timeout_s to send a
+ * request, body included (slowloris), and a connection that closes with
+ * bytes no logged request accounts for gets a line of its own. Internal to
+ * src/http/. */
 #ifndef CASHDRAWERD_HTTP_CONNECTIONS_H
 #define CASHDRAWERD_HTTP_CONNECTIONS_H
 
 #include <microhttpd.h>
 #include <stdbool.h>
 
-#include "../daemon.h"
-#include "server.h"
+#include "daemon.h"
+#include "http/traffic.h"
+#include "http/server.h"
 
 struct http_connections;
 
@@ -26,12 +29,23 @@ enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *addres
 void http_connections_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
 			     enum MHD_ConnectionNotificationCode code);
 
-/* The request's line and headers have all arrived: its clock stops. */
+/* The request has all arrived (body included), or been answered before its
+ * body was read: its clock stops. */
 void http_connections_request_received(struct MHD_Connection *connection);
-/* The request is over: the clock runs for the next one on this connection. */
+/* The request is over (its line is logged): the clock runs for the next one
+ * on this connection, and the bytes so far are accounted for. */
 void http_connections_request_done(struct MHD_Connection *connection);
 /* True when the watchdog closed this connection (its request timed out). */
 bool http_connections_timed_out(struct MHD_Connection *connection);
+
+/* True once the system is known to count a socket's bytes: connections that
+ * close are then accounted for by the lines above, and the HTTP library's
+ * own messages about single requests (which name no client) are redundant. */
+bool http_connections_count_traffic(struct http_connections *connections);
+
+/* The socket's counters (traffic_read.c). Returns 0, -ENOTSUP where the
+ * system does not count (Windows before 10 version 1703, Wine), or -errno. */
+int http_traffic_read(int fd, struct traffic *traffic);
 
 void http_connections_stats(struct http_connections *connections,
 			    struct http_connection_stats *stats);

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../cors.h"
-#include "request.h"
+#include "admission/cors.h"
+#include "http/request.h"
 
 static const char *header(const struct http_request *request, const char *name)
 {

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../clock.h"
-#include "../json_arena.h"
-#include "request.h"
+#include "base/clock.h"
+#include "base/json_arena.h"
+#include "http/request.h"
 
 void respond_common_headers(const struct http_request *request, struct MHD_Response *response,
 			    const char *content_type)
@@ -16,6 +16,27 @@ void respond_common_headers(const struct http_request *request, struct MHD_Respo
 		MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+	/* what is left of the request on the connection is not a request */
+	if (request->close_after)
+		MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+/* rotlog_write_client's flags for a request's line. */
+static unsigned log_treatment(bool loopback, unsigned status, const char *outcome)
+{
+	/* the till's openings and its errors: always, whatever the cap */
+	if (loopback && (status >= 500 || strcmp(outcome, "opened") == 0 ||
+			 strcmp(outcome, "coalesced") == 0))
+		return 0;
+	/* a monitoring probe's 200 (/status, the page, /metrics): may wait
+	 * ROTLOG_FLUSH_MS to share a write, and is left out once today's
+	 * file holds its share of log_max_mb */
+	if (status == MHD_HTTP_OK && strcmp(outcome, "ok") == 0)
+		return ROTLOG_ROUTINE;
+	/* anything else a client can ask again and again (refusals, unknown
+	 * paths, downloads, a LAN client's errors): per client, then summed up;
+	 * a LAN client's unknown path may also be left out under the cap */
+	return ROTLOG_LIMITED | (!loopback && status == MHD_HTTP_NOT_FOUND ? ROTLOG_MAY_DROP : 0);
 }
 
 void respond_log(struct http_request *request, const char *method, const char *url,
@@ -25,20 +46,23 @@ void respond_log(struct http_request *request, const char *method, const char *u
 				  : status < 500 ? ROTLOG_WARNING
 						 : ROTLOG_ERROR;
 
-	/* A monitoring probe's 200 (outcome "ok", /status) is routine: its line
-	 * may wait ROTLOG_FLUSH_MS to share a write. Openings, refusals, errors
-	 * and downloads are written at once. */
-	void (*write_line)(struct rotlog *, enum rotlog_level, const char *, ...) =
-		status == MHD_HTTP_OK && strcmp(outcome, "ok") == 0 ? rotlog_write_routine
-								       : rotlog_write;
-
 	request->answered = true;
 	metrics_record(request->context->metrics, url, method, status, outcome,
 		       (uint64_t)(clock_monotonic_us() - request->started_us), time(NULL));
 	/* rotlog escapes control characters: the path cannot forge a line */
-	write_line(request->context->log, level, "%s %.16s %.200s %u %s%s%s", request->peer, method,
-		   url, status, outcome, log_message != NULL ? " - " : "",
-		   log_message != NULL ? log_message : "");
+	rotlog_write_client(request->context->log, request->peer,
+			    log_treatment(request->loopback, status, outcome), level,
+			    "%s %.16s %.200s %u %s%s%s", request->peer, method, url, status, outcome,
+			    log_message != NULL ? " - " : "", log_message != NULL ? log_message : "");
+}
+
+void respond_log_unanswered(struct daemon_context *context, const char *peer, const char *uri,
+			    const char *outcome, const char *reason)
+{
+	metrics_record_unanswered(context->metrics, outcome);
+	/* a client can cause these at will: per client, then summed up */
+	rotlog_write_client(context->log, peer, ROTLOG_LIMITED, ROTLOG_WARNING, "%s - %s - %s - %s",
+			    peer, uri, outcome, reason);
 }
 
 enum MHD_Result respond_json(struct http_request *request, const char *method, const char *url,

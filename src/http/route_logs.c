@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "request.h"
+#include "http/request.h"
 
 /* Each argument as MHD decoded it, sizes included (see rotlog_query_add). */
 static enum MHD_Result add_argument(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -23,8 +23,7 @@ enum MHD_Result route_logs(struct http_request *request, const char *method, con
 	struct rotlog_query query;
 	enum rotlog_query_result asked;
 	struct rotlog_date date = {0};
-	char path[CONFIG_STRING_MAX + 32], name[ROTLOG_ARCHIVE_NAME_MAX], disposition[96],
-		log_message[160];
+	char name[ROTLOG_ARCHIVE_NAME_MAX], disposition[96], log_message[CONFIG_STRING_MAX + 256];
 	struct MHD_Response *response;
 	struct stat info;
 	enum MHD_Result rc;
@@ -47,20 +46,22 @@ enum MHD_Result route_logs(struct http_request *request, const char *method, con
 		rotlog_archive_name(name, sizeof name, date);
 	else
 		snprintf(name, sizeof name, "%s", ROTLOG_BASENAME);
-	if (rotlog_path(request->context->log, asked == ROTLOG_QUERY_DAY ? &date : NULL, path, sizeof path) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "log_not_found",
-					     "Aucun journal pour cette date", name);
-		snprintf(log_message, sizeof log_message, "cannot read %s: %s", name, strerror(errno));
+	fd = rotlog_open_for_reading(request->context->log, asked == ROTLOG_QUERY_DAY ? &date : NULL,
+				     NULL, log_message, sizeof log_message);
+	/* A link or a folder under a log's name is no log of the service: as
+	 * good as none, and the line says what to move. */
+	if (fd == -ENOENT || rotlog_file_problem(fd) != NULL)
+		return respond_error(request, method, url, MHD_HTTP_NOT_FOUND, "log_not_found",
+				     "Aucun journal pour cette date", fd == -ENOENT ? name : log_message);
+	if (fd < 0)
 		return respond_error(request, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				     "log_unreadable", "Journal illisible sur le poste", log_message);
-	}
 	snprintf(log_message, sizeof log_message, "téléchargement du journal %s", name);
 	/* Logged before the size is taken, so today's download contains its own line. */
 	respond_log(request, method, url, MHD_HTTP_OK, "log_download", log_message);
 	/* The answer is the file as it is now; lines written meanwhile go to the next download. */
-	if (fstat(fd, &info) < 0 || (response = MHD_create_response_from_fd((uint64_t)info.st_size, fd)) == NULL) {
+	if (fstat(fd, &info) < 0 ||
+	    (response = MHD_create_response_from_fd((uint64_t)info.st_size, fd)) == NULL) {
 		close(fd);
 		rotlog_write(request->context->log, ROTLOG_ERROR, "%s cannot stream %s", request->peer, name);
 		return MHD_NO;

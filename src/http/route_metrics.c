@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "request.h"
-#include "snapshot.h"
+#include "http/request.h"
+#include "http/snapshot.h"
 
 enum MHD_Result route_metrics(struct http_request *request, const char *method, const char *url)
 {

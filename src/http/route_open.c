@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "request.h"
+#include "http/request.h"
 
 #define MESSAGE_OPENED "Tiroir-caisse ouvert"
 

@@ -1,12 +1,12 @@
 /* GET /: the status page for the shop's admin, from the same snapshot as
- * /status (src/page.c renders it). The "test the drawer" button is sent to
+ * /status (src/status/page.c renders it). The "test the drawer" button is sent to
  * loopback clients only, the peer address deciding as for /open-cash-drawer. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../page.h"
-#include "request.h"
-#include "snapshot.h"
+#include "status/page.h"
+#include "http/request.h"
+#include "http/snapshot.h"
 
 /* Enough for PAGE_LOG_LINES lines of a few hundred bytes each. */
 #define TAIL_BYTES (64 * 1024)

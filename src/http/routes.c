@@ -5,32 +5,61 @@
 #include <string.h>
 #include <time.h>
 
-#include "../clock.h"
-#include "server.h"
-#include "request.h"
-#include "snapshot.h"
+#include "base/clock.h"
+#include "http/server.h"
+#include "http/request.h"
+#include "http/snapshot.h"
 
 static bool method_is(const char *method, const char *name)
 {
 	return strcmp(method, name) == 0;
 }
 
+/* A body refused before a byte of it is read, or a framing that cannot be
+ * trusted: answered, and the connection closed after (request->close_after). */
+static enum MHD_Result refuse_body(struct http_request *request, const char *method,
+				   const char *url, const struct request_body_refusal *refusal)
+{
+	const struct request_framing *framing = &request->framing;
+	char log_message[128];
+
+	if (framing->content_lengths > 1)
+		snprintf(log_message, sizeof log_message, "%u en-têtes Content-Length",
+			 framing->content_lengths);
+	else if (framing->transfer_encoding)
+		snprintf(log_message, sizeof log_message,
+			 "corps annoncé par Transfer-Encoding, non lu");
+	else
+		snprintf(log_message, sizeof log_message, "corps de %llu octets annoncé, non lu",
+			 (unsigned long long)framing->content_length);
+	return respond_error(request, method, url, refusal->status, refusal->code,
+			     refusal->message, log_message);
+}
+
 enum MHD_Result route_request(struct http_request *request, const char *method, const char *url)
 {
-	/* How each endpoint is protected is a property of its route. */
+	/* How each endpoint is protected is a property of its route, and so is
+	 * the largest body it takes (max_body bytes, with a Content-Length; 0:
+	 * none, and a body is refused unread). A body it takes is read once the
+	 * access checks have passed, and must arrive within request_timeout_s
+	 * like the headers. */
 	static const struct {
 		const char *path;
 		enum access_route protection;
+		uint64_t max_body;
 		enum MHD_Result (*handler)(struct http_request *, const char *, const char *);
 	} routes[] = {
-		{"/open-cash-drawer", ACCESS_ROUTE_LOOPBACK_ONLY, route_open},
-		{"/status", ACCESS_ROUTE_NETWORK, route_status},
-		{"/logs", ACCESS_ROUTE_NETWORK, route_logs},
-		{"/", ACCESS_ROUTE_NETWORK, route_page},
-		{"/metrics", ACCESS_ROUTE_NETWORK, route_metrics},
+		{"/open-cash-drawer", ACCESS_ROUTE_LOOPBACK_ONLY, 0, route_open},
+		{"/status", ACCESS_ROUTE_NETWORK, 0, route_status},
+		{"/logs", ACCESS_ROUTE_NETWORK, 0, route_logs},
+		{"/", ACCESS_ROUTE_NETWORK, 0, route_page},
+		{"/metrics", ACCESS_ROUTE_NETWORK, 0, route_metrics},
 	};
+	struct request_body_refusal refusal;
 	enum MHD_Result result;
 
+	if (request_framing_refused(&request->framing, &refusal))
+		return refuse_body(request, method, url, &refusal);
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		if (strcmp(url, routes[i].path) != 0)
 			continue;
@@ -39,8 +68,12 @@ enum MHD_Result route_request(struct http_request *request, const char *method, 
 			return respond_error(request, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
 					     "method_not_allowed",
 					     "Méthode non autorisée : utilisez GET", NULL);
+		if (request_body_refused(&request->framing, routes[i].max_body, &refusal))
+			return refuse_body(request, method, url, &refusal);
 		if (!guard_admit(request, routes[i].protection, method, url, &result))
 			return result;
+		if (!request->whole)
+			return MHD_YES; /* the body it takes comes first */
 		if (method_is(method, MHD_HTTP_METHOD_OPTIONS))
 			return guard_preflight(request, method, url);
 		return routes[i].handler(request, method, url);

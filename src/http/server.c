@@ -1,7 +1,7 @@
 /* libmicrohttpd glue: our own listening sockets (exact errors, dual stack,
  * port 0), one MHD daemon with a small thread pool per socket, the till's
  * own lanes on the loopback addresses, and the per-request state. */
-#include "server.h"
+#include "http/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #ifndef _WIN32
 #include <sys/resource.h> /* Windows has no descriptor limit for sockets */
 #endif
@@ -22,10 +23,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "../json_arena.h"
-#include "connections.h"
-#include "request.h"
+#include "base/clock.h"
+#include "base/json_arena.h"
+#include "http/connections.h"
+#include "http/request.h"
 
 #define LISTEN_MAX CONFIG_LIST_MAX
 /* Descriptors the daemon needs besides its connections: log, printer,
@@ -97,28 +98,75 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	return request;
 }
 
+static enum MHD_Result note_framing(void *cls, enum MHD_ValueKind kind, const char *name,
+				   const char *value)
+{
+	struct request_framing *framing = cls;
+
+	(void)kind;
+	if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		/* the first one's digits were checked by libmicrohttpd, which
+		 * answers 400 or 413 itself for a bad one */
+		if (framing->content_lengths++ == 0)
+			framing->content_length = strtoull(value, NULL, 10);
+	} else if (strcasecmp(name, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		framing->transfer_encoding = true;
+	}
+	return MHD_YES;
+}
+
+/* A body its route takes, as libmicrohttpd passes it on: never more than
+ * the Content-Length, which the route's max_body bounds (routes.c). */
+static enum MHD_Result take_body(struct http_request *request, const char *data, size_t *size)
+{
+	uint64_t room = request->framing.content_length - request->body_length;
+
+	if (*size > room)
+		return MHD_NO;
+	if (request->body == NULL &&
+	    (request->body = malloc((size_t)request->framing.content_length)) == NULL)
+		return MHD_NO;
+	memcpy(request->body + request->body_length, data, *size);
+	request->body_length += *size;
+	*size = 0;
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **state)
 {
 	struct http_request *request = *state;
+	enum MHD_Result result;
 
 	(void)cls;
-	(void)connection;
 	(void)version;
-	(void)upload_data;
 	if (request == NULL)
 		return MHD_NO; /* out of memory in on_request_line */
 	if (!request->started) {
+		/* Line and headers are in; no byte of a body is read yet. */
 		request->started = true;
-		http_connections_request_received(connection);
-		return MHD_YES;
+		MHD_get_connection_values(connection, MHD_HEADER_KIND, note_framing,
+					  &request->framing);
+		if (!request_body_announced(&request->framing) &&
+		    request->framing.content_lengths < 2)
+			return MHD_YES; /* nothing more to come: called again at once */
+		/* Its route answers now, before the body (or a doubtful framing)
+		 * is read, unless it takes that body; such an answer ends the
+		 * connection, whose next bytes are the unread body. */
+		request->close_after = true;
+		result = route_request(request, method, url);
+		if (request->answered)
+			http_connections_request_received(connection);
+		else
+			request->close_after = false; /* the body is read: the clock runs on */
+		return result;
 	}
-	/* No endpoint takes a body: drop it as it comes, keep nothing. */
-	if (*upload_data_size > 0) {
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
+	if (*upload_data_size > 0)
+		return take_body(request, upload_data, upload_data_size);
+	/* The request is whole, body included: request_timeout_s stops here. */
+	request->whole = true;
+	http_connections_request_received(connection);
 	return route_request(request, method, url);
 }
 
@@ -129,16 +177,17 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 	struct http_request *request = *state;
 	const char *outcome, *reason;
 
+	/* even without state (out of memory): its bytes are not a malformed request */
+	http_connections_request_done(connection);
 	if (request == NULL)
 		return;
-	http_connections_request_done(connection);
 	if (!request->answered) {
 		if (http_connections_timed_out(connection))
 			code = MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
 		switch (code) {
 		case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
 			outcome = "timeout";
-			reason = "requête incomplète à l'expiration du délai";
+			reason = RESPOND_TIMEOUT_REASON;
 			break;
 		case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
 		case MHD_REQUEST_TERMINATED_READ_ERROR:
@@ -153,11 +202,10 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 			outcome = "rejected";
 			reason = "requête rejetée par le serveur HTTP (mal formée ou en-têtes trop grands)";
 		}
-		metrics_record_unanswered(request->context->metrics, outcome);
-		rotlog_write(request->context->log, ROTLOG_WARNING, "%s - %s - %s - %s",
-			     request->peer, request->uri, outcome, reason);
+		respond_log_unanswered(request->context, request->peer, request->uri, outcome, reason);
 	}
 	atomic_fetch_sub(&server->active, 1);
+	free(request->body);
 	free(request);
 	*state = NULL;
 }
@@ -176,9 +224,31 @@ static size_t unescape(void *cls, struct MHD_Connection *connection, char *text)
 	return MHD_http_unescape(text);
 }
 
+/* libmicrohttpd's messages about one request it refused or saw cut short.
+ * They name no client; each such request has its own line with the
+ * client's address (on_completed, or connections.c's at the close) wherever
+ * the system counts a socket's bytes, and they are then left out. */
+static bool about_one_request(const char *message)
+{
+	static const char *const prefixes[] = {
+		"Error processing request (HTTP response code is",
+		"Connection was closed by remote side with incomplete request",
+		"Socket has been disconnected when reading request",
+		"Connection socket is closed when reading request",
+		"Too large value of 'Content-Length' header",
+		"Failed to parse `Content-Length' header",
+		"Not enough memory in pool to allocate header record",
+	};
+
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (strncmp(message, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 static void on_mhd_error(void *cls, const char *format, va_list ap)
 {
-	struct daemon_context *context = cls;
+	struct http_server *server = cls;
 	char message[512];
 	size_t len;
 
@@ -186,7 +256,12 @@ static void on_mhd_error(void *cls, const char *format, va_list ap)
 	len = strlen(message);
 	while (len > 0 && message[len - 1] == '\n')
 		message[--len] = '\0';
-	rotlog_write(context->log, ROTLOG_WARNING, "HTTP : %s", message);
+	if (about_one_request(message) && server->connections != NULL &&
+	    http_connections_count_traffic(server->connections))
+		return;
+	/* NULL: no client address here, the library's messages share a budget */
+	rotlog_write_client(server->context->log, NULL, ROTLOG_LIMITED, ROTLOG_WARNING, "HTTP : %s",
+			    message);
 }
 
 /* Opens a listening socket on address (NULL: every interface, dual stack). */
@@ -271,7 +346,7 @@ static int start_daemon(struct http_server *server, int fd, unsigned threads, ch
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
 		http_connections_accept, server->connections, on_request, server,
 		/* first, so that MHD reports even the errors of the options below to our log */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server->context, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
 		MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, server->connections,

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../daemon.h"
+#include "daemon.h"
 
 struct http_server;
 

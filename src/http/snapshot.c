@@ -1,9 +1,9 @@
 /* One reading of the service's state for /status, the page and /metrics. */
-#include "snapshot.h"
+#include "http/snapshot.h"
 
 #include <stdio.h>
 
-#include "../clock.h"
+#include "base/clock.h"
 
 void snapshot_take(struct daemon_context *context, const struct drawer_printer_state *printer,
 		   struct status_snapshot *snapshot)

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../daemon.h"
-#include "../metrics.h"
+#include "daemon.h"
+#include "status/metrics.h"
 
 struct status_snapshot {
 	time_t now;

@@ -1,7 +1,7 @@
 /* Rotating log, the file itself: thread-safe lines, the routine ones held for
  * one write, and the midnight thread that rotates it (writing to the file:
  * rotlog_write.c; the archives on disk: rotlog_archive.c). */
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +16,16 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+
 /* The midnight thread re-reads the wall clock at least this often, so a
  * clock set forward while the service is idle is noticed within a minute. */
 #define RECHECK_SECONDS 60
+/* rotlog_get_health looks at the file's name at most this often. */
+#define HEALTH_CHECK_MS 10
+/* Over the cap with nothing left to delete, the folder is listed again
+ * after today's file grew this much, not at every line. */
+#define CAP_RETRY_BYTES (64 * 1024)
 
 /* strerror is not thread-safe everywhere, and strerror_r has a GNU and an
  * XSI form depending on feature macros. */
@@ -46,8 +53,11 @@ void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, .
 	used = strlen(err);
 	if (errnum && used < errlen) {
 		char text[128];
+		const char *problem = rotlog_file_problem(-errnum);
 
-		snprintf(err + used, errlen - used, ": %s", error_text(errnum, text, sizeof text));
+		/* ELOOP's "Too many levels of symbolic links" would not say it */
+		snprintf(err + used, errlen - used, ": %s",
+			 problem != NULL ? problem : error_text(errnum, text, sizeof text));
 	}
 }
 
@@ -101,6 +111,118 @@ static bool flush_is_due(const struct rotlog *log, const struct timespec *now)
 	return log->held_length > 0 && (held_ms >= ROTLOG_FLUSH_MS || held_ms < 0);
 }
 
+/* The broken-down local time of now, for the line's date (lock held). */
+static const struct tm *local_time(struct rotlog *log, time_t now)
+{
+	if (!log->cache_valid || now != log->cached_second) {
+		if (!localtime_r(&now, &log->cached_tm))
+			memset(&log->cached_tm, 0, sizeof log->cached_tm);
+		log->cached_second = now;
+		log->cache_valid = true;
+	}
+	return &log->cached_tm;
+}
+
+/* Formats and writes one line now, after the routine lines held (lock held). */
+static void write_now(struct rotlog *log, enum rotlog_level level, const struct timespec *now,
+		      const char *message)
+{
+	/* One spare byte in front: see rotlog_write_lines. */
+	char line[1 + ROTLOG_LINE_MAX];
+	size_t length = rotlog_format_line(line + 1, ROTLOG_LINE_MAX, local_time(log, now->tv_sec),
+					   (int)(now->tv_nsec / 1000000), level, message);
+
+	flush_held(log);
+	rotlog_write_lines(log, line + 1, length, 1);
+	rotlog_mirror_line(log, level, now, line + 1, length);
+}
+
+void rotlog_notice(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+{
+	char message[ROTLOG_LINE_MAX];
+	struct timespec now;
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(message, sizeof message, format, args);
+	va_end(args);
+	clock_gettime(CLOCK_REALTIME, &now);
+	write_now(log, level, &now, message);
+}
+
+/* The summaries of lines clients were kept from writing (rotlog_limit.c):
+ * key's own (NULL: those due, or all when every). Lock held. */
+static void write_summaries(struct rotlog *log, const char *key, bool every)
+{
+	struct rotlog_summary summary;
+	char message[ROTLOG_LINE_MAX];
+	struct tm since;
+
+	while (rotlog_limit_take_summary(&log->limit, key, clock_monotonic_ms(), every, &summary)) {
+		rotlog_summary_message(message, sizeof message, &summary,
+				       localtime_r(&summary.since, &since));
+		rotlog_notice(log, ROTLOG_WARNING, "%s", message);
+	}
+}
+
+/* Today's share of the cap for routine lines: the days kept and today each
+ * get as much, so a flood of probes on any number of days never pushes an
+ * archive out early. */
+static uint64_t routine_share(const struct rotlog *log)
+{
+	return log->max_bytes / ((uint64_t)log->retention_days + 1);
+}
+
+/* Whether a line that may be dropped is left out: today's file holds its
+ * share. The first one left out says so, once a day. Lock held. */
+static bool leave_out(struct rotlog *log, size_t length)
+{
+	char share[32], cap[32];
+
+	if (log->max_bytes == 0 ||
+	    (uint64_t)log->current_size + log->held_length + length <= routine_share(log))
+		return false;
+	log->routine_left_out++;
+	if (!log->routine_said) {
+		log->routine_said = true;
+		rotlog_format_size(share, sizeof share, routine_share(log));
+		rotlog_format_size(cap, sizeof cap, log->max_bytes);
+		rotlog_notice(log, ROTLOG_WARNING,
+			      "Journal du jour à sa part de log_max_mb (%s sur %s, pour %u jours gardés "
+			      "et aujourd'hui) : les lignes courantes (sondes /status, 404 du réseau) "
+			      "ne sont plus écrites jusqu'à minuit, seulement comptées",
+			      share, cap, log->retention_days);
+	}
+	return true;
+}
+
+/* The cap, after each line: the oldest archives go while the folder weighs
+ * more (the archives' sizes are known; today's is kept up to date). Lock held. */
+static void keep_under_cap(struct rotlog *log)
+{
+	char cap[32];
+
+	if (log->max_bytes == 0 ||
+	    (uint64_t)(log->current_size + log->archives_size) <= log->max_bytes ||
+	    log->current_size < log->cap_retry_size)
+		return;
+	if (log->archives_size > 0)
+		rotlog_apply_retention(log);
+	/* still over (an archive that cannot be deleted): the folder is listed
+	 * again only once today's file has grown some more */
+	if ((uint64_t)(log->current_size + log->archives_size) > log->max_bytes)
+		log->cap_retry_size = log->current_size + CAP_RETRY_BYTES;
+	if ((uint64_t)log->current_size > log->max_bytes && !log->over_cap_said) {
+		log->over_cap_said = true;
+		rotlog_format_size(cap, sizeof cap, log->max_bytes);
+		rotlog_notice(log, ROTLOG_WARNING,
+			      "Journal du jour au-delà de log_max_mb (%s) à lui seul : les ouvertures, "
+			      "les refus et les erreurs sont toujours écrits (augmentez log_max_mb "
+			      "ou cherchez qui inonde le service)",
+			      cap);
+	}
+}
+
 static void start_day(struct rotlog *log, time_t now)
 {
 	log->day = rotlog_local_date(now);
@@ -110,21 +232,57 @@ static void start_day(struct rotlog *log, time_t now)
 /* Called with the lock held once the clock reached log->next_midnight. */
 static void rotate(struct rotlog *log, time_t now)
 {
+	struct rotlog_date ended = log->day;
+	uint64_t left_out = log->routine_left_out;
 	int rc;
 
 	flush_held(log); /* those lines belong to the day that ends */
 	if (rotlog_archive_current(log, log->day))
 		log->line_open = false;
 	start_day(log, now);
+	log->routine_left_out = 0;
+	log->routine_said = log->over_cap_said = false;
+	log->cap_retry_size = 0;
 	rc = rotlog_open_current(log);
 	if (rc < 0) /* later writes try again */
 		rotlog_remember_error(log, -rc, "open %s", log->current_path);
 	rotlog_apply_retention(log);
+	if (left_out > 0)
+		rotlog_notice(log, ROTLOG_WARNING,
+			      "%llu ligne%s courante%s non écrite%s le %04d-%02d-%02d (part du jour de "
+			      "log_max_mb atteinte)",
+			      (unsigned long long)left_out, left_out > 1 ? "s" : "",
+			      left_out > 1 ? "s" : "", left_out > 1 ? "s" : "", ended.year,
+			      ended.month, ended.day);
+}
+
+/* The wall-clock deadline of the next summary, when sooner than *deadline. */
+static void summary_deadline(const struct rotlog *log, const struct timespec *now,
+			     struct timespec *deadline)
+{
+	int64_t due = rotlog_limit_next_due(&log->limit), wait_ms;
+	struct timespec at;
+
+	if (due == INT64_MAX)
+		return;
+	wait_ms = due - clock_monotonic_ms();
+	if (wait_ms < 0)
+		wait_ms = 0;
+	at.tv_sec = now->tv_sec + (time_t)(wait_ms / 1000);
+	at.tv_nsec = now->tv_nsec + (long)(wait_ms % 1000) * 1000000L;
+	if (at.tv_nsec >= 1000000000L) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000L;
+	}
+	if (at.tv_sec < deadline->tv_sec ||
+	    (at.tv_sec == deadline->tv_sec && at.tv_nsec < deadline->tv_nsec))
+		*deadline = at;
 }
 
 /* Sleeps until the next midnight or a minute, whichever comes first, so
  * that an idle service still rotates on time; sooner while routine lines
- * are held, to write them within ROTLOG_FLUSH_MS. */
+ * are held, to write them within ROTLOG_FLUSH_MS, and when a summary of
+ * lines left out falls due. */
 static void *midnight_thread(void *arg)
 {
 	struct rotlog *log = arg;
@@ -137,6 +295,7 @@ static void *midnight_thread(void *arg)
 			rotate(log, now.tv_sec);
 		if (flush_is_due(log, &now))
 			flush_held(log);
+		write_summaries(log, NULL, false);
 		deadline.tv_sec = log->next_midnight;
 		deadline.tv_nsec = 0;
 		if (now.tv_sec + RECHECK_SECONDS < deadline.tv_sec)
@@ -155,6 +314,7 @@ static void *midnight_thread(void *arg)
 				deadline.tv_nsec -= 1000000000L;
 			}
 		}
+		summary_deadline(log, &now, &deadline);
 		pthread_cond_timedwait(&log->wake, &log->lock, &deadline);
 	}
 	pthread_mutex_unlock(&log->lock);
@@ -168,10 +328,10 @@ static void *midnight_thread(void *arg)
 static void adopt_existing_file(struct rotlog *log, time_t now, time_t modified)
 {
 	struct rotlog_date written;
-	struct stat st;
+	struct rotlog_file_info info;
 
 	start_day(log, now);
-	if (stat(log->current_path, &st) < 0 || st.st_size == 0)
+	if (rotlog_file_inspect(log->current_path, &info) < 0 || info.size == 0)
 		return;
 	written = rotlog_local_date(modified);
 	if (rotlog_date_key(written) < rotlog_date_key(log->day)) {
@@ -180,6 +340,22 @@ static void adopt_existing_file(struct rotlog *log, time_t now, time_t modified)
 		log->day = written;
 		log->next_midnight = rotlog_next_midnight(modified);
 	}
+}
+
+/* What was left out, said (lock held). */
+static void sum_up(struct rotlog *log)
+{
+	uint64_t left_out = log->routine_left_out;
+
+	write_summaries(log, NULL, true);
+	if (left_out > 0)
+		rotlog_notice(log, ROTLOG_WARNING,
+			      "%llu ligne%s courante%s non écrite%s aujourd'hui jusqu'à l'arrêt (part "
+			      "du jour de log_max_mb atteinte)",
+			      (unsigned long long)left_out, left_out > 1 ? "s" : "",
+			      left_out > 1 ? "s" : "", left_out > 1 ? "s" : "");
+	/* said: the lines left out from now on are counted afresh */
+	log->routine_left_out = 0;
 }
 
 static void destroy(struct rotlog *log)
@@ -192,6 +368,7 @@ static void destroy(struct rotlog *log)
 		pthread_cond_signal(&log->wake);
 		pthread_mutex_unlock(&log->lock);
 		pthread_join(log->thread, NULL);
+		sum_up(log); /* the thread is gone: nobody else writes */
 	}
 	if (log->lock_ready)
 		flush_held(log); /* the thread is gone: nobody else writes */
@@ -223,6 +400,23 @@ static int check_options(struct rotlog **out, const struct rotlog_options *optio
 	return 0;
 }
 
+void rotlog_describe_open_failure(const char *path, const char *dir, int rc, char *err,
+				  size_t errlen)
+{
+	char text[128];
+
+	if (rotlog_file_problem(rc) != NULL)
+		rotlog_describe(err, errlen, 0,
+				"log file %s: %s; the service never writes through it (move it "
+				"aside, e.g. rename it cashdrawer.log.moved, then start again; to keep "
+				"the log in another folder, set log_dir to that folder)",
+				path, rotlog_file_problem(rc));
+	else
+		rotlog_describe(err, errlen, 0,
+				"log file %s: %s (give the service's user write access to %s)", path,
+				error_text(-rc, text, sizeof text), dir);
+}
+
 int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char *err,
 		size_t errlen)
 {
@@ -230,7 +424,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	sigset_t all, previous;
 	pthread_condattr_t attributes;
 	struct timespec now;
-	struct stat st;
+	struct rotlog_file_info info;
 	time_t modified;
 	char torn[256];
 	size_t length, torn_length = 0;
@@ -252,9 +446,11 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	log->fd = -1;
 	log->health.last_write_ok = true; /* nothing has failed yet */
 	log->retention_days = options->retention_days;
+	log->max_bytes = options->max_bytes;
 	log->mirror_stderr = options->mirror_stderr;
 	log->forward = options->forward;
 	log->forward_context = options->forward_context;
+	rotlog_limit_init(&log->limit);
 	log->dir = strdup(options->dir);
 	length = strlen(options->dir);
 	log->path_size = length + 1 + ROTLOG_ARCHIVE_NAME_MAX;
@@ -301,8 +497,9 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 
 	tzset(); /* localtime_r need not read TZ itself */
 	clock_gettime(CLOCK_REALTIME, &now);
-	/* the day the lines are from, before cutting a torn line changes it */
-	modified = stat(log->current_path, &st) == 0 ? st.st_mtime : now.tv_sec;
+	/* the day the lines are from, before cutting a torn line changes it; a
+	 * link is judged by its own date, and refused just below */
+	modified = rotlog_file_inspect(log->current_path, &info) == 0 ? info.modified : now.tv_sec;
 	rc = rotlog_cut_torn_tail(log->current_path, torn, sizeof torn, &torn_length,
 				  &log->line_open);
 	if (rc == 0) {
@@ -310,11 +507,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 		rc = rotlog_open_current(log);
 	}
 	if (rc < 0) {
-		char text[128];
-
-		rotlog_describe(err, errlen, 0,
-				"log file %s: %s (give the service's user write access to %s)",
-				log->current_path, error_text(-rc, text, sizeof text), log->dir);
+		rotlog_describe_open_failure(log->current_path, log->dir, rc, err, errlen);
 		goto out;
 	}
 	rotlog_apply_retention(log);
@@ -342,33 +535,44 @@ out:
 	return rc;
 }
 
-static void log_line(struct rotlog *log, bool routine, enum rotlog_level level,
-		     const char *format, va_list args)
+static void log_line(struct rotlog *log, const char *client, unsigned flags,
+		     enum rotlog_level level, const char *format, va_list args)
 {
-	char message[ROTLOG_LINE_MAX];
+	char message[ROTLOG_LINE_MAX], key[ROTLOG_CLIENT_KEY_MAX];
 	/* One spare byte in front: see rotlog_write_lines. */
 	char line[1 + ROTLOG_LINE_MAX];
 	struct timespec now;
+	bool loopback;
 	size_t length;
 
 	/* Longer messages are cut by rotlog_format_line anyway. */
 	if (vsnprintf(message, sizeof message, format, args) < 0)
 		snprintf(message, sizeof message, "(unformattable message: %s)", format);
+	if (flags & ROTLOG_LIMITED)
+		rotlog_client_key(client, key, sizeof key, &loopback);
 
 	pthread_mutex_lock(&log->lock);
 	/* Read under the lock, so the file's timestamps never go backwards. */
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (now.tv_sec >= log->next_midnight)
 		rotate(log, now.tv_sec);
-	if (!log->cache_valid || now.tv_sec != log->cached_second) {
-		if (!localtime_r(&now.tv_sec, &log->cached_tm))
-			memset(&log->cached_tm, 0, sizeof log->cached_tm);
-		log->cached_second = now.tv_sec;
-		log->cache_valid = true;
+	if (flags & ROTLOG_LIMITED) {
+		int64_t before = rotlog_limit_next_due(&log->limit);
+
+		if (!rotlog_limit_admit(&log->limit, key, loopback, clock_monotonic_ms(), now.tv_sec)) {
+			/* a first line left out: the thread sums it up in time */
+			if (rotlog_limit_next_due(&log->limit) < before)
+				pthread_cond_signal(&log->wake);
+			goto out;
+		}
+		write_summaries(log, key, false); /* what it was kept from saying, first */
 	}
-	length = rotlog_format_line(line + 1, ROTLOG_LINE_MAX, &log->cached_tm,
+	length = rotlog_format_line(line + 1, ROTLOG_LINE_MAX, local_time(log, now.tv_sec),
 				    (int)(now.tv_nsec / 1000000), level, message);
-	if (!routine) {
+	if ((flags & ROTLOG_MAY_DROP) && leave_out(log, length)) {
+		/* left out of the file only: standard error, the journal and
+		 * syslog still get it */
+	} else if (!(flags & ROTLOG_MAY_WAIT)) {
 		flush_held(log);
 		rotlog_write_lines(log, line + 1, length, 1);
 	} else {
@@ -385,6 +589,8 @@ static void log_line(struct rotlog *log, bool routine, enum rotlog_level level,
 		log->held_lines++;
 	}
 	rotlog_mirror_line(log, level, &now, line + 1, length);
+	keep_under_cap(log);
+out:
 	pthread_mutex_unlock(&log->lock);
 }
 
@@ -395,7 +601,7 @@ void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *forma
 	if (!log || !format)
 		return;
 	va_start(args, format);
-	log_line(log, false, level, format, args);
+	log_line(log, NULL, 0, level, format, args);
 	va_end(args);
 }
 
@@ -406,12 +612,27 @@ void rotlog_write_routine(struct rotlog *log, enum rotlog_level level, const cha
 	if (!log || !format)
 		return;
 	va_start(args, format);
-	log_line(log, true, level, format, args);
+	log_line(log, NULL, ROTLOG_ROUTINE, level, format, args);
+	va_end(args);
+}
+
+void rotlog_write_client(struct rotlog *log, const char *client, unsigned flags,
+			 enum rotlog_level level, const char *format, ...)
+{
+	va_list args;
+
+	if (!log || !format)
+		return;
+	va_start(args, format);
+	log_line(log, client, flags, level, format, args);
 	va_end(args);
 }
 
 void rotlog_get_health(struct rotlog *log, struct rotlog_health *health)
 {
+	enum rotlog_moved moved;
+	int64_t size, now_ms;
+
 	if (!health)
 		return;
 	if (!log) {
@@ -420,6 +641,34 @@ void rotlog_get_health(struct rotlog *log, struct rotlog_health *health)
 	}
 	pthread_mutex_lock(&log->lock);
 	*health = log->health;
+	/* The truth now, not as of the last line: a file deleted since would
+	 * take the next lines out of sight if the service had not noticed.
+	 * Looked at every HEALTH_CHECK_MS at most: an lstat per probe, under
+	 * the lock the probes take in turn, cost a tenth of a /status. */
+	now_ms = clock_monotonic_ms();
+	if (log->fd >= 0 &&
+	    (now_ms - log->checked_ms >= HEALTH_CHECK_MS || now_ms < log->checked_ms)) {
+		log->checked = rotlog_current_moved(log, &size);
+		log->checked_ms = now_ms;
+	}
+	if (log->fd >= 0 && (moved = log->checked) != ROTLOG_IN_PLACE) {
+		health->last_write_ok = false;
+		rotlog_describe(health->last_error, sizeof health->last_error, 0,
+				"%s %s while in use (written again in a new file at the next line)",
+				log->current_path,
+				moved == ROTLOG_DELETED	  ? "deleted"
+				: moved == ROTLOG_RENAMED ? "renamed, moved or deleted"
+							  : "replaced");
+	}
+	pthread_mutex_unlock(&log->lock);
+}
+
+void rotlog_sum_up(struct rotlog *log)
+{
+	if (!log)
+		return;
+	pthread_mutex_lock(&log->lock);
+	sum_up(log);
 	pthread_mutex_unlock(&log->lock);
 }
 

@@ -1,7 +1,7 @@
 /* Rotating log, its files on disk: a line torn by a crash cut off at start,
  * moving or appending the current file to its day's archive, retention by
  * listing the folder, and mkdir -p. */
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,25 +19,22 @@ int rotlog_cut_torn_tail(const char *path, char *cut, size_t cutsize, size_t *cu
 	/* a line of ours is shorter than this: its torn piece too */
 	char tail[ROTLOG_LINE_MAX];
 	size_t got = 0, keep, piece;
-	struct stat st;
+	struct rotlog_file_info info;
 	off_t from;
 	int fd, rc = 0;
 
 	*cut_length = 0;
 	if (cutsize)
 		cut[0] = '\0';
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	/* never through a link: that would cut another file's last line */
+	fd = rotlog_file_open(path, O_RDWR, &info);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
+		return fd == -ENOENT ? 0 : fd;
+	from = info.size > (off_t)sizeof tail ? info.size - (off_t)sizeof tail : 0;
+	if (info.size == 0 || lseek(fd, from, SEEK_SET) < 0)
 		goto out;
-	}
-	from = st.st_size > (off_t)sizeof tail ? st.st_size - (off_t)sizeof tail : 0;
-	if (st.st_size == 0 || lseek(fd, from, SEEK_SET) < 0)
-		goto out;
-	while (got < (size_t)(st.st_size - from)) {
-		ssize_t n = read(fd, tail + got, (size_t)(st.st_size - from) - got);
+	while (got < (size_t)(info.size - from)) {
+		ssize_t n = read(fd, tail + got, (size_t)(info.size - from) - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -72,22 +69,27 @@ out:
 	return rc;
 }
 
-/* Appends the file at from to the file at to. On failure the archive is cut
- * back to its old size, so the caller can keep the lines where they were. */
+/* Appends the file at from to the file at to, both opened without following
+ * a link. On failure the archive is cut back to its old size, so the caller
+ * can keep the lines where they were. */
 static int append_file(const char *from, const char *to)
 {
 	int input = -1, output = -1, rc = 0;
 	off_t original_size = -1;
 	char chunk[16384];
-	struct stat st;
+	struct rotlog_file_info info;
 
-	input = open(from, O_RDONLY | O_CLOEXEC);
-	output = open(to, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (input < 0 || output < 0 || fstat(output, &st) < 0) {
-		rc = -errno;
+	input = rotlog_file_open(from, O_RDONLY, NULL);
+	if (input < 0) {
+		rc = input;
 		goto out;
 	}
-	original_size = st.st_size;
+	output = rotlog_file_open(to, O_WRONLY | O_APPEND, &info);
+	if (output < 0) {
+		rc = output;
+		goto out;
+	}
+	original_size = info.size;
 	for (;;) {
 		ssize_t got = read(input, chunk, sizeof chunk), done = 0;
 
@@ -126,26 +128,31 @@ out:
  * when the current file no longer holds any line. */
 bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day)
 {
-	struct stat st;
+	struct rotlog_file_info info;
 	int rc;
 
 	if (log->fd >= 0) {
 		close(log->fd);
 		log->fd = -1;
 	}
-	if (stat(log->current_path, &st) < 0) {
-		if (errno == ENOENT)
+	rc = rotlog_file_inspect(log->current_path, &info);
+	if (rc == 0)
+		rc = rotlog_file_verdict(&info);
+	if (rc < 0) {
+		if (rc == -ENOENT)
 			return true;
-		rotlog_remember_error(log, errno, "rotate %s", log->current_path);
+		/* a link is left where it is: renamed, it would pass for an archive */
+		rotlog_remember_error(log, -rc, "rotate %s", log->current_path);
 		return false;
 	}
-	if (st.st_size == 0)
+	if (info.size == 0)
 		return true;
 	if (rotlog_path(log, &day, log->archive_path, log->path_size) < 0)
 		return false; /* cannot happen: path_size fits every archive name */
-	if (stat(log->archive_path, &st) < 0) {
-		if (errno != ENOENT) {
-			rotlog_remember_error(log, errno, "rotate to %s", log->archive_path);
+	rc = rotlog_file_inspect(log->archive_path, &info);
+	if (rc < 0) {
+		if (rc != -ENOENT) {
+			rotlog_remember_error(log, -rc, "rotate to %s", log->archive_path);
 			return false;
 		}
 		/* No other writer of archives exists, so checking then renaming
@@ -171,66 +178,133 @@ bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day)
 	return true;
 }
 
-/* Deletes the oldest archives beyond retention_days. Only exact archive
- * names are listed, so no other file of the folder is ever touched. */
-void rotlog_apply_retention(struct rotlog *log)
+/* An archive as found in the folder: a regular file of the service. */
+struct archive {
+	char name[ROTLOG_ARCHIVE_NAME_MAX];
+	int64_t size;
+};
+
+static int oldest_first(const void *a, const void *b)
 {
-	char(*names)[ROTLOG_ARCHIVE_NAME_MAX] = NULL;
-	const char **list = NULL;
-	bool *expired = NULL;
-	size_t count = 0, capacity = 0, i;
+	/* the name ends with the day: text order is date order */
+	return strcmp(((const struct archive *)a)->name, ((const struct archive *)b)->name);
+}
+
+/* The folder's archives, oldest first, into *found (to free). Only exact
+ * archive names that are regular files of the service: a link or a folder
+ * named like an archive is no archive, never counted, never deleted (nor
+ * what it points to). 0 or a negative errno. */
+static int list_archives(struct rotlog *log, struct archive **found, size_t *count)
+{
+	struct archive *archives = NULL;
+	size_t capacity = 0;
+	struct rotlog_file_info info;
 	struct dirent *entry;
 	DIR *dir;
+	int rc = 0;
 
+	*count = 0;
 	dir = opendir(log->dir);
-	if (!dir) {
-		rotlog_remember_error(log, errno, "expire archives in %s", log->dir);
-		return;
-	}
+	if (!dir)
+		return -errno;
 	for (errno = 0; (entry = readdir(dir)) != NULL; errno = 0) {
-		if (!rotlog_is_archive_name(entry->d_name, NULL))
+		if (!rotlog_is_archive_name(entry->d_name, NULL) ||
+		    rotlog_join_path(log->dir, entry->d_name, log->archive_path, log->path_size) ||
+		    rotlog_file_inspect(log->archive_path, &info) < 0 ||
+		    rotlog_file_verdict(&info) < 0)
 			continue;
-		if (count == capacity) {
+		if (*count == capacity) {
 			size_t grown = capacity ? 2 * capacity : 64;
-			void *bigger = realloc(names, grown * sizeof *names);
+			void *bigger = realloc(archives, grown * sizeof *archives);
 
 			if (!bigger) {
-				rotlog_remember_error(log, ENOMEM, "expire archives in %s",
-						      log->dir);
+				rc = -ENOMEM;
 				goto out;
 			}
-			names = bigger;
+			archives = bigger;
 			capacity = grown;
 		}
-		memcpy(names[count++], entry->d_name, ROTLOG_ARCHIVE_NAME_MAX);
+		memcpy(archives[*count].name, entry->d_name, ROTLOG_ARCHIVE_NAME_MAX);
+		archives[(*count)++].size = info.size;
 	}
-	if (errno) {
-		rotlog_remember_error(log, errno, "expire archives in %s", log->dir);
-		goto out;
+	if (errno)
+		rc = -errno;
+	if (*count > 0)
+		qsort(archives, *count, sizeof *archives, oldest_first);
+out:
+	closedir(dir);
+	if (rc < 0) {
+		free(archives);
+		archives = NULL;
+		*count = 0;
 	}
+	*found = archives;
+	return rc;
+}
+
+void rotlog_apply_retention(struct rotlog *log)
+{
+	struct archive *archives = NULL;
+	const char **names = NULL;
+	int64_t *sizes = NULL;
+	bool *expired = NULL;
+	size_t count = 0, by_size = 0, i, first = 0;
+	char cap[32];
+	int rc;
+
+	rc = list_archives(log, &archives, &count);
+	if (rc < 0) {
+		rotlog_remember_error(log, -rc, "expire archives in %s", log->dir);
+		return;
+	}
+	log->archives_size = 0;
 	if (!count)
 		goto out;
-	list = malloc(count * sizeof *list);
+	names = malloc(count * sizeof *names);
+	sizes = malloc(count * sizeof *sizes);
 	expired = malloc(count * sizeof *expired);
-	if (!list || !expired) {
+	if (!names || !sizes || !expired) {
 		rotlog_remember_error(log, ENOMEM, "expire archives in %s", log->dir);
 		goto out;
 	}
-	for (i = 0; i < count; i++)
-		list[i] = names[i];
-	rotlog_select_expired(list, count, log->retention_days, expired);
+	for (i = 0; i < count; i++) {
+		names[i] = archives[i].name;
+		sizes[i] = archives[i].size;
+	}
+	rotlog_select_expired(names, count, log->retention_days, expired);
+	if (log->max_bytes > 0) {
+		/* the cap counts today's file too: what is left is the archives' */
+		int64_t budget = (int64_t)log->max_bytes - log->current_size;
+
+		for (first = 0; first < count && expired[first]; first++)
+			;
+		by_size = rotlog_select_over_budget(sizes, count, budget, expired);
+	}
 	for (i = 0; i < count; i++) {
 		if (!expired[i] ||
-		    rotlog_join_path(log->dir, list[i], log->archive_path, log->path_size))
+		    rotlog_join_path(log->dir, names[i], log->archive_path, log->path_size)) {
+			log->archives_size += sizes[i];
 			continue;
-		if (unlink(log->archive_path) < 0 && errno != ENOENT)
+		}
+		if (unlink(log->archive_path) < 0 && errno != ENOENT) {
 			rotlog_remember_error(log, errno, "expire %s", log->archive_path);
+			log->archives_size += sizes[i];
+		}
+	}
+	if (by_size > 0) {
+		rotlog_format_size(cap, sizeof cap, log->max_bytes);
+		rotlog_notice(log, ROTLOG_WARNING,
+			      "%zu archive%s supprimée%s avant %s %u jours, de %s à %s : le dossier du "
+			      "journal dépassait log_max_mb (%s)",
+			      by_size, by_size > 1 ? "s" : "", by_size > 1 ? "s" : "",
+			      by_size > 1 ? "leurs" : "ses", log->retention_days, names[first],
+			      names[first + by_size - 1], cap);
 	}
 out:
 	free(expired);
-	free(list);
+	free(sizes);
 	free(names);
-	closedir(dir);
+	free(archives);
 }
 
 /* mkdir -p: creates the missing parents first. path is restored on return. */

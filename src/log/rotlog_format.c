@@ -1,6 +1,6 @@
 /* Rotating log, pure part: line format and escaping, archive names and
  * dates, which archives retention deletes, and when local midnight is. */
-#include "rotlog.h"
+#include "log/rotlog.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -248,6 +248,42 @@ size_t rotlog_select_expired(const char *const *names, size_t count, unsigned ke
 			expired[i] = true;
 			marked++;
 		}
+	}
+	return marked;
+}
+
+void rotlog_format_size(char *buf, size_t size, uint64_t bytes)
+{
+	if (bytes >= 1024 * 1024) {
+		uint64_t tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+
+		if (tenths % 10 == 0 || tenths >= 1000)
+			snprintf(buf, size, "%llu Mio", (unsigned long long)(tenths + 5) / 10);
+		else
+			snprintf(buf, size, "%llu,%llu Mio", (unsigned long long)tenths / 10,
+				 (unsigned long long)tenths % 10);
+	} else if (bytes >= 1024) {
+		snprintf(buf, size, "%llu Kio", (unsigned long long)(bytes + 512) / 1024);
+	} else {
+		snprintf(buf, size, "%llu octets", (unsigned long long)bytes);
+	}
+}
+
+size_t rotlog_select_over_budget(const int64_t *sizes, size_t count, int64_t budget,
+				 bool *expired)
+{
+	int64_t left = 0;
+	size_t marked = 0, i;
+
+	for (i = 0; i < count; i++)
+		if (!expired[i])
+			left += sizes[i];
+	for (i = 0; i < count && left > budget; i++) {
+		if (expired[i])
+			continue;
+		expired[i] = true;
+		left -= sizes[i];
+		marked++;
 	}
 	return marked;
 }

@@ -9,7 +9,15 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "rotlog.h"
+#include "log/rotlog.h"
+
+/* What became of the current file's name while the service had it open. */
+enum rotlog_moved {
+	ROTLOG_IN_PLACE,
+	ROTLOG_DELETED,
+	ROTLOG_RENAMED,  /* renamed or moved (or deleted, where the system cannot tell) */
+	ROTLOG_REPLACED, /* another file, or a link, under its name */
+};
 
 struct rotlog {
 	pthread_mutex_t lock; /* guards everything below except dir and paths */
@@ -25,6 +33,20 @@ struct rotlog {
 	rotlog_forward_fn *forward;
 	void *forward_context;
 	int fd;                 /* -1 while the file cannot be opened */
+	/* the file fd is, as opened: to notice it deleted, renamed or replaced
+	 * (rotlog_write.c), and why it was let go of, to say in the next one */
+	struct rotlog_file_info current;
+	enum rotlog_moved moved;
+	/* what rotlog_get_health last found of the file fd is, and when */
+	enum rotlog_moved checked;
+	int64_t checked_ms; /* monotonic */
+	/* the size cap (max_bytes, 0: none): today's file and the archives' sizes */
+	uint64_t max_bytes;
+	int64_t current_size, archives_size;
+	int64_t cap_retry_size; /* over the cap, nothing deletable: wait for this size */
+	uint64_t routine_left_out; /* routine lines left out today (today's share used) */
+	bool routine_said, over_cap_said;
+	struct rotlog_limit limit; /* lines clients cause at will (rotlog_limit.c) */
 	bool line_open;         /* a line is left without its '\n' (it could not be cut off) */
 	uint64_t lost_lines;    /* lines lost since the last line written, to report */
 	time_t lost_since;      /* wall-clock time of the first of them */
@@ -56,13 +78,28 @@ void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, .
 	rotlog_describe((log)->health.last_error, sizeof (log)->health.last_error, errnum,     \
 			__VA_ARGS__)
 
+/* Why the current file at path (in dir) cannot be used at start, with what
+ * to do: rotlog_open's words, which rotlog_check_dir repeats. */
+void rotlog_describe_open_failure(const char *path, const char *dir, int rc, char *err,
+				  size_t errlen);
+
 /* dir + '/' + name into buf; -1 when it does not fit. */
 int rotlog_join_path(const char *dir, const char *name, char *buf, size_t size);
 
+/* A line of the log about itself, written at once (lock held), after the
+ * routine lines held. printf-style. */
+void rotlog_notice(struct rotlog *log, enum rotlog_level level, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ---- rotlog_write.c (lock held) ---- */
 
-/* Opens log->current_path for appending into log->fd. 0 or a negative errno. */
+/* Opens log->current_path for appending into log->fd, never through a
+ * link. 0 or a negative errno. */
 int rotlog_open_current(struct rotlog *log);
+
+/* What became of the current file's name since it was opened (fd open);
+ * *size its size now when it is in place. One lstat. */
+enum rotlog_moved rotlog_current_moved(struct rotlog *log, int64_t *size);
 
 /* Writes `lines` lines (text, with one byte of room before it for the '\n'
  * that ends a line left open) to the file, whole or not at all; counts
@@ -73,6 +110,22 @@ void rotlog_write_lines(struct rotlog *log, char *text, size_t length, uint64_t 
  * forwarder (journal, syslog), in file order. */
 void rotlog_mirror_line(struct rotlog *log, enum rotlog_level level, const struct timespec *when,
 			const char *line, size_t length);
+
+/* ---- rotlog_file_posix.c, rotlog_file_win32.c: the disk, links never followed ---- */
+
+/* Opens path without following a link and judges the file opened, not the
+ * name (no stat-then-open race): a descriptor, or a negative errno, a
+ * rotlog_file_verdict code when the name is there but is not a file of the
+ * service. flags: O_RDONLY, O_RDWR, or O_WRONLY | O_APPEND with or without
+ * O_CREAT (created 0644). info (may be NULL) gets the file's. */
+int rotlog_file_open(const char *path, int flags, struct rotlog_file_info *info);
+
+/* What path names, the link itself when it is one (lstat). 0 or a negative
+ * errno (-ENOENT: nothing). */
+int rotlog_file_inspect(const char *path, struct rotlog_file_info *info);
+
+/* What the open file fd is now (fstat): links 0 once deleted. */
+int rotlog_file_info_of(int fd, struct rotlog_file_info *info);
 
 /* ---- rotlog_archive.c (log->archive_path is their scratch buffer) ---- */
 
@@ -88,7 +141,10 @@ bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day);
 int rotlog_cut_torn_tail(const char *path, char *cut, size_t cutsize, size_t *cut_length,
 			 bool *line_open);
 
-/* Deletes the archives older than the retention_days newest ones. */
+/* Deletes the archives older than the retention_days newest ones, then the
+ * oldest while the folder weighs more than max_bytes (saying so in the
+ * log), and sets archives_size. Only regular files named exactly as
+ * archives count; a link or anything else is never touched. */
 void rotlog_apply_retention(struct rotlog *log);
 
 /* mkdir -p path. Returns 0 or a negative errno. */

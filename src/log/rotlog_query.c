@@ -1,6 +1,6 @@
 /* Which log a GET /logs query asks for (pure): none (today's file), one
  * date=YYYY-MM-DD (that day's archive), or a query to refuse. */
-#include "rotlog.h"
+#include "log/rotlog.h"
 
 #include <string.h>
 

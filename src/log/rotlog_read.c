@@ -1,6 +1,7 @@
-/* Reading the log back for the status page: the last lines of today's file
- * and the days that have an archive. Never under the log's lock: the file is
- * only appended to, and a line being written is simply not shown yet. */
+/* Reading the log back for the status page and /logs: the last lines of
+ * today's file, the days that have an archive, a file opened for download,
+ * never through a link. Never under the log's lock: the file is only
+ * appended to, and a line being written is simply not shown yet. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rotlog_internal.h"
+#include "log/rotlog_internal.h"
 
 size_t rotlog_tail_start(const char *text, size_t length, unsigned lines)
 {
@@ -28,27 +29,47 @@ size_t rotlog_tail_start(const char *text, size_t length, unsigned lines)
 	return 0;
 }
 
+int rotlog_open_for_reading(const struct rotlog *log, const struct rotlog_date *date,
+			    uint64_t *size, char *err, size_t errlen)
+{
+	char path[4096], name[ROTLOG_ARCHIVE_NAME_MAX] = ROTLOG_BASENAME;
+	struct rotlog_file_info info;
+	int fd;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (date != NULL)
+		rotlog_archive_name(name, sizeof name, *date);
+	if (rotlog_path(log, date, path, sizeof path) < 0)
+		return -ENAMETOOLONG;
+	fd = rotlog_file_open(path, O_RDONLY, &info);
+	if (fd < 0) {
+		if (rotlog_file_problem(fd) != NULL)
+			rotlog_describe(err, errlen, 0, "%s %s: not served (move it out of %s)", name,
+					rotlog_file_problem(fd), log->dir);
+		else
+			rotlog_describe(err, errlen, -fd, "cannot read %s", name);
+		return fd;
+	}
+	if (size != NULL)
+		*size = (uint64_t)info.size;
+	return fd;
+}
+
 int rotlog_tail(const struct rotlog *log, unsigned lines, char *buf, size_t size,
 		size_t *length)
 {
-	char path[4096];
-	struct stat info;
+	uint64_t file_size;
 	off_t from;
 	ssize_t got;
 	size_t start;
 	int fd, rc = 0;
 
 	*length = 0;
-	if (rotlog_path(log, NULL, path, sizeof path) < 0)
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = rotlog_open_for_reading(log, NULL, &file_size, NULL, 0);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (fstat(fd, &info) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	from = info.st_size > (off_t)size ? info.st_size - (off_t)size : 0;
+		return fd == -ENOENT ? 0 : fd;
+	from = file_size > (uint64_t)size ? (off_t)(file_size - size) : 0;
 	/* lseek and read, not pread: the Windows build has no pread */
 	if (lseek(fd, from, SEEK_SET) < 0) {
 		rc = -errno;
@@ -94,7 +115,13 @@ int rotlog_list_archives(const struct rotlog *log, struct rotlog_date *dates, si
 	if (dir == NULL)
 		return -errno;
 	for (errno = 0; (entry = readdir(dir)) != NULL; errno = 0) {
-		if (!rotlog_is_archive_name(entry->d_name, NULL) || found == ROTLOG_LIST_MAX)
+		char path[4096];
+		struct rotlog_file_info info;
+
+		/* a link or a folder named like an archive is none: never offered */
+		if (!rotlog_is_archive_name(entry->d_name, NULL) || found == ROTLOG_LIST_MAX ||
+		    rotlog_join_path(log->dir, entry->d_name, path, sizeof path) < 0 ||
+		    rotlog_file_inspect(path, &info) < 0 || rotlog_file_verdict(&info) < 0)
 			continue;
 		if ((names[found] = strdup(entry->d_name)) == NULL) {
 			rc = -ENOMEM;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "rotlog.h"
+#include "log/rotlog.h"
 
 /* The syslog facility of every message: daemon (3). */
 #define SYSLOG_FACILITY_DAEMON 3

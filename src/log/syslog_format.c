@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "syslog.h"
+#include "log/syslog.h"
 
 int syslog_severity(enum rotlog_level level)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "syslog.h"
+#include "log/syslog.h"
 
 int syslog_start(struct syslog_sender **sender, const struct syslog_options *options, char *err,
 		 size_t errlen)

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "syslog.h"
+#include "log/syslog.h"
 
 /* A server that does not answer is tried again after this long; lines
  * queued meanwhile are dropped once the queue is full. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "service_win32.h"
+#include "platform/service_win32.h"
 
 #define INI_NAME L"cashdrawerd.ini"
 

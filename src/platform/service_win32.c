@@ -2,13 +2,13 @@
  * automatic service restarted after failures, --uninstall-service removes
  * it, and --service (the command line the service manager runs) runs main
  * under the service manager, which stops it on "sc stop" and at shutdown. */
-#include "service_win32.h"
+#include "platform/service_win32.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stop.h"
+#include "platform/stop.h"
 
 int main(int argc, char *argv[]); /* main.c */
 

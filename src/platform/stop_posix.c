@@ -1,6 +1,6 @@
 /* Stop requests on POSIX: SIGINT and SIGTERM, taken with sigwait by the main
  * thread only. */
-#include "stop.h"
+#include "platform/stop.h"
 
 #include <pthread.h>
 #include <signal.h>

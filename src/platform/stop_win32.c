@@ -1,13 +1,13 @@
 /* Stop requests on Windows: Ctrl-C and the console closing (console ctrl
  * handler), or the service manager (service_win32.c); one event wakes
  * platform_stop_wait. */
-#include "stop.h"
+#include "platform/stop.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "service_win32.h"
+#include "platform/service_win32.h"
 
 static HANDLE stop_event;
 static CRITICAL_SECTION reason_lock;

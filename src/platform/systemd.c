@@ -1,7 +1,7 @@
 /* systemd without libsystemd: the notification and journal datagrams of
  * systemd_protocol.c, sent on AF_UNIX datagram sockets. Failures are
  * silent, as with libsystemd: the log file has every line anyway. */
-#include "systemd.h"
+#include "platform/systemd.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "systemd_protocol.h"
+#include "platform/systemd_protocol.h"
 
 /* Room for READY=1 and a STATUS= line (the addresses listened on). */
 #define NOTIFY_MAX 1024

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "../log/rotlog.h"
+#include "log/rotlog.h"
 
 /* READY=1 with a STATUS= line: the service listens. No-op outside systemd. */
 void systemd_notify_ready(const char *status);

@@ -1,5 +1,5 @@
 /* Built without systemd integration: no readiness notification, no journal. */
-#include "systemd.h"
+#include "platform/systemd.h"
 
 #include <string.h>
 

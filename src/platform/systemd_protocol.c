@@ -1,6 +1,6 @@
 /* The bytes of systemd's notification and journal datagrams (pure): see
  * systemd_protocol.h. */
-#include "systemd_protocol.h"
+#include "platform/systemd_protocol.h"
 
 #include <errno.h>
 #include <stdbool.h>

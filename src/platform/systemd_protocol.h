@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "../log/rotlog.h"
+#include "log/rotlog.h"
 
 /* journald's socket for the native protocol. */
 #define SYSTEMD_JOURNAL_SOCKET "/run/systemd/journal/socket"

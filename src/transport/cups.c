@@ -10,10 +10,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "cups_library.h"
-#include "cups_status.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/cups_library.h"
+#include "transport/cups_status.h"
+#include "transport/transport.h"
 
 /* How often a wait inside libcups asks in_time whether to go on. */
 #define CUPS_WAIT_SLICE_S 0.05

@@ -1,13 +1,13 @@
 /* Loads libcups.so.2 with dlopen when the printer is a CUPS queue, and
  * finds each function of CUPS_LIBRARY_FUNCTIONS in it. */
-#include "cups_library.h"
+#include "transport/cups_library.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "transport.h"
+#include "transport/transport.h"
 
 /* The oldest CUPS this code was written against (CMakeLists.txt asks for it). */
 #define CUPS_LIBRARY_OLDEST "2.2"

@@ -1,11 +1,11 @@
 /* What CUPS's answers mean for the till (pure): each becomes a transport
  * error and a message naming the queue, the cause and the fix. */
-#include "cups_status.h"
+#include "transport/cups_status.h"
 
 #include <cups/ipp.h>
 #include <stdio.h>
 
-#include "transport.h"
+#include "transport/transport.h"
 
 /* RFC 8011 4.1.6: 0x0000..0x00ff are the successful status codes. */
 #define IPP_SUCCESS_LAST 0x00ff

@@ -7,9 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "fdwait.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/fdwait.h"
+#include "transport/transport.h"
 
 int fdwait(int fd, short events, int64_t deadline_ms)
 {
@@ -63,6 +63,11 @@ int fdwait_transport_write(struct transport *transport, const void *buf, size_t 
 	switch (rc) {
 	case 0:
 		return 0;
+	case -ECONNRESET:
+	case -EPIPE:
+		if (is_socket)
+			return fdwait_connection_lost(transport, err, errlen);
+		break;
 	case TRANSPORT_ERR_TIMEOUT:
 		snprintf(err, errlen, "printer %s: does not take data (busy, paper jam or offline?)",
 			 transport->uri_text);
@@ -73,10 +78,19 @@ int fdwait_transport_write(struct transport *transport, const void *buf, size_t 
 			 strerror(-rc));
 		return TRANSPORT_ERR_NOT_FOUND;
 	default:
-		snprintf(err, errlen, "printer %s: sending failed: %s (did it restart or lose its cable?)",
-			 transport->uri_text, strerror(-rc));
-		return TRANSPORT_ERR_IO;
+		break;
 	}
+	snprintf(err, errlen, "printer %s: sending failed: %s (did it restart or lose its cable?)",
+		 transport->uri_text, strerror(-rc));
+	return TRANSPORT_ERR_IO;
+}
+
+int fdwait_connection_lost(struct transport *transport, char *err, size_t errlen)
+{
+	/* FIN or RST alike: which one came first is a race the printer's
+	 * interface decides, and either way nothing confirms what it took. */
+	snprintf(err, errlen, "printer %s: " FDWAIT_CONNECTION_LOST_WHY, transport->uri_text);
+	return TRANSPORT_ERR_CONNECTION_LOST;
 }
 
 void fdwait_transport_close(struct transport *transport)

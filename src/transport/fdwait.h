@@ -20,9 +20,18 @@ struct transport;
 
 /* Writes all of buf to transport->fd (non-blocking; a socket when is_socket)
  * before deadline_ms. Returns 0 or a transport_error with err saying what
- * failed and what to check. */
+ * failed and what to check: a socket the printer reset or closed is
+ * TRANSPORT_ERR_CONNECTION_LOST. */
 int fdwait_transport_write(struct transport *transport, const void *buf, size_t len,
 			   int64_t deadline_ms, bool is_socket, char *err, size_t errlen);
+
+/* What a printer that closed or reset the connection may be doing. */
+#define FDWAIT_CONNECTION_LOST_WHY \
+	"closed or reset the connection (is it restarting, or busy with another computer?)"
+
+/* Fills err with what a connection the printer closed or reset means, and
+ * returns TRANSPORT_ERR_CONNECTION_LOST. */
+int fdwait_connection_lost(struct transport *transport, char *err, size_t errlen);
 
 /* Closes transport->fd if open. */
 void fdwait_transport_close(struct transport *transport);

@@ -1,5 +1,6 @@
 /* Printers as files: USB printer devices (/dev/usb/lp0), parallel ports, or
- * a plain file for tests, appended. Never created: a missing device means an
+ * a plain file for tests, appended; a write counts once the device is ready
+ * for the next (file_confirm). Never created: a missing device means an
  * unplugged printer, and creating a file in its place would hide the fault.
  * Character devices are opened for reading too when allowed: usblp passes
  * the printer's answers (DLE EOT status) back. A plain file never answers. */
@@ -11,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "fdwait.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/fdwait.h"
+#include "transport/transport.h"
 
 /* Only a character device can be a printer that answers. A FIFO opened for
  * reading and writing would read back our own bytes, and would open without
@@ -125,10 +126,31 @@ static int file_read(struct transport *transport, void *buf, size_t len, int64_t
 	return TRANSPORT_ERR_TIMEOUT;
 }
 
+/* A write taken is not a write done: usblp's non-blocking write only starts
+ * the USB transfer (it presumes it will complete well), and closing the
+ * device cancels a transfer still under way. The device is writable again
+ * once its transfer has ended; a plain file always is. */
+static int file_confirm(struct transport *transport, int64_t deadline_ms, char *err,
+			size_t errlen)
+{
+	int rc = fdwait(transport->fd, POLLOUT, deadline_ms);
+
+	if (rc > 0)
+		return 0;
+	if (rc == 0) {
+		snprintf(err, errlen, "printer %s: the device did not finish taking the data in time "
+			 "(printer off, offline or out of paper?)", transport->uri_text);
+		return TRANSPORT_ERR_TIMEOUT;
+	}
+	snprintf(err, errlen, "printer %s: %s", transport->uri_text, strerror(-rc));
+	return TRANSPORT_ERR_IO;
+}
+
 const struct transport_ops transport_file_ops = {
 	.name = "file",
 	.open = file_open,
 	.write = file_write,
 	.read = file_read,
 	.close = fdwait_transport_close,
+	.confirm = file_confirm,
 };

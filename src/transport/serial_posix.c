@@ -10,10 +10,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../clock.h"
-#include "fdwait.h"
-#include "serial_termios.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/fdwait.h"
+#include "transport/serial_termios.h"
+#include "transport/transport.h"
 
 #define DEVICE_GONE_FIX "is the printer's cable or USB-serial adapter plugged in?"
 #define FLOW_FIX "printer busy or offline, or flow control holding the data (check the cable and the flow setting)"
@@ -45,10 +45,22 @@ static int open_error(struct transport *transport, int error, char *err, size_t 
 	}
 }
 
+/* The line hung up (reads give 0, writes EIO): the USB-serial adapter was
+ * pulled out, or the other end of a pty closed. Whatever was sent may not
+ * have reached the printer. */
+static int line_lost(struct transport *transport, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "printer %s: the line hung up (" DEVICE_GONE_FIX ")",
+		 transport->uri_text);
+	return TRANSPORT_ERR_CONNECTION_LOST;
+}
+
 /* An error while the line is open: the other end gone is the usual cause. */
 static int line_error(struct transport *transport, int error, const char *doing, char *err,
 		      size_t errlen)
 {
+	if (error == EIO)
+		return line_lost(transport, err, errlen);
 	snprintf(err, errlen, "printer %s: %s failed: %s (" DEVICE_GONE_FIX ")", transport->uri_text,
 		 doing, strerror(error));
 	return error == ENODEV || error == ENXIO ? TRANSPORT_ERR_NOT_FOUND : TRANSPORT_ERR_IO;
@@ -173,7 +185,8 @@ static int serial_read(struct transport *transport, void *buf, size_t len, int64
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue; /* woken for a byte the line discipline dropped (parity, XON) */
 		/* 0 is a hangup: the other end of the line is gone */
-		return line_error(transport, n == 0 ? EIO : errno, "reading", err, errlen);
+		return n == 0 ? line_lost(transport, err, errlen)
+			      : line_error(transport, errno, "reading", err, errlen);
 	}
 }
 

@@ -1,6 +1,6 @@
 /* Serial line settings as termios flags (pure): what serial_posix.c gives
  * tcsetattr, kept apart so that every setting is unit-tested. */
-#include "serial_termios.h"
+#include "transport/serial_termios.h"
 
 #include <errno.h>
 #include <stdio.h>

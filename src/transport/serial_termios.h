@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <termios.h>
 
-#include "../printer_uri.h"
+#include "settings/printer_uri.h"
 
 /* The termios speed constant for baud (B9600 for 9600...). Returns 0, or
  * -EINVAL when this system has no such constant. */

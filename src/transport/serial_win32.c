@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../clock.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/transport.h"
 
 /* Milliseconds left before deadline_ms, at least 0. */
 static DWORD left_ms(int64_t deadline_ms)

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <winspool.h>
 
-#include "../clock.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "transport/transport.h"
 
 #define DOCUMENT_NAME L"cashdrawerd : ouverture du tiroir-caisse"
 

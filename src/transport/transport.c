@@ -1,6 +1,6 @@
 /* Transport selection from the printer URI, and what each error means for
  * the people at the till. */
-#include "transport.h"
+#include "transport/transport.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +103,14 @@ int transport_read(struct transport *transport, void *buf, size_t len, int64_t d
 	return transport->ops->read(transport, buf, len, deadline_ms, err, errlen);
 }
 
+int transport_confirm(struct transport *transport, int64_t deadline_ms, char *err,
+		      size_t errlen)
+{
+	if (transport->ops->confirm == NULL)
+		return 0;
+	return transport->ops->confirm(transport, deadline_ms, err, errlen);
+}
+
 int transport_check(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
 {
 	if (transport->ops->check == NULL)
@@ -144,6 +152,8 @@ const char *transport_error_code(int error)
 		return "printer_queue_stopped";
 	case TRANSPORT_ERR_SPOOLER_DOWN:
 		return "printer_spooler_down";
+	case TRANSPORT_ERR_CONNECTION_LOST:
+		return "printer_connection_lost";
 	default:
 		return "printer_error";
 	}
@@ -180,6 +190,10 @@ const char *transport_error_message_fr(int error)
 	case TRANSPORT_ERR_SPOOLER_DOWN:
 		return "Le service d'impression du système ne répond pas : redémarrez-le (CUPS "
 		       "ou le spouleur Windows).";
+	case TRANSPORT_ERR_CONNECTION_LOST:
+		return "L'imprimante a coupé la connexion avant de confirmer l'ordre d'ouverture : "
+		       "le tiroir ne s'est peut-être pas ouvert. Vérifiez l'imprimante puis "
+		       "réessayez.";
 	default:
 		return "Erreur d'imprimante : vérifiez l'imprimante puis réessayez.";
 	}

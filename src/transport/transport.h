@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../printer_uri.h"
+#include "settings/printer_uri.h"
 
 /* Negative return codes of transport functions. Each maps to a stable
  * machine code (transport_error_code) used in HTTP answers and logs. */
@@ -25,6 +25,9 @@ enum transport_error {
 	TRANSPORT_ERR_QUEUE_NOT_FOUND = -1008, /* no print queue of that name    */
 	TRANSPORT_ERR_QUEUE_STOPPED = -1009,   /* the queue is paused/disabled    */
 	TRANSPORT_ERR_SPOOLER_DOWN = -1010,    /* cupsd / the spooler not running */
+	/* the printer closed or reset the connection (a serial line: hung up)
+	 * before it confirmed what it was sent: whether it acted on it is unknown */
+	TRANSPORT_ERR_CONNECTION_LOST = -1011,
 };
 
 struct transport;
@@ -36,7 +39,10 @@ struct transport_ops {
 	int (*init)(struct transport *transport, char *err, size_t errlen);
 	/* Opens the connection; 0 or a transport_error with err filled. */
 	int (*open)(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
-	/* Writes all of buf; 0 or a transport_error with err filled. */
+	/* Writes all of buf; 0 or a transport_error with err filled. What 0
+	 * guarantees is the backend's (README, "What a success guarantees"):
+	 * tcp: the local kernel took the bytes, see confirm; serial: they left
+	 * the output queue; print queues: the job was accepted. */
 	int (*write)(struct transport *transport, const void *buf, size_t len,
 		     int64_t deadline_ms, char *err, size_t errlen);
 	/* Reads up to len bytes; number read (>= 1), or a transport_error
@@ -45,6 +51,13 @@ struct transport_ops {
 	int (*read)(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		    char *err, size_t errlen);
 	void (*close)(struct transport *transport);
+	/* Optional: waits by deadline_ms until the printer has taken every byte
+	 * written on this connection, and checks that it has not closed or reset
+	 * the connection meanwhile: 0, TRANSPORT_ERR_CONNECTION_LOST or
+	 * TRANSPORT_ERR_TIMEOUT with err filled. NULL where write already
+	 * returns only once the bytes are taken. tcp: acknowledged by the
+	 * printer's TCP stack, as write() only hands them to our own kernel. */
+	int (*confirm)(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen);
 	/* Optional: checks, without sending anything to the printer, that it can
 	 * take work (a queue exists and accepts jobs); 0 or a transport_error
 	 * with err filled. NULL when checking would disturb the printer. */
@@ -83,6 +96,11 @@ int transport_read(struct transport *transport, void *buf, size_t len, int64_t d
  * character device opened for reading and writing, such as /dev/usb/lp0;
  * a plain file never answers). */
 bool transport_can_read(const struct transport *transport);
+/* Whether the printer has taken everything written and still holds the
+ * connection (see transport_ops.confirm): 0 at once where write already
+ * guaranteed it. */
+int transport_confirm(struct transport *transport, int64_t deadline_ms, char *err,
+		      size_t errlen);
 void transport_close(struct transport *transport);
 /* At start: asks the backend whether the printer can take work without
  * sending it anything (see transport_ops.check); 0 when it can or when the

@@ -1,6 +1,7 @@
 """Command line and configuration file: exit statuses (2 bad settings, 1
 cannot start, 0 fine), `file:line: problem` diagnostics, the command line
 winning over the file, --help and --version."""
+import os
 import re
 import socket
 import subprocess
@@ -195,3 +196,164 @@ def test_windows_spooler_uri_on_linux_is_refused_naming_what_to_use(daemon_bin, 
         "printer: printer 'spool:TICKET': this build has no transport for it (spool: is the "
         "Windows spooler): use --printer tcp://HOST[:PORT] (Ethernet printer, port 9100), "
         "serial:/dev/ttyUSB0, file:/dev/usb/lp0 (USB) or cups:NAME (a CUPS queue)"]
+
+
+# ---- issue 13: settings that said OK when they were not ----
+
+TOKEN = "0123456789abcdef0123456789abcdef"
+
+
+def test_a_key_given_twice_in_the_file_is_refused_naming_both_lines(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    # the second "token =" switched the token off, and the check said OK
+    ini.write_text(f"[cashdrawerd]\ntoken = {TOKEN}\nport = 0\n\ntoken =\n", encoding="utf-8")
+    problem = f"{ini}:5: token is already set on line 2 (a key may be given once; remove one)"
+
+    check = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path)
+    start = run(daemon_bin, "--config", ini, "--log-dir", tmp_path / "logs", cwd=tmp_path)
+
+    assert (check.returncode, check.stdout, check.stderr) == (2, "", problem + "\n")
+    assert (start.returncode, start.stderr.splitlines()) == (2, [problem, NOT_STARTED])
+    assert not (tmp_path / "logs").exists()
+
+
+def test_the_command_line_over_a_key_of_the_file_is_no_duplicate(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text(f"token = {TOKEN}\nport = 0\nbind = 127.0.0.1\n", encoding="utf-8")
+
+    result = run(daemon_bin, "--config", ini, "--token", "", "--bind", "::1", "--check-config",
+                 cwd=tmp_path)
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{ini}: configuration OK\n", "")
+
+
+def test_a_token_of_255_characters_and_a_list_on_one_line_are_read_from_the_file(
+        start_daemon, printer, tmp_path):
+    # lines over 198 characters were refused: a 200-character token worked
+    # on the command line only
+    token = "t" * 255
+    origins = [f"https://{i:02d}{'o' * 239}:65535" for i in range(16)]
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text(f"[cashdrawerd]\ntoken = {token}\nallowed_origins = {', '.join(origins)}\n"
+                   "min_interval_ms = 0\n", encoding="utf-8")
+    assert max(len(o) for o in origins) == 255  # each item at its longest
+
+    daemon = start_daemon(printer.uri, ["--config", ini])
+    last = daemon.get("/open-cash-drawer", headers={"Origin": origins[-1]})
+
+    expect.assert_json(last, 200, expect.OPENED)
+    assert last.header("Access-Control-Allow-Origin") == origins[-1]
+    assert any("jeton exigé" in m for m in logfile.messages(daemon.log_lines()))
+
+
+def test_a_nul_byte_in_the_file_is_said_as_such(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    # Notepad's "Unicode": UTF-16, a NUL after every ASCII letter
+    ini.write_bytes("port = 0\r\n".encode("utf-16"))
+
+    result = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path)
+
+    assert (result.returncode, result.stderr) == (
+        2, f"{ini}:1: NUL byte (0x00) in the file: is it a text file? save it as UTF-8 text\n")
+
+
+@pytest.mark.parametrize("kind", ["device", "pipe", "folder"])
+def test_config_that_is_not_a_regular_file_is_refused_at_once(daemon_bin, tmp_path, kind):
+    # /dev/zero was read forever, a pipe blocked: both without a word
+    if kind == "device":
+        path = Path("/dev/zero")
+    elif kind == "pipe":
+        path = tmp_path / "cashdrawerd.ini"
+        os.mkfifo(path)
+    else:
+        path = tmp_path / "cashdrawerd.ini"
+        path.mkdir()
+
+    result = run(daemon_bin, "--config", path, "--check-config", cwd=tmp_path, timeout=10)
+
+    assert (result.returncode, result.stderr) == (
+        2, f"{path}: cannot read: a {kind}, not a settings file (give the path of an INI file)\n")
+
+
+def test_config_larger_than_1_mib_is_refused_without_reading_it(daemon_bin, tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    with open(ini, "wb") as f:
+        f.truncate(4 << 30)  # sparse: 4 GiB of NUL bytes
+
+    result = run(daemon_bin, "--config", ini, "--check-config", cwd=tmp_path, timeout=10)
+
+    assert (result.returncode, result.stderr) == (
+        2, f"{ini}: cannot read: larger than 1 MiB, which no settings file is (is it the right "
+           "file?)\n")
+
+
+CANNOT_START = ("cashdrawerd: the settings are valid, but the service cannot start here as "
+                "things are (see above)")
+
+
+def start_refusal(daemon_bin, tmp_path, *args, user=None):
+    """The start's own first line of refusal (stderr), and its exit status."""
+    result = subprocess.run([str(daemon_bin), "--printer", "tcp://127.0.0.1:9", *map(str, args)],
+                            capture_output=True, text=True, timeout=10, cwd=tmp_path,
+                            stdin=subprocess.DEVNULL, user=user)
+    return result.returncode, result.stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize("where", ["plain file", "below a plain file", "not writable"])
+def test_check_config_refuses_a_log_folder_the_start_cannot_use(daemon_bin, tmp_path, where):
+    # a log_dir that is a plain file passed the check, then the start failed
+    (tmp_path / "logs").write_text("not a folder\n")
+    user = None
+    if where == "plain file":
+        log_dir = tmp_path / "logs"
+    elif where == "below a plain file":
+        log_dir = tmp_path / "logs" / "today"
+    else:  # a folder the service's user may not create: / is root's
+        log_dir, user = Path("/cashdrawerd-e2e-never-made"), "nobody"
+    args = ["--port", 0, "--log-dir", log_dir]
+
+    check = subprocess.run([str(daemon_bin), "--check-config", *map(str, args)],
+                           capture_output=True, text=True, timeout=10, cwd=tmp_path,
+                           stdin=subprocess.DEVNULL, user=user)
+    status, refusal = start_refusal(daemon_bin, tmp_path, *args, user=user)
+
+    assert status == 1 and refusal.startswith(f"cashdrawerd: log folder {log_dir}: "), refusal
+    assert refusal.endswith(" (make it a folder the service's user can write to)")
+    assert (check.returncode, check.stdout, check.stderr.splitlines()) == (
+        1, "", [refusal[len("cashdrawerd: "):], CANNOT_START])
+    assert not log_dir.exists() or log_dir.is_file()
+
+
+def test_check_config_reports_a_port_in_use_as_the_start_does(start_daemon, printer, daemon_bin,
+                                                             tmp_path):
+    busy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    try:
+        check = run(daemon_bin, "--bind", "127.0.0.1", "--port", port, "--log-dir", tmp_path / "l",
+                    "--check-config", cwd=tmp_path)
+        daemon = start_daemon(printer.uri, ["--bind", "127.0.0.1"], port=port, wait_ready=False)
+        assert daemon.proc.wait(timeout=10) == 1
+    finally:
+        busy.close()
+
+    errors = logfile.messages(daemon.log_lines(), "ERROR")
+    assert errors == [f"Démarrage impossible : cannot listen on 127.0.0.1 port {port}: Address "
+                      "already in use (is another cashdrawerd or the old Python service running? "
+                      "stop it or set another port)"]
+    assert (check.returncode, check.stdout, check.stderr.splitlines()) == (
+        1, "", [errors[0].split(" : ", 1)[1], CANNOT_START])
+
+
+def test_check_config_leaves_nothing_behind(daemon_bin, tmp_path):
+    port = closed_port()
+    log_dir = tmp_path / "var" / "log" / "cashdrawerd"
+
+    result = run(daemon_bin, "--bind", "127.0.0.1", "--port", port, "--log-dir", log_dir,
+                 "--check-config", cwd=tmp_path)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert list(tmp_path.iterdir()) == []  # no folder made, no log file
+    with socket.socket() as again:  # the port it tried was let go
+        again.bind(("127.0.0.1", port))

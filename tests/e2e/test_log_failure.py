@@ -1,18 +1,18 @@
 """A log that cannot be written never fails an opening: the drawer opens,
 the failure is counted and shown in /status."""
-import os
-
 from e2elib import expect, web
 
 from test_bind import free_port_on_both_loopbacks, wait_answering
+from test_faults_logdir import log_disk  # noqa: F401  (fixture: a small tmpfs)
 from test_ipv6_loopback import ipv6  # noqa: F401
 
 
-def test_full_disk_log_still_opens_and_status_shows_the_failure(ipv6, start_daemon, printer, tmp_path):
-    log_dir = tmp_path / "logs"
+def test_full_disk_log_still_opens_and_status_shows_the_failure(ipv6, log_disk, start_daemon,
+                                                                printer):
+    log_dir = log_disk.path / "logs"
     log_dir.mkdir()
-    # every write to /dev/full fails with ENOSPC: a disk that is full
-    os.symlink("/dev/full", log_dir / "cashdrawer.log")
+    # full before the start: not one line fits, not even the start-up line
+    log_disk.fill()
     port = free_port_on_both_loopbacks()
     daemon = start_daemon(printer.uri, port=port, log_dir=log_dir, wait_ready=False)
     wait_answering("127.0.0.1", port, daemon)

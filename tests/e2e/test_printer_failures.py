@@ -24,8 +24,8 @@ def test_refused_printer_gives_503_printer_refused_fast_and_logs_error(start_dae
 
 
 def test_printer_that_accepts_but_never_reads_is_answered_within_timeout(start_daemon, make_printer):
-    # The 5-byte kick fits in the socket buffers: the daemon hands it to the
-    # kernel and answers without waiting for the printer to read.
+    # The 5-byte kick fits in the socket buffers: the printer's kernel
+    # acknowledges it, and the daemon answers without waiting for it to read.
     printer = make_printer(hold=True)
     daemon = start_daemon(printer.uri, ["--timeout-ms", "500"])
 

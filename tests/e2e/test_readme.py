@@ -33,9 +33,11 @@ def test_readme_error_table_has_every_machine_code():
     codes = set(re.findall(r'return "((?:printer|service)_[a-z_]+)";', sources))
     codes |= set(re.findall(r'respond_error\([^;]*?MHD_HTTP_[A-Z_]+,\s*"([a-z_]+)"', sources,
                             re.DOTALL))
-    # and the access refusals, named by access_outcome_code in src/access.c
+    # and the access refusals, named by access_outcome_code in src/admission/access.c
     codes |= set(re.findall(r'case ACCESS_[A-Z_]+:\s*return "([a-z_]+)";', sources))
+    # and the body refusals of src/http/request_body.c: {status, "code", message}
+    codes |= set(re.findall(r'struct request_body_refusal\)\{\s*\d{3},\s*"([a-z_]+)"', sources))
     assert {"printer_refused", "not_local", "bad_date", "origin_not_allowed",
-            "token_invalid"} <= codes  # the scan works
+            "token_invalid", "body_not_allowed"} <= codes  # the scan works
     for code in sorted(codes):
         assert f"`{code}`" in README, f"README's error table lacks {code}"

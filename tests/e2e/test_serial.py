@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import termios
+import threading
 from pathlib import Path
 
 import pytest
@@ -262,6 +263,37 @@ def test_xoff_from_the_printer_gives_503_printer_timeout_and_xon_resumes(start_d
     expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
     assert line.read_exact(8) == OPENING
     line.assert_nothing_more()
+
+
+def test_adapter_pulled_out_right_after_the_kick_is_a_503_connection_lost_never_opened(
+        start_daemon, tmp_path):
+    # The printer's end takes the kick, then the line vanishes before any
+    # status reply could vouch for it: the kick may never have reached the
+    # printer (an adapter loses what it still held), so no `opened`.
+    cable = SerialLine(tmp_path / "line", track, answering=False).start()
+    uri = f"serial:{cable.till}?baud=38400"
+    daemon = start_daemon(uri, ARGS)
+    mark = daemon.log_mark()
+    taken = []
+
+    def pull_out_after_the_kick():
+        taken.append(cable.read_exact(len(expect.KICK_DEFAULT)))
+        cable.stop()
+
+    puller = threading.Thread(target=pull_out_after_the_kick, name="pull-out")
+    puller.start()
+    try:
+        resp = daemon.get("/open-cash-drawer")
+    finally:
+        puller.join(timeout=10)
+        cable.stop()
+
+    expect.assert_json(resp, 503, expect.printer_error("printer_connection_lost"))
+    assert taken == [expect.KICK_DEFAULT]
+    assert logfile.messages(daemon.log_lines_since(mark)) == [
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_connection_lost - kick not confirmed: "
+        f"printer {canonical(cable.till, 'baud=38400&data_bits=8&parity=none&stop_bits=1&flow=rtscts')}"
+        ": the line hung up (is the printer's cable or USB-serial adapter plugged in?)"]
 
 
 def test_unplugged_serial_printer_heals_at_the_next_request_after_replugging(start_daemon, line):

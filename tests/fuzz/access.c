@@ -11,8 +11,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "access.h"
-#include "config.h"
+#include "admission/access.h"
+#include "settings/config.h"
 #include "fuzz.h"
 
 #define TOKEN "fuzz-token-0123456789abcdef"

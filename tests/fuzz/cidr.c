@@ -9,7 +9,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "cidr.h"
+#include "admission/cidr.h"
 #include "fuzz.h"
 
 static int same_network(const struct cidr *a, const struct cidr *b)

@@ -3,9 +3,9 @@
 
 #include <stdbool.h>
 
-#include "access.h"
+#include "admission/access.h"
 #include "fuzz.h"
-#include "printer_uri.h"
+#include "settings/printer_uri.h"
 
 static const void *field(const struct config *config, const struct config_option *option)
 {

@@ -3,7 +3,7 @@
 #ifndef CASHDRAWERD_FUZZ_CONFIG_CHECK_H
 #define CASHDRAWERD_FUZZ_CONFIG_CHECK_H
 
-#include "config.h"
+#include "settings/config.h"
 
 /* Aborts (a libFuzzer crash) unless every value of config is within its
  * option's bounds and passes its check when set again, and the whole is

@@ -5,7 +5,7 @@
  * (config_check.h) and the last value given for an option wins. */
 #include <errno.h>
 
-#include "config.h"
+#include "settings/config.h"
 #include "config_check.h"
 #include "fuzz.h"
 

@@ -1,14 +1,14 @@
 /* Fuzzes loading a settings file (config_load_file: our line reader, inih,
  * then every value through config_set). Properties: the result says clean
- * exactly when no problem was reported; whatever was kept is valid (see
- * config_check.h); the settings written back as an INI file load again,
- * cleanly, to the same settings (unless a value, read from an indented
- * continuation line, is too long for a line of its own). */
+ * exactly when no problem was reported; a NUL byte is always one; whatever
+ * was kept is valid (see config_check.h) and fits a line (CONFIG_LINE_MAX,
+ * a list on one line); the settings written back as an INI file load again,
+ * cleanly, to the same settings. */
 #include <errno.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "settings/config.h"
 #include "config_check.h"
 #include "fuzz.h"
 
@@ -38,51 +38,53 @@ static void memory_file_set(struct memory_file *file, const void *data, size_t s
 	}
 }
 
-/* Longest line the settings reader takes whole (see config_ini.c). */
-#define LINE_MAX_READ 198
-
-/* config as INI text: one key=value line per value, a list item per line.
- * Returns its length, or -1 when a line would be too long to be read. */
-static long write_ini(const struct config *config, char *buf, size_t size)
+/* config as INI text: one key=value line per option, a list on one line
+ * (each key may be given once). Every line must fit the reader's limit. */
+static size_t write_ini(const struct config *config, char *buf, size_t size)
 {
 	size_t used = 0;
-	long too_long = 0;
 
 #define PUT(...)                                                                            \
 	do {                                                                                \
 		int n = snprintf(buf + used, size - used, __VA_ARGS__);                     \
 		FUZZ_CHECK(n >= 0 && (size_t)n < size - used, "INI text too long");         \
-		if (n - 1 > LINE_MAX_READ)                                                  \
-			too_long = -1;                                                      \
 		used += (size_t)n;                                                          \
 	} while (0)
 	for (size_t i = 0; i < config_option_count; i++) {
 		const struct config_option *option = &config_options[i];
 		const char *field = (const char *)config + option->offset;
+		size_t start = used;
 
 		switch (option->type) {
 		case CONFIG_UINT:
-			PUT("%s=%u\n", option->name, *(const unsigned *)(const void *)field);
+			PUT("%s=%u", option->name, *(const unsigned *)(const void *)field);
 			break;
 		case CONFIG_BOOL:
-			PUT("%s=%s\n", option->name, *(const bool *)(const void *)field ? "true" : "false");
+			PUT("%s=%s", option->name, *(const bool *)(const void *)field ? "true" : "false");
 			break;
 		case CONFIG_STRING:
-			PUT("%s=%s\n", option->name, field);
+			PUT("%s=%s", option->name, field);
 			break;
 		case CONFIG_LIST: {
 			const char(*items)[CONFIG_LIST_ITEM_MAX] = (const void *)field;
 			size_t count = *(const size_t *)(const void *)((const char *)config +
 								       option->count_offset);
 
+			if (count == 0)
+				continue;
+			PUT("%s=", option->name);
 			for (size_t k = 0; k < count; k++)
-				PUT("%s=%s\n", option->name, items[k]);
+				PUT("%s%s", k > 0 ? ", " : "", items[k]);
 			break;
 		}
 		}
+		FUZZ_CHECK(used - start <= CONFIG_LINE_MAX,
+			   "%s was kept but its line has %zu characters, over %d", option->name,
+			   used - start, CONFIG_LINE_MAX);
+		PUT("\n");
 	}
 #undef PUT
-	return too_long < 0 ? -1 : (long)used;
+	return used;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -90,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct memory_file input, again;
 	static struct config config, reloaded;
 	static char diag[4096], ini[65536];
-	long ini_len;
+	size_t ini_len;
 	int rc;
 
 	if (input.path[0] == '\0') {
@@ -106,13 +108,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK((rc == 0) == (diag[0] == '\0'), "returned %d with problems '%s'", rc, diag);
 	FUZZ_CHECK(rc == 0 || strncmp(diag, input.path, strlen(input.path)) == 0,
 		   "a problem does not start with the file's name: '%s'", diag);
+	FUZZ_CHECK(memchr(data, '\0', size) == NULL || rc == -1, "a NUL byte was not reported");
 	fuzz_check_config(&config);
 
 	/* what was kept, written back, reads back the same */
 	ini_len = write_ini(&config, ini, sizeof ini);
-	if (ini_len < 0)
-		return 0;
-	memory_file_set(&again, ini, (size_t)ini_len);
+	memory_file_set(&again, ini, ini_len);
 	config_defaults(&reloaded);
 	rc = config_load_file(&reloaded, again.path, diag, sizeof diag);
 	FUZZ_CHECK(rc == 0, "the settings written back do not load: %s", diag);

@@ -13,9 +13,9 @@
  * drawer from pin 3 and reports one of its known problems. */
 #include <errno.h>
 
-#include "clock.h"
-#include "drawer_printer.h"
-#include "escpos.h"
+#include "base/clock.h"
+#include "drawer/drawer_printer.h"
+#include "drawer/escpos.h"
 #include "fuzz.h"
 
 #define NOISE_MAX 16 /* as drawer_printer.c */

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "fuzz.h"
-#include "origin.h"
+#include "admission/origin.h"
 
 static void check_normalised(const char *origin, const char *from)
 {

@@ -6,7 +6,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "printer_uri.h"
+#include "settings/printer_uri.h"
 #include "transport/transport.h"
 
 static int baud_listed(unsigned baud)

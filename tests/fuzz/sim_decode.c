@@ -9,8 +9,8 @@
  * to its header's x * y bytes (or the stream ends inside them), and the
  * paper roll they are printed on stays within its width and limit. */
 #include "decode.h"
+#include "drawer/escpos.h"
 #include "roll.h"
-#include "escpos.h"
 #include "fuzz.h"
 
 #define EVENTS_MAX 8192

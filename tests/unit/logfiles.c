@@ -8,12 +8,17 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+static struct rlimit saved_limit;
+static void (*saved_handler)(int);
 
 void logfiles_join(char *out, size_t size, const char *dir, const char *name)
 {
@@ -109,4 +114,21 @@ struct rotlog *logfiles_open_log(const char *dir, unsigned retention_days, bool 
 	assert_non_null(log);
 	assert_string_equal(err, "");
 	return log;
+}
+
+void logfiles_writes_fail(void)
+{
+	struct rlimit none;
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved_limit), 0);
+	none = saved_limit;
+	none.rlim_cur = 0;
+	saved_handler = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
+}
+
+void logfiles_writes_back(void)
+{
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved_limit), 0);
+	signal(SIGXFSZ, saved_handler);
 }

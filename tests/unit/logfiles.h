@@ -21,6 +21,11 @@ void logfiles_write(const char *path, const char *content);
 char *logfiles_read(const char *path, size_t *length);
 size_t logfiles_count_lines(const char *text);
 void logfiles_set_mtime(const char *path, time_t when);
+/* From logfiles_writes_fail to logfiles_writes_back every write to a file
+ * fails with EFBIG ("File too large": RLIMIT_FSIZE 0, SIGXFSZ ignored), as
+ * on a full disk. */
+void logfiles_writes_fail(void);
+void logfiles_writes_back(void);
 /* A log in dir, opened without error (the test fails otherwise). */
 struct rotlog *logfiles_open_log(const char *dir, unsigned retention_days, bool mirror_stderr);
 

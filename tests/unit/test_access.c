@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "access.h"
+#include "admission/access.h"
 
 static struct sockaddr_in ipv4(const char *text)
 {

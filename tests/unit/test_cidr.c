@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "cidr.h"
+#include "admission/cidr.h"
 
 static bool contains(const char *network_text, const char *peer_text)
 {

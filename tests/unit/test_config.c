@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "settings/config.h"
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
 
@@ -115,6 +116,7 @@ static void test_defaults_match_the_documented_table(void **state)
 	assert_int_equal(config.pulse_off_ms, 500);
 	assert_string_equal(config.log_dir, "logs");
 	assert_int_equal(config.retention_days, 30);
+	assert_int_equal(config.log_max_mb, 256);
 	assert_true(config.log_console);
 	assert_int_equal(config.threads, 2);
 }
@@ -285,6 +287,7 @@ static void test_documented_ranges_of_whole_numbers(void **state)
 		{"pulse_on_ms", 2, 510},
 		{"pulse_off_ms", 2, 510},
 		{"retention_days", 1, 3650},
+		{"log_max_mb", 1, 1048576},
 		{"threads", 1, 64},
 	};
 
@@ -1156,7 +1159,7 @@ static void test_file_with_a_bad_origin_names_its_line(void **state)
 
 	(void)state;
 	expect_problems("[cashdrawerd]\nallowed_origins = http://10.0.0.5:8069\n"
-			"allowed_origins = https://shop.odoo.com/pos\n"
+			"  https://shop.odoo.com/pos\n"
 			"allowed_networks = 10.0.0.1/8\n",
 			problems, sizeof problems / sizeof problems[0]);
 }
@@ -1192,14 +1195,84 @@ static void test_file_keys_may_use_the_flag_spelling(void **state)
 	assert_int_equal(config.min_interval_ms, 0);
 }
 
-static void test_repeated_bind_keys_in_a_file_add_up(void **state)
+/* issue 13: "token = ..." then, lower down, "token =" switched the token
+ * off without a word; a list given twice was joined */
+static void test_a_key_given_twice_is_refused_naming_both_lines(void **state)
+{
+	struct temp_file file;
+	struct config config;
+	char diag[1024];
+
+	(void)state;
+	expect_problems("token = 0123456789abcdef0123456789abcdef\n"
+			"port = 8080\n"
+			"token =\n",
+			(const struct problem[]){{3, "token is already set on line 1 (a key may be "
+						     "given once; remove one)"}},
+			1);
+	/* the second is not applied: the token stays on */
+	assert_int_equal(load_text(&config, "token = 0123456789abcdef0123456789abcdef\ntoken =\n",
+				   &file, diag, sizeof diag),
+			 -1);
+	assert_string_equal(config.token, "0123456789abcdef0123456789abcdef");
+}
+
+static void test_a_list_given_twice_is_refused_saying_to_use_commas(void **state)
+{
+	struct temp_file file;
+	struct config config;
+	char diag[1024];
+
+	(void)state;
+	expect_problems("bind = 127.0.0.1\nport = 0\nbind = ::1\n  ::2\n",
+			(const struct problem[]){{3, "bind is already set on line 1 (a key may be "
+						     "given once; put every item on that line, "
+						     "separated by commas)"}},
+			1);
+	assert_int_equal(load_text(&config, "bind = 127.0.0.1\nbind = ::1\n  ::2\n", &file, diag,
+				   sizeof diag),
+			 -1);
+	assert_int_equal(config.bind_count, 1);
+}
+
+static void test_a_key_is_the_same_key_in_either_spelling_and_either_place(void **state)
+{
+	(void)state;
+	expect_problems("timeout_ms = 700\n[cashdrawerd]\ntimeout-ms = 800\n",
+			(const struct problem[]){{3, "timeout_ms is already set on line 1"}}, 1);
+	/* given once with a bad value, then again: both said */
+	expect_problems("port = 70000\nport = 8080\n",
+			(const struct problem[]){{1, "port: 70000 is out of range"},
+						 {2, "port is already set on line 1"}},
+			2);
+}
+
+static void test_a_list_goes_on_over_indented_lines_once_given(void **state)
 {
 	struct config config;
 
 	(void)state;
-	load_clean(&config, "bind = 127.0.0.1\nbind = ::1\n");
-	assert_int_equal(config.bind_count, 2);
-	assert_string_equal(config.bind[1], "::1");
+	load_clean(&config, "bind = 127.0.0.1\n  ::1\n\t10.0.0.1, 10.0.0.2\nport = 0\n");
+	assert_int_equal(config.bind_count, 4);
+	assert_string_equal(config.bind[3], "10.0.0.2");
+}
+
+/* an indented line after a single value replaced it as silently */
+static void test_an_indented_line_after_a_single_value_is_refused(void **state)
+{
+	struct temp_file file;
+	struct config config;
+	char diag[1024];
+
+	(void)state;
+	expect_problems("log_dir = /var/log/a\n\t/var/log/b\n",
+			(const struct problem[]){{2, "log_dir takes a single value, given on line "
+						     "1: an indented line would replace it (only a "
+						     "list goes on over indented lines; remove this "
+						     "line)"}},
+			1);
+	assert_int_equal(load_text(&config, "pin = 5\n  2\n", &file, diag, sizeof diag), -1);
+	assert_int_equal(config.pin, 5);
 }
 
 static void test_comments_blank_lines_and_inline_comments_are_ignored(void **state)
@@ -1226,11 +1299,10 @@ static void test_inline_comment_of_a_continuation_line_is_not_in_the_value(void 
 	(void)state;
 	load_clean(&config, "allowed_networks = 192.168.1.0/24 ; shop\n"
 			    "  10.0.0.0/8 ; office\n"
-			    "log_dir = /var/log/a\n"
-			    "\t/var/log/b ; the second one wins\n");
-	assert_int_equal(config.allowed_networks_count, 2);
+			    "\t172.16.0.0/12 ; the warehouse\n");
+	assert_int_equal(config.allowed_networks_count, 3);
 	assert_string_equal(config.allowed_networks[1], "10.0.0.0/8");
-	assert_string_equal(config.log_dir, "/var/log/b");
+	assert_string_equal(config.allowed_networks[2], "172.16.0.0/12");
 }
 
 static void test_indented_setting_after_a_problem_is_a_setting_of_its_own(void **state)
@@ -1386,23 +1458,176 @@ static void test_comment_longer_than_200_characters_is_not_a_problem(void **stat
 	assert_int_equal(config.port, 8080);
 }
 
-/* inih reads lines of at most 199 characters: a longer setting is reported
- * with its line, never silently cut, and the lines after it still count. */
-static void test_setting_longer_than_a_line_is_reported_not_cut(void **state)
+/* The longest value each option takes (distinct list items), into buf. */
+static void longest_value(const struct config_option *option, char *buf, size_t size)
 {
-	char path[301], text[512];
+	const char *name = option->name;
+
+	if (option->type == CONFIG_UINT) {
+		snprintf(buf, size, "%u", option->max);
+	} else if (option->type == CONFIG_BOOL) {
+		snprintf(buf, size, "false");
+	} else if (option->type == CONFIG_LIST) {
+		size_t used = 0;
+
+		for (int i = 0; i < CONFIG_LIST_MAX; i++) {
+			const char *separator = i > 0 ? ", " : "";
+
+			if (strcmp(name, "allowed_origins") == 0) {
+				/* "https://" + host + ":65535": CONFIG_LIST_ITEM_MAX - 1 */
+				used += (size_t)snprintf(buf + used, size - used, "%shttps://%02d%0*d:65535",
+							 separator, i, CONFIG_LIST_ITEM_MAX - 1 - 8 - 2 - 6, 0);
+			} else if (strcmp(name, "bind") == 0) {
+				used += (size_t)snprintf(buf + used, size - used,
+							 "%s[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2%02d]",
+							 separator, i);
+			} else {
+				assert_string_equal(name, "allowed_networks");
+				used += (size_t)snprintf(buf + used, size - used,
+							 "%sffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2%02d/128",
+							 separator, i);
+			}
+			assert_true(used < size);
+		}
+	} else if (strcmp(name, "token") == 0) {
+		memset(buf, 'T', 255);
+		buf[255] = '\0';
+	} else if (strcmp(name, "printer") == 0) {
+		/* file: and a path of PRINTER_URI_PATH_MAX - 1 */
+		snprintf(buf, size, "file:/%0*d", CONFIG_STRING_MAX - 1 - 6, 0);
+	} else if (option->check == NULL || strcmp(name, "log_dir") == 0) {
+		memset(buf, 'L', CONFIG_STRING_MAX - 1); /* log_dir, syslog_host */
+		buf[CONFIG_STRING_MAX - 1] = '\0';
+	} else {
+		/* a choice: its longest word */
+		static const char *const choices[] = {"realtime", "high", "false", "tcp"};
+		const char *longest = NULL;
+		char err[256];
+		struct config scratch;
+
+		for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
+			config_defaults(&scratch);
+			if (config_set(&scratch, name, choices[i], err, sizeof err) == 0)
+				longest = choices[i];
+		}
+		assert_non_null(longest);
+		snprintf(buf, size, "%s", longest);
+	}
+}
+
+/* issue 13: lines over 198 characters were refused, though a token may have
+ * 255 and a list many items: the longest valid line of every option is read,
+ * whole, and the longest of all is what CONFIG_LINE_MAX allows. */
+static void test_the_longest_valid_line_of_every_option_is_read(void **state)
+{
+	static char value[CONFIG_LINE_MAX + 64], text[CONFIG_LINE_MAX + 128];
+	size_t longest = 0;
 
 	(void)state;
-	memset(path, 'p', sizeof path - 1);
-	path[0] = '/';
-	path[sizeof path - 1] = '\0';
-	snprintf(text, sizeof text, "printer = file:%s\nport = 8080\npin = 4\n", path);
+	for (size_t i = 0; i < config_option_count; i++) {
+		const struct config_option *option = &config_options[i];
+		struct config config, direct;
+		char err[512];
+		size_t line;
+
+		assert_true(strlen(option->name) < CONFIG_NAME_MAX);
+		longest_value(option, value, sizeof value);
+		config_defaults(&direct);
+		if (config_set(&direct, option->name, value, err, sizeof err) != 0)
+			fail_msg("%s: the longest value is not valid: %s", option->name, err);
+		/* Notepad's byte order mark and line ends do not count */
+		snprintf(text, sizeof text, "\xEF\xBB\xBF%s = %s\r\n", option->name, value);
+		line = strlen(text) - 5;
+		assert_true(line <= CONFIG_LINE_MAX);
+		if (line > longest)
+			longest = line;
+		load_clean(&config, text);
+		assert_same_settings(&config, &direct);
+	}
+	/* the limit is the longest valid line, give or take a longer key */
+	assert_true(longest + CONFIG_NAME_MAX > CONFIG_LINE_MAX);
+}
+
+/* A longer line cannot be valid: reported with its line, never cut, and the
+ * lines after it still count. */
+static void test_line_longer_than_the_longest_valid_line_is_reported(void **state)
+{
+	static char text[CONFIG_LINE_MAX + 128];
+	char reason[64];
+	int used;
+
+	(void)state;
+	used = snprintf(text, sizeof text, "allowed_networks = 10.0.0.0/8");
+	memset(text + used, ' ', (size_t)(CONFIG_LINE_MAX + 1 - used));
+	snprintf(text + CONFIG_LINE_MAX + 1, sizeof text - CONFIG_LINE_MAX - 1,
+		 ",\nport = 8080\npin = 4\n");
+	snprintf(reason, sizeof reason, "line longer than %d characters (shorten it)",
+		 CONFIG_LINE_MAX);
 	expect_problems(text,
 			(const struct problem[]){
-				{1, "line longer than 198 characters"},
+				{1, reason},
 				{3, "pin: 4 is not a drawer pin"},
 			},
 			2);
+	/* one character less is a line (its trailing comma, an empty item) */
+	text[CONFIG_LINE_MAX - 1] = ',';
+	text[CONFIG_LINE_MAX] = '\n';
+	expect_problems(text,
+			(const struct problem[]){
+				{1, "allowed_networks: empty item in list"},
+				{2, "not a setting"},
+				{4, "pin: 4 is not a drawer pin"},
+			},
+			3);
+}
+
+static void write_temp_bytes(struct temp_file *file, const void *bytes, size_t size)
+{
+	int fd;
+
+	snprintf(file->path, sizeof file->path, "/tmp/cashdrawerd-test-XXXXXX");
+	fd = mkstemp(file->path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bytes, size), (ssize_t)size);
+	close(fd);
+}
+
+/* issue 13: a NUL byte was reported as "line longer than 198 characters" */
+static void test_a_nul_byte_is_reported_as_such_on_its_line(void **state)
+{
+	static const char text[] = "port = 8080\n\nthreads = 4\0 8\npin = 4\n";
+	/* "port = 1" and "pin = 5" as Notepad's "Unicode" (UTF-16) saves them */
+	static const char utf16[] = "\xFF\xFEp\0o\0r\0t\0 \0=\0 \0001\0\r\0\n\0"
+				    "p\0i\0n\0 \0=\0 \0005\0\r\0\n\0";
+	struct temp_file file;
+	struct config config, defaults;
+	char diag[1024], expected[1024];
+	int rc;
+
+	(void)state;
+	write_temp_bytes(&file, text, sizeof text - 1);
+	config_defaults(&config);
+	rc = config_load_file(&config, file.path, diag, sizeof diag);
+	snprintf(expected, sizeof expected,
+		 "%s:3: NUL byte (0x00) in the file: is it a text file? save it as UTF-8 text\n"
+		 "%s:4: pin: 4 is not a drawer pin (2, or 5 for a second drawer)\n",
+		 file.path, file.path);
+	unlink(file.path);
+	assert_int_equal(rc, -1);
+	assert_string_equal(diag, expected);
+	config_defaults(&defaults);
+	assert_int_equal(config.port, 8080);
+	assert_int_equal(config.threads, defaults.threads); /* not "4" cut at the NUL */
+
+	/* once: every line of a UTF-16 file has some */
+	write_temp_bytes(&file, utf16, sizeof utf16 - 1);
+	rc = config_load_file(&config, file.path, diag, sizeof diag);
+	snprintf(expected, sizeof expected,
+		 "%s:1: NUL byte (0x00) in the file: is it a text file? save it as UTF-8 text\n",
+		 file.path);
+	unlink(file.path);
+	assert_int_equal(rc, -1);
+	assert_string_equal(diag, expected);
 }
 
 static void test_missing_file_returns_minus_enoent_and_says_so(void **state)
@@ -1418,11 +1643,11 @@ static void test_missing_file_returns_minus_enoent_and_says_so(void **state)
 	assert_contains(diag, "/nonexistent/cashdrawerd.ini: cannot read");
 }
 
-static void test_directory_given_as_the_file_returns_minus_eisdir(void **state)
+static void test_directory_given_as_the_file_is_refused_as_a_folder(void **state)
 {
 	struct config config;
 	char dir[] = "/tmp/cashdrawerd-test-dir-XXXXXX";
-	char diag[512] = "";
+	char diag[512] = "", expected[512];
 	int rc;
 
 	(void)state;
@@ -1431,7 +1656,65 @@ static void test_directory_given_as_the_file_returns_minus_eisdir(void **state)
 	rc = config_load_file(&config, dir, diag, sizeof diag);
 	rmdir(dir);
 	assert_int_equal(rc, -EISDIR);
-	assert_contains(diag, "cannot read");
+	snprintf(expected, sizeof expected,
+		 "%s: cannot read: a folder, not a settings file (give the path of an INI file)\n",
+		 dir);
+	assert_string_equal(diag, expected);
+}
+
+/* issue 13: --config /dev/zero read on forever, a pipe blocked */
+static void test_a_device_or_a_pipe_is_refused_without_reading_it(void **state)
+{
+	char dir[] = "/tmp/cashdrawerd-test-dir-XXXXXX", fifo[64];
+	struct config config;
+	char diag[512] = "";
+	int rc;
+
+	(void)state;
+	config_defaults(&config);
+	assert_int_equal(config_load_file(&config, "/dev/zero", diag, sizeof diag), -EINVAL);
+	assert_string_equal(diag, "/dev/zero: cannot read: a device, not a settings file (give the "
+				  "path of an INI file)\n");
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/cashdrawerd.ini", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	rc = config_load_file(&config, fifo, diag, sizeof diag); /* no writer: would block */
+	unlink(fifo);
+	rmdir(dir);
+	assert_int_equal(rc, -EINVAL);
+	assert_contains(diag, "cashdrawerd.ini: cannot read: a pipe, not a settings file");
+}
+
+/* Comment lines up to CONFIG_FILE_MAX bytes in all, then one byte more. */
+static void test_a_file_over_1_mib_is_refused_and_1_mib_is_read(void **state)
+{
+	static char text[CONFIG_FILE_MAX + 1];
+	struct temp_file file;
+	struct config config;
+	char diag[512], expected[512];
+	int rc;
+
+	(void)state;
+	assert_int_equal(CONFIG_FILE_MAX, 1024 * 1024);
+	memset(text, ';', sizeof text);
+	for (size_t i = 99; i < sizeof text; i += 100)
+		text[i] = '\n';
+	write_temp_bytes(&file, text, CONFIG_FILE_MAX);
+	config_defaults(&config);
+	rc = config_load_file(&config, file.path, diag, sizeof diag);
+	unlink(file.path);
+	assert_int_equal(rc, 0);
+
+	write_temp_bytes(&file, text, CONFIG_FILE_MAX + 1);
+	rc = config_load_file(&config, file.path, diag, sizeof diag);
+	snprintf(expected, sizeof expected,
+		 "%s: cannot read: larger than 1 MiB, which no settings file is (is it the right "
+		 "file?)\n",
+		 file.path);
+	unlink(file.path);
+	assert_int_equal(rc, -EFBIG);
+	assert_string_equal(diag, expected);
 }
 
 static void test_diagnostics_are_cut_to_a_small_buffer(void **state)
@@ -1564,7 +1847,11 @@ int main(void)
 		cmocka_unit_test(test_file_with_keys_at_the_top_is_applied),
 		cmocka_unit_test(test_file_with_keys_under_cashdrawerd_is_applied),
 		cmocka_unit_test(test_file_keys_may_use_the_flag_spelling),
-		cmocka_unit_test(test_repeated_bind_keys_in_a_file_add_up),
+		cmocka_unit_test(test_a_key_given_twice_is_refused_naming_both_lines),
+		cmocka_unit_test(test_a_list_given_twice_is_refused_saying_to_use_commas),
+		cmocka_unit_test(test_a_key_is_the_same_key_in_either_spelling_and_either_place),
+		cmocka_unit_test(test_a_list_goes_on_over_indented_lines_once_given),
+		cmocka_unit_test(test_an_indented_line_after_a_single_value_is_refused),
 		cmocka_unit_test(test_comments_blank_lines_and_inline_comments_are_ignored),
 		cmocka_unit_test(test_inline_comment_of_a_continuation_line_is_not_in_the_value),
 		cmocka_unit_test(test_indented_setting_after_a_problem_is_a_setting_of_its_own),
@@ -1578,9 +1865,13 @@ int main(void)
 		cmocka_unit_test(test_every_problem_of_a_file_is_reported_with_its_exact_line),
 		cmocka_unit_test(test_every_line_that_is_not_a_setting_is_reported),
 		cmocka_unit_test(test_comment_longer_than_200_characters_is_not_a_problem),
-		cmocka_unit_test(test_setting_longer_than_a_line_is_reported_not_cut),
+		cmocka_unit_test(test_the_longest_valid_line_of_every_option_is_read),
+		cmocka_unit_test(test_line_longer_than_the_longest_valid_line_is_reported),
+		cmocka_unit_test(test_a_nul_byte_is_reported_as_such_on_its_line),
 		cmocka_unit_test(test_missing_file_returns_minus_enoent_and_says_so),
-		cmocka_unit_test(test_directory_given_as_the_file_returns_minus_eisdir),
+		cmocka_unit_test(test_directory_given_as_the_file_is_refused_as_a_folder),
+		cmocka_unit_test(test_a_device_or_a_pipe_is_refused_without_reading_it),
+		cmocka_unit_test(test_a_file_over_1_mib_is_refused_and_1_mib_is_read),
 		cmocka_unit_test(test_diagnostics_are_cut_to_a_small_buffer),
 		cmocka_unit_test(test_usage_names_the_program_and_every_option_flag),
 		cmocka_unit_test(test_usage_is_cut_to_a_small_buffer),

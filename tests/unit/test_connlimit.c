@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "connlimit.h"
+#include "admission/connlimit.h"
 
 static struct sockaddr_storage peer(const char *text)
 {

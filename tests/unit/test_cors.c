@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "cors.h"
+#include "admission/cors.h"
 
 static void expect_allow(const char *requested, const char *expected)
 {

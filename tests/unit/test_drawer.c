@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "drawer.h"
-#include "escpos.h"
+#include "base/clock.h"
+#include "drawer/drawer.h"
+#include "drawer/escpos.h"
 
 #define MAX_CYCLES 64
 #define MAX_REQUESTS 16
@@ -39,8 +39,12 @@ static struct fake_printer {
 	unsigned write_delay_ms;     /* a slow printer (bounded by the deadline) */
 	bool write_ignores_deadline; /* a printer that keeps the line longer than asked */
 	int reply;                   /* byte answered to each DLE EOT; -1: never answers */
+	int write_result;            /* 0, or a transport_error returned by write */
+	int read_result;             /* 0, or a transport_error returned by read instead of a reply */
+	int confirm_result;          /* 0, or a transport_error returned by confirm */
 	/* what happened */
-	unsigned opens, writes, closes;
+	unsigned opens, writes, closes, reads, confirms;
+	unsigned writes_at_confirm; /* writes done when confirm was last called */
 	unsigned connected; /* open minus close: more than 1 means two operations overlap */
 	bool overlapped;
 	struct cycle cycles[MAX_CYCLES]; /* one per successful open */
@@ -88,7 +92,8 @@ static int fake_open(struct transport *transport, int64_t deadline_ms, char *err
 		return TRANSPORT_ERR_TIMEOUT;
 	}
 	if (result < 0) {
-		snprintf(err, errlen, "fake printer: connection refused");
+		snprintf(err, errlen, "fake printer: %s",
+			 result == TRANSPORT_ERR_CONNECTION_LOST ? "reset" : "connection refused");
 		return result;
 	}
 	pthread_mutex_lock(&fake.lock);
@@ -107,6 +112,7 @@ static int fake_write(struct transport *transport, const void *buf, size_t len, 
 {
 	unsigned delay;
 	bool ignores_deadline;
+	int result;
 
 	(void)transport;
 	pthread_mutex_lock(&fake.lock);
@@ -114,7 +120,12 @@ static int fake_write(struct transport *transport, const void *buf, size_t len, 
 	fake.last_deadline_ms = deadline_ms;
 	delay = fake.write_delay_ms;
 	ignores_deadline = fake.write_ignores_deadline;
+	result = fake.write_result;
 	pthread_mutex_unlock(&fake.lock);
+	if (result < 0) {
+		snprintf(err, errlen, "fake printer: reset");
+		return result;
+	}
 
 	if (ignores_deadline)
 		sleep_ms(delay);
@@ -148,6 +159,25 @@ static void fake_close(struct transport *transport)
 	pthread_mutex_unlock(&fake.lock);
 }
 
+/* What the printer confirmed of the bytes written (tcp: acknowledged). */
+static int fake_confirm(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
+{
+	int result;
+
+	(void)transport;
+	(void)deadline_ms;
+	pthread_mutex_lock(&fake.lock);
+	fake.confirms++;
+	fake.writes_at_confirm = fake.writes;
+	result = fake.confirm_result;
+	pthread_mutex_unlock(&fake.lock);
+	if (result < 0)
+		snprintf(err, errlen, "fake printer: %s",
+			 result == TRANSPORT_ERR_TIMEOUT ? "no acknowledgement" : "closed");
+	return result;
+}
+
+/* A print queue: write-only, its write already the confirmation. */
 static const struct transport_ops fake_ops = {
 	.name = "fake",
 	.open = fake_open,
@@ -160,13 +190,20 @@ static const struct transport_ops fake_ops = {
 static int fake_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
 		     char *err, size_t errlen)
 {
-	int reply;
+	int reply, result;
 
 	(void)transport;
 	(void)len;
 	pthread_mutex_lock(&fake.lock);
+	fake.reads++;
 	reply = fake.reply;
+	result = fake.read_result;
 	pthread_mutex_unlock(&fake.lock);
+	if (result < 0) {
+		snprintf(err, errlen, "fake printer: %s",
+			 result == TRANSPORT_ERR_CONNECTION_LOST ? "closed" : "read failed");
+		return result;
+	}
 	if (reply < 0) {
 		sleep_within_deadline(60000, deadline_ms);
 		snprintf(err, errlen, "fake printer: no answer");
@@ -176,12 +213,14 @@ static int fake_read(struct transport *transport, void *buf, size_t len, int64_t
 	return 1;
 }
 
+/* A printer on a connection (tcp): reads back, confirms what it took. */
 static const struct transport_ops fake_reading_ops = {
 	.name = "fake-reading",
 	.open = fake_open,
 	.write = fake_write,
 	.read = fake_read,
 	.close = fake_close,
+	.confirm = fake_confirm,
 };
 
 static void fake_set(int open_result, unsigned open_delay_ms, unsigned write_delay_ms)
@@ -331,7 +370,9 @@ static int setup(void **state)
 	fake.open_delay_ms = fake.write_delay_ms = 0;
 	fake.write_ignores_deadline = false;
 	fake.reply = 0x12;
+	fake.write_result = fake.read_result = fake.confirm_result = 0;
 	fake.opens = fake.writes = fake.closes = fake.connected = 0;
+	fake.reads = fake.confirms = fake.writes_at_confirm = 0;
 	fake.overlapped = false;
 	fake.cycle_count = 0;
 	fake.last_deadline_ms = 0;
@@ -852,6 +893,8 @@ static void test_error_codes_are_stable_machine_words(void **state)
 	assert_string_equal(drawer_error_code(TRANSPORT_ERR_REFUSED), "printer_refused");
 	assert_string_equal(drawer_error_code(TRANSPORT_ERR_TIMEOUT), "printer_timeout");
 	assert_string_equal(drawer_error_code(TRANSPORT_ERR_UNREACHABLE), "printer_unreachable");
+	assert_string_equal(drawer_error_code(TRANSPORT_ERR_CONNECTION_LOST),
+			    "printer_connection_lost");
 	assert_string_equal(drawer_error_code(-1), "printer_error");
 }
 
@@ -997,6 +1040,149 @@ static void test_a_silent_printer_is_asked_once_then_openings_do_not_wait(void *
 	assert_int_equal(fake.cycles[1].len, 5); /* kick only */
 }
 
+/* One opening on the reading fake; returns its result. */
+static const struct drawer_result *open_once(bool read_back)
+{
+	start_reading_drawer_with(0, read_back);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	stop_drawer();
+	return &requests[0].request.result;
+}
+
+static void test_a_valid_reply_vouches_for_the_kick_without_asking_the_transport(void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	fake.confirm_result = TRANSPORT_ERR_CONNECTION_LOST; /* would fail, if asked */
+	result = open_once(true);
+	assert_int_equal(result->error, 0);
+	assert_int_equal(result->drawer, ESCPOS_DRAWER_CLOSED);
+	assert_int_equal(fake.confirms, 0);
+}
+
+static void test_a_connection_lost_instead_of_the_reply_fails_the_opening(void **state)
+{
+	struct drawer_stats stats;
+
+	(void)state;
+	fake.read_result = TRANSPORT_ERR_CONNECTION_LOST;
+	start_reading_drawer_with(0, true);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	drawer_get_stats(drawer, &stats);
+	stop_drawer();
+
+	assert_int_equal(requests[0].request.result.error, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_string_equal(requests[0].request.result.detail,
+			    "kick not confirmed: fake printer: closed");
+	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_UNKNOWN);
+	assert_int_equal(stats.pulses, 0);
+	assert_int_equal(stats.failures, 1);
+	assert_int_equal(fake.cycles[0].len, 8); /* the kick and DLE EOT 1 went out */
+	assert_true(fake.cycles[0].closed);
+}
+
+static void test_a_read_back_failure_that_loses_no_connection_leaves_the_opening_done(
+	void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	fake.read_result = TRANSPORT_ERR_IO; /* a USB printer that cannot read back, say */
+	result = open_once(true);
+	assert_int_equal(result->error, 0);
+	assert_string_equal(result->detail, "drawer not read back: fake printer: read failed");
+	assert_int_equal(fake.confirms, 1); /* no reply: the transport vouches */
+}
+
+static void test_a_silent_printer_is_confirmed_after_the_kick_and_its_query(void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	fake.reply = -1;
+	result = open_once(true);
+	assert_int_equal(result->error, 0);
+	assert_string_equal(result->detail, "");
+	assert_int_equal(fake.confirms, 1);
+	assert_int_equal(fake.writes_at_confirm, 2); /* after the kick and DLE EOT 1 */
+}
+
+static void test_without_read_back_the_opening_is_done_once_the_transport_confirms_the_kick(
+	void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	result = open_once(false);
+	assert_int_equal(result->error, 0);
+	assert_int_equal(fake.confirms, 1);
+	assert_int_equal(fake.writes_at_confirm, 1);
+	assert_int_equal(fake.reads, 0);
+	assert_true(fake.cycles[0].closed);
+}
+
+static void test_without_read_back_a_connection_lost_before_confirmation_fails_the_opening(
+	void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	fake.confirm_result = TRANSPORT_ERR_CONNECTION_LOST;
+	result = open_once(false);
+	assert_int_equal(result->error, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_string_equal(result->detail, "kick not confirmed: fake printer: closed");
+}
+
+static void test_without_read_back_a_kick_never_confirmed_is_a_timeout(void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	fake.confirm_result = TRANSPORT_ERR_TIMEOUT;
+	result = open_once(false);
+	assert_int_equal(result->error, TRANSPORT_ERR_TIMEOUT);
+	assert_string_equal(result->detail, "fake printer: no acknowledgement");
+}
+
+static void test_a_connection_lost_while_writing_the_kick_fails_the_opening(void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	fake.write_result = TRANSPORT_ERR_CONNECTION_LOST;
+	result = open_once(true);
+	assert_int_equal(result->error, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_string_equal(result->detail, "kick not confirmed: fake printer: reset");
+	assert_int_equal(fake.reads + fake.confirms, 0);
+}
+
+static void test_a_connection_lost_as_it_opened_is_told_as_the_others(void **state)
+{
+	const struct drawer_result *result;
+
+	(void)state;
+	fake_set(TRANSPORT_ERR_CONNECTION_LOST, 0, 0);
+	result = open_once(true);
+	assert_int_equal(result->error, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_string_equal(result->detail, "kick not confirmed: fake printer: reset");
+	assert_int_equal(fake.writes, 0);
+}
+
+static void test_a_write_only_transport_needs_no_confirmation(void **state)
+{
+	(void)state;
+	fake.confirm_result = TRANSPORT_ERR_CONNECTION_LOST; /* fake_ops has no confirm */
+	start_drawer(0, 2000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	stop_drawer();
+	assert_int_equal(requests[0].request.result.error, 0);
+	assert_int_equal(fake.confirms, 0);
+}
+
 static void test_status_of_a_write_only_transport_is_unknown_and_opens_nothing(void **state)
 {
 	(void)state;
@@ -1055,6 +1241,16 @@ int main(void)
 		TEST(test_opening_reads_the_drawer_back_after_the_kick),
 		TEST(test_without_read_back_an_opening_is_done_once_the_kick_is_written),
 		TEST(test_a_silent_printer_is_asked_once_then_openings_do_not_wait),
+		TEST(test_a_valid_reply_vouches_for_the_kick_without_asking_the_transport),
+		TEST(test_a_connection_lost_instead_of_the_reply_fails_the_opening),
+		TEST(test_a_read_back_failure_that_loses_no_connection_leaves_the_opening_done),
+		TEST(test_a_silent_printer_is_confirmed_after_the_kick_and_its_query),
+		TEST(test_without_read_back_the_opening_is_done_once_the_transport_confirms_the_kick),
+		TEST(test_without_read_back_a_connection_lost_before_confirmation_fails_the_opening),
+		TEST(test_without_read_back_a_kick_never_confirmed_is_a_timeout),
+		TEST(test_a_connection_lost_while_writing_the_kick_fails_the_opening),
+		TEST(test_a_connection_lost_as_it_opened_is_told_as_the_others),
+		TEST(test_a_write_only_transport_needs_no_confirmation),
 		TEST(test_status_of_a_write_only_transport_is_unknown_and_opens_nothing),
 		TEST(test_status_of_a_refused_printer_says_unreachable),
 	};

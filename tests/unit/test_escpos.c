@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "escpos.h"
+#include "drawer/escpos.h"
 
 static void assert_contains(const char *text, const char *needle)
 {

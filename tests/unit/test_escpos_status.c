@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "decode.h"
-#include "escpos.h"
+#include "drawer/escpos.h"
 
 static void assert_contains(const char *text, const char *needle)
 {

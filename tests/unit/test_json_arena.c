@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "json_arena.h"
+#include "base/json_arena.h"
 
 static int setup(void **state)
 {

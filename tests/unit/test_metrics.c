@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "metrics.h"
+#include "status/metrics.h"
 
 static void test_bucket_bounds_are_inclusive_upper_bounds(void **state)
 {

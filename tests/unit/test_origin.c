@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "origin.h"
+#include "admission/origin.h"
 
 struct pair {
 	const char *in, *out;

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "page.h"
+#include "status/page.h"
 
 static struct drawer_printer_state printer_state(void)
 {

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "printer_uri.h"
+#include "settings/printer_uri.h"
 
 /* What every error message ends with: the three valid forms. */
 static const char *const valid_forms[] = {"tcp://", "serial:", "file:", "cups:", "spool:",

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 static char *html(const char *text, size_t length)
 {

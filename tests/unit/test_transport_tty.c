@@ -1,5 +1,5 @@
-/* The serial and file transports on real pseudo-terminals: the test holds
- * the master (the printer's end), the transport opens the slave. Specifies
+/* The serial and file transports on real pseudo-terminals (and a FIFO): the
+ * test holds the master (the printer's end), the transport opens the slave. Specifies
  * the line settings applied, exact bytes both ways, stale input dropped,
  * bounded waits (no answer, XOFF from the printer), hangup, missing and
  * forbidden devices, and which files can read back. */
@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "printer_uri.h"
+#include "base/clock.h"
+#include "settings/printer_uri.h"
 #include "transport/transport.h"
 
 static const uint8_t kick[] = {0x1B, 0x70, 0x00, 0x19, 0xFA};
@@ -339,7 +339,7 @@ static void test_serial_full_line_times_the_write_out(void **state)
 	pty_close(&pty);
 }
 
-static void test_serial_hangup_is_an_io_error_then_the_device_is_not_found(void **state)
+static void test_serial_hangup_is_a_lost_connection_then_the_device_is_not_found(void **state)
 {
 	(void)state;
 	struct pty pty = pty_create();
@@ -353,12 +353,14 @@ static void test_serial_hangup_is_an_io_error_then_the_device_is_not_found(void 
 	pty_close(&pty); /* the other end is gone: USB-serial adapter pulled out */
 	rc = transport_write(&o.transport, kick, sizeof kick, clock_monotonic_ms() + 2000, o.err,
 			     sizeof o.err);
-	assert_int_equal(rc, TRANSPORT_ERR_IO);
-	assert_message(&o, "sending failed: Input/output error (is the printer's cable or "
-			   "USB-serial adapter plugged in?)");
+	assert_int_equal(rc, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_message(&o, "the line hung up (is the printer's cable or USB-serial adapter "
+			   "plugged in?)");
 	rc = transport_read(&o.transport, buf, sizeof buf, clock_monotonic_ms() + 2000, o.err,
 			    sizeof o.err);
-	assert_int_equal(rc, TRANSPORT_ERR_IO);
+	assert_int_equal(rc, TRANSPORT_ERR_CONNECTION_LOST);
+	assert_message(&o, "the line hung up (is the printer's cable or USB-serial adapter "
+			   "plugged in?)");
 	transport_close(&o.transport);
 
 	assert_int_equal(open_rc(&o, "serial:%s", path), TRANSPORT_ERR_NOT_FOUND);
@@ -485,6 +487,48 @@ static void test_file_plain_file_appends_and_cannot_read_back(void **state)
 	unlink(path);
 }
 
+/* usblp's transfer stands for a pipe here: written is not taken until the
+ * device can take more. A one-page pipe holding a few bytes is full, yet a
+ * small write still merges into its page: written, and not taken. */
+static void test_file_kick_is_confirmed_only_once_the_device_takes_more(void **state)
+{
+	(void)state;
+	char folder[] = "/tmp/cashdrawerd-fifo-XXXXXX", path[64];
+	uint8_t got[100 + sizeof kick];
+	struct opened o;
+	int reader, filler;
+	int64_t start;
+
+	assert_non_null(mkdtemp(folder));
+	snprintf(path, sizeof path, "%s/printer", folder);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(reader >= 0);
+	assert_true(fcntl(reader, F_SETPIPE_SZ, 4096) > 0);
+	filler = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	memset(got, '.', sizeof got);
+	write_exact(filler, got, 100);
+	close(filler);
+	open_ok(&o, "file:%s", path);
+	assert_false(writable(o.transport.fd));
+	assert_int_equal(transport_write(&o.transport, kick, sizeof kick, clock_monotonic_ms() + 2000,
+					 o.err, sizeof o.err), 0);
+	start = clock_monotonic_ms();
+	assert_int_equal(transport_confirm(&o.transport, start + 300, o.err, sizeof o.err),
+			 TRANSPORT_ERR_TIMEOUT);
+	assert_true(clock_monotonic_ms() - start >= 300);
+	assert_message(&o, "the device did not finish taking the data in time (printer off, "
+			   "offline or out of paper?)");
+	assert_int_equal(read(reader, got, sizeof got), (ssize_t)sizeof got);
+	assert_memory_equal(got + 100, kick, sizeof kick);
+	assert_int_equal(transport_confirm(&o.transport, clock_monotonic_ms() + 2000, o.err,
+					   sizeof o.err), 0);
+	transport_close(&o.transport);
+	close(reader);
+	unlink(path);
+	rmdir(folder);
+}
+
 static void test_file_character_device_reads_the_printers_answer(void **state)
 {
 	(void)state;
@@ -602,11 +646,12 @@ int main(void)
 		cmocka_unit_test(test_serial_read_without_answer_times_out_at_the_deadline),
 		cmocka_unit_test(test_serial_xoff_from_the_printer_times_the_write_out_then_xon_resumes),
 		cmocka_unit_test(test_serial_full_line_times_the_write_out),
-		cmocka_unit_test(test_serial_hangup_is_an_io_error_then_the_device_is_not_found),
+		cmocka_unit_test(test_serial_hangup_is_a_lost_connection_then_the_device_is_not_found),
 		cmocka_unit_test(test_serial_missing_device_is_not_found),
 		cmocka_unit_test(test_serial_on_a_plain_file_says_not_a_serial_port),
 		cmocka_unit_test(test_serial_without_permission_says_add_the_user_to_dialout),
 		cmocka_unit_test(test_file_plain_file_appends_and_cannot_read_back),
+		cmocka_unit_test(test_file_kick_is_confirmed_only_once_the_device_takes_more),
 		cmocka_unit_test(test_file_character_device_reads_the_printers_answer),
 		cmocka_unit_test(test_file_device_at_end_of_file_is_no_answer_not_a_busy_loop),
 		cmocka_unit_test(test_file_device_without_read_permission_is_opened_write_only),

@@ -1,6 +1,8 @@
 /* An INI reader with inih's interface and Debian's libinih defaults, built
  * for Windows by tools/build-windows-deps.sh only when the mirror does not
  * serve Debian's libinih source. Same rules as inih r55 as Debian builds it:
+ * the reader is lent a line buffer of ini_max_line bytes, read when parsing
+ * starts (Debian's inih makes it a setting; src/settings/config_ini.c raises it), so
  * lines of at most ini_max_line - 3 characters (longer ones are read in
  * pieces), a UTF-8 byte order mark skipped, ';' and '#' start a comment at
  * the start of a line, ';' after a space starts an inline comment, "name =
@@ -10,6 +12,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ini.h>
@@ -62,12 +65,17 @@ static void copy(char *to, const char *from, size_t size)
 
 int ini_parse_stream(ini_reader reader, void *stream, ini_handler handler, void *user)
 {
-	char line[200];
+	/* on the heap: ini_max_line may be large, and a variable-length array
+	 * could not report that it does not fit */
+	int size = ini_max_line;
+	char *line = size > 1 ? malloc((size_t)size) : NULL;
 	char section[MAX_SECTION] = "";
 	char previous_name[MAX_NAME] = "";
 	int lineno = 0, error = 0;
 
-	while (reader(line, (int)sizeof line, stream) != NULL) {
+	if (line == NULL)
+		return -2; /* inih's "memory allocation error" */
+	while (reader(line, size, stream) != NULL) {
 		char *start = line, *end, *name, *value;
 
 		lineno++;
@@ -112,6 +120,7 @@ int ini_parse_stream(ini_reader reader, void *stream, ini_handler handler, void 
 			}
 		}
 	}
+	free(line);
 	return error;
 }
 

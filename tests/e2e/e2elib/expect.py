@@ -36,6 +36,9 @@ PRINTER_MESSAGES = {
                              "les réglages d'impression du système.",
     "printer_spooler_down": "Le service d'impression du système ne répond pas : redémarrez-le "
                             "(CUPS ou le spouleur Windows).",
+    "printer_connection_lost": "L'imprimante a coupé la connexion avant de confirmer l'ordre "
+                               "d'ouverture : le tiroir ne s'est peut-être pas ouvert. Vérifiez "
+                               "l'imprimante puis réessayez.",
 }
 BAD_DATE = {"status": "error", "error": "bad_date",
             "message": "Date invalide : utilisez /logs?date=AAAA-MM-JJ (par exemple 2025-02-01)"}

@@ -82,6 +82,12 @@ def sockets_in(namespace, count, family=socket.AF_INET, type_=socket.SOCK_STREAM
     return outcome["sockets"]
 
 
+def add_address(namespace, device, address):
+    """One more address (a /24 in the pair's subnet) on device, inside
+    namespace: a LAN of many clients. It goes with the namespace."""
+    _ip("-n", namespace, "addr", "add", f"{address}/24", "dev", device)
+
+
 def connector(namespace):
     """A `connect(host, port, timeout)` for e2elib.web whose socket lives in namespace."""
     def connect(host, port, timeout):
@@ -95,6 +101,39 @@ def connector(namespace):
             raise
         return sock
     return connect
+
+
+def lose_bare_acks(namespace, device):
+    """From now on, no bare TCP acknowledgement (flags exactly ACK: no data,
+    no SYN, FIN or RST) leaves namespace through device: tc redirects them to
+    a veth that is down, where they vanish. The printer's side then behaves
+    as a stack whose acknowledgements are late or lost (embedded stacks delay
+    them up to 200 ms): the till learns that its bytes arrived only from
+    what else the printer sends, data, FIN or RST. Returns the undo."""
+    sink = "ack-sink"
+    _ip("-n", namespace, "link", "add", sink, "type", "veth", "peer", "name", f"{sink}-peer")
+
+    def tc(*args, check=True):
+        result = subprocess.run(["tc", "-n", namespace, *args], capture_output=True, text=True,
+                                timeout=10)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"tc {' '.join(args)}: exit {result.returncode}: "
+                               f"{result.stderr.strip()}")
+
+    def undo():
+        tc("qdisc", "del", "dev", device, "clsact", check=False)
+        _ip("-n", namespace, "link", "del", sink, check=False)
+
+    try:
+        tc("qdisc", "add", "dev", device, "clsact")
+        # IPv4 without options (20 bytes): the TCP flags are byte 20 + 13
+        tc("filter", "add", "dev", device, "egress", "protocol", "ip", "prio", "1", "u32",
+           "match", "ip", "protocol", "6", "0xff", "match", "u8", "0x10", "0xff", "at", "33",
+           "action", "mirred", "egress", "redirect", "dev", sink)
+    except BaseException:
+        undo()
+        raise
+    return undo
 
 
 class NamespacePair:

@@ -352,6 +352,23 @@ def reset_after(count):
     return fault
 
 
+def closes_after(count):
+    """Reads exactly count bytes (fewer if the daemon closes first), then
+    closes the connection: with 0, a printer busy with another computer that
+    accepts and hangs up at once; with 5, one that hangs up right after the
+    kick. Bytes the daemon sent meanwhile, left unread, turn the close into
+    a reset (RST instead of FIN): either way the connection is gone before
+    the printer confirmed anything."""
+    def fault(printer, record):
+        while len(record.data) < count:
+            chunk = record.sock.recv(count - len(record.data))
+            if not chunk:
+                return
+            printer.take(record, chunk)
+        record.sock.close()
+    return fault
+
+
 def answers_status():
     """Answers each DLE EOT from status_replies as PrinterListener does: with
     long garbage replies the daemon stops reading and closes with bytes

@@ -20,6 +20,14 @@ FILES = {
     "problems": "port = 80000\n[other]\nx = 1\njust words\n[cashdrawerd\npin = 3\n"
                 "unknown_key = 1\n= nothing\n" + "timeout_ms = " + "9" * 300 + "\n",
     "continuation_error": "pin = 2\n  5\nlog_console = maybe\n",
+    # issue 13: each key once, lines as long as the longest valid one, NUL bytes
+    "given_twice": "token = 0123456789abcdef0123456789abcdef\nport = 0\n[cashdrawerd]\n"
+                   "token =\nbind = 127.0.0.1\n  ::1\nbind = ::2\ntimeout-ms = 700\n"
+                   "timeout_ms = 800\n",
+    "longest_lines": "port = 0\ntoken = " + "t" * 255 + "\nallowed_origins = "
+                     + ", ".join(f"https://{i:02d}{'o' * 239}:65535" for i in range(16)) + "\n",
+    "too_long_and_nul": "port = 0\nallowed_networks = 10.0.0.0/8" + " " * 4200 + "\n"
+                        "threads = 4\0 8\npin = 4\n",
 }
 
 
@@ -44,7 +52,7 @@ def test_check_config_reports_as_the_linux_daemon(name, linux_bin, exe, prefix, 
     expected = linux.stderr.decode("utf-8").replace(str(ini), windows_path(ini))
     assert windows.returncode == linux.returncode
     assert windows.stderr.decode("utf-8").replace("\r\n", "\n") == expected
-    if name in ("clean", "bom_and_colon"):
+    if name in ("clean", "bom_and_colon", "longest_lines"):
         assert linux.returncode == 0
     else:
         assert linux.returncode == 2 and expected.count(windows_path(ini)) >= 1

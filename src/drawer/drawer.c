@@ -1,0 +1,421 @@
+/* The drawer: serialises printer operations (kicks and status checks) on
+ * one worker thread, coalesces the openings that come close together into
+ * one pulse, and shares one status check among concurrent askers. */
+#include "drawer/drawer.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "drawer/drawer_printer.h"
+#include "drawer/escpos.h"
+
+struct drawer {
+	struct drawer_options options;
+	struct printer_uri uri;
+	struct drawer_printer printer;
+
+	pthread_t worker;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+	/* waiting for their own operation, oldest first; how many are openings */
+	struct drawer_request *pending, **pending_tail;
+	size_t pending_opens;
+	/* the operation under way: its leader and the requests sharing it */
+	bool in_flight;
+	struct drawer_request *followers;
+	/* end of the last successful pulse, for the coalescing window */
+	bool have_pulse;
+	int64_t last_pulse_ms;
+	enum escpos_drawer last_pulse_drawer; /* read back after it */
+	struct drawer_stats stats;
+	/* the last status check, reused for status_cache_ms */
+	bool have_state;
+	int64_t state_ms;
+	struct drawer_printer_state state;
+};
+
+static void answer(struct drawer_request *list, const struct drawer_result *result, bool coalesced)
+{
+	while (list != NULL) {
+		struct drawer_request *next = list->next;
+
+		list->result = *result;
+		list->result.coalesced = coalesced;
+		list->on_done(list);
+		list = next;
+	}
+}
+
+static struct drawer_request *pop_pending(struct drawer *drawer)
+{
+	struct drawer_request *request = drawer->pending;
+
+	drawer->pending = request->next;
+	if (drawer->pending == NULL)
+		drawer->pending_tail = &drawer->pending;
+	request->next = NULL;
+	if (request->kind == DRAWER_REQUEST_OPEN)
+		drawer->pending_opens--;
+	return request;
+}
+
+/* Takes every pending request of one kind out of the queue, in order. */
+static struct drawer_request *take_pending(struct drawer *drawer, enum drawer_request_kind kind)
+{
+	struct drawer_request *taken = NULL, **taken_tail = &taken, **link = &drawer->pending;
+
+	while (*link != NULL) {
+		struct drawer_request *request = *link;
+
+		if (request->kind != kind) {
+			link = &request->next;
+			continue;
+		}
+		*link = request->next;
+		request->next = NULL;
+		*taken_tail = request;
+		taken_tail = &request->next;
+		if (kind == DRAWER_REQUEST_OPEN)
+			drawer->pending_opens--;
+	}
+	drawer->pending_tail = link;
+	return taken;
+}
+
+static bool state_is_fresh(const struct drawer *drawer, int64_t now)
+{
+	return drawer->have_state && now - drawer->state_ms < (int64_t)drawer->options.status_cache_ms;
+}
+
+/* A status request at the head of the queue: one check answers every status
+ * request waiting. Called and returns with the lock held. */
+static void run_status(struct drawer *drawer, struct drawer_request *leader)
+{
+	struct drawer_result result = {0};
+	struct drawer_request *others;
+	int64_t now = clock_monotonic_ms(), deadline_ms = leader->arrived_ms + drawer->options.timeout_ms;
+
+	/* Fresh from a check answered meanwhile, or waited too long behind
+	 * openings: the last state, with its own checked_at, is the answer. */
+	if (!state_is_fresh(drawer, now) && now < deadline_ms) {
+		pthread_mutex_unlock(&drawer->lock);
+		drawer_printer_check(&drawer->printer, deadline_ms, &result.state, result.detail,
+				     sizeof result.detail);
+		pthread_mutex_lock(&drawer->lock);
+		drawer->state = result.state;
+		drawer->have_state = true;
+		drawer->state_ms = clock_monotonic_ms();
+	}
+	result.state = drawer->state;
+	others = take_pending(drawer, DRAWER_REQUEST_STATUS);
+	pthread_mutex_unlock(&drawer->lock);
+	answer(leader, &result, false);
+	answer(others, &result, false);
+	pthread_mutex_lock(&drawer->lock);
+}
+
+static void *worker_main(void *arg)
+{
+	struct drawer *drawer = arg;
+
+	pthread_mutex_lock(&drawer->lock);
+	for (;;) {
+		struct drawer_request *leader, *followers;
+		struct drawer_result result = {0};
+		int64_t deadline_ms;
+
+		while (drawer->pending == NULL && !drawer->stopping)
+			pthread_cond_wait(&drawer->wake, &drawer->lock);
+		if (drawer->stopping)
+			break;
+		leader = pop_pending(drawer);
+		if (leader->kind == DRAWER_REQUEST_STATUS) {
+			run_status(drawer, leader);
+			continue;
+		}
+		deadline_ms = leader->arrived_ms + drawer->options.timeout_ms;
+		if (clock_monotonic_ms() >= deadline_ms) {
+			/* FIFO: it waited its whole timeout behind earlier operations. */
+			result.error = DRAWER_ERR_BUSY;
+			snprintf(result.detail, sizeof result.detail,
+				 "waited %u ms behind earlier openings (printer slow or not answering)",
+				 drawer->options.timeout_ms);
+			drawer->stats.failures++;
+			pthread_mutex_unlock(&drawer->lock);
+			answer(leader, &result, false);
+			pthread_mutex_lock(&drawer->lock);
+			continue;
+		}
+		/* With a protection window, everyone already waiting shares this pulse. */
+		drawer->followers = NULL;
+		if (drawer->options.min_interval_ms > 0)
+			drawer->followers = take_pending(drawer, DRAWER_REQUEST_OPEN);
+		drawer->in_flight = true;
+		pthread_mutex_unlock(&drawer->lock);
+
+		result.error = drawer_printer_kick(&drawer->printer, deadline_ms, &result.drawer,
+						   result.detail, sizeof result.detail);
+
+		pthread_mutex_lock(&drawer->lock);
+		drawer->in_flight = false;
+		followers = drawer->followers;
+		drawer->followers = NULL;
+		if (result.error == 0) {
+			/* the drawer moved: the next status request checks again */
+			drawer->have_state = false;
+			drawer->have_pulse = true;
+			drawer->last_pulse_ms = clock_monotonic_ms();
+			drawer->last_pulse_drawer = result.drawer;
+			drawer->stats.pulses++;
+			drawer->stats.last_pulse = time(NULL);
+			for (struct drawer_request *f = followers; f != NULL; f = f->next)
+				drawer->stats.coalesced++;
+		} else {
+			drawer->stats.failures++;
+			for (struct drawer_request *f = followers; f != NULL; f = f->next)
+				drawer->stats.failures++;
+		}
+		pthread_mutex_unlock(&drawer->lock);
+		answer(leader, &result, false);
+		answer(followers, &result, true);
+		pthread_mutex_lock(&drawer->lock);
+	}
+	pthread_mutex_unlock(&drawer->lock);
+	return NULL;
+}
+
+bool drawer_open(struct drawer *drawer, struct drawer_request *request)
+{
+	int64_t now = clock_monotonic_ms();
+	bool final = false;
+
+	memset(&request->result, 0, sizeof request->result);
+	request->kind = DRAWER_REQUEST_OPEN;
+	request->arrived_ms = now;
+	request->next = NULL;
+	pthread_mutex_lock(&drawer->lock);
+	if (drawer->stopping) {
+		request->result.error = DRAWER_ERR_STOPPING;
+		snprintf(request->result.detail, sizeof request->result.detail, "service stopping");
+		drawer->stats.failures++;
+		final = true;
+	} else if (drawer->options.min_interval_ms > 0 && drawer->in_flight) {
+		/* a pulse is being sent right now: share it */
+		request->next = drawer->followers;
+		drawer->followers = request;
+	} else if (drawer->options.min_interval_ms > 0 && drawer->have_pulse &&
+		   drawer->pending_opens == 0 &&
+		   now - drawer->last_pulse_ms < (int64_t)drawer->options.min_interval_ms) {
+		/* the drawer was kicked a moment ago: it is open, do not fire the solenoid again */
+		request->result.coalesced = true;
+		request->result.drawer = drawer->last_pulse_drawer;
+		drawer->stats.coalesced++;
+		final = true;
+	} else {
+		*drawer->pending_tail = request;
+		drawer->pending_tail = &request->next;
+		drawer->pending_opens++;
+		pthread_cond_signal(&drawer->wake);
+	}
+	pthread_mutex_unlock(&drawer->lock);
+	return final;
+}
+
+/* The last check's state, or "never checked"; the caller holds the lock. */
+static void last_state_locked(struct drawer *drawer, struct drawer_printer_state *state)
+{
+	if (drawer->have_state) {
+		*state = drawer->state;
+		return;
+	}
+	drawer_printer_unreadable(state);
+	state->can_read = drawer->printer.transport.ops->read != NULL;
+	state->checked_at = 0;
+}
+
+static bool query(struct drawer *drawer, struct drawer_request *request, bool may_queue)
+{
+	int64_t now = clock_monotonic_ms();
+	bool final = true;
+
+	memset(&request->result, 0, sizeof request->result);
+	request->kind = DRAWER_REQUEST_STATUS;
+	request->arrived_ms = now;
+	request->next = NULL;
+	pthread_mutex_lock(&drawer->lock);
+	if (state_is_fresh(drawer, now)) {
+		request->result.state = drawer->state;
+	} else if (drawer->printer.transport.ops->read == NULL) {
+		/* a print queue: nothing to ask, and no connection to make */
+		drawer_printer_unreadable(&request->result.state);
+	} else if (drawer->stopping) {
+		last_state_locked(drawer, &request->result.state);
+	} else if (may_queue) {
+		*drawer->pending_tail = request;
+		drawer->pending_tail = &request->next;
+		pthread_cond_signal(&drawer->wake);
+		final = false;
+	} else {
+		final = false;
+	}
+	pthread_mutex_unlock(&drawer->lock);
+	return final;
+}
+
+void drawer_last_state(struct drawer *drawer, struct drawer_printer_state *state)
+{
+	pthread_mutex_lock(&drawer->lock);
+	last_state_locked(drawer, state);
+	pthread_mutex_unlock(&drawer->lock);
+}
+
+bool drawer_query(struct drawer *drawer, struct drawer_request *request)
+{
+	return query(drawer, request, true);
+}
+
+bool drawer_query_cached(struct drawer *drawer, struct drawer_request *request)
+{
+	return query(drawer, request, false);
+}
+
+const char *drawer_printer_state_error(const struct drawer_printer_state *state)
+{
+	enum escpos_error error;
+
+	if (state->error != 0)
+		return transport_error_code(state->error);
+	if (state->reply_problem != NULL)
+		return state->reply_problem;
+	if (!state->can_read)
+		return NULL;
+	error = escpos_status_error(&state->status);
+	return error == ESCPOS_ERROR_NONE || error == ESCPOS_ERROR_UNKNOWN ? NULL
+									 : escpos_error_name(error);
+}
+
+void drawer_get_stats(struct drawer *drawer, struct drawer_stats *stats)
+{
+	pthread_mutex_lock(&drawer->lock);
+	*stats = drawer->stats;
+	pthread_mutex_unlock(&drawer->lock);
+}
+
+const char *drawer_error_code(int error)
+{
+	switch (error) {
+	case DRAWER_ERR_BUSY:
+		return "printer_busy";
+	case DRAWER_ERR_STOPPING:
+		return "service_stopping";
+	default:
+		return transport_error_code(error);
+	}
+}
+
+const char *drawer_error_message_fr(int error)
+{
+	switch (error) {
+	case DRAWER_ERR_BUSY:
+		return "L'imprimante est occupée par d'autres ouvertures et ne répond pas assez "
+		       "vite : réessayez dans un instant.";
+	case DRAWER_ERR_STOPPING:
+		return "Le service s'arrête : réessayez dans un instant.";
+	default:
+		return transport_error_message_fr(error);
+	}
+}
+
+int drawer_create(struct drawer **out, const struct drawer_options *options, char *err,
+		  size_t errlen)
+{
+	struct drawer *drawer = calloc(1, sizeof *drawer);
+	int rc;
+
+	*out = NULL;
+	if (drawer == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	drawer->options = *options;
+	drawer->uri = *options->uri;
+	drawer->options.uri = &drawer->uri;
+	drawer->pending_tail = &drawer->pending;
+	if (options->realtime) {
+		rc = escpos_encode_realtime_kick(options->pin, options->realtime_pulse_ms,
+						 drawer->printer.kick, err, errlen);
+		drawer->printer.pulse_ms = options->realtime_pulse_ms;
+	} else {
+		rc = escpos_encode_kick(options->pin, options->pulse_on_ms, options->pulse_off_ms,
+					drawer->printer.kick, err, errlen);
+		drawer->printer.pulse_ms = options->pulse_on_ms;
+	}
+	if (rc < 0)
+		goto fail;
+	drawer->printer.status_timeout_ms = options->status_timeout_ms;
+	drawer->printer.open_level_high = options->open_level_high;
+	drawer->printer.read_back = options->read_back;
+	rc = transport_init(&drawer->printer.transport, &drawer->uri, err, errlen);
+	if (rc < 0)
+		goto fail;
+	if (options->ops != NULL)
+		drawer->printer.transport.ops = options->ops;
+	pthread_mutex_init(&drawer->lock, NULL);
+	pthread_cond_init(&drawer->wake, NULL);
+	rc = -pthread_create(&drawer->worker, NULL, worker_main, drawer);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot start the drawer thread: %s", strerror(-rc));
+		pthread_mutex_destroy(&drawer->lock);
+		pthread_cond_destroy(&drawer->wake);
+		goto fail;
+	}
+	*out = drawer;
+	return 0;
+fail:
+	free(drawer);
+	return rc;
+}
+
+void drawer_stop(struct drawer *drawer)
+{
+	struct drawer_request *waiting;
+	struct drawer_result result = {.error = DRAWER_ERR_STOPPING};
+	bool already_stopped;
+
+	if (drawer == NULL)
+		return;
+	pthread_mutex_lock(&drawer->lock);
+	already_stopped = drawer->stopping;
+	drawer->stopping = true;
+	pthread_cond_signal(&drawer->wake);
+	pthread_mutex_unlock(&drawer->lock);
+	if (already_stopped)
+		return;
+	/* the worker finishes the operation under way and answers its requests */
+	pthread_join(drawer->worker, NULL);
+	pthread_mutex_lock(&drawer->lock);
+	waiting = drawer->pending;
+	drawer->pending = NULL;
+	drawer->pending_tail = &drawer->pending;
+	drawer->pending_opens = 0;
+	if (drawer->have_state)
+		result.state = drawer->state;
+	pthread_mutex_unlock(&drawer->lock);
+	snprintf(result.detail, sizeof result.detail, "service stopping");
+	answer(waiting, &result, false);
+}
+
+void drawer_destroy(struct drawer *drawer)
+{
+	if (drawer == NULL)
+		return;
+	drawer_stop(drawer);
+	pthread_mutex_destroy(&drawer->lock);
+	pthread_cond_destroy(&drawer->wake);
+	free(drawer);
+}

@@ -1,0 +1,128 @@
+/* The drawer: one printer operation at a time on a worker thread, and the
+ * solenoid's protection: requests within min_interval_ms of a pulse share it.
+ * Every request is answered by its arrival + timeout_ms (plus scheduling). */
+#ifndef CASHDRAWERD_DRAWER_H
+#define CASHDRAWERD_DRAWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "drawer/escpos.h"
+#include "settings/printer_uri.h"
+#include "transport/transport.h"
+
+/* Errors of the drawer itself, beside the transport's. */
+enum drawer_error {
+	DRAWER_ERR_BUSY = -2001,     /* waited its whole timeout behind other openings */
+	DRAWER_ERR_STOPPING = -2002, /* the service is shutting down */
+};
+
+struct drawer_options {
+	const struct printer_uri *uri;
+	unsigned pin, pulse_on_ms, pulse_off_ms;
+	bool realtime;              /* DLE DC4 instead of ESC p */
+	unsigned realtime_pulse_ms; /* DLE DC4: on and off time */
+	bool open_level_high;       /* pin 3 HIGH means open (the usual switch) */
+	bool read_back;             /* an opening waits the pulse and reads the drawer */
+	unsigned timeout_ms;
+	unsigned min_interval_ms;
+	unsigned status_cache_ms;   /* a status check is reused this long */
+	unsigned status_timeout_ms; /* longest wait for one DLE EOT reply */
+	/* NULL: chosen from uri. Set by tests to drive a transport of their own. */
+	const struct transport_ops *ops;
+};
+
+/* What the last status check of the printer found. Fields the transport
+ * cannot read back, or the printer did not validly answer, stay unknown. */
+struct drawer_printer_state {
+	bool can_read;                /* the transport reads back (tcp, serial, devices) */
+	enum escpos_flag reachable;   /* the check could open the transport */
+	struct escpos_status status;  /* what the printer answered */
+	enum escpos_drawer drawer;    /* from pin 3 and the open level */
+	int error;                    /* the transport error of the check, or 0 */
+	const char *reply_problem;    /* NULL, "no_status_reply" or "invalid_status_reply" */
+	time_t checked_at;            /* wall-clock time of the check, 0 if never */
+};
+
+/* The machine code of the state's problem for /status: the transport's
+ * error, the reply problem, the printer's own error, or NULL if none. */
+const char *drawer_printer_state_error(const struct drawer_printer_state *state);
+
+struct drawer_result {
+	int error;      /* 0, a transport_error or a drawer_error */
+	bool coalesced; /* shared a pulse asked by another request */
+	enum escpos_drawer drawer; /* opening: the drawer read back after the pulse */
+	struct drawer_printer_state state; /* status request: the printer's state */
+	char detail[384]; /* English, for the log: what failed and what to check */
+};
+
+enum drawer_request_kind { DRAWER_REQUEST_OPEN, DRAWER_REQUEST_STATUS };
+
+struct drawer_request {
+	/* Set by the caller before drawer_open; called once when the request
+	 * was queued: from the drawer's thread, or at shutdown from the thread
+	 * calling drawer_stop. Must not block. */
+	void (*on_done)(struct drawer_request *request);
+	void *context;
+	struct drawer_result result;
+	/* private */
+	enum drawer_request_kind kind;
+	int64_t arrived_ms;
+	struct drawer_request *next;
+};
+
+struct drawer_stats {
+	uint64_t pulses;    /* pulses sent */
+	uint64_t coalesced; /* requests answered by a shared pulse */
+	uint64_t failures;  /* requests answered with an error */
+	time_t last_pulse;  /* wall-clock time of the last pulse, 0 if none */
+};
+
+struct drawer;
+
+/* Validates the kick, selects the transport, starts the worker. Returns 0 or
+ * a negative code with err filled. */
+int drawer_create(struct drawer **drawer, const struct drawer_options *options, char *err,
+		  size_t errlen);
+
+/* Asks for an opening. Returns true when request->result is already final
+ * (a coalesced answer, or the service stopping): on_done is then NOT called.
+ * Returns false when queued: on_done will be called exactly once. */
+bool drawer_open(struct drawer *drawer, struct drawer_request *request);
+
+/* Asks for the printer's state (result.state). Returns true when it is
+ * already final: a check younger than status_cache_ms, a transport that
+ * cannot read back, or the service stopping (on_done NOT called). Returns
+ * false when a check is queued: on_done will be called exactly once, by
+ * arrival + timeout_ms. Concurrent requests share one check. */
+bool drawer_query(struct drawer *drawer, struct drawer_request *request);
+
+/* drawer_query without queueing: true with result.state final when no check
+ * is needed, false (nothing queued, on_done never called) otherwise. Lets a
+ * caller skip suspending its connection in the common case. */
+bool drawer_query_cached(struct drawer *drawer, struct drawer_request *request);
+
+/* The last check's state however old, never contacting the printer
+ * (checked_at 0 when there was none). */
+void drawer_last_state(struct drawer *drawer, struct drawer_printer_state *state);
+
+void drawer_get_stats(struct drawer *drawer, struct drawer_stats *stats);
+
+/* Stable machine code and French message for a result's error. */
+const char *drawer_error_code(int error);
+const char *drawer_error_message_fr(int error);
+
+/* Stops taking openings (later ones get DRAWER_ERR_STOPPING at once),
+ * finishes the operation under way, answers every waiting request with
+ * DRAWER_ERR_STOPPING and stops the worker. The drawer stays usable by
+ * drawer_open and drawer_get_stats until drawer_destroy, so that HTTP threads
+ * still running at shutdown never touch freed memory. Idempotent; NULL is fine. */
+void drawer_stop(struct drawer *drawer);
+
+/* drawer_stop, then frees. Call once nothing can call the drawer any more.
+ * NULL is fine. */
+void drawer_destroy(struct drawer *drawer);
+
+#endif

@@ -1,0 +1,376 @@
+/* Settings: the option table, setting one value from text, validation.
+ * config_ini.c reads files, config_cli.c the command line. */
+#include "settings/config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admission/cidr.h"
+#include "drawer/escpos.h"
+#include "admission/origin.h"
+#include "settings/printer_uri.h"
+
+int config_parse_address(const char *text, struct sockaddr_storage *address, socklen_t *length)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)address;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)address;
+	char bare[CONFIG_LIST_ITEM_MAX];
+	size_t len = strlen(text);
+
+	memset(address, 0, sizeof *address);
+	/* Accept "::1" and "[::1]" alike. */
+	if (len >= 2 && text[0] == '[' && text[len - 1] == ']' && len - 2 < sizeof bare) {
+		memcpy(bare, text + 1, len - 2);
+		bare[len - 2] = '\0';
+		text = bare;
+	}
+	if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		*length = sizeof *v4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		*length = sizeof *v6;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int check_bind(const char *value, char *err, size_t errlen)
+{
+	struct sockaddr_storage address;
+	socklen_t length;
+
+	if (config_parse_address(value, &address, &length) == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "'%s' is not an IP address (examples: 127.0.0.1, ::1, 0.0.0.0, ::; "
+		 "the port is set with port)",
+		 value);
+	return -EINVAL;
+}
+
+static int check_printer(const char *value, char *err, size_t errlen)
+{
+	struct printer_uri uri;
+
+	return printer_uri_parse(value, &uri, err, errlen);
+}
+
+static int check_pin(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "2") == 0 || strcmp(value, "5") == 0)
+		return 0;
+	snprintf(err, errlen, "%s is not a drawer pin (2, or 5 for a second drawer)", value);
+	return -EINVAL;
+}
+
+static int check_even(const char *value, char *err, size_t errlen)
+{
+	/* Called after the range check: value is a number. ESC p counts in 2 ms units. */
+	unsigned long ms = strtoul(value, NULL, 10);
+
+	if (ms % 2 == 0)
+		return 0;
+	snprintf(err, errlen, "%lu ms is odd; ESC p counts in 2 ms units (use %lu or %lu)", ms,
+		 ms - 1, ms + 1);
+	return -EINVAL;
+}
+
+static int check_kick(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "esc-p") == 0 || strcmp(value, "realtime") == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "'%s' is not esc-p (ESC p, the usual pulse) or realtime (DLE DC4, also when "
+		 "the printer is offline)",
+		 value);
+	return -EINVAL;
+}
+
+static int check_hundreds(const char *value, char *err, size_t errlen)
+{
+	/* Called after the range check: value is a number. DLE DC4 counts in 100 ms units. */
+	unsigned long ms = strtoul(value, NULL, 10);
+
+	if (ms % 100 == 0)
+		return 0;
+	snprintf(err, errlen, "%lu ms is not a multiple of 100; DLE DC4 counts in 100 ms units",
+		 ms);
+	return -EINVAL;
+}
+
+static int check_level(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "high") == 0 || strcmp(value, "low") == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "'%s' is not high (the usual drawer switch) or low (switch wired the other way)",
+		 value);
+	return -EINVAL;
+}
+
+static int check_journal(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "auto") == 0 || strcmp(value, "false") == 0)
+		return 0;
+#ifdef CASHDRAWERD_HAVE_SYSTEMD
+	if (strcmp(value, "true") == 0)
+		return 0;
+#else
+	if (strcmp(value, "true") == 0) {
+		snprintf(err, errlen, "true needs a build with systemd integration (this one has none): use auto or false");
+		return -EINVAL;
+	}
+#endif
+	snprintf(err, errlen, "'%s' is not auto (the journal when systemd runs the service), true or false",
+		 value);
+	return -EINVAL;
+}
+
+static int check_syslog_protocol(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "udp") == 0 || strcmp(value, "tcp") == 0)
+		return 0;
+	snprintf(err, errlen, "'%s' is not udp or tcp", value);
+	return -EINVAL;
+}
+
+static int check_not_empty(const char *value, char *err, size_t errlen)
+{
+	if (*value != '\0')
+		return 0;
+	snprintf(err, errlen, "must not be empty");
+	return -EINVAL;
+}
+
+static int check_origin(const char *value, char *err, size_t errlen)
+{
+	char origin[ORIGIN_MAX];
+
+	return origin_normalize(value, origin, sizeof origin, err, errlen);
+}
+
+static int check_network(const char *value, char *err, size_t errlen)
+{
+	struct cidr network;
+
+	return cidr_parse(value, &network, err, errlen);
+}
+
+/* RFC 6750 b64token, long enough not to be guessed. Empty: no token. */
+static int check_token(const char *value, char *err, size_t errlen)
+{
+	size_t len = strlen(value), body = strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+							 "abcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+
+	if (len == 0)
+		return 0;
+	if (body == 0 || value[body + strspn(value + body, "=")] != '\0') {
+		snprintf(err, errlen, "the token may hold letters, digits and -._~+/ (then = "
+			 "padding) only; generate one with: openssl rand -hex 24");
+		return -EINVAL;
+	}
+	if (len < 16 || len > 255) {
+		snprintf(err, errlen, "the token must have 16 to 255 characters (it has %zu); "
+			 "generate one with: openssl rand -hex 24", len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define COUNT_OFFSET_STRING(name_) 0
+#define COUNT_OFFSET_UINT(name_) 0
+#define COUNT_OFFSET_BOOL(name_) 0
+#define COUNT_OFFSET_LIST(name_) offsetof(struct config, name_##_count)
+#define CONFIG_ENTRY(name_, type_, def_, min_, max_, check_, metavar_, help_)               \
+	{.name = #name_,                                                                    \
+	 .type = CONFIG_##type_,                                                            \
+	 .default_value = def_,                                                             \
+	 .min = min_,                                                                       \
+	 .max = max_,                                                                       \
+	 .check = check_,                                                                   \
+	 .metavar = metavar_,                                                               \
+	 .help = help_,                                                                     \
+	 .offset = offsetof(struct config, name_),                                          \
+	 .count_offset = COUNT_OFFSET_##type_(name_)},
+
+const struct config_option config_options[] = {CONFIG_OPTIONS(CONFIG_ENTRY)};
+const size_t config_option_count = sizeof config_options / sizeof config_options[0];
+
+const struct config_option *config_find(const char *name)
+{
+	for (size_t i = 0; i < config_option_count; i++) {
+		const char *a = config_options[i].name, *b = name;
+
+		/* '-' in a flag stands for '_' in the key */
+		while (*a != '\0' && (*a == *b || (*a == '_' && *b == '-'))) {
+			a++;
+			b++;
+		}
+		if (*a == '\0' && *b == '\0')
+			return &config_options[i];
+	}
+	return NULL;
+}
+
+static int parse_uint(const char *text, const struct config_option *option, unsigned *out,
+		      char *err, size_t errlen)
+{
+	char *end;
+	unsigned long value;
+
+	errno = 0;
+	value = (*text >= '0' && *text <= '9') ? strtoul(text, &end, 10) : 0;
+	if (*text < '0' || *text > '9' || errno != 0 || *end != '\0') {
+		snprintf(err, errlen, "'%s' is not a whole number (expected %u..%u)", text,
+			 option->min, option->max);
+		return -EINVAL;
+	}
+	if (value < option->min || value > option->max) {
+		/* a choice such as pin 2|5 is explained by its own check, not as a range */
+		if (strchr(option->metavar, '|') != NULL && option->check != NULL &&
+		    option->check(text, err, errlen) < 0)
+			return -EINVAL;
+		snprintf(err, errlen, "%lu is out of range (expected %u..%u)", value, option->min,
+			 option->max);
+		return -EINVAL;
+	}
+	*out = (unsigned)value;
+	return 0;
+}
+
+static int parse_bool(const char *text, bool *out, char *err, size_t errlen)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(text, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(text, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "'%s' is not a boolean (expected true or false)", text);
+	return -EINVAL;
+}
+
+static int append_items(struct config *config, const struct config_option *option,
+			const char *value, char *err, size_t errlen)
+{
+	char(*items)[CONFIG_LIST_ITEM_MAX] = (void *)((char *)config + option->offset);
+	size_t *count = (void *)((char *)config + option->count_offset);
+	const char *p = value;
+
+	while (*p != '\0') {
+		const char *end = strchr(p, ',');
+		size_t len;
+		char item[CONFIG_LIST_ITEM_MAX];
+		int rc;
+
+		if (end == NULL)
+			end = p + strlen(p);
+		while (p < end && *p == ' ')
+			p++;
+		len = (size_t)(end - p);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len == 0 || len >= sizeof item) {
+			snprintf(err, errlen, len == 0 ? "empty item in list" : "item too long");
+			return -EINVAL;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (option->check != NULL && (rc = option->check(item, err, errlen)) < 0)
+			return rc;
+		if (*count >= CONFIG_LIST_MAX) {
+			snprintf(err, errlen, "more than %d items", CONFIG_LIST_MAX);
+			return -EINVAL;
+		}
+		if (*end == ',' && end[1 + strspn(end + 1, " ")] == '\0') {
+			snprintf(err, errlen, "empty item in list (trailing comma)");
+			return -EINVAL;
+		}
+		strcpy(items[(*count)++], item);
+		p = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+int config_set(struct config *config, const char *name, const char *value, char *err,
+	       size_t errlen)
+{
+	const struct config_option *option = config_find(name);
+	char *field;
+	int rc;
+
+	if (option == NULL) {
+		snprintf(err, errlen, "unknown setting '%s' (see --help for the list)", name);
+		return -EINVAL;
+	}
+	field = (char *)config + option->offset;
+	switch (option->type) {
+	case CONFIG_STRING:
+		if (strlen(value) >= CONFIG_STRING_MAX) {
+			snprintf(err, errlen, "longer than %d characters", CONFIG_STRING_MAX - 1);
+			return -EINVAL;
+		}
+		if (option->check != NULL && (rc = option->check(value, err, errlen)) < 0)
+			return rc;
+		strcpy(field, value);
+		return 0;
+	case CONFIG_UINT: {
+		unsigned number;
+
+		if ((rc = parse_uint(value, option, &number, err, errlen)) < 0)
+			return rc;
+		if (option->check != NULL && (rc = option->check(value, err, errlen)) < 0)
+			return rc;
+		*(unsigned *)(void *)field = number;
+		return 0;
+	}
+	case CONFIG_BOOL:
+		return parse_bool(value, (bool *)(void *)field, err, errlen);
+	case CONFIG_LIST:
+		return append_items(config, option, value, err, errlen);
+	}
+	return -EINVAL;
+}
+
+void config_clear(struct config *config, const struct config_option *option)
+{
+	if (option->type == CONFIG_LIST)
+		*(size_t *)(void *)((char *)config + option->count_offset) = 0;
+}
+
+void config_defaults(struct config *config)
+{
+	char err[256];
+
+	memset(config, 0, sizeof *config);
+	for (size_t i = 0; i < config_option_count; i++) {
+		const struct config_option *option = &config_options[i];
+
+		if (option->type == CONFIG_LIST && option->default_value[0] == '\0')
+			continue;
+		/* the table's defaults are valid by construction (unit-tested) */
+		(void)config_set(config, option->name, option->default_value, err, sizeof err);
+	}
+}
+
+int config_validate(const struct config *config, char *err, size_t errlen)
+{
+	if (strcmp(config->kick, "realtime") == 0)
+		return escpos_check_realtime_kick(config->pin, config->realtime_pulse_ms, err, errlen);
+	return escpos_check_kick(config->pin, config->pulse_on_ms, config->pulse_off_ms, err,
+				 errlen);
+}
