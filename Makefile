@@ -10,6 +10,8 @@ BAUD        ?= 38400
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
 # CUPS queues (cups:NAME): libcups's headers (the daemon loads libcups2 at run time).
 BUILD_PACKAGES += libcups2-dev
+# receipts (src/receipt): libjpeg-turbo; the simulator's receipt PNGs: libpng
+BUILD_PACKAGES += libjpeg62-turbo-dev libpng-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) clang python3 python3-pytest faketime iproute2 tzdata curl
 # tests/fuzz: clang's libFuzzer runtime (libclang_rt.fuzzer), for make test's
 # short runs and make fuzz's long ones.
@@ -22,6 +24,8 @@ TEST_PACKAGES  += socat util-linux
 TEST_PACKAGES  += mount
 # browser tests (tests/e2e/test_browser.py): headless Chromium in a network namespace
 TEST_PACKAGES  += chromium
+# receipt tests (tests/e2e/test_receipt_print.py): the simulator's PNGs read with Pillow
+TEST_PACKAGES  += python3-pil
 # The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
 # cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
 TEST_PACKAGES  += cups-daemon cups-client cups
@@ -29,6 +33,8 @@ TEST_PACKAGES  += cups-daemon cups-client cups
 # when the mirror lacks libinih's source (tools/build-windows-deps.sh).
 WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
 	gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
+# libjpeg-turbo's SIMD decoder (x86 assembly) in the Windows build
+WINDOWS_PACKAGES += nasm
 # The Windows suite: cashdrawerd.exe under Wine (wine64, and wine for its
 # loader), a private cupsd (cups-daemon, cups-client; cups for the socket
 # backend) and libcups2, which Wine's spooler loads to reach it.
@@ -45,6 +51,8 @@ BENCH_PACKAGES := $(BUILD_PACKAGES) wrk nginx
 BENCH_PACKAGES += $(WINDOWS_PACKAGES)
 # bench/lan_flood.sh: namespaces, the idle-connection holder, the probes
 BENCH_PACKAGES += iproute2 python3 curl
+# bench/receipt.sh: the receipt rendered by Chromium, Pillow's figures beside ours
+BENCH_PACKAGES += chromium python3-pil
 # make soak (bench/soak.sh): the clang ASan build, valgrind, namespaces, the checks
 SOAK_PACKAGES  := $(BUILD_PACKAGES) clang valgrind iproute2 python3 curl
 RUN_PACKAGES   := $(BUILD_PACKAGES) curl

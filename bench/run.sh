@@ -9,7 +9,9 @@
 #   3. /logs of a 100 MiB log (bench/logs.sh), start-up time (bench/startup.sh);
 #   4. a LAN client flooding from another network namespace (bench/lan_flood.sh);
 #   5. how fast a LAN flood grows the log folder (bench/log_growth.sh, 90 s);
-#   6. resident memory, the Windows .exe size, then the summary table.
+#   6. a 576 x 3000 receipt JPEG through src/receipt beside libjpeg and Pillow
+#      (bench/receipt.sh);
+#   7. resident memory, the Windows .exe size, then the summary table.
 # Loopback only, or namespaces of our own; every load is bounded in time.
 # BENCH_SECONDS (default 10) per run, BENCH_RUNS (default 3) alternations.
 set -euo pipefail
@@ -155,6 +157,8 @@ echo
 "$here/lan_flood.sh" "$build"
 echo
 "$here/log_growth.sh" "$build"
+echo
+"$here/receipt.sh" "$build"
 
 exe_size() { if [ -f "$1" ]; then stat -c %s "$1"; else echo "n/a"; fi; }
 result exe_x86_64 "$(exe_size "$windows/cashdrawerd.exe")"

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Builds the Windows daemon's three libraries, static, with mingw-w64, into
+# Builds the Windows daemon's libraries, static, with mingw-w64, into
 # PREFIX (PREFIX/lib/pkgconfig/*.pc), from Debian's source packages fetched
 # with the build's own apt configuration (tools/debian-source.sh):
-#   libmicrohttpd (no TLS, native W32 threads), cJSON, and inih.
+#   libmicrohttpd (no TLS, native W32 threads), cJSON, inih, and
+#   libjpeg-turbo (the receipts' decoder: its libjpeg API only, SIMD with nasm).
 # inih: when the mirror does not serve libinih's source (some mirrors lack its
 # orig tarball), tools/windows/ini.c, a reader with inih's interface and
 # defaults, is built against Debian's own ini.h (package libinih-dev).
@@ -75,4 +76,27 @@ if [ ! -f "$stamp" ]; then
 	mv "$prefix/lib/pkgconfig/libinih.pc" "$prefix/lib/pkgconfig/inih.pc"
 	mv "$stamp.new" "$stamp"
 fi
-echo "build-windows-deps: static libmicrohttpd, cJSON and inih for $host in $prefix"
+# libjpeg-turbo builds with CMake: our own toolchain file cross-compiles it
+# (its install paths must be absolute: a relative libdir lands in the cwd).
+stamp="$prefix/.libjpeg-turbo-built"
+if [ ! -f "$stamp" ]; then
+	"$here/debian-source.sh" libjpeg-turbo "$prefix/source"
+	tree="$prefix/source/libjpeg-turbo"
+	log="$prefix/source/libjpeg-turbo-build.log"
+	rm -rf "$tree-build"
+	if ! { cmake -S "$tree" -B "$tree-build" \
+		-DCMAKE_TOOLCHAIN_FILE="$here/../cmake/mingw-w64-$arch.cmake" \
+		-DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
+		-DCMAKE_INSTALL_LIBDIR="$prefix/lib" -DCMAKE_C_FLAGS="$cppflags" \
+		-DENABLE_SHARED=FALSE -DENABLE_STATIC=TRUE -DWITH_TURBOJPEG=FALSE \
+		-DWITH_JAVA=FALSE &&
+		cmake --build "$tree-build" -j "$(nproc 2>/dev/null || echo 2)" &&
+		cmake --install "$tree-build"; } >"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		echo "build-windows-deps: libjpeg-turbo for $host failed (full log: $log)" >&2
+		exit 1
+	fi
+	grep 'SIMD extensions' "$log" | sed 's/^-- /build-windows-deps: libjpeg-turbo /'
+	touch "$stamp"
+fi
+echo "build-windows-deps: static libmicrohttpd, cJSON, inih and libjpeg-turbo for $host in $prefix"

@@ -15,8 +15,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
+# What the simulator prints (GS v 0 receipts) lands here as PNG files.
+receipts=$(cd "$build" && pwd)/receipts
+mkdir -p "$receipts"
 mkfifo "$work/control"
-"$build/escpos-sim" --port "$port" <"$work/control" > >(tee "$work/sim.out") 2>&1 &
+"$build/escpos-sim" --port "$port" --receipts "$receipts" <"$work/control" > >(tee "$work/sim.out") 2>&1 &
 sim=$!
 exec 3>"$work/control" # the simulator's stdin: typed lines are copied to it
 # Wait (5 s at most) for the simulator to say it listens.
@@ -32,6 +35,7 @@ done
 cat <<MSG
 
   Printer simulator: tcp://127.0.0.1:$port (prints every command it receives)
+  Printed receipts:  $receipts/receipt-NNNN.png (one per cut)
   cashdrawerd:       http://localhost:22548  (log: ./logs/cashdrawer.log)
 
   Try, in another terminal:

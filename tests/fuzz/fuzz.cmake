@@ -7,7 +7,7 @@
 # Without it: each harness with replay.c, and ctest replays the seeds and the
 # regressions through it (the gcc build).
 set(FUZZ_HARNESSES access cidr config_cli config_file escpos_status logs_query origin
-  printer_uri sim_control sim_decode)
+  printer_uri receipt sim_control sim_decode)
 set(FUZZ_TEST_SECONDS 8 CACHE STRING "Seconds each fuzz harness runs in ctest (CASHDRAWERD_FUZZ)")
 set(FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
 set(FUZZ_EXTRA_config_cli tests/fuzz/config_check.c)
@@ -20,7 +20,7 @@ if(CASHDRAWERD_FUZZ)
   set(fuzz_flags -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   # The code under test again, with the coverage libFuzzer steers by (the
   # libraries the daemon and the unit tests link stay as they are).
-  foreach(lib cashdrawerd_core escpos_sim_core)
+  foreach(lib cashdrawerd_core cashdrawerd_receipt escpos_sim_core)
     get_target_property(sources ${lib} SOURCES)
     get_target_property(includes ${lib} INCLUDE_DIRECTORIES)
     get_target_property(definitions ${lib} COMPILE_DEFINITIONS)
@@ -44,7 +44,8 @@ foreach(name ${FUZZ_HARNESSES})
   if(CASHDRAWERD_FUZZ)
     target_compile_options(fuzz_${name} PRIVATE ${fuzz_flags} -fsanitize=fuzzer)
     target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
-    target_link_libraries(fuzz_${name} PRIVATE cashdrawerd_core_fuzz escpos_sim_core_fuzz)
+    target_link_libraries(fuzz_${name} PRIVATE cashdrawerd_core_fuzz cashdrawerd_receipt_fuzz
+      escpos_sim_core_fuzz)
     add_test(NAME fuzz_${name}
       COMMAND ${FUZZ_DIR}/run-fuzz.sh ${CMAKE_BINARY_DIR} ${FUZZ_TEST_SECONDS} ${name})
     math(EXPR timeout "${FUZZ_TEST_SECONDS} + 120")
@@ -57,7 +58,7 @@ foreach(name ${FUZZ_HARNESSES})
     endif()
   else()
     target_sources(fuzz_${name} PRIVATE tests/fuzz/replay.c)
-    target_link_libraries(fuzz_${name} PRIVATE cashdrawerd_core escpos_sim_core)
+    target_link_libraries(fuzz_${name} PRIVATE cashdrawerd_core cashdrawerd_receipt escpos_sim_core)
     set(inputs ${FUZZ_DIR}/corpus/${name})
     if(EXISTS ${regressions})
       list(APPEND inputs ${regressions})

@@ -14,7 +14,8 @@
 #define ESC 0x1B
 #define GS 0x1D
 
-enum { NEED_MORE, COMPLETE, NOT_A_COMMAND };
+/* COMPLETE_BUT_LAST: the event is all pending bytes but the last, decoded afresh */
+enum { NEED_MORE, COMPLETE, COMPLETE_BUT_LAST, NOT_A_COMMAND };
 
 /* Printed as characters (0x80..0xFF through the code page); DEL is not. */
 static bool is_text(uint8_t c)
@@ -80,6 +81,73 @@ static int decode_gs_v(const uint8_t *b, size_t len, struct sim_event *event)
 	return COMPLETE;
 }
 
+/* GS v 0 m xL xH yL yH: a raster image of x bytes (8 dots each, MSB left)
+ * by y rows, x * y data bytes following; m = 0..3 or 48..51 (normal,
+ * double width, double height, quadruple). Any size is decoded, so that the
+ * data is skipped whole even when the printer would refuse the image. */
+static int decode_gs_v_0(const uint8_t *b, size_t len, struct sim_event *event)
+{
+	if (len < 3)
+		return NEED_MORE;
+	if (b[2] != '0') {
+		start_event(event, SIM_EVENT_UNKNOWN, b, 3);
+		return COMPLETE;
+	}
+	if (len < 8)
+		return NEED_MORE;
+	start_event(event, SIM_EVENT_RASTER, b, 8);
+	event->raster_mode = b[3];
+	event->raster_width_bytes = b[4] | (unsigned)b[5] << 8;
+	event->raster_rows = b[6] | (unsigned)b[7] << 8;
+	event->raster_bytes = (uint64_t)event->raster_width_bytes * event->raster_rows;
+	if (b[3] > 3 && (b[3] < 48 || b[3] > 51))
+		reject(event, "GS v 0: mode m=%u must be 0..3 or 48..51 (%u x %u bytes of data "
+		       "skipped)", b[3], event->raster_width_bytes, event->raster_rows);
+	else if (event->raster_bytes == 0)
+		reject(event, "GS v 0: empty image of %u bytes x %u rows",
+		       event->raster_width_bytes, event->raster_rows);
+	return COMPLETE;
+}
+
+/* GS ( D pL pH m [a b]...: enables (b = 1, 49) or disables (0, 48) the
+ * real-time command a (1: DLE DC4 1, the pulse; 2: DLE DC4 2, power off),
+ * m = 20, one or two pairs. */
+static int decode_gs_paren_d(const uint8_t *b, size_t len, struct sim_event *event)
+{
+	size_t n;
+
+	if (len < 5)
+		return NEED_MORE;
+	n = b[3] | (size_t)b[4] << 8;
+	if (n != 3 && n != 5) {
+		start_event(event, SIM_EVENT_REALTIME_SWITCH, b, 5);
+		reject(event, "GS ( D: %zu parameter bytes, not 3 or 5 (m and one or two a b pairs)",
+		       n);
+		return COMPLETE;
+	}
+	if (len < 5 + n)
+		return NEED_MORE;
+	start_event(event, SIM_EVENT_REALTIME_SWITCH, b, 5 + n);
+	if (b[5] != 20) {
+		reject(event, "GS ( D: m=%u must be 20", b[5]);
+		return COMPLETE;
+	}
+	for (size_t i = 6; i + 1 < 5 + n; i += 2) {
+		uint8_t a = b[i], on = b[i + 1];
+
+		if ((a != 1 && a != 2) || (on != 0 && on != 1 && on != 48 && on != 49)) {
+			reject(event, "GS ( D: pair a=%u b=%u (a must be 1 or 2, b 0, 1, 48 or 49)", a,
+			       on);
+			return COMPLETE;
+		}
+		if (a == 1) {
+			event->sets_pulse = true;
+			event->pulse_enabled = on == 1 || on == 49;
+		}
+	}
+	return COMPLETE;
+}
+
 /* DLE EOT n: real-time status, n = 1..4. */
 static int decode_dle_eot(const uint8_t *b, struct sim_event *event)
 {
@@ -125,6 +193,23 @@ static int decode_command(const uint8_t *b, size_t len, struct sim_event *event)
 		return len < 5 ? NEED_MORE : decode_esc_p(b, event);
 	if (b[0] == GS && b[1] == 'V')
 		return decode_gs_v(b, len, event);
+	if (b[0] == GS && b[1] == 'v')
+		return decode_gs_v_0(b, len, event);
+	if (b[0] == GS && b[1] == '(') {
+		if (len < 3)
+			return NEED_MORE;
+		if (b[2] == 'D')
+			return decode_gs_paren_d(b, len, event);
+		start_event(event, SIM_EVENT_UNKNOWN, b, 2); /* other GS ( functions: as before */
+		return COMPLETE_BUT_LAST;
+	}
+	if (b[0] == ESC && b[1] == 'd') {
+		if (len < 3)
+			return NEED_MORE;
+		start_event(event, SIM_EVENT_FEED_LINES, b, 3);
+		event->feed_lines = b[2];
+		return COMPLETE;
+	}
 	if (b[0] == DLE && b[1] == EOT)
 		return len < 3 ? NEED_MORE : decode_dle_eot(b, event);
 	if (b[0] == DLE && b[1] == DC4)
@@ -148,6 +233,28 @@ static void take_text(struct sim_decoder *decoder, struct sim_event *event)
 	decoder->in_text = false;
 }
 
+/* Image data: gathered into events of SIM_TEXT_MAX bytes (the last one
+ * shorter), whatever the pieces the stream comes in. */
+static int take_raster_data(struct sim_decoder *decoder, const uint8_t *data, size_t len,
+			    size_t *i, struct sim_event *event)
+{
+	size_t room = SIM_TEXT_MAX - decoder->len, n = len - *i;
+
+	if (n > room)
+		n = room;
+	if (n > decoder->raster_left)
+		n = (size_t)decoder->raster_left;
+	memcpy(decoder->pending + decoder->len, data + *i, n);
+	decoder->len += n;
+	decoder->raster_left -= n;
+	*i += n;
+	if (decoder->len < SIM_TEXT_MAX && decoder->raster_left > 0)
+		return 0;
+	start_event(event, SIM_EVENT_RASTER_DATA, decoder->pending, decoder->len);
+	decoder->len = 0;
+	return 1;
+}
+
 int sim_decoder_feed(struct sim_decoder *decoder, const uint8_t *data, size_t len,
 		     size_t *used, struct sim_event *event)
 {
@@ -155,6 +262,14 @@ int sim_decoder_feed(struct sim_decoder *decoder, const uint8_t *data, size_t le
 
 	while (i < len) {
 		uint8_t c = data[i];
+
+		if (decoder->raster_left > 0) {
+			if (take_raster_data(decoder, data, len, &i, event)) {
+				*used = i;
+				return 1;
+			}
+			continue;
+		}
 
 		if (decoder->in_text) {
 			if (!is_text(c)) {
@@ -196,6 +311,10 @@ int sim_decoder_feed(struct sim_decoder *decoder, const uint8_t *data, size_t le
 			start_event(event, SIM_EVENT_UNKNOWN, decoder->pending, decoder->len);
 			break;
 		case COMPLETE:
+			decoder->raster_left = event->raster_bytes;
+			break;
+		case COMPLETE_BUT_LAST:
+			i--;
 			break;
 		default:
 			start_event(event, SIM_EVENT_UNKNOWN, decoder->pending, 1);
@@ -214,6 +333,12 @@ static const char *partial_name(const uint8_t *b, size_t len)
 {
 	if (len >= 2 && b[0] == ESC && b[1] == 'p')
 		return "ESC p";
+	if (len >= 2 && b[0] == ESC && b[1] == 'd')
+		return "ESC d";
+	if (len >= 2 && b[0] == GS && b[1] == 'v')
+		return "GS v 0";
+	if (len >= 2 && b[0] == GS && b[1] == '(')
+		return "GS ( D";
 	if (len >= 2 && b[0] == DLE)
 		return b[1] == EOT ? "DLE EOT" : "DLE DC4";
 	if (len >= 2)
@@ -223,6 +348,16 @@ static const char *partial_name(const uint8_t *b, size_t len)
 
 int sim_decoder_flush(struct sim_decoder *decoder, struct sim_event *event)
 {
+	if (decoder->raster_left > 0) {
+		/* len may be 0: the stream stopped on a SIM_TEXT_MAX boundary */
+		start_event(event, SIM_EVENT_INCOMPLETE, decoder->pending, decoder->len);
+		snprintf(event->error, sizeof(event->error),
+			 "GS v 0 image data cut short: %llu bytes missing",
+			 (unsigned long long)decoder->raster_left);
+		decoder->len = 0;
+		decoder->raster_left = 0;
+		return 1;
+	}
 	if (decoder->len == 0)
 		return 0;
 	if (decoder->in_text) {

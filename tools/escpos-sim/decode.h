@@ -7,9 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest command decoded whole: ESC p m t1 t2 and DLE DC4 1 m t. */
-#define SIM_COMMAND_MAX 5
-/* Printable bytes are batched into text events of at most this many. */
+/* Longest command decoded whole: GS ( D 5 0 m a1 b1 a2 b2. */
+#define SIM_COMMAND_MAX 10
+/* Printable bytes are batched into text events of at most this many; a
+ * raster image's data into RASTER_DATA events of at most this many. */
 #define SIM_TEXT_MAX 64
 #define SIM_ERROR_MAX 96
 /* Enough for any line sim_event_describe or sim_state_describe writes. */
@@ -24,6 +25,10 @@ enum sim_event_kind {
 	SIM_EVENT_REALTIME_KICK,   /* DLE DC4 1 m t */
 	SIM_EVENT_STATUS_QUERY,    /* DLE EOT n */
 	SIM_EVENT_CUT,             /* GS V m [n] */
+	SIM_EVENT_FEED_LINES,      /* ESC d n: print and feed n lines */
+	SIM_EVENT_RASTER,          /* GS v 0 m xL xH yL yH: a raster image's header */
+	SIM_EVENT_RASTER_DATA,     /* the next bytes of that image's data */
+	SIM_EVENT_REALTIME_SWITCH, /* GS ( D pL pH 20 a b...: real-time commands on/off */
 	SIM_EVENT_UNKNOWN,         /* a byte (or ESC/GS/DLE + byte) not modelled */
 	SIM_EVENT_INVALID,         /* a known command with bad parameters: see error */
 	SIM_EVENT_INCOMPLETE,      /* a command cut short by the end of the stream */
@@ -39,6 +44,13 @@ struct sim_event {
 	bool partial_cut;        /* CUT: partial (one point left) or full cut */
 	bool cut_feeds;          /* CUT: GS V 65/66 feed cut_feed units first */
 	unsigned cut_feed;
+	unsigned feed_lines;     /* FEED_LINES: n */
+	/* RASTER (and an INVALID GS v 0): m, bytes per row, rows, and the data
+	 * bytes that follow in RASTER_DATA events (x * y; 0 for an empty image) */
+	unsigned raster_mode, raster_width_bytes, raster_rows;
+	uint64_t raster_bytes;
+	/* REALTIME_SWITCH: whether it sets DLE DC4 1 (the pulse), and to what */
+	bool sets_pulse, pulse_enabled;
 	char error[SIM_ERROR_MAX]; /* INVALID, INCOMPLETE: what is wrong, in words */
 };
 
@@ -49,6 +61,7 @@ struct sim_decoder {
 	uint8_t pending[SIM_TEXT_MAX];
 	size_t len;
 	bool in_text;
+	uint64_t raster_left; /* image data bytes still to come after pending */
 };
 
 void sim_decoder_init(struct sim_decoder *decoder);
@@ -75,6 +88,7 @@ struct sim_state {
 	bool error;             /* auto-recoverable error (DLE EOT 3 bit 6) */
 	bool open_level_high;   /* drawer open reads as pin 3 HIGH (the usual switch) */
 	bool kick_opens_drawer; /* an executed pulse opens the drawer */
+	bool pulse_disabled;    /* GS ( D turned DLE DC4 1 off */
 };
 
 /* Defaults: drawer closed, paper ok, cover closed, online, no error, open
@@ -110,6 +124,7 @@ enum sim_action {
 	SIM_ACTION_PULSED_NO_OPEN,  /* pulse output; kick-opens-drawer is off */
 	SIM_ACTION_QUEUED_OFFLINE,  /* ESC p while offline: queued, not executed */
 	SIM_ACTION_IGNORED_ERROR,   /* DLE DC4 in error status: ignored */
+	SIM_ACTION_IGNORED_DISABLED, /* DLE DC4 1 while GS ( D disabled it: ignored */
 	SIM_ACTION_ANSWERED,        /* DLE EOT: reply holds the byte to send back */
 };
 

@@ -57,6 +57,9 @@ void sim_state_describe(const struct sim_state *state, char *buf, size_t buflen)
 	       (unsigned)sim_state_status_byte(state, 3), (unsigned)sim_state_status_byte(state, 4));
 }
 
+static const char *const raster_mode_names[] = {"", " double width", " double height",
+						" quadruple"};
+
 static const char *const query_names[] = {"", "printer", "offline cause", "error cause",
 					   "paper sensor"};
 
@@ -107,6 +110,24 @@ void sim_event_describe(const struct sim_event *event, const struct sim_outcome 
 			append(buf, buflen, &pos, "feed %u then ", e->cut_feed);
 		append(buf, buflen, &pos, "%s cut", e->partial_cut ? "partial" : "full");
 		break;
+	case SIM_EVENT_FEED_LINES:
+		append(buf, buflen, &pos, "print and feed %u lines (ESC d)", e->feed_lines);
+		break;
+	case SIM_EVENT_RASTER:
+		append(buf, buflen, &pos, "raster image (GS v 0 %u): %u x %u dots%s, %llu bytes",
+		       e->raster_mode, e->raster_width_bytes * 8, e->raster_rows,
+		       raster_mode_names[e->raster_mode % 48 & 3],
+		       (unsigned long long)e->raster_bytes);
+		break;
+	case SIM_EVENT_RASTER_DATA:
+		append(buf, buflen, &pos, "raster data (%zu bytes)", e->len);
+		break;
+	case SIM_EVENT_REALTIME_SWITCH:
+		append(buf, buflen, &pos, "real-time commands (GS ( D): %s",
+		       !e->sets_pulse      ? "DLE DC4 1 pulse unchanged"
+		       : e->pulse_enabled ? "DLE DC4 1 pulse enabled"
+					  : "DLE DC4 1 pulse disabled");
+		break;
 	case SIM_EVENT_UNKNOWN:
 		if (e->len == 1)
 			append(buf, buflen, &pos, "unknown byte 0x%02X -> ignored", e->bytes[0]);
@@ -134,6 +155,9 @@ void sim_event_describe(const struct sim_event *event, const struct sim_outcome 
 		break;
 	case SIM_ACTION_IGNORED_ERROR:
 		append(buf, buflen, &pos, " -> ignored: printer in error status");
+		break;
+	case SIM_ACTION_IGNORED_DISABLED:
+		append(buf, buflen, &pos, " -> ignored: disabled by GS ( D");
 		break;
 	case SIM_ACTION_ANSWERED: append(buf, buflen, &pos, " -> answered %02X", outcome->reply); break;
 	default: break;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim.h"
@@ -68,6 +69,9 @@ static const char usage[] =
 	"  --no-kick-opens-drawer    a pulse leaves the drawer as it is\n"
 	"  --wedged                  accept connections but never read nor answer\n"
 	"  --dump FILE               append every byte received to FILE\n"
+	"  --receipts DIR            write what is printed (GS v 0 raster images) as\n"
+	"                            DIR/receipt-0001.png, -0002... at each cut (GS V)\n"
+	"  --paper-dots N            the paper's width in dots (default 512, TM-T88V on 80 mm)\n"
 	"  --quiet                   print only the listening line and errors\n"
 	"  --help                    this text\n";
 
@@ -84,7 +88,8 @@ static int parse_args(int argc, char **argv, struct sim *sim, const char **addr,
 		{"no-kick-opens-drawer", no_argument, NULL, 'n'},
 		{"kick-opens-drawer", no_argument, NULL, 'k'},
 		{"device", required_argument, NULL, 'D'}, {"serial", required_argument, NULL, 'D'},
-		{"baud", required_argument, NULL, 'b'},   {NULL, 0, NULL, 0}};
+		{"baud", required_argument, NULL, 'b'},   {"receipts", required_argument, NULL, 'r'},
+		{"paper-dots", required_argument, NULL, 'W'}, {NULL, 0, NULL, 0}};
 	char err[256], *end;
 	int opt, index, rc = 0;
 
@@ -105,6 +110,16 @@ static int parse_args(int argc, char **argv, struct sim *sim, const char **addr,
 			if (serve_tty_parse_baud(optarg, &sim->baud) < 0) {
 				sim_warn("--baud %s: not one of 1200, 2400, 4800, 9600, 19200, 38400, "
 					 "57600, 115200, 230400", optarg);
+				return -1;
+			}
+			break;
+		case 'r': sim->receipts_dir = optarg; break;
+		case 'W':
+			errno = 0;
+			sim->roll.dots = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || sim->roll.dots < 8 || sim->roll.dots > SIM_ROLL_DOTS_MAX) {
+				sim_warn("--paper-dots %s: not a width of 8..%d dots", optarg,
+					 SIM_ROLL_DOTS_MAX);
 				return -1;
 			}
 			break;
@@ -136,7 +151,7 @@ static int parse_args(int argc, char **argv, struct sim *sim, const char **addr,
 int main(int argc, char **argv)
 {
 	struct sim sim = {.listen_fd = -1, .client_fd = -1, .dump_fd = -1, .stdin_open = true,
-			  .baud = 9600};
+			  .baud = 9600, .roll = {.dots = 512}};
 	const char *addr = "127.0.0.1", *port = "9100", *dump = NULL;
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigset_t blocked, waiting;
@@ -150,6 +165,18 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &sim, &addr, &port, &dump);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
+	if (sim.receipts_dir) {
+		struct stat st;
+
+		if (stat(sim.receipts_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    access(sim.receipts_dir, W_OK) != 0) {
+			sim_warn("--receipts %s: not a writable folder (create it first)",
+				 sim.receipts_dir);
+			return 1;
+		}
+		sim_roll_init(&sim.roll, sim.roll.dots);
+		sim.receipt_number = png_next_number(sim.receipts_dir);
+	}
 	if (dump) {
 		sim.dump_fd = open(dump, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (sim.dump_fd < 0) {
@@ -189,6 +216,11 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		printf("escpos-sim: listening on %s\n", bound);
+		fflush(stdout);
+	}
+	if (sim.receipts_dir) {
+		printf("escpos-sim: receipts go to %s (receipt-%04u.png next)\n", sim.receipts_dir,
+		       sim.receipt_number);
 		fflush(stdout);
 	}
 
@@ -237,5 +269,6 @@ out:
 		close(sim.listen_fd);
 	if (sim.dump_fd >= 0)
 		close(sim.dump_fd);
+	sim_roll_free(&sim.roll);
 	return rc;
 }

@@ -69,6 +69,12 @@ static void handle_event(struct sim *sim, const struct sim_event *event)
 	ssize_t n;
 
 	sim_state_apply(&sim->state, event, &outcome);
+	if (sim->receipts_dir != NULL && outcome.action == SIM_ACTION_DONE &&
+	    sim_roll_apply(&sim->roll, event))
+		png_write_receipt(sim);
+	/* an image's data would be thousands of lines: its header says enough */
+	if (event->kind == SIM_EVENT_RASTER_DATA)
+		return;
 	sim_event_describe(event, &outcome, line, sizeof(line));
 	sim_say("%s", line);
 	if (outcome.action != SIM_ACTION_ANSWERED || sim->client_fd < 0 || sim->send_errno)

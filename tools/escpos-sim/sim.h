@@ -9,6 +9,7 @@
 
 #include "control_line.h"
 #include "decode.h"
+#include "roll.h"
 
 #define ADDRESS_MAX (NI_MAXHOST + NI_MAXSERV + 4)
 
@@ -26,6 +27,10 @@ struct sim {
 	const char *device;
 	unsigned baud;
 	bool device_gone_said; /* said once that the line is gone, until it is back */
+	/* --receipts DIR: the roll printed since the last cut, written at each cut */
+	const char *receipts_dir;
+	struct sim_roll roll;
+	unsigned receipt_number;
 };
 
 /* main.c: "escpos-sim: " and the line, on stdout (not with --quiet) or on stderr. */
@@ -52,6 +57,13 @@ int serve_tty_open(struct sim *sim, char *err, size_t errlen);
 /* While the line is gone (client_fd < 0): tries to open it again, as a
  * printer keeps its cable; says once that it waits. */
 void serve_tty_reopen(struct sim *sim);
+
+/* png.c: the receipts as PNG files (--receipts). */
+
+/* 1 + the highest N of DIR/receipt-N.png (1 when none, or no DIR). */
+unsigned png_next_number(const char *dir);
+/* Writes sim->roll as DIR/receipt-NNNN.png, says where, and clears it. */
+void png_write_receipt(struct sim *sim);
 
 /* control.c: reads and runs the commands typed on stdin (drawer open, paper out...). */
 void control_read(struct sim *sim);

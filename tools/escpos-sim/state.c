@@ -134,13 +134,19 @@ void sim_state_apply(struct sim_state *state, const struct sim_event *event,
 	case SIM_EVENT_CARRIAGE_RETURN:
 	case SIM_EVENT_INITIALIZE:
 	case SIM_EVENT_CUT:
+	case SIM_EVENT_FEED_LINES:
+	case SIM_EVENT_RASTER:
+	case SIM_EVENT_RASTER_DATA:
+	case SIM_EVENT_REALTIME_SWITCH:
 		outcome->action = offline ? SIM_ACTION_HELD_OFFLINE : SIM_ACTION_DONE;
 		break;
 	case SIM_EVENT_KICK: /* buffered with print data: waits while offline */
 		outcome->action = offline ? SIM_ACTION_QUEUED_OFFLINE : pulse(state, event);
 		break;
 	case SIM_EVENT_REALTIME_KICK: /* executed on receipt, offline too, but not in error */
-		outcome->action = state->error ? SIM_ACTION_IGNORED_ERROR : pulse(state, event);
+		outcome->action = state->error            ? SIM_ACTION_IGNORED_ERROR
+				  : state->pulse_disabled ? SIM_ACTION_IGNORED_DISABLED
+							  : pulse(state, event);
 		break;
 	case SIM_EVENT_STATUS_QUERY:
 		outcome->action = SIM_ACTION_ANSWERED;
@@ -149,4 +155,7 @@ void sim_state_apply(struct sim_state *state, const struct sim_event *event,
 	default:
 		break;
 	}
+	if (event->kind == SIM_EVENT_REALTIME_SWITCH && outcome->action == SIM_ACTION_DONE &&
+	    event->sets_pulse)
+		state->pulse_disabled = !event->pulse_enabled;
 }

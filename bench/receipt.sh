@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Receipts (issue 15): a 576 x 3000 receipt JPEG, rendered by Chromium from
+# tests/fixtures/receipt/receipt.html as Odoo renders its receipts, through
+# src/receipt (receipt-bench, best and median of BENCH_RECEIPT_RUNS) beside
+# libjpeg's decode alone of the same file, and Pillow's decode + convert("1")
+# (what Odoo's IoT box does), each with its peak memory growth (VmHWM after
+# /proc/self/clear_refs reset it). Goals: within 1.5x of the decode alone,
+# growth under 4 MiB.
+#   bench/receipt.sh [BUILD_DIR]     (root: Chromium runs in unshare --net)
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+runs=${BENCH_RECEIPT_RUNS:-20}
+work=$(mktemp -d /tmp/cashdrawerd-receipt.XXXX)
+trap 'rm -rf "$work"' EXIT
+
+/usr/bin/python3 "$here/../tests/fixtures/receipt/make_receipt.py" --width 576 --lines 38 \
+	--height 3000 "$work/receipt" >/dev/null
+"$build/receipt-bench" "$work/receipt.jpg" "$runs" >"$work/c.txt"
+
+/usr/bin/python3 - "$work/receipt.jpg" "$runs" >"$work/pil.txt" <<'PY'
+import io, sys, time
+from PIL import Image
+data = open(sys.argv[1], "rb").read()
+runs = int(sys.argv[2])
+def once():
+    with Image.open(io.BytesIO(data)) as im:
+        return im.convert("1")   # L then Floyd-Steinberg, as the IoT box
+def hwm():
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+once()
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
+before = hwm()
+kept = once()
+growth = hwm() - before
+del kept
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    once()
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print(f"pillow {times[0]:.2f} {times[len(times) // 2]:.2f} {growth}")
+PY
+
+field() { awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$work/c.txt" "$work/pil.txt"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+size=$(awk '$1 == "jpeg" {print $2 ", " int($3 / 1024) " KiB"}' "$work/c.txt")
+grey=$(field decode_grey 2)
+rgb=$(field decode_rgb 2)
+echo "== receipts: a ${size} JPEG rendered by Chromium, best of $runs runs, ms =="
+printf '%-44s %8s %8s %14s\n' "" best median "peak growth"
+row() { printf '%-44s %8s %8s %10s KiB%s\n' "$1" "$(field "$2" 2)" "$(field "$2" 3)" "$(field "$2" 4)" "${3:-}"; }
+row "libjpeg decode alone, grey (what we ask)" decode_grey
+row "libjpeg decode alone, RGB" decode_rgb
+row "src/receipt at 576 dots (no scaling)" convert \
+	"   $(ratio "$(field convert 2)" "$grey")x grey, $(ratio "$(field convert 2)" "$rgb")x RGB decode"
+row "src/receipt scaled to 512 dots" convert_to_512 \
+	"   $(ratio "$(field convert_to_512 2)" "$grey")x grey, $(ratio "$(field convert_to_512 2)" "$rgb")x RGB decode"
+row "Pillow decode + convert(\"1\") (IoT box)" pillow
+echo "src/receipt's first conversion in the process: peak growth $(field convert_first_growth_kib 2) KiB" \
+	"(goals: within 1.5x of the decode alone, growth under 4096 KiB)"
+if [ -n "${BENCH_RESULTS:-}" ]; then
+	for key in decode_grey decode_rgb convert convert_to_512 pillow; do
+		echo "receipt_${key}_ms $(field "$key" 2)" >>"$BENCH_RESULTS"
+	done
+	echo "receipt_growth_kib $(field convert_first_growth_kib 2)" >>"$BENCH_RESULTS"
+fi

@@ -1,0 +1,183 @@
+/* receipt-bench (bench/receipt.sh): times a receipt JPEG through src/receipt
+ * beside libjpeg's decode alone of the same file, and measures the peak
+ * memory growth of each (VmHWM after /proc/self/clear_refs reset it).
+ *   receipt-bench FILE.jpg [RUNS]
+ * One line per measure: "NAME best_ms median_ms peak_growth_kib" (growth of a
+ * run after a first one), and the growth of the very first conversion. The file is
+ * read into memory first: the JPEG is the caller's, not counted. Linux. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jpeglib.h>
+
+#include "receipt.h"
+
+static size_t sunk;
+
+static int discard(void *context, const uint8_t *bytes, size_t len, char *err, size_t errlen)
+{
+	(void)context, (void)bytes, (void)err, (void)errlen;
+	sunk += len;
+	return 0;
+}
+
+/* libjpeg alone, every row to out_space (JCS_GRAYSCALE: what src/receipt
+ * asks for; JCS_RGB: a plain decode). Exits on a libjpeg error. */
+static void decode_only(const uint8_t *jpeg, size_t len, J_COLOR_SPACE out_space)
+{
+	struct jpeg_decompress_struct c;
+	struct jpeg_error_mgr jerr;
+	JSAMPROW row;
+
+	c.err = jpeg_std_error(&jerr);
+	jpeg_create_decompress(&c);
+	jpeg_mem_src(&c, jpeg, (unsigned long)len);
+	jpeg_read_header(&c, TRUE);
+	c.out_color_space = out_space;
+	jpeg_start_decompress(&c);
+	row = malloc((size_t)c.output_width * c.output_components);
+	while (c.output_scanline < c.output_height)
+		jpeg_read_scanlines(&c, &row, 1);
+	jpeg_finish_decompress(&c);
+	jpeg_destroy_decompress(&c);
+	free(row);
+}
+
+static void convert(const uint8_t *jpeg, size_t len, unsigned dots)
+{
+	struct receipt_options o;
+	char err[512];
+
+	receipt_options_init(&o);
+	o.dot_width = dots;
+	if (receipt_print_jpeg(jpeg, len, &o, discard, NULL, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "receipt-bench: %s\n", err);
+		exit(1);
+	}
+}
+
+static long hwm_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* Linux >= 4.0: writing 5 resets VmHWM to the current resident size. */
+static long reset_hwm(void)
+{
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+
+	if (f == NULL || fputs("5", f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "receipt-bench: /proc/self/clear_refs: %s\n", strerror(errno));
+		exit(1);
+	}
+	return hwm_kib();
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+enum what { DECODE_GREY, DECODE_RGB, CONVERT_DOTS, CONVERT_SMALLER };
+
+static void run_once(enum what what, const uint8_t *jpeg, size_t len, unsigned dots)
+{
+	switch (what) {
+	case DECODE_GREY: decode_only(jpeg, len, JCS_GRAYSCALE); break;
+	case DECODE_RGB: decode_only(jpeg, len, JCS_RGB); break;
+	case CONVERT_DOTS: convert(jpeg, len, dots); break;
+	case CONVERT_SMALLER: convert(jpeg, len, 512); break;
+	}
+}
+
+static void measure(const char *name, enum what what, const uint8_t *jpeg, size_t len,
+		    unsigned dots, int runs)
+{
+	double *ms = calloc((size_t)runs, sizeof(*ms));
+	long before, growth;
+
+	run_once(what, jpeg, len, dots); /* warm: code paged in, allocator primed */
+	before = reset_hwm();
+	run_once(what, jpeg, len, dots);
+	growth = hwm_kib() - before;
+	for (int i = 0; i < runs; i++) {
+		double start = now_ms();
+
+		run_once(what, jpeg, len, dots);
+		ms[i] = now_ms() - start;
+	}
+	qsort(ms, (size_t)runs, sizeof(*ms), by_value);
+	printf("%s %.2f %.2f %ld\n", name, ms[0], ms[runs / 2], growth);
+	free(ms);
+}
+
+int main(int argc, char **argv)
+{
+	int runs = argc > 2 ? atoi(argv[2]) : 20;
+	uint8_t *jpeg;
+	long size;
+	FILE *f;
+	struct jpeg_decompress_struct c;
+	struct jpeg_error_mgr jerr;
+
+	if (argc < 2 || runs < 1) {
+		fprintf(stderr, "usage: receipt-bench FILE.jpg [RUNS]\n");
+		return 2;
+	}
+	f = fopen(argv[1], "rb");
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) <= 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "receipt-bench: %s: %s\n", argv[1], strerror(errno));
+		return 2;
+	}
+	jpeg = malloc((size_t)size);
+	if (jpeg == NULL || fread(jpeg, 1, (size_t)size, f) != (size_t)size) {
+		fprintf(stderr, "receipt-bench: %s: cannot read it\n", argv[1]);
+		return 2;
+	}
+	fclose(f);
+	c.err = jpeg_std_error(&jerr);
+	jpeg_create_decompress(&c);
+	jpeg_mem_src(&c, jpeg, (unsigned long)size);
+	jpeg_read_header(&c, TRUE);
+	printf("jpeg %ux%u %ld\n", c.image_width, c.image_height, size);
+	/* the first conversion of the process: libjpeg's and our code paged in,
+	 * the allocator's first arenas, all counted */
+	{
+		long before = reset_hwm();
+
+		convert(jpeg, (size_t)size, c.image_width);
+		printf("convert_first_growth_kib %ld\n", hwm_kib() - before);
+	}
+	measure("decode_grey", DECODE_GREY, jpeg, (size_t)size, c.image_width, runs);
+	measure("decode_rgb", DECODE_RGB, jpeg, (size_t)size, c.image_width, runs);
+	/* the image's own width (no scaling), then 512 dots (scaled down) */
+	measure("convert", CONVERT_DOTS, jpeg, (size_t)size, c.image_width, runs);
+	measure("convert_to_512", CONVERT_SMALLER, jpeg, (size_t)size, c.image_width, runs);
+	jpeg_destroy_decompress(&c);
+	free(jpeg);
+	return 0;
+}

@@ -1,0 +1,105 @@
+/* Strict base64 decoding (RFC 4648 section 4) of the receipt Odoo's POS sends:
+ * the policy is in receipt.h. Pure. */
+#include "receipt.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* 0..63 for the alphabet, -1 for anything else ('=' included). */
+static int sextet(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+size_t receipt_base64_decoded_max(size_t len)
+{
+	return len / 4 * 3 + (len % 4 ? 3 : 0);
+}
+
+/* Names a character for a message: 'A', space, newline, byte 0x.. */
+static void describe_char(unsigned char c, char *buf, size_t buflen)
+{
+	if (c == ' ')
+		snprintf(buf, buflen, "a space");
+	else if (c == '\n' || c == '\r' || c == '\t')
+		snprintf(buf, buflen, "a %s", c == '\t' ? "tab" : "line break");
+	else if (c > 0x20 && c < 0x7F)
+		snprintf(buf, buflen, "'%c'", c);
+	else
+		snprintf(buf, buflen, "byte 0x%02X", c);
+}
+
+int receipt_base64_decode(const char *text, size_t len, uint8_t *out, size_t outcap,
+			  size_t *outlen, char *err, size_t errlen)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t padding = 0, o = 0;
+	char what[24];
+
+	*outlen = 0;
+	if (len >= 5 && strncmp(text, "data:", 5) == 0) {
+		snprintf(err, errlen, "base64: starts with a data: URL prefix: send only the "
+			 "base64 text after the comma");
+		return -EINVAL;
+	}
+	if (len == 0) {
+		snprintf(err, errlen, "base64: empty text (no image)");
+		return -EINVAL;
+	}
+	if (len % 4 != 0) {
+		snprintf(err, errlen, "base64: %zu characters, not a multiple of 4 (cut short, or "
+			 "padding '=' missing)", len);
+		return -EINVAL;
+	}
+	if (t[len - 1] == '=')
+		padding = t[len - 2] == '=' ? 2 : 1;
+	if (outcap < len / 4 * 3 - padding) {
+		snprintf(err, errlen, "base64: %zu bytes of output room for %zu decoded bytes",
+			 outcap, len / 4 * 3 - padding);
+		return -ENOBUFS;
+	}
+	for (size_t i = 0; i < len; i += 4) {
+		bool last = i + 4 == len;
+		size_t data_chars = last ? 4 - padding : 4;
+		unsigned long group = 0;
+
+		for (size_t k = 0; k < 4; k++) {
+			int v = k < data_chars ? sextet(t[i + k]) : 0;
+
+			if (v < 0) {
+				describe_char(t[i + k], what, sizeof what);
+				snprintf(err, errlen, "base64: %s at offset %zu is not a base64 "
+					 "character (A-Z a-z 0-9 + /, '=' only at the end)", what, i + k);
+				return -EINVAL;
+			}
+			group = group << 6 | (unsigned long)v;
+		}
+		/* Unused low bits must be zero: only one text encodes the bytes. */
+		if ((padding == 1 && last && (group & 0xFF)) ||
+		    (padding == 2 && last && (group & 0xFFFF))) {
+			snprintf(err, errlen, "base64: the character before the padding at offset "
+				 "%zu has non-zero unused bits (not canonical base64)",
+				 len - padding - 1);
+			return -EINVAL;
+		}
+		out[o++] = (uint8_t)(group >> 16);
+		if (data_chars > 2)
+			out[o++] = (uint8_t)(group >> 8);
+		if (data_chars > 3)
+			out[o++] = (uint8_t)group;
+	}
+	*outlen = o;
+	return 0;
+}

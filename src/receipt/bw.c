@@ -1,0 +1,271 @@
+/* Grey rows to printer dots: a threshold, Floyd-Steinberg error diffusion
+ * (two rows of error), a contrast curve before it, or the threshold on
+ * edges and the dither elsewhere (which needs the row below: rows come out
+ * one behind). docs/receipts.md says how the default was chosen. Pure. */
+#include "receipt_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int receipt_bw_init(struct receipt_bw_state *bw, enum receipt_bw mode, unsigned width)
+{
+	memset(bw, 0, sizeof(*bw));
+	bw->mode = mode;
+	bw->width = width;
+	bw->error_this = calloc(width + 2, sizeof(*bw->error_this));
+	bw->error_next = calloc(width + 2, sizeof(*bw->error_next));
+	bw->above = malloc(width);
+	bw->row = malloc(width);
+	bw->below = malloc(width);
+	bw->low = malloc(width + 2);
+	bw->high = malloc(width + 2);
+	bw->edge = malloc(width);
+	if (!bw->error_this || !bw->error_next || !bw->above || !bw->row || !bw->below ||
+	    !bw->low || !bw->high || !bw->edge) {
+		receipt_bw_free(bw);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void receipt_bw_free(struct receipt_bw_state *bw)
+{
+	free(bw->error_this);
+	free(bw->error_next);
+	free(bw->above);
+	free(bw->row);
+	free(bw->below);
+	free(bw->low);
+	free(bw->high);
+	free(bw->edge);
+	bw->error_this = bw->error_next = NULL;
+	bw->above = bw->row = bw->below = bw->low = bw->high = bw->edge = NULL;
+}
+
+/* Anti-aliased glyph edges and JPEG ringing around text are near-white or
+ * near-black: they become white or black, and only real mid-tones (a logo,
+ * a photo) are left for the dither to render. */
+uint8_t receipt_contrast(uint8_t grey)
+{
+	if (grey <= RECEIPT_CONTRAST_BLACK)
+		return 0;
+	if (grey >= RECEIPT_CONTRAST_WHITE)
+		return 255;
+	return (uint8_t)(((unsigned)(grey - RECEIPT_CONTRAST_BLACK) * 255 +
+			  (RECEIPT_CONTRAST_WHITE - RECEIPT_CONTRAST_BLACK) / 2) /
+			 (RECEIPT_CONTRAST_WHITE - RECEIPT_CONTRAST_BLACK));
+}
+
+/* Marks in bw->edge the pixels whose 3 x 3 neighbourhood spans at least
+ * RECEIPT_EDGE_CONTRAST grey levels (the image's border repeats its last
+ * pixels): the darkest and lightest of each column of three, then of three
+ * columns. Plain loops over bytes, vectorised (-ftree-vectorize, CMake). */
+static void column_extremes(const uint8_t *restrict a, const uint8_t *restrict b,
+			    const uint8_t *restrict c, uint8_t *restrict lo, uint8_t *restrict hi,
+			    unsigned w)
+{
+	for (unsigned x = 0; x < w; x++) {
+		uint8_t l = a[x] < b[x] ? a[x] : b[x], h = a[x] > b[x] ? a[x] : b[x];
+
+		lo[x] = l < c[x] ? l : c[x];
+		hi[x] = h > c[x] ? h : c[x];
+	}
+}
+
+/* lo and hi: w + 2 columns, the pixel x's own at x + 1 */
+static void mark_edges(const uint8_t *restrict lo, const uint8_t *restrict hi,
+		       uint8_t *restrict edge, unsigned w)
+{
+	for (size_t x = 0; x < w; x++) {
+		uint8_t l = lo[x] < lo[x + 1] ? lo[x] : lo[x + 1];
+		uint8_t h = hi[x] > hi[x + 1] ? hi[x] : hi[x + 1];
+
+		l = l < lo[x + 2] ? l : lo[x + 2];
+		h = h > hi[x + 2] ? h : hi[x + 2];
+		/* in bytes throughout (h >= l): an int would stop the vectoriser */
+		edge[x] = (uint8_t)((uint8_t)(h - l) >= RECEIPT_EDGE_CONTRAST);
+	}
+}
+
+static void find_edges(struct receipt_bw_state *bw)
+{
+	const unsigned w = bw->width;
+
+	column_extremes(bw->above, bw->row, bw->below, bw->low + 1, bw->high + 1, w);
+	bw->low[0] = bw->low[1];
+	bw->high[0] = bw->high[1];
+	bw->low[w + 1] = bw->low[w];
+	bw->high[w + 1] = bw->high[w];
+	mark_edges(bw->low, bw->high, bw->edge, w);
+}
+
+/* Whether grey[0..8) are all paper (>= RECEIPT_PAPER, 248: its top five
+ * bits set). */
+static bool paper_white(const uint8_t *grey)
+{
+	const uint64_t top5 = 0xF8F8F8F8F8F8F8F8u;
+	uint64_t eight;
+
+	memcpy(&eight, grey, sizeof eight);
+	return (eight & top5) == top5;
+}
+
+/* Whether every byte of grey[0..w) is paper: their AND keeps the top five bits. */
+static bool all_paper(const uint8_t *restrict grey, size_t w)
+{
+	uint8_t all = 0xFF;
+
+	for (size_t x = 0; x < w; x++)
+		all &= grey[x];
+	return (all & 0xF8) == 0xF8;
+}
+
+/* Whether some pixel is neither paper nor ink nor on an edge: a grey to dither. */
+static bool any_flat_grey(const uint8_t *restrict grey, const uint8_t *restrict edge, size_t w)
+{
+	uint8_t any = 0;
+
+	for (size_t x = 0; x < w; x++)
+		any |= (uint8_t)(!edge[x] & (grey[x] > RECEIPT_INK) & (grey[x] < RECEIPT_PAPER));
+	return any != 0;
+}
+
+/* Black below mid-grey, eight dots a byte (dots: (w + 7) / 8 bytes). */
+static void threshold_row(const uint8_t *restrict grey, uint8_t *restrict dots, size_t w)
+{
+	size_t x = 0;
+
+	for (; x + 8 <= w; x += 8, grey += 8)
+		dots[x / 8] = (uint8_t)((grey[0] < 128) << 7 | (grey[1] < 128) << 6 |
+					(grey[2] < 128) << 5 | (grey[3] < 128) << 4 |
+					(grey[4] < 128) << 3 | (grey[5] < 128) << 2 |
+					(grey[6] < 128) << 1 | (grey[7] < 128));
+	if (x < w) {
+		unsigned byte = 0;
+
+		for (size_t k = 0; x + k < w; k++)
+			byte |= (unsigned)(grey[k] < 128) << (7 - k);
+		dots[x / 8] = (uint8_t)byte;
+	}
+}
+
+/* Left to right on every row, the 7/16, 3/16, 5/16, 1/16 weights, as PIL's
+ * convert("1") does; errors kept in 1/16ths. error_this[x + 1] is pixel x's.
+ * RECEIPT_BW_EDGE_DITHER: a pixel whose neighbourhood spans at least
+ * RECEIPT_EDGE_CONTRAST grey levels is on an edge (text, rules, bars): it
+ * is thresholded and neither takes nor gives error, so glyphs keep their
+ * outline and the JPEG noise beside them cannot add up into dots. */
+static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
+{
+	int32_t *here = bw->error_this, *below = bw->error_next;
+	const bool curve = bw->mode == RECEIPT_BW_CONTRAST_DITHER;
+	const bool edges = bw->mode == RECEIPT_BW_EDGE_DITHER;
+
+	memset(below, 0, (bw->width + 2) * sizeof(*below));
+	/* a row of paper (half a receipt): no dot, and the error owed is absorbed */
+	if (all_paper(bw->row, bw->width)) {
+		bw->error_this = below;
+		bw->error_next = here;
+		return;
+	}
+	if (edges) {
+		find_edges(bw);
+		/* a row of text: every pixel paper, ink or on an edge, the same
+		 * dots as the threshold's, and no error to pass on */
+		if (!any_flat_grey(bw->row, bw->edge, bw->width)) {
+			threshold_row(bw->row, dots, bw->width);
+			bw->error_this = below;
+			bw->error_next = here;
+			return;
+		}
+	}
+	for (unsigned x = 0; x < bw->width; x++) {
+		uint8_t grey;
+		int32_t want, got, e;
+
+		/* eight pixels of paper: no dot, no error */
+		if (x % 8 == 0 && x + 8 <= bw->width && paper_white(bw->row + x)) {
+			x += 7;
+			continue;
+		}
+		grey = curve ? receipt_contrast(bw->row[x]) : bw->row[x];
+
+		/* Paper stays paper and ink stays ink, and both absorb the error
+		 * owed to them (most of a receipt). Without that, the darkness of
+		 * JPEG noise travels through the white paper, from pixel to
+		 * pixel, until it adds up to a stray dot somewhere. Paper and ink
+		 * include the few grey levels that JPEG brings flat white and
+		 * black back with. */
+		if (grey >= RECEIPT_PAPER)
+			continue;
+		if (grey <= RECEIPT_INK) {
+			dots[x / 8] |= (uint8_t)(0x80 >> (x % 8));
+			continue;
+		}
+		if (edges && bw->edge[x]) {
+			if (grey < 128)
+				dots[x / 8] |= (uint8_t)(0x80 >> (x % 8));
+			continue;
+		}
+		/* clipped to the grey range, as PIL does: a long run of black or
+		 * white cannot bank error that then bleeds far along the row */
+		want = grey * 16 + here[x + 1];
+		want = want < 0 ? 0 : want > 255 * 16 ? 255 * 16 : want;
+		got = want < 128 * 16 ? 0 : 255 * 16;
+		e = want - got;
+		if (got == 0)
+			dots[x / 8] |= (uint8_t)(0x80 >> (x % 8));
+		/* less than one grey level: invisible, and passing it on would keep
+		 * every pixel after a speck of JPEG noise on the slow path */
+		if (e > -16 && e < 16)
+			continue;
+		here[x + 2] += e * 7 / 16;
+		below[x] += e * 3 / 16;
+		below[x + 1] += e * 5 / 16;
+		below[x + 2] += e / 16;
+	}
+	bw->error_this = below;
+	bw->error_next = here;
+}
+
+/* Makes the dots of bw->row, its neighbours being bw->above and bw->below. */
+static void make_dots(struct receipt_bw_state *bw, uint8_t *dots)
+{
+	if (bw->mode == RECEIPT_BW_THRESHOLD) {
+		threshold_row(bw->row, dots, bw->width);
+		return;
+	}
+	memset(dots, 0, (bw->width + 7) / 8);
+	dither_row(bw, dots);
+}
+
+int receipt_bw_push(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots)
+{
+	uint8_t *oldest = bw->above;
+
+	if (bw->rows_in++ == 0) {
+		/* the first row is its own row above */
+		memcpy(bw->row, grey, bw->width);
+		memcpy(bw->above, grey, bw->width);
+		return 0;
+	}
+	memcpy(bw->below, grey, bw->width);
+	make_dots(bw, dots);
+	/* rotate: row becomes above, below becomes row */
+	bw->above = bw->row;
+	bw->row = bw->below;
+	bw->below = oldest;
+	return 1;
+}
+
+int receipt_bw_finish(struct receipt_bw_state *bw, uint8_t *dots)
+{
+	if (bw->rows_in == 0)
+		return 0;
+	/* the last row is its own row below */
+	memcpy(bw->below, bw->row, bw->width);
+	make_dots(bw, dots);
+	bw->rows_in = 0;
+	return 1;
+}
