@@ -14,7 +14,7 @@
 
 #include <jpeglib.h>
 
-#include "receipt.h"
+#include "receipt/receipt.h"
 
 static size_t sunk;
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "receipt.h"
+#include "receipt/receipt.h"
 
 #ifdef _WIN32
 #include <windows.h>

@@ -1,6 +1,6 @@
 /* Strict base64 decoding (RFC 4648 section 4) of the receipt Odoo's POS sends:
  * the policy is in receipt.h. Pure. */
-#include "receipt.h"
+#include "receipt/receipt.h"
 
 #include <errno.h>
 #include <stdbool.h>

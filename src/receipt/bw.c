@@ -2,7 +2,7 @@
  * (two rows of error), a contrast curve before it, or the threshold on
  * edges and the dither elsewhere (which needs the row below: rows come out
  * one behind). docs/receipts.md says how the default was chosen. Pure. */
-#include "receipt_internal.h"
+#include "receipt/receipt_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * scale.c fits them to the dot width, bw.c makes dots, raster.c frames them.
  * What is accepted: baseline and extended sequential JPEG, grey, YCbCr or
  * RGB, 8-bit; what canvas.toDataURL("image/jpeg") writes. docs/receipts.md. */
-#include "receipt_internal.h"
+#include "receipt/receipt_internal.h"
 
 #include <errno.h>
 #include <setjmp.h>

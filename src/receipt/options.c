@@ -1,6 +1,6 @@
 /* The receipt options (defaults and ranges), the reason codes' names and the
  * fixed-buffer sink. Pure. */
-#include "receipt.h"
+#include "receipt/receipt.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
  *   ESC d n      1B 64 n           print and feed n lines
  *   GS V 65 n    1D 56 41 n        feed to the cutter (+ n motion units), full cut
  *   GS V 66 n    1D 56 42 n        the same, partial cut (one point left) */
-#include "receipt_internal.h"
+#include "receipt/receipt_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

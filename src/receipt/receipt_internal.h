@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "receipt.h"
+#include "receipt/receipt.h"
 
 /* --- scale.c: area-average downscaling of 8-bit grey rows --------------------
  * Each output pixel is the mean of the input area it covers, partial pixels

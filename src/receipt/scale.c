@@ -1,6 +1,6 @@
 /* Area-average downscaling of grey rows, streaming: one input row in, the
  * output rows it completes out. Pure. */
-#include "receipt_internal.h"
+#include "receipt/receipt_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

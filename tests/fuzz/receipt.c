@@ -11,7 +11,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "receipt.h"
+#include "receipt/receipt.h"
 
 #define OUTPUT_MAX (4u << 20)
 

@@ -27,7 +27,7 @@ LAYERS = [
     {"."},
 ]
 # The programs beside the daemon are checked for circles only.
-TARGETS = ("cashdrawerd_core", "cashdrawerd", "escpos_sim_core", "escpos-sim")
+TARGETS = ("cashdrawerd_core", "cashdrawerd_receipt", "cashdrawerd", "escpos_sim_core", "escpos-sim")
 
 
 def rank(folder):

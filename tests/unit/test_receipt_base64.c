@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "receipt.h"
+#include "receipt/receipt.h"
 
 static uint8_t out[256];
 static size_t out_len;

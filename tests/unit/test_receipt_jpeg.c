@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <jpeglib.h>
 
-#include "receipt.h"
+#include "receipt/receipt.h"
 
 #define BYTES(...) ((const uint8_t[]){__VA_ARGS__}), sizeof((const uint8_t[]){__VA_ARGS__})
 /* actual holds exactly the bytes listed, at its start */

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "receipt_internal.h"
+#include "receipt/receipt_internal.h"
 
 #define BYTES(...) ((const uint8_t[]){__VA_ARGS__}), sizeof((const uint8_t[]){__VA_ARGS__})
 /* actual holds exactly the bytes listed, at its start */

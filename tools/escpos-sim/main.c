@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@
 #include "sim.h"
 
 static volatile sig_atomic_t stop_signal, drawer_toggles;
-static bool quiet; /* --quiet: only the listening line and errors */
 
 static void on_signal(int sig)
 {
@@ -24,30 +22,6 @@ static void on_signal(int sig)
 		drawer_toggles = drawer_toggles + 1;
 	else
 		stop_signal = sig;
-}
-
-void sim_say(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (quiet)
-		return;
-	va_start(ap, fmt);
-	fputs("escpos-sim: ", stdout);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-}
-
-void sim_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("escpos-sim: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
 }
 
 static const char usage[] =
@@ -124,7 +98,7 @@ static int parse_args(int argc, char **argv, struct sim *sim, const char **addr,
 			}
 			break;
 		case 'w': sim->wedged = true; break;
-		case 'q': quiet = true; break;
+		case 'q': sim_say_quietly(true); break;
 		case 'h': fputs(usage, stdout); return 1;
 		case 's': rc = sim_state_set(&sim->state, options[index].name, optarg, err, sizeof(err)); break;
 		case 'o': rc = sim_state_set(&sim->state, "offline", NULL, err, sizeof(err)); break;

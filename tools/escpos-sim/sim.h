@@ -33,7 +33,9 @@ struct sim {
 	unsigned receipt_number;
 };
 
-/* main.c: "escpos-sim: " and the line, on stdout (not with --quiet) or on stderr. */
+/* say.c: "escpos-sim: " and the line, on stdout (not once sim_say_quietly,
+ * --quiet) or on stderr. */
+void sim_say_quietly(bool on);
 __attribute__((format(printf, 1, 2))) void sim_say(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void sim_warn(const char *fmt, ...);
 
