@@ -154,7 +154,8 @@ static int run(const struct config *config, const struct printer_uri *printer)
 						.timeout_ms = config->timeout_ms,
 						.min_interval_ms = config->min_interval_ms,
 						.status_cache_ms = config->status_cache_ms,
-						.status_timeout_ms = config->status_timeout_ms};
+						.status_timeout_ms = config->status_timeout_ms,
+						.print_timeout_ms = config->receipt_timeout_ms};
 	struct http_server *server = NULL;
 	char err[1024], stop_reason[64];
 	int rc;

@@ -4,11 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ENDPOINT_ROW(name, path_, protection_, methods_, max_body_)                         \
+#define ENDPOINT_ROW(name, path_, protection_, methods_, max_body_, answers_)               \
 	[ENDPOINT_##name] = {.path = path_,                                                 \
 			     .protection = ENDPOINT_##protection_,                          \
 			     .methods = methods_,                                           \
-			     .max_body = max_body_},
+			     .max_body = max_body_,                                         \
+			     .answers = ENDPOINT_##answers_},
 const struct endpoint_info endpoint_table[ENDPOINT_COUNT] = {
 	ENDPOINTS(ENDPOINT_ROW)[ENDPOINT_OTHER] = {.path = "other", .protection = ENDPOINT_NETWORK},
 };

@@ -23,18 +23,41 @@ enum endpoint_method {
 };
 #define ENDPOINT_READ (ENDPOINT_GET | ENDPOINT_HEAD | ENDPOINT_OPTIONS)
 
-/* X(NAME, path, protection, methods, max_body)
+/* How an endpoint words its answers: our JSON ({"status":"error","error":
+ * code,"message":...} for errors), or Odoo's JSON-RPC envelope (src/http/
+ * jsonrpc.h), which the POS reads. */
+enum endpoint_answers { ENDPOINT_JSON, ENDPOINT_JSONRPC };
+
+/* A JSON-RPC call of the POS, without a receipt. */
+#define ENDPOINT_CALL_BODY_MAX 4096
+/* default_printer_action with a receipt: a base64 JPEG 512 to 576 dots wide,
+ * a few hundred KiB for a long receipt; refused from its Content-Length
+ * before a byte of it is read when larger. */
+#define ENDPOINT_RECEIPT_BODY_MAX (8u * 1024 * 1024)
+#define ENDPOINT_CALL (ENDPOINT_POST | ENDPOINT_OPTIONS)
+
+/* X(NAME, path, protection, methods, max_body, answers)
  * max_body: the largest request body it takes, in bytes (0: none; a body
  * is then refused before a byte of it is read). The path is also its label
- * in /metrics. */
+ * in /metrics. The /hw_proxy/ paths are those of Odoo's IoT box, which the
+ * stock POS calls (docs/odoo.md). */
 #define ENDPOINTS(X)                                                                        \
-	X(PAGE, "/", NETWORK, ENDPOINT_READ, 0)                                             \
-	X(OPEN, "/open-cash-drawer", LOOPBACK_ONLY, ENDPOINT_READ, 0)                       \
-	X(STATUS, "/status", NETWORK, ENDPOINT_READ, 0)                                     \
-	X(LOGS, "/logs", NETWORK, ENDPOINT_READ, 0)                                         \
-	X(METRICS, "/metrics", NETWORK, ENDPOINT_READ, 0)
+	X(PAGE, "/", NETWORK, ENDPOINT_READ, 0, JSON)                                       \
+	X(OPEN, "/open-cash-drawer", LOOPBACK_ONLY, ENDPOINT_READ, 0, JSON)                 \
+	X(STATUS, "/status", NETWORK, ENDPOINT_READ, 0, JSON)                               \
+	X(LOGS, "/logs", NETWORK, ENDPOINT_READ, 0, JSON)                                   \
+	X(METRICS, "/metrics", NETWORK, ENDPOINT_READ, 0, JSON)                             \
+	X(HW_HELLO, "/hw_proxy/hello", LOOPBACK_ONLY, ENDPOINT_READ, 0, JSON)               \
+	X(HW_HANDSHAKE, "/hw_proxy/handshake", LOOPBACK_ONLY, ENDPOINT_CALL,                \
+	  ENDPOINT_CALL_BODY_MAX, JSONRPC)                                                  \
+	X(HW_STATUS, "/hw_proxy/status_json", LOOPBACK_ONLY, ENDPOINT_CALL,                 \
+	  ENDPOINT_CALL_BODY_MAX, JSONRPC)                                                  \
+	X(HW_ACTION, "/hw_proxy/default_printer_action", LOOPBACK_ONLY, ENDPOINT_CALL,      \
+	  ENDPOINT_RECEIPT_BODY_MAX, JSONRPC)                                               \
+	X(HW_OPEN_CASHBOX, "/hw_proxy/open_cashbox", LOOPBACK_ONLY, ENDPOINT_CALL,          \
+	  ENDPOINT_CALL_BODY_MAX, JSONRPC)
 
-#define ENDPOINT_ENUM(name, path, protection, methods, max_body) ENDPOINT_##name,
+#define ENDPOINT_ENUM(name, path, protection, methods, max_body, answers) ENDPOINT_##name,
 /* ENDPOINT_OTHER: any other path (its label "other", so that a scanner's
  * paths never grow the metrics). */
 enum endpoint { ENDPOINTS(ENDPOINT_ENUM) ENDPOINT_OTHER, ENDPOINT_COUNT };
@@ -45,6 +68,7 @@ struct endpoint_info {
 	enum endpoint_protection protection;
 	unsigned methods;
 	uint64_t max_body;
+	enum endpoint_answers answers;
 };
 
 extern const struct endpoint_info endpoint_table[ENDPOINT_COUNT];

@@ -42,6 +42,7 @@ enum outcome_level { OUTCOME_INFO, OUTCOME_WARNING, OUTCOME_ERROR };
 	  "Prêt (HEAD n'ouvre pas le tiroir)")                                              \
 	X(LOG_DOWNLOAD, "log_download", 200, INFO, LIMITED, SERVED, "Journal envoyé")       \
 	X(PREFLIGHT, "preflight", 204, INFO, LIMITED, SERVED, "Pré-vérification CORS")      \
+	X(PRINTED, "printed", 200, INFO, ALWAYS, SERVED, "Ticket imprimé")                  \
 	/* who gets in (src/admission) */                                                   \
 	X(NOT_LOCAL, "not_local", 403, WARNING, LIMITED, REFUSED,                           \
 	  "Accès refusé - Local uniquement")                                                \
@@ -74,6 +75,7 @@ enum outcome_level { OUTCOME_INFO, OUTCOME_WARNING, OUTCOME_ERROR };
 	  "Date invalide : utilisez /logs?date=AAAA-MM-JJ (par exemple 2025-02-01)")        \
 	X(LOG_NOT_FOUND, "log_not_found", 404, WARNING, LIMITED, REFUSED,                   \
 	  "Aucun journal pour cette date")                                                  \
+	OUTCOMES_HW_PROXY(X)                                                                \
 	/* the service */                                                                   \
 	X(LOG_UNREADABLE, "log_unreadable", 500, ERROR, ALWAYS, FAILED,                     \
 	  "Journal illisible sur le poste")                                                 \
@@ -92,6 +94,28 @@ enum outcome_level { OUTCOME_INFO, OUTCOME_WARNING, OUTCOME_ERROR };
 	  "requête rejetée par le serveur HTTP (mal formée ou en-têtes trop grands)")       \
 	X(MALFORMED, "malformed", 0, WARNING, LIMITED, UNANSWERED,                          \
 	  "requête mal formée ou interrompue : connexion fermée sans réponse")
+
+/* The hardware proxy's calls (Odoo's POS, src/http/route_hw_proxy.c) and
+ * their receipts (src/receipt): bad input prints nothing. */
+#define OUTCOMES_HW_PROXY(X)                                                                \
+	X(INVALID_REQUEST, "invalid_request", 400, WARNING, LIMITED, REFUSED,               \
+	  "Appel JSON-RPC invalide")                                                        \
+	X(UNKNOWN_ACTION, "unknown_action", 400, WARNING, LIMITED, REFUSED,                 \
+	  "Action inconnue : cashbox ou print_receipt")                                     \
+	X(NOT_BASE64, "not_base64", 400, WARNING, LIMITED, REFUSED,                         \
+	  "Ticket illisible : le champ receipt n'est pas du base64")                        \
+	X(NOT_JPEG, "not_jpeg", 400, WARNING, LIMITED, REFUSED,                             \
+	  "Ticket illisible : ce n'est pas une image JPEG")                                 \
+	X(CORRUPT_JPEG, "corrupt_jpeg", 400, WARNING, LIMITED, REFUSED,                     \
+	  "Ticket illisible : image JPEG tronquée ou abîmée")                               \
+	X(UNSUPPORTED_JPEG, "unsupported_jpeg", 400, WARNING, LIMITED, REFUSED,             \
+	  "Ticket non imprimable : JPEG progressif, CMJN ou 12 bits")                       \
+	X(EMPTY_IMAGE, "empty_image", 400, WARNING, LIMITED, REFUSED,                       \
+	  "Ticket vide : image sans largeur ou sans hauteur")                               \
+	X(IMAGE_TOO_WIDE, "image_too_wide", 413, WARNING, LIMITED, REFUSED,                 \
+	  "Ticket trop large (receipt_max_width)")                                          \
+	X(IMAGE_TOO_TALL, "image_too_tall", 413, WARNING, LIMITED, REFUSED,                 \
+	  "Ticket trop long (receipt_max_height)")
 
 /* The printer and its transports (src/transport, src/drawer). */
 #define OUTCOMES_PRINTER(X)                                                                 \

@@ -33,6 +33,9 @@ struct drawer {
 	int64_t last_pulse_ms;
 	enum escpos_drawer last_pulse_drawer; /* read back after it */
 	struct drawer_stats stats;
+	/* a check nobody waits for (drawer_refresh), while it is queued */
+	struct drawer_request refresh;
+	bool refresh_queued;
 	/* the last status check, reused for status_cache_ms */
 	bool have_state;
 	int64_t state_ms;
@@ -119,6 +122,35 @@ static void run_status(struct drawer *drawer, struct drawer_request *leader)
 	pthread_mutex_lock(&drawer->lock);
 }
 
+/* A receipt at the head of the queue: sent whole on a connection of its
+ * own. Called and returns with the lock held. */
+static void run_print(struct drawer *drawer, struct drawer_request *request)
+{
+	struct drawer_result result = {0};
+	int64_t deadline_ms = request->arrived_ms + drawer->options.print_timeout_ms;
+
+	if (clock_monotonic_ms() >= deadline_ms) {
+		result.error = DRAWER_ERR_BUSY;
+		snprintf(result.detail, sizeof result.detail,
+			 "ticket en attente depuis %u ms derrière d'autres opérations (imprimante "
+			 "lente ou muette)",
+			 drawer->options.print_timeout_ms);
+	} else {
+		pthread_mutex_unlock(&drawer->lock);
+		result.error = drawer_printer_print(&drawer->printer, request->job,
+						    request->job_length, deadline_ms, result.detail,
+						    sizeof result.detail);
+		pthread_mutex_lock(&drawer->lock);
+		/* paper used, perhaps run out: the next status request checks again */
+		drawer->have_state = false;
+	}
+	if (result.error != 0)
+		drawer->stats.failures++;
+	pthread_mutex_unlock(&drawer->lock);
+	answer(request, &result, false);
+	pthread_mutex_lock(&drawer->lock);
+}
+
 static void *worker_main(void *arg)
 {
 	struct drawer *drawer = arg;
@@ -136,6 +168,10 @@ static void *worker_main(void *arg)
 		leader = pop_pending(drawer);
 		if (leader->kind == DRAWER_REQUEST_STATUS) {
 			run_status(drawer, leader);
+			continue;
+		}
+		if (leader->kind == DRAWER_REQUEST_PRINT) {
+			run_print(drawer, leader);
 			continue;
 		}
 		deadline_ms = leader->arrived_ms + drawer->options.timeout_ms;
@@ -226,6 +262,28 @@ bool drawer_open(struct drawer *drawer, struct drawer_request *request)
 	return final;
 }
 
+bool drawer_print(struct drawer *drawer, struct drawer_request *request)
+{
+	bool final = false;
+
+	memset(&request->result, 0, sizeof request->result);
+	request->kind = DRAWER_REQUEST_PRINT;
+	request->arrived_ms = clock_monotonic_ms();
+	request->next = NULL;
+	pthread_mutex_lock(&drawer->lock);
+	if (drawer->stopping) {
+		request->result.error = DRAWER_ERR_STOPPING;
+		snprintf(request->result.detail, sizeof request->result.detail, "service en arrêt");
+		final = true;
+	} else {
+		*drawer->pending_tail = request;
+		drawer->pending_tail = &request->next;
+		pthread_cond_signal(&drawer->wake);
+	}
+	pthread_mutex_unlock(&drawer->lock);
+	return final;
+}
+
 /* The last check's state, or "never checked"; the caller holds the lock. */
 static void last_state_locked(struct drawer *drawer, struct drawer_printer_state *state)
 {
@@ -265,6 +323,35 @@ static bool query(struct drawer *drawer, struct drawer_request *request, bool ma
 	}
 	pthread_mutex_unlock(&drawer->lock);
 	return final;
+}
+
+static void on_refreshed(struct drawer_request *request)
+{
+	struct drawer *drawer = request->context;
+
+	pthread_mutex_lock(&drawer->lock);
+	drawer->refresh_queued = false;
+	pthread_mutex_unlock(&drawer->lock);
+}
+
+void drawer_refresh(struct drawer *drawer)
+{
+	int64_t now = clock_monotonic_ms();
+
+	pthread_mutex_lock(&drawer->lock);
+	if (!drawer->refresh_queued && !drawer->stopping && !state_is_fresh(drawer, now) &&
+	    drawer->printer.transport.ops->read != NULL) {
+		memset(&drawer->refresh, 0, sizeof drawer->refresh);
+		drawer->refresh.kind = DRAWER_REQUEST_STATUS;
+		drawer->refresh.arrived_ms = now;
+		drawer->refresh.on_done = on_refreshed;
+		drawer->refresh.context = drawer;
+		drawer->refresh_queued = true;
+		*drawer->pending_tail = &drawer->refresh;
+		drawer->pending_tail = &drawer->refresh.next;
+		pthread_cond_signal(&drawer->wake);
+	}
+	pthread_mutex_unlock(&drawer->lock);
 }
 
 void drawer_last_state(struct drawer *drawer, struct drawer_printer_state *state)

@@ -32,6 +32,7 @@ struct drawer_options {
 	unsigned min_interval_ms;
 	unsigned status_cache_ms;   /* a status check is reused this long */
 	unsigned status_timeout_ms; /* longest wait for one DLE EOT reply */
+	unsigned print_timeout_ms;  /* a receipt: longest from its arrival to its last byte taken */
 	/* NULL: chosen from uri. Set by tests to drive a transport of their own. */
 	const struct transport_ops *ops;
 };
@@ -60,7 +61,7 @@ struct drawer_result {
 	char detail[384]; /* English, for the log: what failed and what to check */
 };
 
-enum drawer_request_kind { DRAWER_REQUEST_OPEN, DRAWER_REQUEST_STATUS };
+enum drawer_request_kind { DRAWER_REQUEST_OPEN, DRAWER_REQUEST_STATUS, DRAWER_REQUEST_PRINT };
 
 struct drawer_request {
 	/* Set by the caller before drawer_open; called once when the request
@@ -68,6 +69,9 @@ struct drawer_request {
 	 * calling drawer_stop. Must not block. */
 	void (*on_done)(struct drawer_request *request);
 	void *context;
+	/* drawer_print: the bytes to send, the caller's until on_done */
+	const uint8_t *job;
+	size_t job_length;
 	struct drawer_result result;
 	/* private */
 	enum drawer_request_kind kind;
@@ -105,6 +109,19 @@ bool drawer_query(struct drawer *drawer, struct drawer_request *request);
  * is needed, false (nothing queued, on_done never called) otherwise. Lets a
  * caller skip suspending its connection in the common case. */
 bool drawer_query_cached(struct drawer *drawer, struct drawer_request *request);
+
+/* Asks for request->job (a receipt's ESC/POS bytes) to be sent, in turn
+ * with the kicks and checks: one operation at a time, so a receipt and a
+ * kick never interleave at the printer. result.error is 0 once the printer
+ * took every byte (as for a kick: transport_confirm), by arrival +
+ * print_timeout_ms. Returns true when already final (the service
+ * stopping: on_done NOT called), false when queued (on_done called once). */
+bool drawer_print(struct drawer *drawer, struct drawer_request *request);
+
+/* A status check if the last one is older than status_cache_ms and none is
+ * queued, answered to nobody: the next drawer_last_state sees it. Never
+ * waits. */
+void drawer_refresh(struct drawer *drawer);
 
 /* The last check's state however old, never contacting the printer
  * (checked_at 0 when there was none). */

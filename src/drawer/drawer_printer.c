@@ -152,6 +152,20 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 	return rc;
 }
 
+int drawer_printer_print(struct drawer_printer *printer, const uint8_t *bytes, size_t length,
+			 int64_t deadline_ms, char *detail, size_t detaillen)
+{
+	int rc = transport_open(&printer->transport, deadline_ms, detail, detaillen);
+
+	if (rc < 0)
+		return rc;
+	rc = transport_write(&printer->transport, bytes, length, deadline_ms, detail, detaillen);
+	if (rc == 0)
+		rc = transport_confirm(&printer->transport, deadline_ms, detail, detaillen);
+	transport_close(&printer->transport);
+	return rc;
+}
+
 void drawer_printer_unreadable(struct drawer_printer_state *state)
 {
 	memset(state, 0, sizeof *state);

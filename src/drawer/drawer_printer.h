@@ -34,6 +34,12 @@ struct drawer_printer {
 int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 			enum escpos_drawer *drawer, char *detail, size_t detaillen);
 
+/* Sends bytes (a receipt) on a connection of its own, and returns 0 once
+ * the printer took them all (transport_confirm), or a transport_error with
+ * detail filled. */
+int drawer_printer_print(struct drawer_printer *printer, const uint8_t *bytes, size_t length,
+			 int64_t deadline_ms, char *detail, size_t detaillen);
+
 /* Asks DLE EOT 1, 2, 4 (and 3 after an error) and fills *state. */
 void drawer_printer_check(struct drawer_printer *printer, int64_t deadline_ms,
 			  struct drawer_printer_state *state, char *detail, size_t detaillen);

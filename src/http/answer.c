@@ -10,6 +10,7 @@
 #include "admission/cors.h"
 #include "base/clock.h"
 #include "base/json_arena.h"
+#include "http/jsonrpc.h"
 
 void answer_init(struct answer *answer, enum outcome outcome)
 {
@@ -66,22 +67,33 @@ void answer_content_type(struct MHD_Response *response, const char *content_type
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
 }
 
-/* The JSON body's response (json consumed), or the outcome's error body. */
-static struct MHD_Response *json_response(const struct answer *answer, cJSON *json)
+/* The outcome's error body, in the endpoint's words. */
+static cJSON *error_body(const struct http_request *request, const struct answer *answer)
 {
 	const struct outcome_info *info = outcome_info(answer->outcome);
+	const char *message = answer->message[0] != '\0' ? answer->message : info->message;
+	cJSON *json;
+
+	if (endpoint_table[request->endpoint].answers == ENDPOINT_JSONRPC)
+		return jsonrpc_error(request->rpc_id, info->code, message);
+	json = cJSON_CreateObject();
+	cJSON_AddStringToObject(json, "status", "error");
+	cJSON_AddStringToObject(json, "error", info->code);
+	cJSON_AddStringToObject(json, "message", message);
+	return json;
+}
+
+/* The JSON body's response (json consumed), or the outcome's error body. */
+static struct MHD_Response *json_response(const struct http_request *request,
+					  const struct answer *answer, cJSON *json)
+{
 	struct MHD_Response *response;
 	char *text;
 
-	if (json == NULL && info->status == MHD_HTTP_NO_CONTENT)
+	if (json == NULL && outcome_info(answer->outcome)->status == MHD_HTTP_NO_CONTENT)
 		return MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	if (json == NULL) {
-		json = cJSON_CreateObject();
-		cJSON_AddStringToObject(json, "status", "error");
-		cJSON_AddStringToObject(json, "error", info->code);
-		cJSON_AddStringToObject(json, "message",
-					answer->message[0] != '\0' ? answer->message : info->message);
-	}
+	if (json == NULL)
+		json = error_body(request, answer);
 	text = cJSON_PrintUnformatted(json);
 	cJSON_Delete(json);
 	/* copied: the text lies in this thread's JSON arena, reused below */
@@ -143,38 +155,40 @@ static void add_headers(const struct http_request *request, enum outcome outcome
 }
 
 /* Counts the answer and writes its log line. */
-static void record(struct http_request *request, enum outcome outcome, const char *detail)
+static void record(struct http_request *request, enum outcome outcome, unsigned status,
+		   const char *detail)
 {
 	const struct outcome_info *info = outcome_info(outcome);
 
 	request->answered = true;
-	metrics_count(request->context->metrics, request->endpoint,
-		      request->method_bit == ENDPOINT_GET, outcome,
+	metrics_count(request->context->metrics, request->endpoint, request->kick, outcome,
 		      (uint64_t)(clock_monotonic_us() - request->started_us), time(NULL));
 	/* rotlog escapes control characters: the path cannot forge a line */
 	rotlog_write_client(request->context->log, request->peer,
 			    log_treatment(info, request->loopback), levels[info->level],
 			    "%s %.16s %.200s %u %s%s%s", request->peer, request->method, request->url,
-			    info->status, info->code, detail[0] != '\0' ? " - " : "", detail);
+			    status, info->code, detail[0] != '\0' ? " - " : "", detail);
 }
 
 enum MHD_Result answer_send(struct http_request *request, struct answer *answer)
 {
 	enum outcome outcome = answer->outcome;
 	struct MHD_Response *response = NULL;
+	unsigned status;
 	enum MHD_Result rc;
 
 	if (answer->render == NULL) {
-		response = json_response(answer, answer->json);
+		response = json_response(request, answer, answer->json);
 		answer->json = NULL;
 		if (response == NULL) {
 			/* out of memory for the body: say so with the bare error */
 			answer_with(answer, OUTCOME_INTERNAL_ERROR, "mémoire insuffisante pour la réponse");
 			outcome = OUTCOME_INTERNAL_ERROR;
-			response = json_response(answer, NULL);
+			response = json_response(request, answer, NULL);
 		}
 	}
-	record(request, outcome, answer->detail);
+	status = answer->status != 0 ? answer->status : outcome_info(outcome)->status;
+	record(request, outcome, status, answer->detail);
 	if (answer->render != NULL)
 		response = answer->render(request);
 	if (response == NULL) {
@@ -185,7 +199,7 @@ enum MHD_Result answer_send(struct http_request *request, struct answer *answer)
 		return MHD_NO;
 	}
 	add_headers(request, outcome, response);
-	rc = MHD_queue_response(request->connection, outcome_info(outcome)->status, response);
+	rc = MHD_queue_response(request->connection, status, response);
 	MHD_destroy_response(response);
 	return rc;
 }

@@ -13,13 +13,16 @@
 
 struct answer {
 	enum outcome outcome;
+	/* the HTTP status, 0: the outcome's (a JSON-RPC printer failure is
+	 * Odoo's `result: false` with 200) */
+	unsigned status;
 	/* The body, one of: json (consumed); render, called once the request
 	 * is counted and logged (a body that must show its own request: /metrics,
 	 * today's log); or neither: the outcome's own error body
 	 * {"status":"error","error":code,"message":message} (none for 204). */
 	cJSON *json;
 	struct MHD_Response *(*render)(struct http_request *request);
-	char message[192]; /* the error body's message, empty: the outcome's */
+	char message[320]; /* the error body's message, empty: the outcome's */
 	char detail[512];  /* the log line's text after " - ", empty: none */
 };
 

@@ -12,6 +12,7 @@
 #include "base/endpoint.h"
 #include "drawer/drawer.h"
 #include "http/context.h"
+#include "http/jsonrpc.h"
 #include "http/request_body.h"
 #include "log/rotlog.h"
 
@@ -46,6 +47,15 @@ struct http_request {
 	 * connection is suspended and the route called again once it answered */
 	bool waiting;
 	struct drawer_request drawer;
+	/* a JSON-RPC call (the hardware proxy's): its id, echoed by every answer */
+	char rpc_id[JSONRPC_ID_MAX];
+	/* it asked for a kick (GET /open-cash-drawer, the POS's cashbox): counted
+	 * as an opening */
+	bool kick;
+	/* a receipt's ESC/POS bytes while the printer takes them (freed with
+	 * the request), and what its log line says */
+	uint8_t *receipt;
+	char receipt_detail[128];
 	/* GET /logs: the file to send once the download is logged */
 	int download_fd;
 	char download_name[ROTLOG_ARCHIVE_NAME_MAX];

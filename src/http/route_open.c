@@ -4,14 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/drawer_wait.h"
 #include "http/routes.h"
-
-static void on_drawer_done(struct drawer_request *drawer_request)
-{
-	struct http_request *request = drawer_request->context;
-
-	MHD_resume_connection(request->connection);
-}
 
 /* The drawer has answered. */
 static void answer_result(const struct drawer_result *result, struct answer *answer)
@@ -40,10 +34,6 @@ bool route_open(struct http_request *request, struct answer *answer)
 {
 	cJSON *body;
 
-	if (request->waiting) {
-		answer_result(&request->drawer.result, answer);
-		return true;
-	}
 	if (request->method_bit == ENDPOINT_HEAD) {
 		/* HEAD tells whether this client may open, and never fires the solenoid. */
 		answer_init(answer, OUTCOME_HEAD_NO_KICK);
@@ -53,12 +43,8 @@ bool route_open(struct http_request *request, struct answer *answer)
 		answer->json = body;
 		return true;
 	}
-	request->waiting = true;
-	request->drawer.on_done = on_drawer_done;
-	request->drawer.context = request;
-	/* Suspend before asking: the drawer may answer from its thread at once. */
-	MHD_suspend_connection(request->connection);
-	if (drawer_open(request->context->drawer, &request->drawer))
-		MHD_resume_connection(request->connection);
-	return false;
+	if (!http_drawer_ask(request, drawer_open))
+		return false;
+	answer_result(&request->drawer.result, answer);
+	return true;
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/timefmt.h"
-#include "http/printer_state.h"
+#include "http/drawer_wait.h"
 #include "http/routes.h"
 #include "http/snapshot.h"
 #include "status/page.h"

@@ -8,7 +8,7 @@
 
 #include "base/timefmt.h"
 #include "http/connections.h"
-#include "http/printer_state.h"
+#include "http/drawer_wait.h"
 #include "http/routes.h"
 #include "http/snapshot.h"
 

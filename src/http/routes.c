@@ -9,6 +9,11 @@ static route_handler *const handlers[ENDPOINT_COUNT] = {
 	[ENDPOINT_PAGE] = route_page,     [ENDPOINT_OPEN] = route_open,
 	[ENDPOINT_STATUS] = route_status, [ENDPOINT_LOGS] = route_logs,
 	[ENDPOINT_METRICS] = route_metrics,
+	[ENDPOINT_HW_HELLO] = route_hw_hello,
+	[ENDPOINT_HW_HANDSHAKE] = route_hw_handshake,
+	[ENDPOINT_HW_STATUS] = route_hw_status,
+	[ENDPOINT_HW_ACTION] = route_hw_action,
+	[ENDPOINT_HW_OPEN_CASHBOX] = route_hw_open_cashbox,
 };
 
 static const char *header(const struct http_request *request, const char *name)
@@ -59,7 +64,7 @@ static void refuse_body(const struct http_request *request, enum outcome outcome
 static bool checked(struct http_request *request, struct answer *answer)
 {
 	const struct endpoint_info *endpoint = &endpoint_table[request->endpoint];
-	char list[128];
+	char list[256];
 	enum outcome refusal;
 
 	if ((refusal = request_framing_refused(&request->framing)) != OUTCOME_OK) {
@@ -97,6 +102,9 @@ enum MHD_Result routes_serve(struct http_request *request)
 {
 	struct answer answer;
 
+	/* an opening, whatever it comes to (refusals included) */
+	if (request->endpoint == ENDPOINT_OPEN && request->method_bit == ENDPOINT_GET)
+		request->kick = true;
 	if (!checked(request, &answer)) {
 		if (!request->whole)
 			return MHD_YES; /* the body its endpoint takes comes first */

@@ -25,5 +25,8 @@ route_handler route_open;   /* route_open.c */
 route_handler route_status; /* route_status.c */
 route_handler route_logs;   /* route_logs.c */
 route_handler route_metrics; /* route_metrics.c */
+/* Odoo's hardware proxy: route_hw_proxy.c */
+route_handler route_hw_hello, route_hw_handshake, route_hw_status, route_hw_action,
+	route_hw_open_cashbox;
 
 #endif

@@ -95,6 +95,7 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	if (!request->loopback && server->lanes)
 		yield_to_the_till();
 	request->download_fd = -1;
+	snprintf(request->rpc_id, sizeof request->rpc_id, "null");
 	request->started_us = clock_monotonic_us();
 	access_format_address(peer, request->peer, sizeof request->peer);
 	snprintf(request->uri, sizeof request->uri, "%.200s", uri);
@@ -210,6 +211,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **st
 	}
 	if (request->download_fd >= 0)
 		close(request->download_fd);
+	free(request->receipt);
 	atomic_fetch_sub(&server->active, 1);
 	free(request->body);
 	free(request);

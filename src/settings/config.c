@@ -93,6 +93,26 @@ static int check_kick(const char *value, char *err, size_t errlen)
 	return -EINVAL;
 }
 
+static int check_dots(const char *value, char *err, size_t errlen)
+{
+	/* Called after the range check: value is a number. Raster rows are whole bytes. */
+	unsigned long dots = strtoul(value, NULL, 10);
+
+	if (dots % 8 == 0)
+		return 0;
+	snprintf(err, errlen, "%lu dots is not a multiple of 8 (ESC/POS raster rows are whole bytes: "
+		 "512, 576, 384...)", dots);
+	return -EINVAL;
+}
+
+static int check_cut(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "partial") == 0 || strcmp(value, "full") == 0 || strcmp(value, "none") == 0)
+		return 0;
+	snprintf(err, errlen, "'%s' is not partial, full or none", value);
+	return -EINVAL;
+}
+
 static int check_hundreds(const char *value, char *err, size_t errlen)
 {
 	/* Called after the range check: value is a number. DLE DC4 counts in 100 ms units. */

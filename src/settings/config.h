@@ -60,8 +60,23 @@
 	  "routine lines stop at its share")                                                   \
 	X(log_console, BOOL, "true", 0, 0, NULL, "BOOL", "also write log lines to standard error") \
 	X(threads, UINT, "2", 1, 64, NULL, "N", "HTTP worker threads")                          \
+	CONFIG_RECEIPT_OPTIONS(X)                                                           \
 	CONFIG_SECURITY_OPTIONS(X)                                                          \
 	CONFIG_LOG_SHIPPING_OPTIONS(X)
+
+/* Receipts the POS sends as images (Odoo's hardware proxy): docs/odoo.md. */
+#define CONFIG_RECEIPT_OPTIONS(X)                                                           \
+	X(receipt_dots, UINT, "512", 8, 4096, check_dots, "DOTS",                                   \
+	  "printer dots per line: 512 (80 mm paper, TM-T88V), 576 (80 mm, wider models), "     \
+	  "384 (58 mm)")                                                                        \
+	X(receipt_cut, STRING, "partial", 0, 0, check_cut, "partial|full|none",                     \
+	  "after a receipt: partial cut, full cut, or none (tear it off)")                      \
+	X(receipt_max_width, UINT, "2048", 8, 65500, NULL, "PIXELS",                                \
+	  "widest receipt image accepted (wider ones are refused unprinted)")                   \
+	X(receipt_max_height, UINT, "30000", 1, 65500, NULL, "PIXELS",                              \
+	  "longest receipt image accepted (longer ones are refused unprinted)")                 \
+	X(receipt_timeout_ms, UINT, "30000", 1000, 600000, NULL, "MS",                              \
+	  "longest a receipt may take, from its request to the printer taking its last byte")
 
 /* Who may reach the service, and how much of it: see README, Security. */
 #define CONFIG_SECURITY_OPTIONS(X)                                                          \

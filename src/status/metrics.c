@@ -85,7 +85,7 @@ static void roll_day(struct metrics *metrics, time_t now)
 	metrics->today.until = rotlog_next_midnight(now);
 }
 
-void metrics_count(struct metrics *metrics, enum endpoint endpoint, bool get,
+void metrics_count(struct metrics *metrics, enum endpoint endpoint, bool kick,
 		   enum outcome outcome, uint64_t duration_us, time_t now)
 {
 	struct metrics_histogram *histogram;
@@ -100,7 +100,7 @@ void metrics_count(struct metrics *metrics, enum endpoint endpoint, bool get,
 	atomic_fetch_add(&histogram->sum_us, duration_us);
 	atomic_fetch_add(&histogram->count, 1);
 	atomic_fetch_add(&metrics->outcomes[endpoint][outcome], 1);
-	opening = endpoint == ENDPOINT_OPEN && get ? metrics_opening_of(outcome) : -1;
+	opening = kick ? metrics_opening_of(outcome) : -1;
 	if (opening < 0)
 		return;
 	atomic_fetch_add(&metrics->openings[opening], 1);

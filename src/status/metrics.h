@@ -77,9 +77,10 @@ struct metrics {
 void metrics_init(struct metrics *metrics);
 void metrics_destroy(struct metrics *metrics);
 
-/* Counts one answer to endpoint; get: it was a GET (HEAD and OPTIONS are
- * never openings). now: wall-clock time (for today's counts). */
-void metrics_count(struct metrics *metrics, enum endpoint endpoint, bool get,
+/* Counts one answer to endpoint; kick: the request asked for a kick (a GET
+ * /open-cash-drawer, the POS's cashbox: an opening, whatever it came to).
+ * now: wall-clock time (for today's counts). */
+void metrics_count(struct metrics *metrics, enum endpoint endpoint, bool kick,
 		   enum outcome outcome, uint64_t duration_us, time_t now);
 
 /* Counts a request that got no answer (OUTCOME_TIMEOUT, ..._CLIENT_GONE...). */

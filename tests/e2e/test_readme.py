@@ -57,7 +57,7 @@ def error_table():
             break
         status_cell, code_cell = line.split("|")[1:3]
         statuses = {int(s) for s in re.findall(r"\d{3}", status_cell)}
-        for code in re.findall(r"`([a-z_]+)`", code_cell):
+        for code in re.findall(r"`([a-z0-9_]+)`", code_cell):
             rows.setdefault(code, set()).update(statuses)
     return rows
 

@@ -6,7 +6,7 @@
 # FUZZ_TEST_SECONDS and replays its regressions. `make fuzz` runs them longer.
 # Without it: each harness with replay.c, and ctest replays the seeds and the
 # regressions through it (the gcc build).
-set(FUZZ_HARNESSES access cidr config_cli config_file escpos_status logs_query origin
+set(FUZZ_HARNESSES access cidr config_cli config_file escpos_status jsonrpc logs_query origin
   printer_uri receipt sim_control sim_decode)
 set(FUZZ_TEST_SECONDS 8 CACHE STRING "Seconds each fuzz harness runs in ctest (CASHDRAWERD_FUZZ)")
 set(FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)

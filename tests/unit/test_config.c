@@ -1500,7 +1500,7 @@ static void longest_value(const struct config_option *option, char *buf, size_t 
 		buf[CONFIG_STRING_MAX - 1] = '\0';
 	} else {
 		/* a choice: its longest word */
-		static const char *const choices[] = {"realtime", "high", "false", "tcp"};
+		static const char *const choices[] = {"realtime", "high", "false", "tcp", "partial"};
 		const char *longest = NULL;
 		char err[256];
 		struct config scratch;

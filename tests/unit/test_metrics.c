@@ -74,9 +74,9 @@ static void test_head_and_other_endpoints_are_not_openings(void **state)
 	metrics_init(&metrics);
 	metrics_count(&metrics, ENDPOINT_OPEN, false, OUTCOME_HEAD_NO_KICK, 1, 0);
 	metrics_count(&metrics, ENDPOINT_OPEN, false, OUTCOME_NOT_LOCAL, 1, 0);
-	metrics_count(&metrics, ENDPOINT_STATUS, true, OUTCOME_OK, 1, 0);
-	metrics_count(&metrics, ENDPOINT_OTHER, true, OUTCOME_NOT_FOUND, 1, 0);
-	metrics_count(&metrics, ENDPOINT_STATUS, true, OUTCOME_PRINTER_ERROR, 1, 0);
+	metrics_count(&metrics, ENDPOINT_STATUS, false, OUTCOME_OK, 1, 0);
+	metrics_count(&metrics, ENDPOINT_OTHER, false, OUTCOME_NOT_FOUND, 1, 0);
+	metrics_count(&metrics, ENDPOINT_STATUS, false, OUTCOME_PRINTER_ERROR, 1, 0);
 	for (int r = 0; r < METRICS_OPENING_COUNT; r++)
 		assert_int_equal(atomic_load(&metrics.openings[r]), 0);
 	/* every answer is counted by its outcome all the same */
@@ -105,8 +105,8 @@ static void test_record_counts_openings_refusals_errors_and_durations(void **sta
 	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_COALESCED, 100, now);
 	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_NOT_LOCAL, 100, now);
 	metrics_count(&metrics, ENDPOINT_OPEN, true, OUTCOME_PRINTER_REFUSED, 2000, now);
-	metrics_count(&metrics, ENDPOINT_OTHER, true, OUTCOME_NOT_FOUND, 100, now);
-	metrics_count(&metrics, ENDPOINT_STATUS, true, OUTCOME_OK, 300, now);
+	metrics_count(&metrics, ENDPOINT_OTHER, false, OUTCOME_NOT_FOUND, 100, now);
+	metrics_count(&metrics, ENDPOINT_STATUS, false, OUTCOME_OK, 300, now);
 	assert_int_equal(atomic_load(&metrics.openings[METRICS_OPENING_SUCCESS]), 1);
 	assert_int_equal(atomic_load(&metrics.openings[METRICS_OPENING_COALESCED]), 1);
 	assert_int_equal(atomic_load(&metrics.openings[METRICS_OPENING_REFUSED]), 1);

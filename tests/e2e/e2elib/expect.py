@@ -15,7 +15,9 @@ COALESCED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced"
 OPENED_UNREAD = {**OPENED, "drawer": "unknown"}
 NOT_LOCAL = {"status": "error", "error": "not_local", "message": "Accès refusé - Local uniquement"}
 NOT_FOUND = {"status": "error", "error": "not_found",
-             "message": "Ressource introuvable : /, /open-cash-drawer, /status, /logs, /metrics"}
+             "message": "Ressource introuvable : /, /open-cash-drawer, /status, /logs, /metrics, "
+                      "/hw_proxy/hello, /hw_proxy/handshake, /hw_proxy/status_json, "
+                      "/hw_proxy/default_printer_action, /hw_proxy/open_cashbox"}
 METHOD_NOT_ALLOWED = {"status": "error", "error": "method_not_allowed",
                       "message": "Méthode non autorisée : utilisez GET"}
 PRINTER_MESSAGES = {
