@@ -95,7 +95,7 @@ static int start_syslog(const struct config *config, struct log_outputs *outputs
 {
 	struct syslog_options options = {.host = config->syslog_host,
 					 .port = config->syslog_port,
-					 .tcp = strcmp(config->syslog_protocol, "tcp") == 0};
+					 .tcp = config->syslog_protocol == CONFIG_SYSLOG_TCP};
 	char hostname[256] = "", err[512];
 
 	if (config->syslog_host[0] == '\0')
@@ -144,12 +144,13 @@ static int run(const struct config *config, const struct printer_uri *printer)
 					     .forward = forward_line,
 					     .forward_context = &outputs};
 	struct drawer_options drawer_options = {.uri = &context.printer,
-						.pin = config->pin,
+						.pin = config->pin == CONFIG_PIN_5 ? 5 : 2,
+						.both_pins = config->pin == CONFIG_PIN_BOTH,
 						.pulse_on_ms = config->pulse_on_ms,
 						.pulse_off_ms = config->pulse_off_ms,
-						.realtime = strcmp(config->kick, "realtime") == 0,
+						.realtime = config->kick == CONFIG_KICK_REALTIME,
 						.realtime_pulse_ms = config->realtime_pulse_ms,
-						.open_level_high = strcmp(config->drawer_open_level, "high") == 0,
+						.open_level_high = config->drawer_open_level == CONFIG_LEVEL_HIGH,
 						.read_back = config->read_back,
 						.timeout_ms = config->timeout_ms,
 						.min_interval_ms = config->min_interval_ms,
@@ -168,7 +169,8 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	context.started_at = time(NULL);
 	context.started_ms = clock_monotonic_ms();
 	/* under systemd the journal takes the place of standard error */
-	outputs.journal = systemd_journal_wanted(config->log_journal);
+	outputs.journal = systemd_journal_wanted(
+		config_enum_word(config_find("log_journal"), config->log_journal));
 	if (outputs.journal)
 		log_options.mirror_stderr = false;
 	if (start_syslog(config, &outputs) < 0)
@@ -197,9 +199,12 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	}
 	rotlog_write(context.log, ROTLOG_INFO,
 		     "Service démarré (cashdrawerd %s) : écoute sur %s, imprimante %s, "
-		     "impulsion broche %u %u/%u ms, délai %u ms, intervalle minimal %u ms",
+		     "impulsion broche %s %u/%u ms, délai %u ms, intervalle minimal %u ms",
 		     CASHDRAWERD_VERSION, http_server_describe(server), context.printer_text,
-		     config->pin, config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
+		     config->pin == CONFIG_PIN_BOTH ? "2 puis 5"
+		     : config->pin == CONFIG_PIN_5  ? "5"
+						    : "2",
+		     config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
 	log_security(&context, config);
 	warn_if_printer_not_ready(&context, config->timeout_ms);

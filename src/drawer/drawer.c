@@ -397,6 +397,7 @@ int drawer_create(struct drawer **out, const struct drawer_options *options, cha
 		  size_t errlen)
 {
 	struct drawer *drawer = calloc(1, sizeof *drawer);
+	struct escpos_kick kick;
 	int rc;
 
 	*out = NULL;
@@ -408,15 +409,24 @@ int drawer_create(struct drawer **out, const struct drawer_options *options, cha
 	drawer->uri = *options->uri;
 	drawer->options.uri = &drawer->uri;
 	drawer->pending_tail = &drawer->pending;
-	if (options->realtime) {
-		rc = escpos_encode_realtime_kick(options->pin, options->realtime_pulse_ms,
-						 drawer->printer.kick, err, errlen);
-		drawer->printer.pulse_ms = options->realtime_pulse_ms;
-	} else {
-		rc = escpos_encode_kick(options->pin, options->pulse_on_ms, options->pulse_off_ms,
-					drawer->printer.kick, err, errlen);
-		drawer->printer.pulse_ms = options->pulse_on_ms;
-	}
+	if (!options->both_pins && (rc = escpos_check_pin(options->pin, err, errlen)) < 0)
+		goto fail;
+	kick = (struct escpos_kick){
+		.pin = options->both_pins ? ESCPOS_PIN_BOTH
+		       : options->pin == 5 ? ESCPOS_PIN_5
+					   : ESCPOS_PIN_2,
+		.realtime = options->realtime,
+		.on_ms = options->pulse_on_ms,
+		.off_ms = options->pulse_off_ms,
+		.realtime_ms = options->realtime_pulse_ms,
+	};
+	rc = escpos_kick_encode(&kick, drawer->printer.kick, err, errlen);
+	if (rc > 0)
+		drawer->printer.kick_length = (size_t)rc;
+	drawer->printer.pulse_ms = options->realtime ? options->realtime_pulse_ms : options->pulse_on_ms;
+	/* both pins: pin 5's pulse follows pin 2's on and off times */
+	if (options->both_pins)
+		drawer->printer.pulse_ms += options->pulse_on_ms + options->pulse_off_ms;
 	if (rc < 0)
 		goto fail;
 	drawer->printer.status_timeout_ms = options->status_timeout_ms;

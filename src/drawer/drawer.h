@@ -24,6 +24,7 @@ enum drawer_error {
 struct drawer_options {
 	const struct printer_uri *uri;
 	unsigned pin, pulse_on_ms, pulse_off_ms;
+	bool both_pins;             /* pin 2, then pin 5 (pin is then not read) */
 	bool realtime;              /* DLE DC4 instead of ESC p */
 	unsigned realtime_pulse_ms; /* DLE DC4: on and off time */
 	bool open_level_high;       /* pin 3 HIGH means open (the usual switch) */

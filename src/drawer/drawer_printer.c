@@ -84,7 +84,7 @@ static int kick(struct drawer_printer *printer, int64_t deadline_ms, enum escpos
 	rc = transport_open(&printer->transport, deadline_ms, detail, detaillen);
 	if (rc < 0)
 		return rc;
-	rc = transport_write(&printer->transport, printer->kick, sizeof printer->kick,
+	rc = transport_write(&printer->transport, printer->kick, printer->kick_length,
 			     deadline_ms, detail, detaillen);
 	if (rc < 0)
 		goto out;

@@ -13,7 +13,8 @@
 
 struct drawer_printer {
 	struct transport transport;
-	uint8_t kick[ESCPOS_KICK_LEN]; /* ESC p and DLE DC4 are both 5 bytes */
+	uint8_t kick[ESCPOS_KICK_MAX]; /* ESC p or DLE DC4, twice for both pins */
+	size_t kick_length;
 	unsigned pulse_ms;             /* how long the pulse lasts, before reading back */
 	unsigned status_timeout_ms;
 	bool open_level_high;

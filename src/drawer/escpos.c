@@ -5,27 +5,41 @@
 #include <errno.h>
 #include <stdio.h>
 
+int escpos_check_pulse_ms(unsigned ms, char *err, size_t errlen)
+{
+	if (ms < ESCPOS_PULSE_MS_MIN || ms > ESCPOS_PULSE_MS_MAX) {
+		snprintf(err, errlen, "%u ms is outside %d..%d ms (ESC p timing)", ms,
+			 ESCPOS_PULSE_MS_MIN, ESCPOS_PULSE_MS_MAX);
+		return -EINVAL;
+	}
+	/* ESC p counts time in units of 2 ms: an odd value cannot be sent as asked. */
+	if (ms % 2 != 0) {
+		snprintf(err, errlen, "%u ms is odd; ESC p counts in 2 ms units (use %u or %u)", ms,
+			 ms - 1, ms + 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int escpos_check_pin(unsigned pin, char *err, size_t errlen)
+{
+	if (pin == 2 || pin == 5)
+		return 0;
+	snprintf(err, errlen, "pin: %u is not a drawer pin (2, or 5 for a second drawer)", pin);
+	return -EINVAL;
+}
+
 int escpos_check_kick(unsigned pin, unsigned on_ms, unsigned off_ms, char *err, size_t errlen)
 {
 	const unsigned times[2] = {on_ms, off_ms};
 	const char *const names[2] = {"pulse_on_ms", "pulse_off_ms"};
+	char why[128];
 
-	if (pin != 2 && pin != 5) {
-		snprintf(err, errlen, "pin: %u is not a drawer pin (2, or 5 for a second drawer)",
-			 pin);
+	if (escpos_check_pin(pin, err, errlen) < 0)
 		return -EINVAL;
-	}
 	for (int i = 0; i < 2; i++) {
-		if (times[i] < ESCPOS_PULSE_MS_MIN || times[i] > ESCPOS_PULSE_MS_MAX) {
-			snprintf(err, errlen, "%s: %u ms is outside %d..%d ms (ESC p timing)",
-				 names[i], times[i], ESCPOS_PULSE_MS_MIN, ESCPOS_PULSE_MS_MAX);
-			return -EINVAL;
-		}
-		/* ESC p counts time in units of 2 ms: an odd value cannot be sent as asked. */
-		if (times[i] % 2 != 0) {
-			snprintf(err, errlen,
-				 "%s: %u ms is odd; ESC p counts in 2 ms units (use %u or %u)",
-				 names[i], times[i], times[i] - 1, times[i] + 1);
+		if (escpos_check_pulse_ms(times[i], why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s: %s", names[i], why);
 			return -EINVAL;
 		}
 	}
@@ -48,20 +62,26 @@ int escpos_encode_kick(unsigned pin, unsigned on_ms, unsigned off_ms,
 	return ESCPOS_KICK_LEN;
 }
 
+int escpos_check_realtime_pulse_ms(unsigned ms, char *err, size_t errlen)
+{
+	/* DLE DC4 1 m t counts in units of 100 ms, 1 <= t <= 8. */
+	if (ms >= ESCPOS_REALTIME_PULSE_MS_MIN && ms <= ESCPOS_REALTIME_PULSE_MS_MAX && ms % 100 == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "%u ms is not a multiple of 100 within 100..800 (DLE DC4 counts in 100 ms "
+		 "units, 1 to 8)",
+		 ms);
+	return -EINVAL;
+}
+
 int escpos_check_realtime_kick(unsigned pin, unsigned pulse_ms, char *err, size_t errlen)
 {
-	if (pin != 2 && pin != 5) {
-		snprintf(err, errlen, "pin: %u is not a drawer pin (2, or 5 for a second drawer)",
-			 pin);
+	char why[128];
+
+	if (escpos_check_pin(pin, err, errlen) < 0)
 		return -EINVAL;
-	}
-	/* DLE DC4 1 m t counts in units of 100 ms, 1 <= t <= 8. */
-	if (pulse_ms < ESCPOS_REALTIME_PULSE_MS_MIN || pulse_ms > ESCPOS_REALTIME_PULSE_MS_MAX ||
-	    pulse_ms % 100 != 0) {
-		snprintf(err, errlen,
-			 "realtime_pulse_ms: %u ms is not 100, 200, ... 800 (DLE DC4 counts in "
-			 "100 ms units, 1 to 8)",
-			 pulse_ms);
+	if (escpos_check_realtime_pulse_ms(pulse_ms, why, sizeof why) < 0) {
+		snprintf(err, errlen, "realtime_pulse_ms: %s", why);
 		return -EINVAL;
 	}
 	return 0;
@@ -81,6 +101,40 @@ int escpos_encode_realtime_kick(unsigned pin, unsigned pulse_ms,
 	out[3] = pin == 2 ? 0 : 1;
 	out[4] = (uint8_t)(pulse_ms / 100);
 	return ESCPOS_REALTIME_KICK_LEN;
+}
+
+int escpos_kick_check(const struct escpos_kick *kick, char *err, size_t errlen)
+{
+	unsigned pin = kick->pin == ESCPOS_PIN_5 ? 5 : 2;
+
+	if (kick->pin == ESCPOS_PIN_BOTH && kick->realtime) {
+		snprintf(err, errlen,
+			 "pin: both needs kick = esc-p (a printer ignores a DLE DC4 pulse while "
+			 "another is being output)");
+		return -EINVAL;
+	}
+	if (kick->realtime)
+		return escpos_check_realtime_kick(pin, kick->realtime_ms, err, errlen);
+	return escpos_check_kick(pin, kick->on_ms, kick->off_ms, err, errlen);
+}
+
+int escpos_kick_encode(const struct escpos_kick *kick, uint8_t out[ESCPOS_KICK_MAX], char *err,
+		       size_t errlen)
+{
+	int rc = escpos_kick_check(kick, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	if (kick->realtime)
+		return escpos_encode_realtime_kick(kick->pin == ESCPOS_PIN_5 ? 5 : 2, kick->realtime_ms,
+						   out, err, errlen);
+	rc = escpos_encode_kick(kick->pin == ESCPOS_PIN_5 ? 5 : 2, kick->on_ms, kick->off_ms, out,
+				err, errlen);
+	/* both: pin 5's pulse follows, executed once pin 2's off time is over */
+	if (rc == ESCPOS_KICK_LEN && kick->pin == ESCPOS_PIN_BOTH)
+		rc += escpos_encode_kick(5, kick->on_ms, kick->off_ms, out + ESCPOS_KICK_LEN, err,
+					 errlen);
+	return rc;
 }
 
 void escpos_encode_status_query(unsigned n, uint8_t out[ESCPOS_STATUS_QUERY_LEN])

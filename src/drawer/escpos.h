@@ -25,6 +25,14 @@ int escpos_encode_kick(unsigned pin, unsigned on_ms, unsigned off_ms,
 int escpos_check_kick(unsigned pin, unsigned on_ms, unsigned off_ms, char *err,
 		      size_t errlen);
 
+/* A connector by its pin number: 2, or 5 for a second drawer. 0 or -EINVAL
+ * with err ("pin: 3 is not a drawer pin ..."). */
+int escpos_check_pin(unsigned pin, char *err, size_t errlen);
+
+/* One ESC p time (t1 or t2): even, 2..510 ms. 0 or -EINVAL with err saying
+ * why ("51 ms is odd; ..."), without the setting's name. */
+int escpos_check_pulse_ms(unsigned ms, char *err, size_t errlen);
+
 /* DLE DC4 1 m t: real-time pulse, on and off for t * 100 ms, 1 <= t <= 8. */
 #define ESCPOS_REALTIME_KICK_LEN 5
 #define ESCPOS_REALTIME_PULSE_MS_MIN 100
@@ -37,6 +45,27 @@ int escpos_check_kick(unsigned pin, unsigned on_ms, unsigned off_ms, char *err,
 int escpos_encode_realtime_kick(unsigned pin, unsigned pulse_ms,
 				uint8_t out[ESCPOS_REALTIME_KICK_LEN], char *err, size_t errlen);
 int escpos_check_realtime_kick(unsigned pin, unsigned pulse_ms, char *err, size_t errlen);
+
+/* One DLE DC4 time: 100, 200, ... 800 ms. 0 or -EINVAL with err. */
+int escpos_check_realtime_pulse_ms(unsigned ms, char *err, size_t errlen);
+
+/* The whole kick as a setting describes it: which connector, which command. */
+enum escpos_pin { ESCPOS_PIN_2, ESCPOS_PIN_5, ESCPOS_PIN_BOTH };
+struct escpos_kick {
+	enum escpos_pin pin;  /* BOTH: pin 2, then pin 5 (the drawer is on one of them) */
+	bool realtime;        /* DLE DC4 instead of ESC p */
+	unsigned on_ms, off_ms; /* ESC p */
+	unsigned realtime_ms;   /* DLE DC4 */
+};
+/* Both pins: two ESC p, the second queued behind the first's off time. */
+#define ESCPOS_KICK_MAX (2 * ESCPOS_KICK_LEN)
+
+/* 0, or -EINVAL with err naming the setting at fault. Both pins need ESC p:
+ * a printer ignores a DLE DC4 pulse while another is being output. */
+int escpos_kick_check(const struct escpos_kick *kick, char *err, size_t errlen);
+/* The kick's bytes into out; their count, or -EINVAL with err. */
+int escpos_kick_encode(const struct escpos_kick *kick, uint8_t out[ESCPOS_KICK_MAX], char *err,
+		       size_t errlen);
 
 /* DLE EOT n (10 04 n), n = 1..4: one status byte back. */
 #define ESCPOS_STATUS_QUERY_LEN 3

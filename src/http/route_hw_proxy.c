@@ -165,9 +165,9 @@ static void receipt_options(const struct config *config, struct receipt_options 
 	options->dot_width = config->receipt_dots;
 	options->max_width = config->receipt_max_width;
 	options->max_height = config->receipt_max_height;
-	options->cut = strcmp(config->receipt_cut, "full") == 0   ? RECEIPT_CUT_FULL
-		       : strcmp(config->receipt_cut, "none") == 0 ? RECEIPT_CUT_NONE
-								  : RECEIPT_CUT_PARTIAL;
+	options->cut = config->receipt_cut == CONFIG_CUT_FULL   ? RECEIPT_CUT_FULL
+		       : config->receipt_cut == CONFIG_CUT_NONE ? RECEIPT_CUT_NONE
+								: RECEIPT_CUT_PARTIAL;
 }
 
 /* The receipt's ESC/POS bytes into request->receipt, made whole before a

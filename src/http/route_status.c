@@ -132,9 +132,16 @@ bool route_status(struct http_request *request, struct answer *answer)
 	add_printer(body, context->printer_text, &snapshot);
 
 	drawer = cJSON_AddObjectToObject(body, "drawer");
-	add_integer(drawer, "pin", context->config->pin);
-	cJSON_AddStringToObject(drawer, "kick", context->config->kick);
-	cJSON_AddStringToObject(drawer, "open_level", context->config->drawer_open_level);
+	/* a number as it always was, "both" for both */
+	if (context->config->pin == CONFIG_PIN_BOTH)
+		cJSON_AddStringToObject(drawer, "pin", "both");
+	else
+		add_integer(drawer, "pin", context->config->pin == CONFIG_PIN_5 ? 5 : 2);
+	cJSON_AddStringToObject(drawer, "kick",
+				config_enum_word(config_find("kick"), context->config->kick));
+	cJSON_AddStringToObject(drawer, "open_level",
+				config_enum_word(config_find("drawer_open_level"),
+						 context->config->drawer_open_level));
 	add_integer(drawer, "pulses", stats->pulses);
 	add_integer(drawer, "coalesced", stats->coalesced);
 	add_integer(drawer, "failures", stats->failures);

@@ -64,28 +64,18 @@ static int check_printer(const char *value, char *err, size_t errlen)
 
 static int check_pin(const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "2") == 0 || strcmp(value, "5") == 0)
-		return 0;
-	snprintf(err, errlen, "%s is not a drawer pin (2, or 5 for a second drawer)", value);
+	snprintf(err, errlen, "%s is not a drawer pin (2, or 5 for a second drawer, or both)", value);
 	return -EINVAL;
 }
 
 static int check_even(const char *value, char *err, size_t errlen)
 {
-	/* Called after the range check: value is a number. ESC p counts in 2 ms units. */
-	unsigned long ms = strtoul(value, NULL, 10);
-
-	if (ms % 2 == 0)
-		return 0;
-	snprintf(err, errlen, "%lu ms is odd; ESC p counts in 2 ms units (use %lu or %lu)", ms,
-		 ms - 1, ms + 1);
-	return -EINVAL;
+	/* Called after the range check: value is a number. */
+	return escpos_check_pulse_ms((unsigned)strtoul(value, NULL, 10), err, errlen);
 }
 
 static int check_kick(const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "esc-p") == 0 || strcmp(value, "realtime") == 0)
-		return 0;
 	snprintf(err, errlen,
 		 "'%s' is not esc-p (ESC p, the usual pulse) or realtime (DLE DC4, also when "
 		 "the printer is offline)",
@@ -107,28 +97,18 @@ static int check_dots(const char *value, char *err, size_t errlen)
 
 static int check_cut(const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "partial") == 0 || strcmp(value, "full") == 0 || strcmp(value, "none") == 0)
-		return 0;
 	snprintf(err, errlen, "'%s' is not partial, full or none", value);
 	return -EINVAL;
 }
 
 static int check_hundreds(const char *value, char *err, size_t errlen)
 {
-	/* Called after the range check: value is a number. DLE DC4 counts in 100 ms units. */
-	unsigned long ms = strtoul(value, NULL, 10);
-
-	if (ms % 100 == 0)
-		return 0;
-	snprintf(err, errlen, "%lu ms is not a multiple of 100; DLE DC4 counts in 100 ms units",
-		 ms);
-	return -EINVAL;
+	/* Called after the range check: value is a number. */
+	return escpos_check_realtime_pulse_ms((unsigned)strtoul(value, NULL, 10), err, errlen);
 }
 
 static int check_level(const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "high") == 0 || strcmp(value, "low") == 0)
-		return 0;
 	snprintf(err, errlen,
 		 "'%s' is not high (the usual drawer switch) or low (switch wired the other way)",
 		 value);
@@ -137,17 +117,6 @@ static int check_level(const char *value, char *err, size_t errlen)
 
 static int check_journal(const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "auto") == 0 || strcmp(value, "false") == 0)
-		return 0;
-#ifdef CASHDRAWERD_HAVE_SYSTEMD
-	if (strcmp(value, "true") == 0)
-		return 0;
-#else
-	if (strcmp(value, "true") == 0) {
-		snprintf(err, errlen, "true needs a build with systemd integration (this one has none): use auto or false");
-		return -EINVAL;
-	}
-#endif
 	snprintf(err, errlen, "'%s' is not auto (the journal when systemd runs the service), true or false",
 		 value);
 	return -EINVAL;
@@ -155,8 +124,6 @@ static int check_journal(const char *value, char *err, size_t errlen)
 
 static int check_syslog_protocol(const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "udp") == 0 || strcmp(value, "tcp") == 0)
-		return 0;
 	snprintf(err, errlen, "'%s' is not udp or tcp", value);
 	return -EINVAL;
 }
@@ -207,6 +174,7 @@ static int check_token(const char *value, char *err, size_t errlen)
 #define COUNT_OFFSET_STRING(name_) 0
 #define COUNT_OFFSET_UINT(name_) 0
 #define COUNT_OFFSET_BOOL(name_) 0
+#define COUNT_OFFSET_ENUM(name_) 0
 #define COUNT_OFFSET_LIST(name_) offsetof(struct config, name_##_count)
 #define CONFIG_ENTRY(name_, type_, def_, min_, max_, check_, metavar_, help_)               \
 	{.name = #name_,                                                                    \
@@ -326,6 +294,29 @@ static int append_items(struct config *config, const struct config_option *optio
 	return 0;
 }
 
+/* One of an ENUM option's words (exactly as written in its metavar), as its
+ * index; any other word is worded by the option's check, if any. */
+static int parse_word(const char *value, const struct config_option *option, unsigned *out,
+		      char *err, size_t errlen)
+{
+	const char *start = option->metavar;
+	size_t length = strlen(value);
+
+	for (unsigned i = 0; start != NULL; i++) {
+		size_t word = strcspn(start, "|");
+
+		if (word == length && strncmp(start, value, length) == 0) {
+			*out = i;
+			return 0;
+		}
+		start = start[word] == '|' ? start + word + 1 : NULL;
+	}
+	if (option->check != NULL)
+		return option->check(value, err, errlen);
+	snprintf(err, errlen, "'%s' is not one of %s", value, option->metavar);
+	return -EINVAL;
+}
+
 int config_set(struct config *config, const char *name, const char *value, char *err,
 	       size_t errlen)
 {
@@ -362,8 +353,53 @@ int config_set(struct config *config, const char *name, const char *value, char 
 		return parse_bool(value, (bool *)(void *)field, err, errlen);
 	case CONFIG_LIST:
 		return append_items(config, option, value, err, errlen);
+	case CONFIG_ENUM:
+		return parse_word(value, option, (unsigned *)(void *)field, err, errlen);
 	}
 	return -EINVAL;
+}
+
+const char *config_enum_word(const struct config_option *option, unsigned value)
+{
+	static _Thread_local char word[32];
+	const char *start = option->metavar, *bar;
+
+	for (unsigned i = 0; i < value && start != NULL; i++)
+		start = (bar = strchr(start, '|')) != NULL ? bar + 1 : NULL;
+	if (start == NULL)
+		return "?";
+	snprintf(word, sizeof word, "%.*s", (int)strcspn(start, "|"), start);
+	return word;
+}
+
+void config_format_value(const struct config *config, const struct config_option *option,
+			 char *buf, size_t size)
+{
+	const char *field = (const char *)config + option->offset;
+	size_t count, used = 0;
+
+	switch (option->type) {
+	case CONFIG_STRING:
+		snprintf(buf, size, "%s", field);
+		return;
+	case CONFIG_UINT:
+		snprintf(buf, size, "%u", *(const unsigned *)(const void *)field);
+		return;
+	case CONFIG_BOOL:
+		snprintf(buf, size, "%s", *(const bool *)(const void *)field ? "true" : "false");
+		return;
+	case CONFIG_ENUM:
+		snprintf(buf, size, "%s", config_enum_word(option, *(const unsigned *)(const void *)field));
+		return;
+	case CONFIG_LIST:
+		count = *(const size_t *)(const void *)((const char *)config + option->count_offset);
+		if (size > 0)
+			buf[0] = '\0';
+		for (size_t i = 0; i < count && used < size; i++)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "",
+						 field + i * CONFIG_LIST_ITEM_MAX);
+		return;
+	}
 }
 
 void config_clear(struct config *config, const struct config_option *option)
@@ -389,8 +425,22 @@ void config_defaults(struct config *config)
 
 int config_validate(const struct config *config, char *err, size_t errlen)
 {
-	if (strcmp(config->kick, "realtime") == 0)
-		return escpos_check_realtime_kick(config->pin, config->realtime_pulse_ms, err, errlen);
-	return escpos_check_kick(config->pin, config->pulse_on_ms, config->pulse_off_ms, err,
-				 errlen);
+	const struct escpos_kick kick = {
+		.pin = config->pin == CONFIG_PIN_BOTH ? ESCPOS_PIN_BOTH
+		       : config->pin == CONFIG_PIN_5  ? ESCPOS_PIN_5
+						      : ESCPOS_PIN_2,
+		.realtime = config->kick == CONFIG_KICK_REALTIME,
+		.on_ms = config->pulse_on_ms,
+		.off_ms = config->pulse_off_ms,
+		.realtime_ms = config->realtime_pulse_ms,
+	};
+
+#ifndef CASHDRAWERD_HAVE_SYSTEMD
+	if (config->log_journal == CONFIG_JOURNAL_TRUE) {
+		snprintf(err, errlen, "log_journal: true needs a build with systemd integration (this "
+			 "one has none): use auto or false");
+		return -EINVAL;
+	}
+#endif
+	return escpos_kick_check(&kick, err, errlen);
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "drawer/escpos.h"
+
 #define CONFIG_STRING_MAX 1024
 #define CONFIG_LIST_MAX 16
 /* an origin can be long: https://a-long-shop-name.odoo.com:8443 and more */
@@ -36,15 +38,17 @@
 	  "longest a printer operation may take, connect and write included")               \
 	X(min_interval_ms, UINT, "1000", 0, 60000, NULL, "MS",                                     \
 	  "opens within this time of a pulse share it (protects the solenoid)")             \
-	X(pin, UINT, "2", 2, 5, check_pin, "2|5", "drawer connector pin to pulse (5: second drawer)")   \
-	X(pulse_on_ms, UINT, "50", 2, 510, check_even, "MS", "pulse on time, even, 2..510")              \
-	X(pulse_off_ms, UINT, "500", 2, 510, check_even, "MS", "pulse off time, even, 2..510")           \
-	X(kick, STRING, "esc-p", 0, 0, check_kick, "esc-p|realtime",                               \
+	X(pin, ENUM, "2", 0, 0, check_pin, "2|5|both",                                          \
+	  "drawer connector pin to pulse (5: second drawer; both: 2 then 5, as Odoo's IoT box)")   \
+	X(pulse_on_ms, UINT, "50", ESCPOS_PULSE_MS_MIN, ESCPOS_PULSE_MS_MAX, check_even, "MS", "pulse on time, even, 2..510")              \
+	X(pulse_off_ms, UINT, "500", ESCPOS_PULSE_MS_MIN, ESCPOS_PULSE_MS_MAX, check_even, "MS", "pulse off time, even, 2..510")           \
+	X(kick, ENUM, "esc-p", 0, 0, check_kick, "esc-p|realtime",                               \
 	  "pulse command: esc-p (ESC p, queued with print data) or realtime (DLE DC4, "        \
 	  "executed even when the printer is offline)")                                        \
-	X(realtime_pulse_ms, UINT, "100", 100, 800, check_hundreds, "MS",                          \
+	X(realtime_pulse_ms, UINT, "100", ESCPOS_REALTIME_PULSE_MS_MIN, ESCPOS_REALTIME_PULSE_MS_MAX,      \
+	  check_hundreds, "MS",                          \
 	  "realtime pulse on and off time, 100..800 in steps of 100")                          \
-	X(drawer_open_level, STRING, "high", 0, 0, check_level, "high|low",                        \
+	X(drawer_open_level, ENUM, "high", 0, 0, check_level, "high|low",                        \
 	  "drawer switch level (pin 3) that means open")                                       \
 	X(read_back, BOOL, "true", 0, 0, NULL, "BOOL",                                             \
 	  "after a pulse, wait for it and answer with the drawer read back (false: answer as "  \
@@ -69,7 +73,7 @@
 	X(receipt_dots, UINT, "512", 8, 4096, check_dots, "DOTS",                                   \
 	  "printer dots per line: 512 (80 mm paper, TM-T88V), 576 (80 mm, wider models), "     \
 	  "384 (58 mm)")                                                                        \
-	X(receipt_cut, STRING, "partial", 0, 0, check_cut, "partial|full|none",                     \
+	X(receipt_cut, ENUM, "partial", 0, 0, check_cut, "partial|full|none",                     \
 	  "after a receipt: partial cut, full cut, or none (tear it off)")                      \
 	X(receipt_max_width, UINT, "2048", 8, 65500, NULL, "PIXELS",                                \
 	  "widest receipt image accepted (wider ones are refused unprinted)")                   \
@@ -99,20 +103,31 @@
 
 /* Where log lines go besides the file: see README, Many tills. */
 #define CONFIG_LOG_SHIPPING_OPTIONS(X)                                                      \
-	X(log_journal, STRING, "auto", 0, 0, check_journal, "auto|true|false",                     \
+	X(log_journal, ENUM, "auto", 0, 0, check_journal, "auto|true|false",                     \
 	  "log to the systemd journal, with priorities, instead of standard error (auto: when "  \
 	  "systemd runs the service)")                                                          \
 	X(syslog_host, STRING, "", 0, 0, NULL, "HOST",                                             \
 	  "also send each log line to this syslog server, RFC 5424 (empty: none)")               \
 	X(syslog_port, UINT, "514", 1, 65535, NULL, "PORT", "port of the syslog server")          \
-	X(syslog_protocol, STRING, "udp", 0, 0, check_syslog_protocol, "udp|tcp",                  \
+	X(syslog_protocol, ENUM, "udp", 0, 0, check_syslog_protocol, "udp|tcp",                  \
 	  "udp (RFC 5426) or tcp (RFC 6587 octet counting)")
 
-enum config_type { CONFIG_STRING, CONFIG_UINT, CONFIG_BOOL, CONFIG_LIST };
+/* ENUM: one of the words of its metavar ("esc-p|realtime"), kept as the
+ * word's index; the enums below name them for the code. */
+enum config_type { CONFIG_STRING, CONFIG_UINT, CONFIG_BOOL, CONFIG_LIST, CONFIG_ENUM };
+
+/* The ENUM settings' values, in the order of their metavar's words. */
+enum config_pin { CONFIG_PIN_2, CONFIG_PIN_5, CONFIG_PIN_BOTH };
+enum config_kick { CONFIG_KICK_ESC_P, CONFIG_KICK_REALTIME };
+enum config_level { CONFIG_LEVEL_HIGH, CONFIG_LEVEL_LOW };
+enum config_cut { CONFIG_CUT_PARTIAL, CONFIG_CUT_FULL, CONFIG_CUT_NONE };
+enum config_journal { CONFIG_JOURNAL_AUTO, CONFIG_JOURNAL_TRUE, CONFIG_JOURNAL_FALSE };
+enum config_syslog_protocol { CONFIG_SYSLOG_UDP, CONFIG_SYSLOG_TCP };
 
 #define CONFIG_FIELD_STRING(name) char name[CONFIG_STRING_MAX];
 #define CONFIG_FIELD_UINT(name) unsigned name;
 #define CONFIG_FIELD_BOOL(name) bool name;
+#define CONFIG_FIELD_ENUM(name) unsigned name;
 #define CONFIG_FIELD_LIST(name)                                                             \
 	char name[CONFIG_LIST_MAX][CONFIG_LIST_ITEM_MAX];                                   \
 	size_t name##_count;
@@ -149,6 +164,13 @@ void config_defaults(struct config *config);
  * allowed (without file or line: the caller adds them). */
 int config_set(struct config *config, const char *name, const char *value, char *err,
 	       size_t errlen);
+
+/* The word of an ENUM option's value ("realtime"), "?" out of range. */
+const char *config_enum_word(const struct config_option *option, unsigned value);
+
+/* An option's value as text, as it would be set ("a, b" for a list). */
+void config_format_value(const struct config *config, const struct config_option *option,
+			 char *buf, size_t size);
 
 /* Empties a LIST option (CLI values replace those of the file). */
 void config_clear(struct config *config, const struct config_option *option);

@@ -1,6 +1,7 @@
 """Opening the drawer from the till: the exact ESC/POS bytes on one printer
 connection, the exact answer, the exact log line, and coalescing."""
 import datetime
+import subprocess
 import threading
 import time
 import zoneinfo
@@ -37,6 +38,25 @@ def test_kick_pin5_100ms_on_200ms_off_is_1b_70_01_32_64(start_daemon, printer):
 
     expect.assert_json(resp, 200, expect.OPENED)
     assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x32, 0x64]) + expect.QUERY_PRINTER]
+
+
+def test_pin_both_kicks_pin_2_then_pin_5_and_status_says_both(start_daemon, printer):
+    daemon = start_daemon(printer.uri, ["--pin", "both"])
+
+    resp = daemon.get("/open-cash-drawer")
+
+    expect.assert_json(resp, 200, expect.OPENED)
+    assert printer.settle() == [expect.KICK_DEFAULT + bytes([0x1B, 0x70, 0x01, 0x19, 0xFA]) +
+                                expect.QUERY_PRINTER]
+    assert daemon.get("/status?printer=cached").json()["drawer"]["pin"] == "both"
+
+
+def test_pin_both_with_the_realtime_pulse_is_refused_at_start(daemon_bin):
+    result = subprocess.run([str(daemon_bin), "--pin", "both", "--kick", "realtime",
+                             "--check-config"], capture_output=True, text=True, timeout=10)
+
+    assert result.returncode == 2
+    assert "pin: both needs kick = esc-p" in result.stderr
 
 
 def _open_in_parallel(daemon, count):

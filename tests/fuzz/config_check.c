@@ -65,6 +65,16 @@ void fuzz_check_config(const struct config *config)
 			check_accepted(option, value);
 			break;
 		}
+		case CONFIG_ENUM: {
+			char word[64];
+
+			/* the word it holds is one of its own, and is accepted again */
+			config_format_value(config, option, word, sizeof word);
+			FUZZ_CHECK(strcmp(word, "?") != 0, "%s holds %u, none of %s", option->name,
+				   *(const unsigned *)field(config, option), option->metavar);
+			check_accepted(option, word);
+			break;
+		}
 		case CONFIG_BOOL: {
 			unsigned char byte;
 
@@ -108,6 +118,7 @@ int fuzz_same_config(const struct config *a, const struct config *b)
 
 		switch (option->type) {
 		case CONFIG_UINT:
+		case CONFIG_ENUM:
 			if (*(const unsigned *)field(a, option) != *(const unsigned *)field(b, option))
 				return 0;
 			break;

@@ -125,6 +125,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (option->type == CONFIG_STRING)
 			FUZZ_CHECK(strcmp(field, args.values[i]) == 0, "--%s %s kept as '%s'",
 				   option->name, args.values[i], field);
+		else if (option->type == CONFIG_ENUM)
+			FUZZ_CHECK(strcmp(config_enum_word(option, *(const unsigned *)(const void *)field),
+					  args.values[i]) == 0,
+				   "--%s %s kept as word %u", option->name, args.values[i],
+				   *(const unsigned *)(const void *)field);
 		else if (option->type == CONFIG_UINT)
 			FUZZ_CHECK(*(const unsigned *)(const void *)field ==
 					   strtoul(args.values[i], NULL, 10),

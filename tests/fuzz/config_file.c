@@ -42,6 +42,7 @@ static void memory_file_set(struct memory_file *file, const void *data, size_t s
  * (each key may be given once). Every line must fit the reader's limit. */
 static size_t write_ini(const struct config *config, char *buf, size_t size)
 {
+	static char value[CONFIG_LIST_MAX * (CONFIG_LIST_ITEM_MAX + 2)];
 	size_t used = 0;
 
 #define PUT(...)                                                                            \
@@ -52,32 +53,14 @@ static size_t write_ini(const struct config *config, char *buf, size_t size)
 	} while (0)
 	for (size_t i = 0; i < config_option_count; i++) {
 		const struct config_option *option = &config_options[i];
-		const char *field = (const char *)config + option->offset;
 		size_t start = used;
 
-		switch (option->type) {
-		case CONFIG_UINT:
-			PUT("%s=%u", option->name, *(const unsigned *)(const void *)field);
-			break;
-		case CONFIG_BOOL:
-			PUT("%s=%s", option->name, *(const bool *)(const void *)field ? "true" : "false");
-			break;
-		case CONFIG_STRING:
-			PUT("%s=%s", option->name, field);
-			break;
-		case CONFIG_LIST: {
-			const char(*items)[CONFIG_LIST_ITEM_MAX] = (const void *)field;
-			size_t count = *(const size_t *)(const void *)((const char *)config +
-								       option->count_offset);
-
-			if (count == 0)
-				continue;
-			PUT("%s=", option->name);
-			for (size_t k = 0; k < count; k++)
-				PUT("%s%s", k > 0 ? ", " : "", items[k]);
-			break;
-		}
-		}
+		/* an empty list is no line: a key given with no item would be refused */
+		if (option->type == CONFIG_LIST &&
+		    *(const size_t *)(const void *)((const char *)config + option->count_offset) == 0)
+			continue;
+		config_format_value(config, option, value, sizeof value);
+		PUT("%s=%s", option->name, value);
 		FUZZ_CHECK(used - start <= CONFIG_LINE_MAX,
 			   "%s was kept but its line has %zu characters, over %d", option->name,
 			   used - start, CONFIG_LINE_MAX);

@@ -188,6 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dp.transport.fd = -1;
 	dp.kick[0] = 0x1B;
 	dp.kick[1] = 0x70;
+	dp.kick_length = ESCPOS_KICK_LEN;
 	dp.pulse_ms = 0;
 	dp.status_timeout_ms = 1000;
 	dp.open_level_high = flags & 4;

@@ -238,6 +238,35 @@ static void test_error_message_is_cut_to_a_small_buffer(void **state)
 	assert_int_equal(err[8], '#');
 }
 
+static void test_both_pins_kick_pin_2_then_pin_5_as_odoos_iot_box(void **state)
+{
+	static const uint8_t both[] = {0x1B, 0x70, 0x00, 0x19, 0xFA, 0x1B, 0x70, 0x01, 0x19, 0xFA};
+	struct escpos_kick kick = {.pin = ESCPOS_PIN_BOTH, .on_ms = 50, .off_ms = 500};
+	uint8_t out[ESCPOS_KICK_MAX];
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(escpos_kick_encode(&kick, out, err, sizeof err), sizeof both);
+	assert_memory_equal(out, both, sizeof both);
+	kick.pin = ESCPOS_PIN_5;
+	assert_int_equal(escpos_kick_encode(&kick, out, err, sizeof err), ESCPOS_KICK_LEN);
+	assert_memory_equal(out, both + ESCPOS_KICK_LEN, ESCPOS_KICK_LEN);
+}
+
+static void test_both_pins_refuse_the_realtime_pulse_naming_the_fix(void **state)
+{
+	struct escpos_kick kick = {.pin = ESCPOS_PIN_BOTH, .realtime = true, .realtime_ms = 100};
+	uint8_t out[ESCPOS_KICK_MAX];
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(escpos_kick_check(&kick, err, sizeof err), -EINVAL);
+	assert_int_equal(escpos_kick_encode(&kick, out, err, sizeof err), -EINVAL);
+	assert_contains(err, "pin: both needs kick = esc-p");
+	kick.pin = ESCPOS_PIN_2;
+	assert_int_equal(escpos_kick_encode(&kick, out, err, sizeof err), ESCPOS_REALTIME_KICK_LEN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +290,8 @@ int main(void)
 		cmocka_unit_test(test_esc_p_m_values_48_and_49_are_not_accepted_as_pins),
 		cmocka_unit_test(test_check_kick_accepts_exactly_what_encode_kick_encodes),
 		cmocka_unit_test(test_error_message_is_cut_to_a_small_buffer),
+		cmocka_unit_test(test_both_pins_kick_pin_2_then_pin_5_as_odoos_iot_box),
+		cmocka_unit_test(test_both_pins_refuse_the_realtime_pulse_naming_the_fix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
