@@ -27,6 +27,7 @@
 #include "base/timefmt.h"
 #include "base/json_arena.h"
 #include "http/connections.h"
+#include "http/listener.h"
 #include "http/answer.h"
 #include "http/request.h"
 #include "http/routes.h"
@@ -272,76 +273,6 @@ static void on_mhd_error(void *cls, const char *format, va_list ap)
 			    message);
 }
 
-/* Opens a listening socket on address (NULL: every interface, dual stack). */
-static int open_listener(const char *address, unsigned port, bool shared, int *fd_out,
-			 unsigned *bound_port, char *desc, size_t desclen, char *err, size_t errlen)
-{
-	struct sockaddr_storage storage = {0};
-	struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&storage;
-	char shown[INET6_ADDRSTRLEN];
-	socklen_t len = sizeof *v6;
-	int fd, one = 1, v6only = 1, rc;
-
-	if (address == NULL) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_addr = in6addr_any;
-		v6only = 0; /* IPv4 clients arrive as ::ffff:a.b.c.d */
-	} else if (config_parse_address(address, &storage, &len) < 0) {
-		snprintf(err, errlen, "bind: '%s' is not an IP address", address);
-		return -EINVAL;
-	}
-	/* v6only for an explicit address: :: and 0.0.0.0 may be bound side by side */
-	if (storage.ss_family == AF_INET)
-		v4->sin_port = htons((uint16_t)port);
-	else
-		v6->sin6_port = htons((uint16_t)port);
-	fd = socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-#ifdef SO_REUSEPORT
-	if (shared)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-#else
-	(void)shared;
-#endif
-	if (storage.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
-	if (bind(fd, (struct sockaddr *)&storage, len) < 0 || listen(fd, 128) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&storage, &len) < 0) {
-		rc = -errno;
-		close(fd);
-		goto out;
-	}
-	port = ntohs(storage.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
-	*bound_port = port;
-	if (address == NULL)
-		snprintf(desc, desclen, "[::]:%u (IPv4 et IPv6)", port);
-	else if (storage.ss_family == AF_INET6)
-		snprintf(desc, desclen, "[%s]:%u",
-			 inet_ntop(AF_INET6, &v6->sin6_addr, shown, sizeof shown), port);
-	else
-		snprintf(desc, desclen, "%s:%u",
-			 inet_ntop(AF_INET, &v4->sin_addr, shown, sizeof shown), port);
-	*fd_out = fd;
-	return 0;
-out:
-	/* no IPv6 on this machine: the caller falls back to IPv4, quietly */
-	if (address == NULL && rc == -EAFNOSUPPORT)
-		return rc;
-	snprintf(err, errlen, "cannot listen on %s port %u: %s%s", address != NULL ? address : "[::]",
-		 port, strerror(-rc),
-		 rc == -EADDRINUSE ? " (is another cashdrawerd or the old Python service running? "
-				     "stop it or set another port)"
-		 : rc == -EACCES ? " (ports below 1024 need privileges)"
-		 : rc == -EADDRNOTAVAIL ? " (this machine has no such address)"
-					: "");
-	return rc;
-}
-
 static int start_daemon(struct http_server *server, int fd, unsigned threads, char *err,
 			size_t errlen)
 {
@@ -414,7 +345,7 @@ static void open_till_lanes(struct http_server *server, int wildcard, unsigned p
 	if (setsockopt(wildcard, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0)
 		return;
 	for (size_t i = 0; i < sizeof lanes / sizeof lanes[0]; i++) {
-		if (open_listener(lanes[i], port, true, &fd, &bound, desc, sizeof desc, err,
+		if (http_listener_open(lanes[i], port, true, &fd, &bound, desc, sizeof desc, err,
 				  sizeof err) < 0)
 			continue;
 		if (start_daemon(server, fd, 1, err, sizeof err) < 0)
@@ -454,11 +385,8 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	for (size_t i = 0; i < wanted; i++) {
 		const char *address = config->bind_count > 0 ? config->bind[i] : NULL;
 
-		rc = open_listener(address, config->port, false, &fd, &port, desc, sizeof desc, err,
-				   errlen);
-		if (rc == -EAFNOSUPPORT && address == NULL) /* IPv6 switched off on this machine */
-			rc = open_listener("0.0.0.0", config->port, false, &fd, &port, desc, sizeof desc,
-					   err, errlen);
+		rc = http_listener_open_setting(address, config->port, &fd, &port, desc, sizeof desc,
+						err, errlen);
 		if (rc < 0)
 			goto fail;
 		if (address == NULL)
