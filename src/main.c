@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "log/rotlog.h"
 #include "log/syslog.h"
+#include "platform/eventlog.h"
 #include "platform/systemd.h"
 #include "platform/stop.h"
 #include "startup_check.h"
@@ -81,13 +82,16 @@ struct log_outputs {
 };
 
 /* Why the service does not start, where its admin looks: standard error,
- * which under systemd is the journal (each line then an error there). */
+ * which under systemd is the journal (each line then an error there), and
+ * the Windows Event Log (one event), since a Windows service has no
+ * console and its log file may be what could not be opened. */
 static void say_not_started(const char *text)
 {
 	if (systemd_stderr_is_journal())
 		systemd_journal_text(ROTLOG_ERROR, text);
 	else
 		fputs(text, stderr);
+	eventlog_report(ROTLOG_ERROR, text, strlen(text));
 }
 
 /* Each retired setting given, said once the log is open. */
@@ -109,6 +113,7 @@ static void forward_line(void *context, enum rotlog_level level, const struct ti
 
 	if (outputs->journal)
 		systemd_journal_line(level, message, length);
+	eventlog_report(level, message, length); /* Windows: warnings and errors */
 	if (outputs->syslog != NULL)
 		syslog_submit(outputs->syslog, level, when, message, length);
 }
@@ -306,8 +311,11 @@ int main(int argc, char *argv[])
 		return problems == 0 ? EXIT_OK : EXIT_CONFIG;
 	}
 	if (problems > 0) {
-		say_not_started(diag);
-		say_not_started("cashdrawerd: not started: fix the settings above (see --help)\n");
+		static char text[sizeof diag + 80];
+
+		snprintf(text, sizeof text,
+			 "%scashdrawerd: not started: fix the settings above (see --help)\n", diag);
+		say_not_started(text);
 		return EXIT_CONFIG;
 	}
 	return run(&config, &printer);
