@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "log/rotlog.h"
 #include "log/syslog.h"
+#include "platform/eventlog.h"
 #include "platform/systemd.h"
 #include "platform/stop.h"
 #include "startup_check.h"
@@ -76,9 +77,34 @@ static void warn_if_printer_not_ready(const struct daemon_context *context, unsi
 
 /* Where log lines go besides the file. */
 struct log_outputs {
-	bool journal;
+	bool journal; /* standard error is the journal: lines with their priority */
 	struct syslog_sender *syslog;
 };
+
+/* Why the service does not start, where its admin looks: standard error,
+ * which under systemd is the journal (each line then an error there), and
+ * the Windows Event Log (one event), since a Windows service has no
+ * console and its log file may be what could not be opened. */
+static void say_not_started(const char *text)
+{
+	if (systemd_stderr_is_journal())
+		systemd_journal_text(ROTLOG_ERROR, text);
+	else
+		fputs(text, stderr);
+	eventlog_report(ROTLOG_ERROR, text, strlen(text));
+}
+
+/* Each retired setting given, said once the log is open. */
+static void warn_retired_settings(struct rotlog *log, const struct config *config)
+{
+	char warnings[1024];
+
+	config_retired_warnings(config, warnings, sizeof warnings);
+	for (char *line = warnings, *end; (end = strchr(line, '\n')) != NULL; line = end + 1) {
+		*end = '\0';
+		rotlog_write(log, ROTLOG_WARNING, "%s", line);
+	}
+}
 
 static void forward_line(void *context, enum rotlog_level level, const struct timespec *when,
 			 const char *message, size_t length)
@@ -87,6 +113,7 @@ static void forward_line(void *context, enum rotlog_level level, const struct ti
 
 	if (outputs->journal)
 		systemd_journal_line(level, message, length);
+	eventlog_report(level, message, length); /* Windows: warnings and errors */
 	if (outputs->syslog != NULL)
 		syslog_submit(outputs->syslog, level, when, message, length);
 }
@@ -103,7 +130,10 @@ static int start_syslog(const struct config *config, struct log_outputs *outputs
 	gethostname(hostname, sizeof hostname - 1);
 	options.hostname = hostname;
 	if (syslog_start(&outputs->syslog, &options, err, sizeof err) < 0) {
-		fprintf(stderr, "cashdrawerd: %s\n", err);
+		char text[600];
+
+		snprintf(text, sizeof text, "cashdrawerd: %s\n", err);
+		say_not_started(text);
 		return -1;
 	}
 	return 0;
@@ -168,9 +198,9 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	printer_uri_format(printer, context.printer_text, sizeof context.printer_text);
 	context.started_at = time(NULL);
 	context.started_ms = clock_monotonic_ms();
-	/* under systemd the journal takes the place of standard error */
-	outputs.journal = systemd_journal_wanted(
-		config_enum_word(config_find("log_journal"), config->log_journal));
+	/* Under systemd standard error is the journal: the lines go there with
+	 * their priority, without the date and level the journal has already. */
+	outputs.journal = config->log_console && systemd_stderr_is_journal();
 	if (outputs.journal)
 		log_options.mirror_stderr = false;
 	if (start_syslog(config, &outputs) < 0)
@@ -178,7 +208,10 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	context.syslog = outputs.syslog;
 	rc = rotlog_open(&context.log, &log_options, err, sizeof err);
 	if (rc < 0) {
-		fprintf(stderr, "cashdrawerd: %s\n", err);
+		char text[1100];
+
+		snprintf(text, sizeof text, "cashdrawerd: %s\n", err);
+		say_not_started(text);
 		syslog_stop(outputs.syslog);
 		return EXIT_RUNTIME;
 	}
@@ -190,8 +223,12 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		rc = http_server_start(&server, &context, err, sizeof err);
 	if (rc < 0) {
 		rotlog_write(context.log, ROTLOG_ERROR, "Démarrage impossible : %s", err);
-		if (!config->log_console)
-			fprintf(stderr, "cashdrawerd: %s\n", err);
+		if (!config->log_console) {
+			char text[1100];
+
+			snprintf(text, sizeof text, "cashdrawerd: %s\n", err);
+			say_not_started(text);
+		}
 		drawer_destroy(context.drawer);
 		rotlog_close(context.log);
 		syslog_stop(outputs.syslog);
@@ -207,6 +244,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
 	log_security(&context, config);
+	warn_retired_settings(context.log, config);
 	warn_if_printer_not_ready(&context, config->timeout_ms);
 	systemd_notify_ready(http_server_describe(server));
 
@@ -253,6 +291,11 @@ int main(int argc, char *argv[])
 	}
 	problems = load_settings(&config, &args, &printer, diag, sizeof diag);
 	if (args.action == CONFIG_ACTION_CHECK) {
+		char warnings[1024];
+
+		/* accepted, but worth removing: said before the verdict */
+		config_retired_warnings(&config, warnings, sizeof warnings);
+		fputs(warnings, stderr);
 		/* valid settings may still fail to start here: an unwritable log
 		 * folder, a port taken. Exit 1 then, as the start would. */
 		if (problems == 0 && startup_check(&config, diag, sizeof diag) > 0) {
@@ -268,8 +311,11 @@ int main(int argc, char *argv[])
 		return problems == 0 ? EXIT_OK : EXIT_CONFIG;
 	}
 	if (problems > 0) {
-		fputs(diag, stderr);
-		fprintf(stderr, "cashdrawerd: not started: fix the settings above (see --help)\n");
+		static char text[sizeof diag + 80];
+
+		snprintf(text, sizeof text,
+			 "%scashdrawerd: not started: fix the settings above (see --help)\n", diag);
+		say_not_started(text);
 		return EXIT_CONFIG;
 	}
 	return run(&config, &printer);

@@ -34,6 +34,12 @@ msi="cashdrawerd-$version-$arch.msi"
 	-o "$msi" cashdrawerd.wxs)
 msibuild "$stage/$msi" -q "INSERT INTO RemoveFile (FileKey, Component_, FileName, DirProperty, InstallMode) VALUES ('RemoveLogs', 'Logs', '*', 'LOGSDIR', 2)"
 msibuild "$stage/$msi" -q "UPDATE InstallExecuteSequence SET Sequence = 6650 WHERE Action = 'RemoveExistingProducts'"
+# The Event Log source's key as Windows writes it: no trailing backslash (wixl
+# adds one), EventMessageFile a REG_EXPAND_SZ ("#%", wixl ignores
+# Type="expandable"), and the whole key deleted at uninstall ("*").
+msibuild "$stage/$msi" -q "UPDATE \`Registry\` SET \`Key\` = 'SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\cashdrawerd' WHERE Component_ = 'Service'"
+msibuild "$stage/$msi" -q "UPDATE \`Registry\` SET \`Value\` = '#%[#cashdrawerd.exe]' WHERE Name = 'EventMessageFile'"
+msibuild "$stage/$msi" -q "INSERT INTO \`Registry\` (\`Registry\`, \`Root\`, \`Key\`, \`Name\`, \`Component_\`) VALUES ('EventSourceKey', 2, 'SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\cashdrawerd', '*', 'Service')"
 mkdir -p "$out"
 cp "$stage/$msi" "$out/$msi"
 echo "$out/$msi"

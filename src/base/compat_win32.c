@@ -1,6 +1,7 @@
 /* Windows build: POSIX file, error and socket calls with their POSIX meaning
  * over Win32 (see compat_win32.h): UTF-8 paths, files renamable while open,
  * socket errors in errno. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -13,6 +14,10 @@
 #undef bind
 #undef listen
 #undef getsockname
+#undef connect
+#undef getsockopt
+#undef send
+#undef poll
 
 wchar_t *compat_wide(const char *utf8)
 {
@@ -90,6 +95,20 @@ int compat_errno_from_win32(unsigned long error)
 		return EINVAL;
 	case WSAEMFILE:
 		return EMFILE;
+	case WSAEWOULDBLOCK:
+		return EAGAIN;
+	case WSAEINPROGRESS:
+		return EINPROGRESS;
+	case WSAETIMEDOUT:
+		return ETIMEDOUT;
+	case WSAECONNRESET:
+		return ECONNRESET;
+	case WSAEHOSTUNREACH:
+		return EHOSTUNREACH;
+	case WSAENETUNREACH:
+		return ENETUNREACH;
+	case WSAENOTSOCK:
+		return ENOTSOCK;
 	default:
 		return EIO;
 	}
@@ -401,6 +420,73 @@ int compat_listen(int fd, int backlog)
 int compat_getsockname(int fd, struct sockaddr *address, int *length)
 {
 	return getsockname((SOCKET)fd, address, length) == 0 ? 0 : fail_with_socket_error();
+}
+
+int compat_connect(int fd, const struct sockaddr *address, int length)
+{
+	if (connect((SOCKET)fd, address, length) == 0)
+		return 0;
+	/* Winsock's word for a non-blocking connect under way */
+	if (WSAGetLastError() == WSAEWOULDBLOCK) {
+		errno = EINPROGRESS;
+		return -1;
+	}
+	return fail_with_socket_error();
+}
+
+int compat_getsockopt(int fd, int level, int name, void *value, int *length)
+{
+	if (getsockopt((SOCKET)fd, level, name, value, length) != 0)
+		return fail_with_socket_error();
+	/* a Winsock code there: the callers read it as errno */
+	if (level == SOL_SOCKET && name == SO_ERROR && *length >= (int)sizeof(int) &&
+	    *(int *)value != 0)
+		*(int *)value = compat_errno_from_win32((unsigned long)*(int *)value);
+	return 0;
+}
+
+ssize_t compat_send(int fd, const void *data, size_t length, int flags)
+{
+	int sent = send((SOCKET)fd, data, length > INT_MAX ? INT_MAX : (int)length, flags);
+
+	return sent == SOCKET_ERROR ? fail_with_socket_error() : sent;
+}
+
+int compat_poll(struct pollfd *fds, unsigned long count, int timeout_ms)
+{
+	fd_set readable, writable, failed;
+	struct timeval wait = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+	int ready;
+
+	if (count == 0 || count > FD_SETSIZE) {
+		errno = EINVAL;
+		return -1;
+	}
+	FD_ZERO(&readable);
+	FD_ZERO(&writable);
+	FD_ZERO(&failed);
+	for (unsigned long i = 0; i < count; i++) {
+		if (fds[i].events & POLLIN)
+			FD_SET(fds[i].fd, &readable);
+		if (fds[i].events & POLLOUT)
+			FD_SET(fds[i].fd, &writable);
+		/* where select reports a connect that failed */
+		FD_SET(fds[i].fd, &failed);
+	}
+	if (select(0, &readable, &writable, &failed, timeout_ms < 0 ? NULL : &wait) == SOCKET_ERROR)
+		return fail_with_socket_error();
+	ready = 0;
+	for (unsigned long i = 0; i < count; i++) {
+		fds[i].revents = 0;
+		if (FD_ISSET(fds[i].fd, &readable))
+			fds[i].revents |= POLLIN;
+		if (FD_ISSET(fds[i].fd, &writable))
+			fds[i].revents |= POLLOUT;
+		if (FD_ISSET(fds[i].fd, &failed))
+			fds[i].revents |= POLLERR;
+		ready += fds[i].revents != 0;
+	}
+	return ready;
 }
 
 int compat_close(int fd)

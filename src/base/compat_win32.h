@@ -154,11 +154,23 @@ int compat_setsockopt(int fd, int level, int name, const void *value, int length
 int compat_bind(int fd, const struct sockaddr *address, int length);
 int compat_listen(int fd, int backlog);
 int compat_getsockname(int fd, struct sockaddr *address, int *length);
+/* A non-blocking connect under way fails with EINPROGRESS, as on POSIX. */
+int compat_connect(int fd, const struct sockaddr *address, int length);
+/* SO_ERROR's value is an errno value, as on POSIX. */
+int compat_getsockopt(int fd, int level, int name, void *value, int *length);
+/* EAGAIN when a non-blocking socket's buffer is full. */
+ssize_t compat_send(int fd, const void *data, size_t length, int flags);
+/* POLLIN, POLLOUT; a failed connect is POLLERR. Sockets only. */
+int compat_poll(struct pollfd *fds, unsigned long count, int timeout_ms);
 
 #define socket(family, type, protocol) compat_socket(family, type, protocol)
 #define setsockopt(fd, level, name, value, length) compat_setsockopt(fd, level, name, value, length)
 #define bind(fd, address, length) compat_bind(fd, address, length)
 #define listen(fd, backlog) compat_listen(fd, backlog)
 #define getsockname(fd, address, length) compat_getsockname(fd, address, length)
+#define connect(fd, address, length) compat_connect(fd, address, length)
+#define getsockopt(fd, level, name, value, length) compat_getsockopt(fd, level, name, value, length)
+#define send(fd, data, length, flags) compat_send(fd, data, length, flags)
+#define poll(fds, count, timeout_ms) compat_poll(fds, count, timeout_ms)
 
 #endif

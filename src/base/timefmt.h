@@ -9,4 +9,9 @@
  * Returns 0, or -1 when it does not fit. */
 int timefmt_iso8601(time_t when, char *buf, size_t size);
 
+/* The offset east of UTC, in seconds, of local time local, which is when's
+ * (localtime_r): by difference with UTC, since Windows has no tm_gmtoff and
+ * its strftime writes the zone's name for %z. */
+long timefmt_utc_offset(time_t when, const struct tm *local);
+
 #endif

@@ -1,5 +1,6 @@
 /* The syslog sender: a bounded queue filled under the log's lock, emptied by
- * a thread that formats each line and sends it over UDP or TCP. */
+ * a thread that formats each line and sends it over UDP or TCP. The same on
+ * Windows, through compat_win32's sockets (errno, connect, poll). */
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/timefmt.h"
 #include "log/syslog.h"
 
 /* A server that does not answer is tried again after this long; lines
@@ -144,7 +146,7 @@ static bool send_line(struct syslog_sender *sender, const struct queued_line *li
 	}
 	localtime_r(&line->when.tv_sec, &tm);
 	syslog_format_timestamp(timestamp, sizeof timestamp, &tm, (int)(line->when.tv_nsec / 1000000),
-				tm.tm_gmtoff);
+				timefmt_utc_offset(line->when.tv_sec, &tm));
 	length = syslog_format_message(message, sizeof message, SYSLOG_FACILITY_DAEMON, line->level,
 				       timestamp, sender->hostname, "cashdrawerd", sender->pid,
 				       line->message, line->length);

@@ -1,13 +1,15 @@
 /* The Windows service: --install-service registers cashdrawerd.exe as an
- * automatic service restarted after failures, --uninstall-service removes
- * it, and --service (the command line the service manager runs) runs main
- * under the service manager, which stops it on "sc stop" and at shutdown. */
+ * automatic service restarted after failures, and its event source (the
+ * Event Log's warnings and errors), --uninstall-service removes both, and
+ * --service (the command line the service manager runs) runs main under
+ * the service manager, which stops it on "sc stop" and at shutdown. */
 #include "platform/service_win32.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/eventlog.h"
 #include "platform/stop_win32.h"
 
 
@@ -174,7 +176,7 @@ int service_win32_install(int argc, char **argv, const wchar_t *exe,
 			  int (*main_function)(int, char **))
 {
 	wchar_t command[8192];
-	char *check[80];
+	char *check[80], err[512];
 	int check_count = 0, rc = 1;
 	SC_HANDLE manager = NULL, service = NULL;
 	SERVICE_DESCRIPTIONW description = {DESCRIPTION};
@@ -229,14 +231,37 @@ int service_win32_install(int argc, char **argv, const wchar_t *exe,
 	    !ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &on_errors_too))
 		print_failure("warning: restart after failure not set", GetLastError());
 	printf("Service cashdrawerd installed: it starts with Windows and restarts after a "
-	       "failure.\nCommand line: %ls\nStart it now with: sc start cashdrawerd\n",
+	       "failure.\nCommand line: %ls\n",
 	       command);
+	/* the events show without "the description cannot be found" */
+	if (eventlog_register(exe, err, sizeof err) == 0)
+		printf("Its warnings and errors also go to the Windows Event Log (Application, "
+		       "source cashdrawerd).\n");
+	else
+		fprintf(stderr, "cashdrawerd: warning: %s\n", err);
+	printf("Start it now with: sc start cashdrawerd\n");
 	rc = 0;
 out:
 	if (service != NULL)
 		CloseServiceHandle(service);
 	if (manager != NULL)
 		CloseServiceHandle(manager);
+	return rc;
+}
+
+/* The event source goes with the service, and also when the service is
+ * already gone (a half-done removal). rc: the service's outcome. */
+static int remove_event_source(int rc)
+{
+	char err[512];
+	int removed = eventlog_unregister(err, sizeof err);
+
+	if (removed > 0)
+		printf("Event source cashdrawerd removed.\n");
+	if (removed < 0) {
+		fprintf(stderr, "cashdrawerd: %s\n", err);
+		return 1;
+	}
 	return rc;
 }
 
@@ -276,5 +301,5 @@ out:
 		CloseServiceHandle(service);
 	if (manager != NULL)
 		CloseServiceHandle(manager);
-	return rc;
+	return remove_event_source(rc);
 }

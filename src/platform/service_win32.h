@@ -10,12 +10,13 @@
 
 /* --install-service [OPTION...]: registers an automatic service that runs
  * this .exe with those options (checked first by main_function with
- * --check-config), restarted on failure. Returns the exit code; messages go
- * to stderr. */
+ * --check-config), restarted on failure, and the event source cashdrawerd
+ * (platform/eventlog.h). Returns the exit code; messages go to stderr. */
 int service_win32_install(int argc, char **argv, const wchar_t *exe,
 			  int (*main_function)(int, char **));
 
-/* --uninstall-service: stops the service if it runs, then removes it. */
+/* --uninstall-service: stops the service if it runs, then removes it and
+ * its event source. */
 int service_win32_uninstall(void);
 
 /* --service (the command line the service manager runs): connects to the

@@ -1,9 +1,9 @@
 /* Service integration under systemd: readiness and stopping notifications
- * (Type=notify) and log lines to the journal with their priority, through
- * systemd's documented datagram protocols (no libsystemd: systemd.c,
- * systemd_protocol.c). Without systemd integration (other platforms, or
- * -DCASHDRAWERD_SYSTEMD=OFF) every function does nothing and
- * systemd_journal_wanted answers false. */
+ * (Type=notify), and log lines on standard error with their priority when
+ * that is the journal, through systemd's documented interfaces (no
+ * libsystemd: systemd.c, systemd_protocol.c). Without systemd integration
+ * (other platforms, or -DCASHDRAWERD_SYSTEMD=OFF) every function does
+ * nothing and systemd_stderr_is_journal answers false. */
 #ifndef CASHDRAWERD_PLATFORM_SYSTEMD_H
 #define CASHDRAWERD_PLATFORM_SYSTEMD_H
 
@@ -19,13 +19,17 @@ void systemd_notify_ready(const char *status);
 /* STOPPING=1 with a STATUS= line. */
 void systemd_notify_stopping(const char *status);
 
-/* Whether log lines go to the journal: setting "true", or "auto" when
- * systemd connected our output to the journal (JOURNAL_STREAM is set). */
-bool systemd_journal_wanted(const char *setting);
+/* Whether standard error is the journal's stream: JOURNAL_STREAM, which
+ * systemd sets for a service whose output goes to the journal, names
+ * standard error's device and inode (systemd_journal_stream_is). */
+bool systemd_stderr_is_journal(void);
 
-/* Sends one line to the journal (MESSAGE, PRIORITY, SYSLOG_IDENTIFIER,
- * SYSLOG_FACILITY, CASHDRAWERD_LEVEL: systemd_journal_entry), without ever
- * waiting for journald. */
+/* Writes one log line's message to standard error as the journal reads it:
+ * "<N>message\n", N its priority (systemd_journal_line_format); never waits
+ * for journald. For a standard error that is the journal. */
 void systemd_journal_line(enum rotlog_level level, const char *message, size_t length);
+
+/* Each line of text as systemd_journal_line (a multi-line message). */
+void systemd_journal_text(enum rotlog_level level, const char *text);
 
 #endif

@@ -1,7 +1,6 @@
-/* Built without systemd integration: no readiness notification, no journal. */
+/* Built without systemd integration: no readiness notification, and
+ * standard error is never taken for the journal. */
 #include "platform/systemd.h"
-
-#include <string.h>
 
 void systemd_notify_ready(const char *status)
 {
@@ -13,9 +12,8 @@ void systemd_notify_stopping(const char *status)
 	(void)status;
 }
 
-bool systemd_journal_wanted(const char *setting)
+bool systemd_stderr_is_journal(void)
 {
-	(void)setting;
 	return false;
 }
 
@@ -24,4 +22,10 @@ void systemd_journal_line(enum rotlog_level level, const char *message, size_t l
 	(void)level;
 	(void)message;
 	(void)length;
+}
+
+void systemd_journal_text(enum rotlog_level level, const char *text)
+{
+	(void)level;
+	(void)text;
 }

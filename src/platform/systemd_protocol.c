@@ -1,5 +1,4 @@
-/* The bytes of systemd's notification and journal datagrams (pure): see
- * systemd_protocol.h. */
+/* The bytes cashdrawerd gives systemd (pure): see systemd_protocol.h. */
 #include "platform/systemd_protocol.h"
 
 #include <errno.h>
@@ -9,63 +8,7 @@
 #include <string.h>
 #include <syslog.h>
 
-/* systemd.journal-fields(7): at most 64 characters, A-Z, 0-9 and '_';
- * not a digit first, and not '_' first (journald's own trusted fields). */
-#define FIELD_NAME_MAX 64
-
-static bool valid_field_name(const char *name)
-{
-	size_t length = strlen(name);
-
-	if (length == 0 || length > FIELD_NAME_MAX || name[0] == '_' ||
-	    (name[0] >= '0' && name[0] <= '9'))
-		return false;
-	for (size_t i = 0; i < length; i++)
-		if (!((name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||
-		      name[i] == '_'))
-			return false;
-	return true;
-}
-
-/* Appends len bytes at *used when they fit; *used grows either way. */
-static void put(char *out, size_t size, size_t *used, const void *bytes, size_t len)
-{
-	if (*used <= size && len <= size - *used)
-		memcpy(out + *used, bytes, len);
-	*used += len;
-}
-
-int systemd_journal_format(const struct systemd_field *fields, size_t count, char *out,
-			   size_t size, size_t *length)
-{
-	size_t used = 0;
-
-	for (size_t i = 0; i < count; i++) {
-		const struct systemd_field *field = &fields[i];
-
-		if (!valid_field_name(field->name))
-			return -EINVAL;
-		put(out, size, &used, field->name, strlen(field->name));
-		if (memchr(field->value, '\n', field->length) == NULL) {
-			put(out, size, &used, "=", 1);
-		} else {
-			/* the binary form: NAME\n, length as 64-bit little-endian, value */
-			unsigned char size_le[8];
-			uint64_t value_length = field->length;
-
-			for (int byte = 0; byte < 8; byte++)
-				size_le[byte] = (unsigned char)(value_length >> (8 * byte));
-			put(out, size, &used, "\n", 1);
-			put(out, size, &used, size_le, sizeof size_le);
-		}
-		put(out, size, &used, field->value, field->length);
-		put(out, size, &used, "\n", 1);
-	}
-	*length = used;
-	return used <= size ? 0 : -EMSGSIZE;
-}
-
-/* syslog(3)'s priority of a log level. */
+/* sd-daemon(3)'s prefixes: syslog(3)'s priority of a log level. */
 static int priority(enum rotlog_level level)
 {
 	switch (level) {
@@ -91,25 +34,50 @@ static size_t cut(const char *text, size_t length, size_t max)
 	return max;
 }
 
-int systemd_journal_entry(enum rotlog_level level, const char *message, size_t message_length,
-			  char *out, size_t size, size_t *length)
+/* A decimal number of text up to stop (exclusive), whole, without sign or
+ * spaces. */
+static bool parse_decimal(const char *text, const char *stop, uint64_t *value)
 {
-	char priority_text[4], facility_text[4];
-	const char *level_name = rotlog_level_name(level);
-	struct systemd_field fields[] = {
-		{"MESSAGE", message, cut(message, message_length, SYSTEMD_JOURNAL_MESSAGE_MAX)},
-		{"PRIORITY", priority_text, 0},
-		{"SYSLOG_IDENTIFIER", "cashdrawerd", strlen("cashdrawerd")},
-		{"SYSLOG_FACILITY", facility_text, 0},
-		{"CASHDRAWERD_LEVEL", level_name, strlen(level_name)},
-	};
+	*value = 0;
+	if (text == stop)
+		return false;
+	for (; text < stop; text++) {
+		uint64_t digit = (uint64_t)(*text - '0');
 
-	fields[1].length =
-		(size_t)snprintf(priority_text, sizeof priority_text, "%d", priority(level));
-	/* LOG_DAEMON is the facility shifted left by 3, as syslog(3) combines it */
-	fields[3].length =
-		(size_t)snprintf(facility_text, sizeof facility_text, "%d", LOG_DAEMON >> 3);
-	return systemd_journal_format(fields, sizeof fields / sizeof fields[0], out, size, length);
+		if (*text < '0' || *text > '9' || *value > (UINT64_MAX - digit) / 10)
+			return false;
+		*value = *value * 10 + digit;
+	}
+	return true;
+}
+
+bool systemd_journal_stream_is(const char *journal_stream, uint64_t device, uint64_t inode)
+{
+	const char *colon;
+	uint64_t stream_device, stream_inode;
+
+	if (journal_stream == NULL || (colon = strchr(journal_stream, ':')) == NULL)
+		return false;
+	return parse_decimal(journal_stream, colon, &stream_device) &&
+	       parse_decimal(colon + 1, colon + 1 + strlen(colon + 1), &stream_inode) &&
+	       stream_device == device && stream_inode == inode;
+}
+
+size_t systemd_journal_line_format(enum rotlog_level level, const char *message, size_t length,
+				   char *out, size_t size)
+{
+	/* "<N>" and '\n' around the message */
+	size_t kept = cut(message, length, size - 4);
+
+	out[0] = '<';
+	out[1] = (char)('0' + priority(level));
+	out[2] = '>';
+	memcpy(out + 3, message, kept);
+	for (size_t i = 3; i < 3 + kept; i++)
+		if (out[i] == '\n')
+			out[i] = ' ';
+	out[3 + kept] = '\n';
+	return 3 + kept + 1;
 }
 
 int systemd_notify_address(const char *notify_socket, struct sockaddr_un *address,

@@ -1,55 +1,41 @@
-/* systemd's two datagram protocols, as bytes (pure): the notification
+/* What cashdrawerd says to systemd, as bytes (pure): the notification
  * socket of sd_notify(3) (NOTIFY_SOCKET: a path, or '@' for Linux's
- * abstract namespace) and the journal's native protocol
- * (https://systemd.io/JOURNAL_NATIVE_PROTOCOL/). systemd documents both as
- * stable interfaces for programs that do not link libsystemd.
+ * abstract namespace), and log lines on standard error with their priority
+ * as a "<N>" prefix (sd-daemon(3); journald reads it with
+ * SyslogLevelPrefix=, on by default) once JOURNAL_STREAM says standard
+ * error is the journal's stream (systemd.exec(5)). systemd documents both
+ * as stable interfaces for programs that do not link libsystemd.
  * src/platform/systemd.c sends what these functions build. */
 #ifndef CASHDRAWERD_PLATFORM_SYSTEMD_PROTOCOL_H
 #define CASHDRAWERD_PLATFORM_SYSTEMD_PROTOCOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include "log/rotlog.h"
 
-/* journald's socket for the native protocol. */
-#define SYSTEMD_JOURNAL_SOCKET "/run/systemd/journal/socket"
+/* Room for a journal line of systemd_journal_line_format: "<N>", a log
+ * line's message (at most ROTLOG_LINE_MAX) and '\n'. */
+#define SYSTEMD_JOURNAL_LINE_MAX (3 + ROTLOG_LINE_MAX + 1)
 
-/* Longer messages are cut (at a character boundary): one entry is then
- * always one datagram well under any socket buffer, where libsystemd
- * would pass a larger one through a memfd. Log lines are shorter anyway
- * (ROTLOG_LINE_MAX). */
-#define SYSTEMD_JOURNAL_MESSAGE_MAX 4096
+/* Whether journal_stream (JOURNAL_STREAM's value, or NULL) names the file
+ * of device and inode: systemd sets it to "DEVICE:INODE", in decimal, of
+ * the service's standard error (or output) when that is the journal. A
+ * child's standard error redirected elsewhere keeps the variable but not
+ * the file: false then. */
+bool systemd_journal_stream_is(const char *journal_stream, uint64_t device, uint64_t inode);
 
-/* Room for an entry of systemd_journal_entry: the message, its other
- * fields, and the binary form's 8-byte length. */
-#define SYSTEMD_JOURNAL_ENTRY_MAX (SYSTEMD_JOURNAL_MESSAGE_MAX + 256)
-
-/* One journal field: name (A-Z, 0-9 and '_', not starting with a digit or
- * '_', at most 64 characters) and value, length bytes (any bytes). */
-struct systemd_field {
-	const char *name;
-	const char *value;
-	size_t length;
-};
-
-/* The datagram of one journal entry: each field as NAME=value\n, or, when
- * the value holds a newline, as NAME\n, the value's length as 64-bit
- * little-endian, the value and \n. 0 with *length set; -EINVAL when a name
- * is not a valid journal field name; -EMSGSIZE when out (size bytes) is too
- * small, *length then being the size needed. */
-int systemd_journal_format(const struct systemd_field *fields, size_t count, char *out,
-			   size_t size, size_t *length);
-
-/* The entry of one log line: MESSAGE (cut to SYSTEMD_JOURNAL_MESSAGE_MAX
- * bytes), PRIORITY (syslog's: 7 DEBUG, 6 INFO, 4 WARNING, 3 ERROR),
- * SYSLOG_IDENTIFIER=cashdrawerd, SYSLOG_FACILITY=3 (daemon) and
- * CASHDRAWERD_LEVEL (DEBUG, INFO, WARNING, ERROR). As
- * systemd_journal_format; out of SYSTEMD_JOURNAL_ENTRY_MAX bytes always
- * has room. */
-int systemd_journal_entry(enum rotlog_level level, const char *message, size_t message_length,
-			  char *out, size_t size, size_t *length);
+/* The journal line of a log line's message: "<N>" with syslog's priority
+ * (3 ERROR, 4 WARNING, 6 INFO, 7 DEBUG; journald stores it and strips the
+ * prefix), the message and '\n'. A newline in the message would start a
+ * line of its own without its priority: it becomes a space. A message too
+ * long for out (size bytes, at least 8) is cut at a UTF-8 character
+ * boundary. Returns the length written. */
+size_t systemd_journal_line_format(enum rotlog_level level, const char *message, size_t length,
+				   char *out, size_t size);
 
 /* Where NOTIFY_SOCKET (its value, or NULL) says to send notifications: 1
  * with *address and *address_length set for an absolute path or an

@@ -115,13 +115,6 @@ static int check_level(const char *value, char *err, size_t errlen)
 	return -EINVAL;
 }
 
-static int check_journal(const char *value, char *err, size_t errlen)
-{
-	snprintf(err, errlen, "'%s' is not auto (the journal when systemd runs the service), true or false",
-		 value);
-	return -EINVAL;
-}
-
 static int check_syslog_protocol(const char *value, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "'%s' is not udp or tcp", value);
@@ -191,10 +184,17 @@ static int check_token(const char *value, char *err, size_t errlen)
 const struct config_option config_options[] = {CONFIG_OPTIONS(CONFIG_ENTRY)};
 const size_t config_option_count = sizeof config_options / sizeof config_options[0];
 
-const struct config_option *config_find(const char *name)
+#define CONFIG_RETIRED_ENTRY(name_, why_)                                                   \
+	{.name = #name_, .type = CONFIG_RETIRED, .default_value = "", .metavar = "", .help = why_},
+
+const struct config_option config_retired[] = {CONFIG_RETIRED_OPTIONS(CONFIG_RETIRED_ENTRY)};
+const size_t config_retired_count = sizeof config_retired / sizeof config_retired[0];
+
+static const struct config_option *find_in(const struct config_option *options, size_t count,
+					   const char *name)
 {
-	for (size_t i = 0; i < config_option_count; i++) {
-		const char *a = config_options[i].name, *b = name;
+	for (size_t i = 0; i < count; i++) {
+		const char *a = options[i].name, *b = name;
 
 		/* '-' in a flag stands for '_' in the key */
 		while (*a != '\0' && (*a == *b || (*a == '_' && *b == '-'))) {
@@ -202,9 +202,32 @@ const struct config_option *config_find(const char *name)
 			b++;
 		}
 		if (*a == '\0' && *b == '\0')
-			return &config_options[i];
+			return &options[i];
 	}
 	return NULL;
+}
+
+const struct config_option *config_find(const char *name)
+{
+	return find_in(config_options, config_option_count, name);
+}
+
+const struct config_option *config_find_retired(const char *name)
+{
+	return find_in(config_retired, config_retired_count, name);
+}
+
+void config_retired_warnings(const struct config *config, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < config_retired_count && used < size; i++)
+		if (config->retired_seen & (1u << i))
+			used += (size_t)snprintf(buf + used, size - used,
+						 "Réglage %s ignoré : il n'existe plus ; %s ; "
+						 "retirez-le des réglages\n",
+						 config_retired[i].name, config_retired[i].help);
 }
 
 static int parse_uint(const char *text, const struct config_option *option, unsigned *out,
@@ -324,6 +347,11 @@ int config_set(struct config *config, const char *name, const char *value, char 
 	char *field;
 	int rc;
 
+	if (option == NULL && (option = config_find_retired(name)) != NULL) {
+		/* accepted, whatever its value: config_retired_warnings says it */
+		config->retired_seen |= 1u << (option - config_retired);
+		return 0;
+	}
 	if (option == NULL) {
 		snprintf(err, errlen, "unknown setting '%s' (see --help for the list)", name);
 		return -EINVAL;
@@ -355,6 +383,8 @@ int config_set(struct config *config, const char *name, const char *value, char 
 		return append_items(config, option, value, err, errlen);
 	case CONFIG_ENUM:
 		return parse_word(value, option, (unsigned *)(void *)field, err, errlen);
+	case CONFIG_RETIRED:
+		break; /* found above */
 	}
 	return -EINVAL;
 }
@@ -399,7 +429,11 @@ void config_format_value(const struct config *config, const struct config_option
 			used += (size_t)snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "",
 						 field + i * CONFIG_LIST_ITEM_MAX);
 		return;
+	case CONFIG_RETIRED:
+		break; /* not in the table: no value */
 	}
+	if (size > 0)
+		buf[0] = '\0';
 }
 
 void config_clear(struct config *config, const struct config_option *option)
@@ -435,12 +469,5 @@ int config_validate(const struct config *config, char *err, size_t errlen)
 		.realtime_ms = config->realtime_pulse_ms,
 	};
 
-#ifndef CASHDRAWERD_HAVE_SYSTEMD
-	if (config->log_journal == CONFIG_JOURNAL_TRUE) {
-		snprintf(err, errlen, "log_journal: true needs a build with systemd integration (this "
-			 "one has none): use auto or false");
-		return -EINVAL;
-	}
-#endif
 	return escpos_kick_check(&kick, err, errlen);
 }

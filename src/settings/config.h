@@ -101,27 +101,32 @@
 	X(request_timeout_s, UINT, "10", 1, 3600, NULL, "S",                                      \
 	  "longest time a client may take to send a request's line and headers")
 
-/* Where log lines go besides the file: see README, Many tills. */
+/* Where log lines go besides the file: see docs/monitoring.md, Central logs. */
 #define CONFIG_LOG_SHIPPING_OPTIONS(X)                                                      \
-	X(log_journal, ENUM, "auto", 0, 0, check_journal, "auto|true|false",                     \
-	  "log to the systemd journal, with priorities, instead of standard error (auto: when "  \
-	  "systemd runs the service)")                                                          \
 	X(syslog_host, STRING, "", 0, 0, NULL, "HOST",                                             \
 	  "also send each log line to this syslog server, RFC 5424 (empty: none)")               \
 	X(syslog_port, UINT, "514", 1, 65535, NULL, "PORT", "port of the syslog server")          \
 	X(syslog_protocol, ENUM, "udp", 0, 0, check_syslog_protocol, "udp|tcp",                  \
 	  "udp (RFC 5426) or tcp (RFC 6587 octet counting)")
 
+/* Settings there are no more: still accepted, whatever their value, and
+ * ignored, so that a settings file written for an earlier version still
+ * starts the service after an upgrade; each one given is said in a WARNING
+ * at start and by --check-config. X(name, why it is gone, in French: the
+ * log's words). */
+#define CONFIG_RETIRED_OPTIONS(X)                                                           \
+	X(log_journal, "sous systemd, les lignes vont d'elles-mêmes au journal, avec leur "      \
+		       "priorité, par la sortie d'erreur (log_console)")
+
 /* ENUM: one of the words of its metavar ("esc-p|realtime"), kept as the
  * word's index; the enums below name them for the code. */
-enum config_type { CONFIG_STRING, CONFIG_UINT, CONFIG_BOOL, CONFIG_LIST, CONFIG_ENUM };
+enum config_type { CONFIG_STRING, CONFIG_UINT, CONFIG_BOOL, CONFIG_LIST, CONFIG_ENUM, CONFIG_RETIRED };
 
 /* The ENUM settings' values, in the order of their metavar's words. */
 enum config_pin { CONFIG_PIN_2, CONFIG_PIN_5, CONFIG_PIN_BOTH };
 enum config_kick { CONFIG_KICK_ESC_P, CONFIG_KICK_REALTIME };
 enum config_level { CONFIG_LEVEL_HIGH, CONFIG_LEVEL_LOW };
 enum config_cut { CONFIG_CUT_PARTIAL, CONFIG_CUT_FULL, CONFIG_CUT_NONE };
-enum config_journal { CONFIG_JOURNAL_AUTO, CONFIG_JOURNAL_TRUE, CONFIG_JOURNAL_FALSE };
 enum config_syslog_protocol { CONFIG_SYSLOG_UDP, CONFIG_SYSLOG_TCP };
 
 #define CONFIG_FIELD_STRING(name) char name[CONFIG_STRING_MAX];
@@ -135,6 +140,8 @@ enum config_syslog_protocol { CONFIG_SYSLOG_UDP, CONFIG_SYSLOG_TCP };
 
 struct config {
 	CONFIG_OPTIONS(CONFIG_FIELD)
+	/* bit i: config_retired[i] was given (config_set) */
+	unsigned retired_seen;
 };
 
 struct config_option {
@@ -151,6 +158,18 @@ struct config_option {
 
 extern const struct config_option config_options[];
 extern const size_t config_option_count;
+
+/* The retired settings (CONFIG_RETIRED_OPTIONS), type CONFIG_RETIRED, help
+ * saying why they are gone. */
+extern const struct config_option config_retired[];
+extern const size_t config_retired_count;
+
+/* A retired setting by INI key or CLI spelling, NULL when it is none. */
+const struct config_option *config_find_retired(const char *name);
+
+/* The warning for each retired setting given, one line each ("Réglage
+ * log_journal ignoré : …\n"), into buf; "" when none. */
+void config_retired_warnings(const struct config *config, char *buf, size_t size);
 
 /* Finds an option by INI key or CLI spelling ("timeout_ms", "timeout-ms").
  * NULL when unknown. */

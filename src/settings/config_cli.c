@@ -39,6 +39,8 @@ int config_parse_args(int argc, char *const argv[], struct config_args *args, ch
 		snprintf(name, sizeof name, "%.*s", (int)(eq != NULL ? eq - arg - 2 : (long)strlen(arg) - 2),
 			 arg + 2);
 		option = config_find(name);
+		if (option == NULL)
+			option = config_find_retired(name); /* accepted, then ignored */
 		if (option == NULL && strcmp(name, "config") != 0) {
 			snprintf(err, errlen, "unknown option '--%s' (see --help)", name);
 			return -EINVAL;

@@ -1,8 +1,9 @@
 """The Windows installer: `make msi` builds, with msitools' wixl, an MSI from
 `make windows`'s cashdrawerd.exe. Its tables (read with msiinfo) install the
 .exe and the commented cashdrawerd.ini in Program Files\\cashdrawerd,
-register the service (automatic, own process, `--service`), start it at
-install, stop and delete it at uninstall, and empty the logs folder then;
+register the service (automatic, own process, `--service`) and its Event
+Log source, start it at install, stop and delete both at uninstall, and
+empty the logs folder then;
 an upgrade removes the old version only after the new one is in place, so
 the admin's settings stay. The files packed are those built (msiextract)."""
 import shutil
@@ -82,6 +83,24 @@ def test_msi_registers_starts_and_removes_the_service(msi):
     assert control["Wait"] == "1"
     assert (sequence["StopServices"] < sequence["DeleteServices"] < sequence["InstallFiles"]
             < sequence["InstallServices"] < sequence["StartServices"] < sequence["InstallFinalize"])
+
+
+def test_msi_registers_the_event_source_and_removes_it_at_uninstall(msi):
+    """As --install-service does (the install itself: wine/test_wine_msi.py)."""
+    rows = {row["Name"]: row for row in table(msi, "Registry")}
+    sequence = {row["Action"]: int(row["Sequence"]) for row in table(msi, "InstallExecuteSequence")}
+
+    assert set(rows) == {"EventMessageFile", "TypesSupported", "*"}
+    for row in rows.values():
+        # HKLM (2), the key Windows reads a source from, with the service's component
+        assert (row["Root"], row["Key"], row["Component_"]) == (
+            "2", r"SYSTEM\CurrentControlSet\Services\EventLog\Application\cashdrawerd", "Service")
+    # "#%": REG_EXPAND_SZ, the installed .exe (its message table)
+    assert rows["EventMessageFile"]["Value"] == "#%[#cashdrawerd.exe]"
+    assert rows["TypesSupported"]["Value"] == "#3"  # errors and warnings
+    assert rows["*"]["Value"] == ""  # the key made at install, deleted at uninstall
+    assert sequence["RemoveRegistryValues"] < sequence["WriteRegistryValues"] < \
+        sequence["InstallFinalize"]
 
 
 def test_msi_uninstall_empties_the_logs_and_upgrade_keeps_settings(msi):

@@ -109,6 +109,21 @@ def test_verify_catches_a_broken_unit(tmp_path):
     assert "Unknown key 'ProtectSytem'" in result.stderr
 
 
+def test_unit_sends_standard_error_to_the_journal_with_priorities():
+    """The service writes "<N>message" lines on standard error under systemd
+    (tests/e2e/test_systemd.py): the unit gives it the journal's stream and
+    has journald read the prefix, whatever the system's defaults."""
+    service, section = {}, None
+    for line in UNIT.read_text().splitlines():
+        if line.startswith("["):
+            section = line
+        elif section == "[Service]" and "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            service[key] = value
+    assert (service["StandardOutput"], service["StandardError"], service["SyslogLevelPrefix"]) \
+        == ("journal", "journal", "yes")
+
+
 @pytest.fixture(scope="module")
 def deb(tmp_path_factory):
     need("dpkg-deb", "dpkg")

@@ -100,6 +100,9 @@ void fuzz_check_config(const struct config *config)
 			}
 			break;
 		}
+		case CONFIG_RETIRED:
+			FUZZ_CHECK(0, "%s: a retired setting in the table", option->name);
+			break;
 		}
 	}
 	/* what single options accept, the whole accepts */
@@ -142,7 +145,9 @@ int fuzz_same_config(const struct config *a, const struct config *b)
 					return 0;
 			break;
 		}
+		case CONFIG_RETIRED:
+			return 0; /* never in the table */
 		}
 	}
-	return 1;
+	return a->retired_seen == b->retired_seen;
 }

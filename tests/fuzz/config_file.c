@@ -66,6 +66,10 @@ static size_t write_ini(const struct config *config, char *buf, size_t size)
 			   used - start, CONFIG_LINE_MAX);
 		PUT("\n");
 	}
+	/* retired settings given: any value is accepted and ignored */
+	for (size_t i = 0; i < config_retired_count; i++)
+		if (config->retired_seen & (1u << i))
+			PUT("%s=ignored\n", config_retired[i].name);
 #undef PUT
 	return used;
 }

@@ -62,6 +62,8 @@ static void assert_same_settings(const struct config *a, const struct config *b)
 						    fb + j * CONFIG_LIST_ITEM_MAX);
 			break;
 		}
+		case CONFIG_RETIRED:
+			fail_msg("%s: a retired setting in the table", option->name);
 		}
 	}
 }
@@ -1381,6 +1383,67 @@ static void test_unknown_section_is_reported_on_its_key_lines(void **state)
 	assert_int_equal(config.port, defaults.port);
 }
 
+/* ---- retired settings ---- */
+
+#define LOG_JOURNAL_IGNORED                                                                 \
+	"Réglage log_journal ignoré : il n'existe plus ; sous systemd, les lignes vont "    \
+	"d'elles-mêmes au journal, avec leur priorité, par la sortie d'erreur (log_console) ; " \
+	"retirez-le des réglages\n"
+
+static void test_a_retired_setting_is_accepted_whatever_its_value_and_warned_once(void **state)
+{
+	static const char *const values[] = {"auto", "true", "false", "", "maybe"};
+	struct config config, defaults;
+	char warnings[1024];
+
+	(void)state;
+	config_defaults(&defaults);
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		config_defaults(&config);
+		config_retired_warnings(&config, warnings, sizeof warnings);
+		assert_string_equal(warnings, "");
+		set_ok(&config, "log_journal", values[i]);
+		set_ok(&config, "log-journal", values[i]);
+		assert_same_settings(&config, &defaults);
+		config_retired_warnings(&config, warnings, sizeof warnings);
+		assert_string_equal(warnings, LOG_JOURNAL_IGNORED);
+	}
+}
+
+static void test_a_retired_setting_is_not_an_option_and_not_in_help(void **state)
+{
+	static char usage[16384];
+
+	(void)state;
+	assert_null(config_find("log_journal"));
+	assert_non_null(config_find_retired("log_journal"));
+	assert_null(config_find_retired("log_dir"));
+	assert_null(config_find_retired("colour"));
+	config_usage(usage, sizeof usage, "cashdrawerd");
+	assert_null(strstr(usage, "journal"));
+}
+
+static void test_a_retired_setting_in_a_file_or_on_the_command_line_is_no_problem(void **state)
+{
+	char *argv[] = {"cashdrawerd", "--log-journal", "true", "--port", "8080"};
+	struct config_args args;
+	struct config config;
+	char err[512], warnings[1024];
+
+	(void)state;
+	load_clean(&config, "[cashdrawerd]\nlog_journal = auto\nport = 1\n");
+	assert_int_equal(config.port, 1);
+	config_retired_warnings(&config, warnings, sizeof warnings);
+	assert_string_equal(warnings, LOG_JOURNAL_IGNORED);
+
+	assert_int_equal(config_parse_args(ARGC(argv), argv, &args, err, sizeof err), 0);
+	config_defaults(&config);
+	assert_int_equal(config_apply_args(&config, &args, err, sizeof err), 0);
+	assert_int_equal(config.port, 8080);
+	config_retired_warnings(&config, warnings, sizeof warnings);
+	assert_string_equal(warnings, LOG_JOURNAL_IGNORED);
+}
+
 static void test_unknown_key_is_reported_with_its_line(void **state)
 {
 	(void)state;
@@ -1867,6 +1930,9 @@ int main(void)
 		cmocka_unit_test(test_last_line_without_newline_is_read),
 		cmocka_unit_test(test_unknown_section_is_reported_on_its_key_lines),
 		cmocka_unit_test(test_unknown_key_is_reported_with_its_line),
+		cmocka_unit_test(test_a_retired_setting_is_accepted_whatever_its_value_and_warned_once),
+		cmocka_unit_test(test_a_retired_setting_is_not_an_option_and_not_in_help),
+		cmocka_unit_test(test_a_retired_setting_in_a_file_or_on_the_command_line_is_no_problem),
 		cmocka_unit_test(test_bad_value_is_reported_with_key_and_reason),
 		cmocka_unit_test(test_line_that_is_not_a_setting_is_reported_with_its_line),
 		cmocka_unit_test(test_every_problem_of_a_file_is_reported_with_its_exact_line),

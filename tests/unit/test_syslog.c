@@ -4,10 +4,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "base/timefmt.h"
 #include "log/syslog.h"
 
 static const struct tm FEB_1 = {.tm_year = 125, .tm_mon = 1, .tm_mday = 1, .tm_hour = 14,
@@ -104,6 +106,43 @@ static void test_octet_counting_frame(void **state)
 	assert_int_equal(syslog_frame_octet_counted(out, 8, "123456789", 9), 0);
 }
 
+/* The offset of the timestamp, computed from local time and UTC (Windows
+ * has no tm_gmtoff), in zones east and west, with half hours and quarters,
+ * in summer, and when the local day is not UTC's, across a year's end. */
+static void expect_offset(const char *zone, time_t when, long offset)
+{
+	struct tm local;
+
+	setenv("TZ", zone, 1);
+	tzset();
+	assert_non_null(localtime_r(&when, &local));
+	if (timefmt_utc_offset(when, &local) != offset)
+		fail_msg("%s at %lld: offset %ld, not %ld", zone, (long long)when,
+			 timefmt_utc_offset(when, &local), offset);
+}
+
+static void test_utc_offset_of_local_time(void **state)
+{
+	const time_t winter = 1738419751;  /* 2025-02-01 14:22:31 UTC */
+	const time_t summer = 1751379751;  /* 2025-07-01 14:22:31 UTC */
+	const time_t new_year = 1735687800; /* 2024-12-31 23:30:00 UTC */
+
+	(void)state;
+	expect_offset("UTC", winter, 0);
+	expect_offset("Europe/Paris", winter, 3600);
+	expect_offset("Europe/Paris", summer, 7200);
+	expect_offset("America/St_Johns", winter, -(3 * 3600 + 30 * 60));
+	expect_offset("Asia/Kathmandu", winter, 5 * 3600 + 45 * 60);
+	/* 00:30 on 2025-01-01 in Paris, 23:30 the day (and year) before in UTC */
+	expect_offset("Europe/Paris", new_year, 3600);
+	/* 13:30 on 2024-12-31 in Honolulu: behind, the same day */
+	expect_offset("Pacific/Honolulu", new_year, -10 * 3600);
+	/* 13:30 on 2025-01-01 in Kiritimati: a day ahead */
+	expect_offset("Pacific/Kiritimati", new_year, 14 * 3600);
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_empty_or_odd_hostname_stays_one_field),
 		cmocka_unit_test(test_long_message_is_cut_to_the_buffer),
 		cmocka_unit_test(test_octet_counting_frame),
+		cmocka_unit_test(test_utc_offset_of_local_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

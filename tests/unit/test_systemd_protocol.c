@@ -1,7 +1,7 @@
-/* Specifies the bytes cashdrawerd sends to systemd: journal entries in the
- * native protocol (NAME=value lines; the binary form for values with a
- * newline), the entry of each log line, where NOTIFY_SOCKET points (a path
- * or an abstract name) and the READY=1 / STOPPING=1 notifications. */
+/* Specifies the bytes cashdrawerd gives systemd: when JOURNAL_STREAM says
+ * standard error is the journal, each log line as "<N>message\n" with its
+ * priority; where NOTIFY_SOCKET points (a path or an abstract name) and the
+ * READY=1 / STOPPING=1 notifications. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,222 +15,111 @@
 
 #include "platform/systemd_protocol.h"
 
-#define FIELD(name, text) {(name), (text), sizeof(text) - 1}
-
 static void expect_bytes(const char *got, size_t got_length, const char *want, size_t want_length)
 {
 	assert_int_equal(got_length, want_length);
 	assert_memory_equal(got, want, want_length);
 }
 
-/* ---- the native protocol ---- */
+/* ---- JOURNAL_STREAM ---- */
 
-static void test_fields_without_newlines_are_name_equals_value_lines(void **state)
+static void test_journal_stream_names_standard_error_by_device_and_inode(void **state)
 {
-	static const struct systemd_field fields[] = {FIELD("MESSAGE", "Tiroir ouvert"),
-						      FIELD("PRIORITY", "6"), FIELD("EMPTY", "")};
-	static const char want[] = "MESSAGE=Tiroir ouvert\nPRIORITY=6\nEMPTY=\n";
-	char out[128];
-	size_t length = 0;
-
 	(void)state;
-	assert_int_equal(systemd_journal_format(fields, 3, out, sizeof out, &length), 0);
-	expect_bytes(out, length, want, sizeof want - 1);
+	assert_true(systemd_journal_stream_is("8:12345", 8, 12345));
+	assert_true(systemd_journal_stream_is("0:0", 0, 0));
+	/* dev_t and ino_t are 64-bit: systemd writes them whole, in decimal */
+	assert_true(systemd_journal_stream_is("18446744073709551615:18446744073709551614",
+					      UINT64_MAX, UINT64_MAX - 1));
+	/* another file: a child's standard error sent elsewhere keeps the variable */
+	assert_false(systemd_journal_stream_is("8:12345", 8, 12346));
+	assert_false(systemd_journal_stream_is("8:12345", 9, 12345));
 }
 
-static void test_a_value_with_a_newline_takes_the_binary_form(void **state)
+static void test_journal_stream_unset_or_not_systemds_form_is_no_journal(void **state)
 {
-	static const struct systemd_field fields[] = {FIELD("MESSAGE", "two\nlines"),
-						      FIELD("PRIORITY", "3")};
-	/* MESSAGE\n, 9 as 64-bit little-endian, the 9 bytes, \n */
-	static const char want[] = "MESSAGE\n\x09\0\0\0\0\0\0\0two\nlines\nPRIORITY=3\n";
-	char out[128];
-	size_t length = 0;
-
-	(void)state;
-	assert_int_equal(systemd_journal_format(fields, 2, out, sizeof out, &length), 0);
-	expect_bytes(out, length, want, sizeof want - 1);
-}
-
-static void test_the_binary_length_is_little_endian_on_every_byte(void **state)
-{
-	static char value[0x1234];
-	struct systemd_field field = {"DATA", value, sizeof value};
-	static char out[0x1300];
-	size_t length = 0;
-
-	(void)state;
-	memset(value, 'v', sizeof value);
-	value[0] = '\n';
-	assert_int_equal(systemd_journal_format(&field, 1, out, sizeof out, &length), 0);
-	assert_int_equal(length, 5 + 8 + sizeof value + 1);
-	assert_memory_equal(out, "DATA\n\x34\x12\0\0\0\0\0\0", 13);
-	assert_memory_equal(out + 13, value, sizeof value);
-	assert_int_equal(out[length - 1], '\n');
-}
-
-static void test_values_are_bytes_not_strings(void **state)
-{
-	/* the length decides: a NUL inside is sent, what follows it too */
-	static const struct systemd_field field = {"DATA", "a\0b=c", 5};
-	char out[32];
-	size_t length = 0;
-
-	(void)state;
-	assert_int_equal(systemd_journal_format(&field, 1, out, sizeof out, &length), 0);
-	expect_bytes(out, length, "DATA=a\0b=c\n", 11);
-}
-
-static void test_invalid_field_names_are_refused(void **state)
-{
-	static const char *const names[] = {
-		"",          "message",    "_PID",  "1ST", "CASH-DRAWER", "NAME=VALUE", "A B",
-		"ÉVÉNEMENT", "MESSAGE\n",
-		/* 65 characters */
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	static const char *const wrong[] = {
+		"",	   ":",	       "8",	    "8:",	"8:12345:1", ":12345",
+		"8 :12345", "8: 12345", "+8:12345", "-8:12345", "0x8:12345", "8:12345 ",
+		"18446744073709551616:12345", /* over 64 bits */
 	};
-	char out[256];
-	size_t length;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		struct systemd_field field = {names[i], "x", 1};
-
-		assert_int_equal(systemd_journal_format(&field, 1, out, sizeof out, &length), -EINVAL);
-	}
+	assert_false(systemd_journal_stream_is(NULL, 8, 12345));
+	for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++)
+		if (systemd_journal_stream_is(wrong[i], 8, 12345) ||
+		    systemd_journal_stream_is(wrong[i], 0, 0))
+			fail_msg("JOURNAL_STREAM=\"%s\" taken for the journal", wrong[i]);
 }
 
-static void test_valid_field_names_have_digits_and_underscores_after_the_first(void **state)
+/* ---- lines for the journal: "<N>message\n" ---- */
+
+static void expect_line(enum rotlog_level level, const char *message, const char *want)
 {
-	static const char *const names[] = {
-		"A", "CASHDRAWERD_LEVEL", "X1_2", "SYSLOG_FACILITY",
-		/* 64 characters */
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-	};
-	char out[256];
-	size_t length;
+	char out[SYSTEMD_JOURNAL_LINE_MAX];
+	size_t length = systemd_journal_line_format(level, message, strlen(message), out, sizeof out);
 
-	(void)state;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		struct systemd_field field = {names[i], "x", 1};
-
-		assert_int_equal(systemd_journal_format(&field, 1, out, sizeof out, &length), 0);
-		assert_int_equal(length, strlen(names[i]) + 3);
-	}
-}
-
-static void test_a_small_buffer_is_refused_with_the_size_needed_and_not_overrun(void **state)
-{
-	static const struct systemd_field fields[] = {FIELD("MESSAGE", "hello"),
-						      FIELD("PRIORITY", "6")};
-	char out[32];
-	size_t length = 0;
-
-	(void)state;
-	memset(out, 'z', sizeof out);
-	assert_int_equal(systemd_journal_format(fields, 2, out, 12, &length), -EMSGSIZE);
-	assert_int_equal(length, strlen("MESSAGE=hello\nPRIORITY=6\n"));
-	for (size_t i = 12; i < sizeof out; i++)
-		assert_int_equal(out[i], 'z');
-	/* exactly the size needed is enough */
-	assert_int_equal(systemd_journal_format(fields, 2, out, 25, &length), 0);
-	expect_bytes(out, length, "MESSAGE=hello\nPRIORITY=6\n", 25);
-}
-
-/* ---- the entry of a log line ---- */
-
-static void expect_entry(enum rotlog_level level, const char *message, const char *want)
-{
-	char out[SYSTEMD_JOURNAL_ENTRY_MAX];
-	size_t length = 0;
-
-	assert_int_equal(systemd_journal_entry(level, message, strlen(message), out, sizeof out,
-					       &length),
-			 0);
 	expect_bytes(out, length, want, strlen(want));
 }
 
-static void test_a_log_line_has_its_priority_identifier_facility_and_level(void **state)
+static void test_each_level_gets_its_syslog_priority_prefix(void **state)
 {
 	(void)state;
-	expect_entry(ROTLOG_INFO, "127.0.0.1 GET /open-cash-drawer 200 opened - Tiroir-caisse ouvert",
-		     "MESSAGE=127.0.0.1 GET /open-cash-drawer 200 opened - Tiroir-caisse ouvert\n"
-		     "PRIORITY=6\nSYSLOG_IDENTIFIER=cashdrawerd\nSYSLOG_FACILITY=3\n"
-		     "CASHDRAWERD_LEVEL=INFO\n");
-	expect_entry(ROTLOG_DEBUG, "d",
-		     "MESSAGE=d\nPRIORITY=7\nSYSLOG_IDENTIFIER=cashdrawerd\nSYSLOG_FACILITY=3\n"
-		     "CASHDRAWERD_LEVEL=DEBUG\n");
-	expect_entry(ROTLOG_WARNING, "w",
-		     "MESSAGE=w\nPRIORITY=4\nSYSLOG_IDENTIFIER=cashdrawerd\nSYSLOG_FACILITY=3\n"
-		     "CASHDRAWERD_LEVEL=WARNING\n");
-	expect_entry(ROTLOG_ERROR, "e",
-		     "MESSAGE=e\nPRIORITY=3\nSYSLOG_IDENTIFIER=cashdrawerd\nSYSLOG_FACILITY=3\n"
-		     "CASHDRAWERD_LEVEL=ERROR\n");
+	expect_line(ROTLOG_ERROR, "127.0.0.1 GET /open-cash-drawer 503 printer_refused - refusé",
+		    "<3>127.0.0.1 GET /open-cash-drawer 503 printer_refused - refusé\n");
+	expect_line(ROTLOG_WARNING, "127.0.0.1 GET /nope 404 not_found",
+		    "<4>127.0.0.1 GET /nope 404 not_found\n");
+	expect_line(ROTLOG_INFO, "127.0.0.1 GET /open-cash-drawer 200 opened - Tiroir-caisse ouvert",
+		    "<6>127.0.0.1 GET /open-cash-drawer 200 opened - Tiroir-caisse ouvert\n");
+	expect_line(ROTLOG_DEBUG, "d", "<7>d\n");
+	expect_line(ROTLOG_INFO, "", "<6>\n");
 }
 
-static void test_only_the_given_length_of_the_message_is_sent(void **state)
+static void test_only_the_given_length_of_the_message_is_written(void **state)
 {
-	char out[SYSTEMD_JOURNAL_ENTRY_MAX];
-	size_t length = 0;
+	char out[SYSTEMD_JOURNAL_LINE_MAX];
+	size_t length;
 
 	(void)state;
-	/* rotlog passes the line without its newline */
-	assert_int_equal(systemd_journal_entry(ROTLOG_INFO, "Service arrêté\n", strlen("Service arrêté"),
-					       out, sizeof out, &length),
-			 0);
-	assert_true(length > 0);
-	assert_memory_equal(out, "MESSAGE=Service arrêté\nPRIORITY=6\n", strlen("MESSAGE=Service arrêté\nPRIORITY=6\n"));
+	/* rotlog passes the message without its newline */
+	length = systemd_journal_line_format(ROTLOG_INFO, "Service arrêté\nmore",
+					     strlen("Service arrêté"), out, sizeof out);
+	expect_bytes(out, length, "<6>Service arrêté\n", strlen("<6>Service arrêté\n"));
 }
 
-static void test_a_message_with_a_newline_goes_in_binary_form(void **state)
+static void test_a_newline_in_the_message_cannot_start_a_line_without_priority(void **state)
 {
-	char out[SYSTEMD_JOURNAL_ENTRY_MAX];
-	size_t length = 0;
-	static const char want[] = "MESSAGE\n\x03\0\0\0\0\0\0\0a\nb\nPRIORITY=4\n";
-
 	(void)state;
-	assert_int_equal(systemd_journal_entry(ROTLOG_WARNING, "a\nb", 3, out, sizeof out, &length), 0);
-	assert_memory_equal(out, want, sizeof want - 1);
+	expect_line(ROTLOG_ERROR, "a\nb\n", "<3>a b \n");
 }
 
-static void test_a_long_message_is_cut_at_a_character_boundary(void **state)
+static void test_a_log_line_at_its_longest_fits_whole(void **state)
 {
-	static char message[SYSTEMD_JOURNAL_MESSAGE_MAX + 100];
-	static char out[SYSTEMD_JOURNAL_ENTRY_MAX];
-	size_t length = 0, kept;
+	static char message[ROTLOG_LINE_MAX];
+	char out[SYSTEMD_JOURNAL_LINE_MAX];
+	size_t length;
 
 	(void)state;
-	/* "é" (C3 A9) across the limit: the cut falls before it */
 	memset(message, 'x', sizeof message);
-	memcpy(message + SYSTEMD_JOURNAL_MESSAGE_MAX - 1, "\xc3\xa9", 2);
-	assert_int_equal(systemd_journal_entry(ROTLOG_INFO, message, sizeof message, out, sizeof out,
-					       &length),
-			 0);
-	kept = SYSTEMD_JOURNAL_MESSAGE_MAX - 1;
-	assert_memory_equal(out, "MESSAGE=", 8);
-	assert_memory_equal(out + 8, message, kept);
-	assert_memory_equal(out + 8 + kept, "\nPRIORITY=6\n", 12);
-	/* plain ASCII: cut exactly at the limit, and the entry fits its room */
-	memset(message, 'y', sizeof message);
-	assert_int_equal(systemd_journal_entry(ROTLOG_ERROR, message, sizeof message, out, sizeof out,
-					       &length),
-			 0);
-	assert_memory_equal(out + 8 + SYSTEMD_JOURNAL_MESSAGE_MAX, "\nPRIORITY=3\n", 12);
-	assert_true(length <= SYSTEMD_JOURNAL_ENTRY_MAX);
+	length = systemd_journal_line_format(ROTLOG_WARNING, message, sizeof message, out, sizeof out);
+	assert_int_equal(length, 3 + sizeof message + 1);
+	assert_memory_equal(out, "<4>", 3);
+	assert_memory_equal(out + 3, message, sizeof message);
+	assert_int_equal(out[length - 1], '\n');
 }
 
-static void test_the_largest_entry_with_a_newline_fits_its_room(void **state)
+static void test_a_message_too_long_is_cut_at_a_character_boundary(void **state)
 {
-	static char message[SYSTEMD_JOURNAL_MESSAGE_MAX];
-	static char out[SYSTEMD_JOURNAL_ENTRY_MAX];
-	size_t length = 0;
+	char out[16];
+	size_t length;
 
 	(void)state;
-	memset(message, '\n', sizeof message);
-	assert_int_equal(systemd_journal_entry(ROTLOG_WARNING, message, sizeof message, out, sizeof out,
-					       &length),
-			 0);
-	assert_memory_equal(out, "MESSAGE\n\x00\x10\0\0\0\0\0\0", 16);
+	/* room for 12 bytes of message: "é" (C3 A9) at bytes 11-12 is left out whole */
+	length = systemd_journal_line_format(ROTLOG_INFO, "xxxxxxxxxxx\xc3\xa9yyy", 16, out, sizeof out);
+	expect_bytes(out, length, "<6>xxxxxxxxxxx\n", 15);
+	/* ASCII: exactly the room */
+	length = systemd_journal_line_format(ROTLOG_INFO, "xxxxxxxxxxxxyyyy", 16, out, sizeof out);
+	expect_bytes(out, length, "<6>xxxxxxxxxxxx\n", 16);
 }
 
 /* ---- NOTIFY_SOCKET ---- */
@@ -348,18 +237,13 @@ static void test_a_notification_too_long_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields_without_newlines_are_name_equals_value_lines),
-		cmocka_unit_test(test_a_value_with_a_newline_takes_the_binary_form),
-		cmocka_unit_test(test_the_binary_length_is_little_endian_on_every_byte),
-		cmocka_unit_test(test_values_are_bytes_not_strings),
-		cmocka_unit_test(test_invalid_field_names_are_refused),
-		cmocka_unit_test(test_valid_field_names_have_digits_and_underscores_after_the_first),
-		cmocka_unit_test(test_a_small_buffer_is_refused_with_the_size_needed_and_not_overrun),
-		cmocka_unit_test(test_a_log_line_has_its_priority_identifier_facility_and_level),
-		cmocka_unit_test(test_only_the_given_length_of_the_message_is_sent),
-		cmocka_unit_test(test_a_message_with_a_newline_goes_in_binary_form),
-		cmocka_unit_test(test_a_long_message_is_cut_at_a_character_boundary),
-		cmocka_unit_test(test_the_largest_entry_with_a_newline_fits_its_room),
+		cmocka_unit_test(test_journal_stream_names_standard_error_by_device_and_inode),
+		cmocka_unit_test(test_journal_stream_unset_or_not_systemds_form_is_no_journal),
+		cmocka_unit_test(test_each_level_gets_its_syslog_priority_prefix),
+		cmocka_unit_test(test_only_the_given_length_of_the_message_is_written),
+		cmocka_unit_test(test_a_newline_in_the_message_cannot_start_a_line_without_priority),
+		cmocka_unit_test(test_a_log_line_at_its_longest_fits_whole),
+		cmocka_unit_test(test_a_message_too_long_is_cut_at_a_character_boundary),
 		cmocka_unit_test(test_notify_socket_unset_or_empty_means_nothing_to_send),
 		cmocka_unit_test(test_notify_socket_path_is_a_nul_terminated_path_address),
 		cmocka_unit_test(test_notify_socket_at_name_is_an_abstract_address_of_its_exact_length),

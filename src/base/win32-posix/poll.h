@@ -1,0 +1,4 @@
+/* Windows build: poll() is compat_win32.h's (select underneath: WSAPoll
+ * reports no failed connect before Windows 10 2004); struct pollfd and
+ * POLLIN/POLLOUT are Winsock's. */
+#include <winsock2.h>

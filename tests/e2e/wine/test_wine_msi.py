@@ -1,0 +1,69 @@
+"""The MSI (tools/build-msi.sh, from the .exe under test) installed and
+uninstalled by Wine's msiexec: installing registers the Event Log source
+cashdrawerd as --install-service does (EventMessageFile the installed .exe,
+a REG_EXPAND_SZ; TypesSupported errors and warnings) beside the running
+service; uninstalling removes the source's key with the service. In a
+prefix copy and a network namespace of their own: the installed service
+listens on the default port 22548."""
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from e2elib import netns
+from e2elib import wine as wine_lib
+from e2elib.skips import skip_or_fail
+from e2elib.wine import registry_value, windows_path
+
+EVENTLOG_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\cashdrawerd"
+INSTALLED_EXE = r"C:\Program Files\cashdrawerd\cashdrawerd.exe"
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def msi(exe, tmp_path):
+    for tool, package in (("wixl", "wixl"), ("msibuild", "msitools")):
+        if shutil.which(tool) is None:
+            skip_or_fail(f"{tool} is not installed (apt-get install {package})")
+    built = subprocess.run([REPO / "tools" / "build-msi.sh", exe, "x64", tmp_path / "dist"],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return tmp_path / "dist" / "cashdrawerd-0.1.0-x64.msi"
+
+
+@pytest.fixture
+def sandbox(prefix):
+    reason = netns.unavailable_reason()
+    if reason is not None:
+        skip_or_fail(f"the MSI test needs a network namespace: {reason}")
+    copy = prefix.copy()
+    pair = netns.NamespacePair()
+    try:
+        pair.create()
+        yield copy, pair.srv
+    finally:
+        copy.run([wine_lib.wineserver(), "-k"], check=False)
+        pair.delete()
+        copy.close()
+
+
+def service_state(prefix, namespace):
+    out = prefix.run(["wine", "sc", "query", "cashdrawerd"], check=False, netns=namespace)
+    return out.stdout.decode("utf-8", "replace")
+
+
+def test_msi_registers_the_event_source_and_uninstall_removes_it(msi, sandbox):
+    prefix, namespace = sandbox
+    prefix.run(["wine", "msiexec", "/i", windows_path(msi), "/qn"], timeout=300, netns=namespace)
+
+    assert registry_value(prefix, EVENTLOG_KEY, "EventMessageFile") == INSTALLED_EXE
+    assert registry_value(prefix, EVENTLOG_KEY, "TypesSupported") == "0x3"
+    query = prefix.run(["wine", "reg", "query", EVENTLOG_KEY, "/v", "EventMessageFile"])
+    assert "REG_EXPAND_SZ" in query.stdout.decode()
+    assert "RUNNING" in service_state(prefix, namespace)
+
+    prefix.run(["wine", "msiexec", "/x", windows_path(msi), "/qn"], timeout=300, netns=namespace)
+
+    assert prefix.run(["wine", "reg", "query", EVENTLOG_KEY], check=False).returncode != 0
+    assert "RUNNING" not in service_state(prefix, namespace)
