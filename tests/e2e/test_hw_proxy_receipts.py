@@ -8,14 +8,16 @@ JSON-RPC error with its code; a body over the limit is refused from its
 Content-Length before a byte of it is read."""
 import base64
 import io
+import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from e2elib import expect, logfile, odoo, rawconn
-from e2elib.printer import closed_port
+from e2elib.printer import FaultyPrinter, closed_port, reset_after
 from e2elib.skips import skip_or_fail
 from test_receipt_print import LOGO, Printer, agreement
 
@@ -386,3 +388,48 @@ def test_a_chunked_body_without_length_is_411(start_daemon, printer):
     assert logfile.messages(daemon.log_lines_since(mark)) == [
         "127.0.0.1 POST /hw_proxy/default_printer_action 411 length_required - corps annoncé par "
         "Transfer-Encoding, non lu"]
+
+
+# ---- a printer that does not take it ----
+
+def test_a_receipt_the_printer_does_not_take_in_time_is_result_false(start_daemon, make_printer):
+    # a printer that accepts and reads nothing, with a small receive buffer:
+    # the receipt's 81 KB cannot all leave before receipt_timeout_ms
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    printer = make_printer(hold=True, sock=sock)
+    daemon = start_daemon(printer.uri, ["--receipt-timeout-ms", "1000", "--min-interval-ms", "0",
+                                        "--read-back", "false"])
+    mark = daemon.log_mark()
+
+    resp = odoo.print_receipt(daemon, RECEIPT, id_=6, timeout=10)
+
+    odoo.assert_answer(resp, 200, odoo.result(False, 6))
+    [line] = logfile.messages(daemon.log_lines_since(mark), "ERROR")
+    assert line.startswith(
+        "127.0.0.1 POST /hw_proxy/default_printer_action 200 printer_timeout - "), line
+    # the worker is free again: the next kick goes out whole, on its own connection
+    printer.release()
+    odoo.assert_answer(odoo.cashbox(daemon), 200, odoo.result(True))
+    printer.wait_accepted(2)
+    deadline = time.monotonic() + 10
+    while printer.connections()[1] != expect.KICK_DEFAULT:
+        assert time.monotonic() < deadline, printer.connections()[1]
+        time.sleep(0.02)
+    # the receipt's connection was reset (bytes unsent): cut short, never whole
+    assert len(printer.connections()[0]) < 80918
+
+
+def test_a_printer_that_resets_in_the_middle_of_a_receipt_is_result_false(start_daemon):
+    printer = FaultyPrinter(reset_after(20000))
+    try:
+        daemon = start_daemon(printer.uri)
+        mark = daemon.log_mark()
+
+        resp = odoo.print_receipt(daemon, RECEIPT, id_=7)
+
+        odoo.assert_answer(resp, 200, odoo.result(False, 7))
+        [line] = logfile.messages(daemon.log_lines_since(mark), "ERROR")
+        assert " 200 printer_" in line, line
+    finally:
+        printer.close()
