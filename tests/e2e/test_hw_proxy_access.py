@@ -52,7 +52,9 @@ def test_a_lan_peer_gets_403_and_a_json_rpc_error_and_nothing_is_printed(lan, pa
         f"{LAN_PEER} POST {path} 403 not_local - Accès refusé - Local uniquement"]
 
 
-@pytest.mark.parametrize("path,params", CALLS, ids=CALL_IDS)
+# the small calls: a receipt's body would be cut by the answer's close
+# (the refusal comes from the headers), which the test above covers
+@pytest.mark.parametrize("path,params", CALLS[:4], ids=CALL_IDS[:4])
 def test_a_lan_peer_sending_the_whole_call_gets_the_same(lan, path, params):
     daemon, printer = lan.daemon, lan.printer
 
