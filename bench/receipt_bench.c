@@ -2,8 +2,10 @@
  * beside libjpeg's decode alone of the same file, and measures the peak
  * memory growth of each (VmHWM after /proc/self/clear_refs reset it).
  *   receipt-bench FILE.jpg [RUNS]
- * One line per measure: "NAME best_ms median_ms peak_growth_kib" (growth of a
- * run after a first one), and the growth of the very first conversion; also
+ * One line per measure: "NAME best_ms median_ms peak_growth_kib best_cpu_ms
+ * median_cpu_ms" (growth of a run after a first one; the thread's CPU time,
+ * which other processes on a busy machine do not inflate), and the growth
+ * of the very first conversion; also
  * receipt_base64_decode of the file's base64 text, the step before the JPEG
  * in the daemon (Odoo sends the JPEG in base64). The file is read into
  * memory first: the JPEG is the caller's, not counted. Linux. */
@@ -128,11 +130,11 @@ static long reset_hwm(void)
 	return hwm_kib();
 }
 
-static double now_ms(void)
+static double clock_ms(clockid_t clock)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(clock, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
@@ -159,7 +161,7 @@ static void run_once(enum what what, const uint8_t *jpeg, size_t len, unsigned d
 static void measure(const char *name, enum what what, const uint8_t *jpeg, size_t len,
 		    unsigned dots, int runs)
 {
-	double *ms = calloc((size_t)runs, sizeof(*ms));
+	double *ms = calloc((size_t)runs, sizeof(*ms)), *cpu = calloc((size_t)runs, sizeof(*cpu));
 	long before, growth;
 
 	run_once(what, jpeg, len, dots); /* warm: code paged in, allocator primed */
@@ -167,14 +169,18 @@ static void measure(const char *name, enum what what, const uint8_t *jpeg, size_
 	run_once(what, jpeg, len, dots);
 	growth = hwm_kib() - before;
 	for (int i = 0; i < runs; i++) {
-		double start = now_ms();
+		double start = clock_ms(CLOCK_MONOTONIC), start_cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID);
 
 		run_once(what, jpeg, len, dots);
-		ms[i] = now_ms() - start;
+		ms[i] = clock_ms(CLOCK_MONOTONIC) - start;
+		cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - start_cpu;
 	}
 	qsort(ms, (size_t)runs, sizeof(*ms), by_value);
-	printf("%s %.2f %.2f %ld\n", name, ms[0], ms[runs / 2], growth);
+	qsort(cpu, (size_t)runs, sizeof(*cpu), by_value);
+	printf("%s %.2f %.2f %ld %.2f %.2f\n", name, ms[0], ms[runs / 2], growth, cpu[0],
+	       cpu[runs / 2]);
 	free(ms);
+	free(cpu);
 }
 
 int main(int argc, char **argv)

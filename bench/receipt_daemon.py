@@ -10,8 +10,10 @@ no JPEG (refused as not_jpeg after its base64 is decoded): what the HTTP
 request, the JSON and the base64 cost without the image. Peak growth:
 VmHWM of the daemon after a request, minus its RSS before it (its peak
 reset through /proc/PID/clear_refs), the first request of the process
-and the largest of the later ones. Prints `name best median` lines
-(ms), and `growth_first_kib N`, `growth_kib N`. Loopback only; every wait
+and the largest of the later ones. Also the CPU time the daemon's threads
+took for each request (/proc/PID/task/*/schedstat, in ns), which other
+processes on a busy machine do not inflate. Prints `name best median
+- cpu_best cpu_median` lines (ms), and `growth_first_kib N`, `growth_kib N`. Loopback only; every wait
 is bounded."""
 import base64
 import json
@@ -119,6 +121,16 @@ class Daemon:
                     raise SystemExit("receipt_daemon: the daemon did not start")
                 time.sleep(0.01)
 
+    def cpu_ms(self):
+        total = 0
+        for task in os.listdir(f"/proc/{self.proc.pid}/task"):
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{task}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except FileNotFoundError:  # a thread that just ended
+                pass
+        return total / 1e6
+
     def reset_peak(self):
         with open(f"/proc/{self.proc.pid}/clear_refs", "w") as f:
             f.write("5")
@@ -138,21 +150,24 @@ class Daemon:
 
 
 def measure(binary, jpeg, runs, dots, workdir, printer):
-    """(times to the last printer byte in ms, first growth, largest later growth) in KiB."""
+    """(times to the last printer byte, CPU times of the daemon, in ms; the
+    first growth and the largest later one, in KiB)."""
     data = request_bytes(base64.b64encode(jpeg).decode("ascii"))
     daemon = Daemon(binary, printer.port, dots, workdir)
     try:
-        times, growths = [], []
+        times, cpus, growths = [], [], []
         for _ in range(runs + 1):
             received = len(printer.done)
             before = daemon.reset_peak()
+            cpu = daemon.cpu_ms()
             start, answer = exchange(daemon.port, data)
             if b'"result":true' not in answer:
                 raise SystemExit(f"receipt_daemon: not printed: {answer[:300]!r}")
             size, last = printer.wait(received + 1)
+            cpus.append(daemon.cpu_ms() - cpu)
             growths.append(daemon.peak() - before)
             times.append((last - start) * 1000)
-        return sorted(times[1:]), growths[0], max(growths[1:])
+        return sorted(times[1:]), sorted(cpus[1:]), growths[0], max(growths[1:])
     finally:
         daemon.stop()
 
@@ -163,13 +178,15 @@ def overhead(binary, jpeg, runs, workdir, printer):
     data = request_bytes(base64.b64encode(fake).decode("ascii"))
     daemon = Daemon(binary, printer.port, 576, workdir)
     try:
-        times = []
+        times, cpus = [], []
         for _ in range(runs + 1):
+            cpu = daemon.cpu_ms()
             start, answer = exchange(daemon.port, data)
             times.append((time.perf_counter() - start) * 1000)
+            cpus.append(daemon.cpu_ms() - cpu)
             if b"not_jpeg" not in answer:
                 raise SystemExit(f"receipt_daemon: expected not_jpeg: {answer[:300]!r}")
-        return sorted(times[1:])
+        return sorted(times[1:]), sorted(cpus[1:])
     finally:
         daemon.stop()
 
@@ -179,11 +196,13 @@ def main():
     jpeg = open(jpeg_path, "rb").read()
     printer = FastPrinter()
     with tempfile.TemporaryDirectory(prefix="cashdrawerd-receipt-daemon.") as workdir:
-        at576, first, growth = measure(binary, jpeg, runs, 576, workdir, printer)
-        at512, first512, growth512 = measure(binary, jpeg, runs, 512, workdir, printer)
-        refused = overhead(binary, jpeg, runs, workdir, printer)
-    for name, times in (("daemon_576", at576), ("daemon_512", at512), ("daemon_overhead", refused)):
-        print(f"{name} {times[0]:.2f} {times[len(times) // 2]:.2f}")
+        at576, cpu576, first, growth = measure(binary, jpeg, runs, 576, workdir, printer)
+        at512, cpu512, first512, growth512 = measure(binary, jpeg, runs, 512, workdir, printer)
+        refused, cpu_refused = overhead(binary, jpeg, runs, workdir, printer)
+    for name, times, cpus in (("daemon_576", at576, cpu576), ("daemon_512", at512, cpu512),
+                              ("daemon_overhead", refused, cpu_refused)):
+        print(f"{name} {times[0]:.2f} {times[len(times) // 2]:.2f} - {cpus[0]:.2f} "
+              f"{cpus[len(cpus) // 2]:.2f}")
     print(f"growth_first_kib {max(first, first512)}")
     print(f"growth_kib {max(growth, growth512)}")
 
