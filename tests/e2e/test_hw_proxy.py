@@ -262,6 +262,19 @@ def test_status_json_answers_while_the_printer_is_wedged_in_a_check(start_daemon
     assert printer.accepted_count() == 1
 
 
+def test_status_json_answers_while_the_simulator_is_wedged(start_daemon, sim):
+    # escpos-sim --wedged: accepts, never reads nor answers
+    printer = sim("--wedged")
+    daemon = start_daemon(printer.uri, ["--status-timeout-ms", "5000", "--timeout-ms", "8000"])
+
+    answers = [odoo.call(daemon, odoo.STATUS, id_=n, timeout=2.5) for n in range(4)]
+
+    # every poll answered within the POS's 2.5 s, from the last check: none
+    # finished yet (its outcome would say the printer is silent)
+    for n, resp in enumerate(answers):
+        odoo.assert_answer(resp, 200, odoo.status_result("connecting", odoo.NOT_CHECKED, n))
+
+
 def test_status_json_of_a_cups_queue_is_connected_without_printer_traffic(start_daemon, cupsd,
                                                                           printer):
     cupsd.add_raw_queue("TICKET", f"socket://127.0.0.1:{printer.port}")
