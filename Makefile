@@ -26,6 +26,8 @@ TEST_PACKAGES  += mount
 TEST_PACKAGES  += chromium
 # receipt tests (tests/e2e/test_receipt_print.py): the simulator's PNGs read with Pillow
 TEST_PACKAGES  += python3-pil
+# the Odoo 14.0-16.0 POS page of tests/e2e/test_odoo_browser.py calls through jQuery
+TEST_PACKAGES  += libjs-jquery
 # The CUPS tests' own cupsd: cupsd (cups-daemon), lpadmin and cupsenable/cupsdisable/
 # cupsaccept/cupsreject (cups-client), the socket backend /usr/lib/cups/backend/socket (cups).
 TEST_PACKAGES  += cups-daemon cups-client cups

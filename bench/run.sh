@@ -9,8 +9,9 @@
 #   3. /logs of a 100 MiB log (bench/logs.sh), start-up time (bench/startup.sh);
 #   4. a LAN client flooding from another network namespace (bench/lan_flood.sh);
 #   5. how fast a LAN flood grows the log folder (bench/log_growth.sh, 90 s);
-#   6. a 576 x 3000 receipt JPEG through src/receipt beside libjpeg and Pillow
-#      (bench/receipt.sh);
+#   6. a 576 x 3000 receipt JPEG through src/receipt beside libjpeg and Pillow,
+#      then through the daemon as Odoo's print_receipt (bench/receipt.sh,
+#      bench/receipt_daemon.py);
 #   7. resident memory, the Windows .exe size, then the summary table.
 # Loopback only, or namespaces of our own; every load is bounded in time.
 # BENCH_SECONDS (default 10) per run, BENCH_RUNS (default 3) alternations.

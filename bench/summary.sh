@@ -46,3 +46,19 @@ row "cashdrawerd.exe x86_64 / i686 (bytes)" "$(get exe_x86_64) / $(get exe_i686)
 row "ERROR lines in the log (printer failures)" "$(get errors_logged)" "" ""
 row "log growth, LAN flood, first hour (MiB)" "$(get log_first_hour_mib)" "" ""
 row "log growth, LAN flood, steady (bytes/s)" "$(get log_steady_bytes_s)" "" ""
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "n/a" || b == "n/a") print "n/a"; else printf "%.2f", a / b}'; }
+grey=$(get receipt_decode_grey_cpu_ms)
+goal_row "receipt: src/receipt, 576 dots / grey decode (CPU)" \
+	"$(ratio_of "$(get receipt_convert_cpu_ms)" "$grey")" "<=" 1.5
+goal_row "receipt: scaled to 512 dots / grey decode (CPU)" \
+	"$(ratio_of "$(get receipt_convert_to_512_cpu_ms)" "$grey")" "<=" 1.5
+goal_row "receipt: daemon's CPU, 576 dots / grey decode" \
+	"$(ratio_of "$(get receipt_daemon_576_cpu_ms)" "$grey")" "<=" 1.5
+row "receipt: libjpeg grey decode alone, CPU (ms)" "$grey" "" ""
+row "receipt: daemon, request to last printer byte (ms)" "$(get receipt_daemon_576_ms)" "" ""
+row "receipt: daemon's CPU for it (ms)" "$(get receipt_daemon_576_cpu_ms)" "" ""
+row "receipt: of which HTTP, JSON and base64, CPU (ms)" "$(get receipt_daemon_overhead_cpu_ms)" "" ""
+row "receipt: Pillow decode + convert(\"1\"), CPU (ms)" "$(get receipt_pillow_cpu_ms)" "" ""
+goal_row "receipt: daemon peak RSS growth, first (MiB)" \
+	"$(kib_mib "$(get receipt_daemon_growth_first_kib)")" "<=" 4
+goal_row "receipt: daemon peak RSS growth, later (MiB)" "$(kib_mib "$(get receipt_daemon_growth_kib)")" "<=" 4

@@ -102,8 +102,13 @@ bool route_hw_status(struct http_request *request, struct answer *answer)
 	if (!parse_call(request, answer, &call))
 		return true;
 	jsonrpc_call_free(&call);
-	drawer_refresh(request->context->drawer);
-	drawer_last_state(request->context->drawer, &state);
+	/* a fresh check, or a print queue's state (it has nothing to ask) */
+	if (drawer_query_cached(request->context->drawer, &request->drawer)) {
+		state = request->drawer.result.state;
+	} else {
+		drawer_refresh(request->context->drawer);
+		drawer_last_state(request->context->drawer, &state);
+	}
 	printer_health_of(&state, &report);
 	result = cJSON_CreateObject();
 	/* "printer" since 14.0; "escpos" for older POS and the proxies that use it */
