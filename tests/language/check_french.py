@@ -25,7 +25,7 @@ from e2elib.french import ENGLISH, words_of  # noqa: E402
 
 DAEMON = "cashdrawerd"
 
-# (file, function or "*" for the whole file): why its strings are not log
+# (file, function, "*table", "#MACRO" or "*" for the whole file): why its strings are not log
 # messages. Each such text reaches a terminal before the log exists, or
 # no one as a message.
 EXEMPT = {
@@ -42,8 +42,10 @@ EXEMPT = {
     ("src/admission/origin.c", "*"): "allowed_origins diagnostics, checked before the log",
     ("src/admission/cidr.c", "*"): "allowed_networks diagnostics, checked before the log",
     ("src/admission/access.c", "access_policy_init"): "settings refusals, checked before the log",
-    ("src/drawer/escpos.c", "escpos_check_kick"): "pin/pulse diagnostics, checked before the log",
-    ("src/drawer/escpos.c", "escpos_check_realtime_kick"): "the same, for realtime kicks",
+    ("src/drawer/escpos.c", "escpos_check_pin"): "pin diagnostics, checked before the log",
+    ("src/drawer/escpos.c", "escpos_check_pulse_ms"): "pulse diagnostics, checked before the log",
+    ("src/drawer/escpos.c", "escpos_check_realtime_pulse_ms"): "the same, for realtime kicks",
+    ("src/drawer/escpos.c", "escpos_kick_check"): "pin = both with kick, checked before the log",
     ("src/main.c", "main"): "--check-config's verdict and settings refusals on stderr",
     ("src/main.c", "load_settings"): "settings refusals on stderr, before the log exists",
     ("src/main_win32.c", "*"): "console diagnostics before the settings are read",
@@ -55,6 +57,7 @@ EXEMPT = {
     ("src/status/metrics_format.c", "*"): "/metrics: Prometheus HELP texts, not the log",
     ("src/status/page.c", "*"): "the status page's HTML, style and script, not the log",
     ("src/http/answer.c", "add_headers"): "HTTP header values (RFC 6750 challenges)",
+    ("src/http/jsonrpc.c", "#ODOO_ERROR_MESSAGE"): "Odoo's JSON-RPC error message: its protocol's",
     ("src/http/server.c", "*mhd_request_messages"): "libmicrohttpd's own words, matched to translate",
 }
 
@@ -156,9 +159,14 @@ def check_file(source, exempt_functions):
     text = blank_comments((ROOT / source).read_text(encoding="utf-8"))
     spans = functions(text)
     found_names = {name for _, _, name in spans}
+    found_names |= {"#" + name for name in re.findall(r"^\s*#\s*define\s+(\w+)", text, re.M)}
     problems = []
     for match in re.finditer(r'(?:"(?:[^"\\\n]|\\.)*"\s*)+', text):
         owner = next((name for start, end, name in spans if start <= match.start() < end), None)
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        define = re.match(r"\s*#\s*define\s+(\w+)", text[line_start:match.start()])
+        if define is not None:
+            owner = "#" + define[1]  # a macro's text: named "#NAME"
         if owner in exempt_functions:
             continue
         literal = "".join(unescape(part) for part in LITERAL.findall(match.group(0)))
