@@ -52,6 +52,9 @@ EXEMPT = {
     ("src/platform/service_win32.c", "print_failure"): "--install-service's console output",
     ("src/platform/service_win32.c", "service_win32_install"): "--install-service's console output",
     ("src/platform/service_win32.c", "service_win32_uninstall"): "--uninstall-service's console output",
+    ("src/platform/eventlog_win32.c", "describe"): "--install-service's console output",
+    ("src/platform/eventlog_win32.c", "eventlog_register"): "--install-service's console output",
+    ("src/platform/eventlog_win32.c", "eventlog_unregister"): "--uninstall-service's output",
     ("src/base/compat_win32.c", "compat_strerror"): "strerror for the English diagnostics above",
     # not messages
     ("src/status/metrics_format.c", "*"): "/metrics: Prometheus HELP texts, not the log",
@@ -59,6 +62,13 @@ EXEMPT = {
     ("src/http/answer.c", "add_headers"): "HTTP header values (RFC 6750 challenges)",
     ("src/http/jsonrpc.c", "#ODOO_ERROR_MESSAGE"): "Odoo's JSON-RPC error message: its protocol's",
     ("src/http/server.c", "*mhd_request_messages"): "libmicrohttpd's own words, matched to translate",
+}
+
+# Texts the log writes that live in a file EXEMPT as a whole: checked all
+# the same.
+LOG_TEXTS = {
+    ("src/settings/config.c", "config_retired_warnings"),  # "Réglage … ignoré" at start
+    ("src/settings/config.h", "#CONFIG_RETIRED_OPTIONS"),  # why each is gone, in that line
 }
 
 LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
@@ -155,19 +165,23 @@ def unescape(literal):
     return re.sub(r"\\(.)", lambda m: {"n": " ", "t": " ", "r": " "}.get(m[1], m[1]), literal[1:-1])
 
 
-def check_file(source, exempt_functions):
+def defines(text):
+    """(start, end, "#NAME") of each macro, its continued lines included."""
+    return [(m.start(), m.end(), "#" + m[1])
+            for m in re.finditer(r"^[ \t]*#[ \t]*define[ \t]+(\w+)(?:.*\\\n)*.*$", text, re.M)]
+
+
+def check_file(source, exempt, checked):
+    """English strings of source but those of the blocks in exempt (all
+    but those in checked when exempt holds "*"); and the names found."""
     text = blank_comments((ROOT / source).read_text(encoding="utf-8"))
-    spans = functions(text)
-    found_names = {name for _, _, name in spans}
-    found_names |= {"#" + name for name in re.findall(r"^\s*#\s*define\s+(\w+)", text, re.M)}
+    macros, spans = defines(text), functions(text)
+    found_names = {name for _, _, name in spans + macros}
     problems = []
     for match in re.finditer(r'(?:"(?:[^"\\\n]|\\.)*"\s*)+', text):
-        owner = next((name for start, end, name in spans if start <= match.start() < end), None)
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        define = re.match(r"\s*#\s*define\s+(\w+)", text[line_start:match.start()])
-        if define is not None:
-            owner = "#" + define[1]  # a macro's text: named "#NAME"
-        if owner in exempt_functions:
+        owner = next((name for start, end, name in macros + spans
+                      if start <= match.start() < end), None)
+        if owner in exempt or ("*" in exempt and owner not in checked):
             continue
         literal = "".join(unescape(part) for part in LITERAL.findall(match.group(0)))
         if IDENTIFIER.match(literal):
@@ -185,16 +199,15 @@ def main():
     sources = object_sources(Path(sys.argv[1]))
     if not sources:
         raise SystemExit(f"check_french: no object files of {DAEMON} in {sys.argv[1]}")
-    problems = [f"{path}: named in EXEMPT, but there is no such file"
-                for path, _ in EXEMPT if not (ROOT / path).is_file()]
+    problems = [f"{path}: named in EXEMPT or LOG_TEXTS, but there is no such file"
+                for path, _ in {*EXEMPT, *LOG_TEXTS} if not (ROOT / path).is_file()]
     for source in sorted(with_headers(sources)):
         exempt = {function for (path, function) in EXEMPT if path == source}
-        if "*" in exempt:
-            continue
-        found, names = check_file(source, exempt)
+        checked = {function for (path, function) in LOG_TEXTS if path == source}
+        found, names = check_file(source, exempt, checked)
         problems += found
-        problems += [f"{source}: EXEMPT names {function}(), which is not there any more"
-                     for function in exempt - names]
+        problems += [f"{source}: EXEMPT or LOG_TEXTS names {function}, which is not there any "
+                     "more" for function in (exempt | checked) - names - {"*"}]
     if problems:
         print("Strings in English where the log reads them (issue 14: every log message in "
               "French; machine parts aside):\n" + "\n".join(problems))
