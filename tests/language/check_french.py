@@ -52,6 +52,7 @@ EXEMPT = {
     ("src/platform/service_win32.c", "print_failure"): "--install-service's console output",
     ("src/platform/service_win32.c", "service_win32_install"): "--install-service's console output",
     ("src/platform/service_win32.c", "service_win32_uninstall"): "--uninstall-service's console output",
+    ("src/platform/service_win32.c", "remove_event_source"): "--uninstall-service's console output",
     ("src/platform/eventlog_win32.c", "describe"): "--install-service's console output",
     ("src/platform/eventlog_win32.c", "eventlog_register"): "--install-service's console output",
     ("src/platform/eventlog_win32.c", "eventlog_unregister"): "--uninstall-service's output",
