@@ -149,8 +149,9 @@ static void log_security(const struct daemon_context *context, const struct conf
 			 i > 0 ? ", " : "", context->policy.origins[i]);
 	if (context->policy.origin_count == 0)
 		rotlog_write(context->log, ROTLOG_WARNING,
-			     "allowed_origins is empty: any web page open on this till can open the "
-			     "drawer (set allowed_origins to the POS origin; README, Security)");
+			     "allowed_origins est vide : toute page web ouverte sur ce poste peut ouvrir "
+			     "le tiroir (réglez allowed_origins sur l'origine du point de vente ; voir "
+			     "docs/security.md)");
 	else
 		rotlog_write(context->log, ROTLOG_INFO, "Origines autorisées : %s", origins);
 	rotlog_write(context->log, ROTLOG_INFO,

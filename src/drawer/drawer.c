@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/errno_text.h"
 #include "drawer/drawer_printer.h"
 #include "drawer/escpos.h"
 
@@ -179,7 +180,8 @@ static void *worker_main(void *arg)
 			/* FIFO: it waited its whole timeout behind earlier operations. */
 			result.error = DRAWER_ERR_BUSY;
 			snprintf(result.detail, sizeof result.detail,
-				 "waited %u ms behind earlier openings (printer slow or not answering)",
+				 "attente de %u ms derrière les ouvertures précédentes (imprimante lente "
+				 "ou muette)",
 				 drawer->options.timeout_ms);
 			drawer->stats.failures++;
 			pthread_mutex_unlock(&drawer->lock);
@@ -237,7 +239,7 @@ bool drawer_open(struct drawer *drawer, struct drawer_request *request)
 	pthread_mutex_lock(&drawer->lock);
 	if (drawer->stopping) {
 		request->result.error = DRAWER_ERR_STOPPING;
-		snprintf(request->result.detail, sizeof request->result.detail, "service stopping");
+		snprintf(request->result.detail, sizeof request->result.detail, "service en arrêt");
 		drawer->stats.failures++;
 		final = true;
 	} else if (drawer->options.min_interval_ms > 0 && drawer->in_flight) {
@@ -402,7 +404,7 @@ int drawer_create(struct drawer **out, const struct drawer_options *options, cha
 
 	*out = NULL;
 	if (drawer == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "mémoire insuffisante");
 		return -ENOMEM;
 	}
 	drawer->options = *options;
@@ -441,7 +443,7 @@ int drawer_create(struct drawer **out, const struct drawer_options *options, cha
 	pthread_cond_init(&drawer->wake, NULL);
 	rc = -pthread_create(&drawer->worker, NULL, worker_main, drawer);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot start the drawer thread: %s", strerror(-rc));
+		snprintf(err, errlen, "impossible de lancer le fil du tiroir : %s", errno_text(-rc));
 		pthread_mutex_destroy(&drawer->lock);
 		pthread_cond_destroy(&drawer->wake);
 		goto fail;
@@ -478,7 +480,7 @@ void drawer_stop(struct drawer *drawer)
 	if (drawer->have_state)
 		result.state = drawer->state;
 	pthread_mutex_unlock(&drawer->lock);
-	snprintf(result.detail, sizeof result.detail, "service stopping");
+	snprintf(result.detail, sizeof result.detail, "service en arrêt");
 	answer(waiting, &result, false);
 }
 

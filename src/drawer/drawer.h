@@ -59,7 +59,7 @@ struct drawer_result {
 	bool coalesced; /* shared a pulse asked by another request */
 	enum escpos_drawer drawer; /* opening: the drawer read back after the pulse */
 	struct drawer_printer_state state; /* status request: the printer's state */
-	char detail[384]; /* English, for the log: what failed and what to check */
+	char detail[512]; /* French, for the log: what failed and what to check */
 };
 
 enum drawer_request_kind { DRAWER_REQUEST_OPEN, DRAWER_REQUEST_STATUS, DRAWER_REQUEST_PRINT };

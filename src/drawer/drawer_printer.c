@@ -107,7 +107,7 @@ static int kick(struct drawer_printer *printer, int64_t deadline_ms, enum escpos
 		detail[0] = '\0';
 		break;
 	case REPLY_INVALID:
-		snprintf(detail, detaillen, "drawer not read back: no valid status reply");
+		snprintf(detail, detaillen, "tiroir non relu : aucune réponse d'état valide");
 		break;
 	case REPLY_FAILED: {
 		char cause[DETAIL_MAX];
@@ -121,7 +121,7 @@ static int kick(struct drawer_printer *printer, int64_t deadline_ms, enum escpos
 			goto out;
 		}
 		snprintf(cause, sizeof cause, "%s", detail);
-		snprintf(detail, detaillen, "drawer not read back: %s", cause);
+		snprintf(detail, detaillen, "tiroir non relu : %s", cause);
 		break;
 	}
 	}
@@ -147,7 +147,7 @@ int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
 		char cause[DETAIL_MAX];
 
 		snprintf(cause, sizeof cause, "%s", detail);
-		snprintf(detail, detaillen, "kick not confirmed: %s", cause);
+		snprintf(detail, detaillen, "ordre d'ouverture non confirmé : %s", cause);
 	}
 	return rc;
 }

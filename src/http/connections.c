@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/errno_text.h"
 #include "admission/connlimit.h"
 #include "http/answer.h"
 
@@ -130,7 +131,8 @@ int http_connections_create(struct http_connections **out, struct daemon_context
 		connections->watchdog_started = rc == 0;
 	}
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot start the connection watchdog: %s", strerror(-rc));
+		snprintf(err, errlen, "impossible de lancer le fil de garde des connexions : %s",
+			 errno_text(-rc));
 		http_connections_destroy(connections);
 		return rc;
 	}

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/errno_text.h"
 #include "settings/config.h"
 
 int http_listener_open(const char *address, unsigned port, bool shared, int *fd_out,
@@ -27,7 +28,7 @@ int http_listener_open(const char *address, unsigned port, bool shared, int *fd_
 		v6->sin6_addr = in6addr_any;
 		v6only = 0; /* IPv4 clients arrive as ::ffff:a.b.c.d */
 	} else if (config_parse_address(address, &storage, &len) < 0) {
-		snprintf(err, errlen, "bind: '%s' is not an IP address", address);
+		snprintf(err, errlen, "bind : '%s' n'est pas une adresse IP", address);
 		return -EINVAL;
 	}
 	/* v6only for an explicit address: :: and 0.0.0.0 may be bound side by side */
@@ -71,12 +72,12 @@ out:
 	/* no IPv6 on this machine: the caller falls back to IPv4, quietly */
 	if (address == NULL && rc == -EAFNOSUPPORT)
 		return rc;
-	snprintf(err, errlen, "cannot listen on %s port %u: %s%s", address != NULL ? address : "[::]",
-		 port, strerror(-rc),
-		 rc == -EADDRINUSE ? " (is another cashdrawerd or the old Python service running? "
-				     "stop it or set another port)"
-		 : rc == -EACCES ? " (ports below 1024 need privileges)"
-		 : rc == -EADDRNOTAVAIL ? " (this machine has no such address)"
+	snprintf(err, errlen, "écoute impossible sur %s port %u : %s%s",
+		 address != NULL ? address : "[::]", port, errno_text(-rc),
+		 rc == -EADDRINUSE ? " (un autre cashdrawerd ou l'ancien service Python tourne-t-il ? "
+				     "arrêtez-le ou réglez un autre port)"
+		 : rc == -EACCES ? " (les ports sous 1024 demandent des privilèges)"
+		 : rc == -EADDRNOTAVAIL ? " (cette machine n'a pas cette adresse)"
 					: "");
 	return rc;
 }

@@ -132,7 +132,7 @@ static void answer_printer(struct http_request *request, struct answer *answer,
 		answer_result(request, answer, cJSON_CreateFalse());
 		return;
 	}
-	answer_with(answer, success, "%s%s%s", done, result->detail[0] != '\0' ? "; " : "",
+	answer_with(answer, success, "%s%s%s", done, result->detail[0] != '\0' ? " ; " : "",
 		    result->detail);
 	answer_result(request, answer, cJSON_CreateTrue());
 }

@@ -20,7 +20,7 @@ static void answer_result(const struct drawer_result *result, struct answer *ans
 	/* a detail on success: the kick went out, its read-back failed */
 	answer_with(answer, outcome, "%s%s%s%s", outcome_message(outcome),
 		    result->coalesced ? " (impulsion partagée)" : "",
-		    result->detail[0] != '\0' ? "; " : "", result->detail);
+		    result->detail[0] != '\0' ? " ; " : "", result->detail);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "status", "success");
 	cJSON_AddStringToObject(body, "message", outcome_message(outcome));

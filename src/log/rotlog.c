@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/errno_text.h"
 
 /* The midnight thread re-reads the wall clock at least this often, so a
  * clock set forward while the service is idle is noticed within a minute. */
@@ -191,7 +192,7 @@ static void rotate(struct rotlog *log, time_t now)
 	log->cap_retry_size = 0;
 	rc = rotlog_open_current(log);
 	if (rc < 0) /* later writes try again */
-		rotlog_remember_error(log, -rc, "open %s", log->current_path);
+		rotlog_remember_error(log, -rc, "ouverture de %s", log->current_path);
 	retain(log);
 	if (left_out > 0)
 		rotlog_notice(log, ROTLOG_WARNING,
@@ -335,12 +336,12 @@ static int check_options(struct rotlog **out, const struct rotlog_options *optio
 {
 	if (!out || !options || !options->dir || !options->dir[0]) {
 		rotlog_describe(err, errlen, 0,
-				"log_dir: not set (give the folder for cashdrawer.log)");
+				"log_dir : non réglé (donnez le dossier de cashdrawer.log)");
 		return -EINVAL;
 	}
 	if (options->retention_days == 0) {
 		rotlog_describe(err, errlen, 0,
-				"retention_days: 0 would delete every archive (use 1 or more)");
+				"retention_days : 0 supprimerait toutes les archives (mettez 1 ou plus)");
 		return -EINVAL;
 	}
 	return 0;
@@ -369,7 +370,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	log = calloc(1, sizeof *log);
 	if (!log) {
 		rc = -ENOMEM;
-		rotlog_describe(err, errlen, ENOMEM, "log %s", options->dir);
+		rotlog_describe(err, errlen, ENOMEM, "journal %s", options->dir);
 		goto out;
 	}
 	log->fd = -1;
@@ -387,7 +388,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	log->archive_path = malloc(log->path_size);
 	if (!log->dir || !log->current_path || !log->archive_path) {
 		rc = -ENOMEM;
-		rotlog_describe(err, errlen, ENOMEM, "log %s", options->dir);
+		rotlog_describe(err, errlen, ENOMEM, "journal %s", options->dir);
 		goto out;
 	}
 	while (length > 1 && log->dir[length - 1] == '/')
@@ -405,7 +406,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 		pthread_condattr_destroy(&attributes);
 	}
 	if (rc < 0) {
-		rotlog_describe(err, errlen, -rc, "log %s", log->dir);
+		rotlog_describe(err, errlen, -rc, "journal %s", log->dir);
 		goto out;
 	}
 
@@ -416,11 +417,10 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 		rc = stat(log->dir, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 	}
 	if (rc < 0) {
-		char text[128];
-
 		rotlog_describe(err, errlen, 0,
-				"log folder %s: %s (make it a folder the service's user can write to)",
-				log->dir, rotlog_error_text(-rc, text, sizeof text));
+				"dossier du journal %s : %s (faites-en un dossier où l'utilisateur du "
+				"service peut écrire)",
+				log->dir, errno_text(-rc));
 		goto out;
 	}
 
@@ -447,7 +447,7 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	rc = -pthread_create(&log->thread, NULL, midnight_thread, log);
 	pthread_sigmask(SIG_SETMASK, &previous, NULL);
 	if (rc < 0) {
-		rotlog_describe(err, errlen, -rc, "log %s: cannot start the midnight thread",
+		rotlog_describe(err, errlen, -rc, "journal %s : impossible de lancer le fil de minuit",
 				log->dir);
 		goto out;
 	}
@@ -476,7 +476,8 @@ static void log_line(struct rotlog *log, const char *client, unsigned flags,
 
 	/* Longer messages are cut by rotlog_format_line anyway. */
 	if (vsnprintf(message, sizeof message, format, args) < 0)
-		snprintf(message, sizeof message, "(unformattable message: %s)", format);
+		snprintf(message, sizeof message, "(message impossible à mettre en forme : %s)",
+			 format);
 	if (flags & ROTLOG_LIMITED)
 		rotlog_client_key(client, key, sizeof key, &loopback);
 
@@ -583,11 +584,12 @@ void rotlog_get_health(struct rotlog *log, struct rotlog_health *health)
 	if (log->fd >= 0 && (moved = log->checked) != ROTLOG_IN_PLACE) {
 		health->last_write_ok = false;
 		rotlog_describe(health->last_error, sizeof health->last_error, 0,
-				"%s %s while in use (written again in a new file at the next line)",
+				"%s %s pendant le service (un nouveau fichier commence à la ligne "
+				"suivante)",
 				log->current_path,
-				moved == ROTLOG_DELETED	  ? "deleted"
-				: moved == ROTLOG_RENAMED ? "renamed, moved or deleted"
-							  : "replaced");
+				moved == ROTLOG_DELETED	  ? "supprimé"
+				: moved == ROTLOG_RENAMED ? "renommé, déplacé ou supprimé"
+							  : "remplacé");
 	}
 	pthread_mutex_unlock(&log->lock);
 }

@@ -89,8 +89,8 @@ struct rotlog_file_info {
  * -EINVAL (a pipe, a device or a socket). */
 int rotlog_file_verdict(const struct rotlog_file_info *info);
 
-/* The text of a verdict for error messages, e.g. "is a symbolic link, not a
- * file of the service"; NULL for 0 and any other code. */
+/* The text of a verdict for error messages, e.g. "est un dossier, pas un
+ * fichier du service"; NULL for 0 and any other code. */
 const char *rotlog_file_problem(int verdict);
 
 /* The type of a Windows file from its attributes (GetFileInformationByHandle)

@@ -142,7 +142,7 @@ bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day)
 		if (rc == -ENOENT)
 			return true;
 		/* a link is left where it is: renamed, it would pass for an archive */
-		rotlog_remember_error(log, -rc, "rotate %s", log->current_path);
+		rotlog_remember_error(log, -rc, "archivage de %s", log->current_path);
 		return false;
 	}
 	if (info.size == 0)
@@ -152,13 +152,13 @@ bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day)
 	rc = rotlog_file_inspect(log->archive_path, &info);
 	if (rc < 0) {
 		if (rc != -ENOENT) {
-			rotlog_remember_error(log, -rc, "rotate to %s", log->archive_path);
+			rotlog_remember_error(log, -rc, "archivage vers %s", log->archive_path);
 			return false;
 		}
 		/* No other writer of archives exists, so checking then renaming
 		 * cannot race with anyone. */
 		if (rename(log->current_path, log->archive_path) < 0) {
-			rotlog_remember_error(log, errno, "rotate %s to %s", log->current_path,
+			rotlog_remember_error(log, errno, "archivage de %s en %s", log->current_path,
 					      log->archive_path);
 			return false;
 		}
@@ -166,12 +166,12 @@ bool rotlog_archive_current(struct rotlog *log, struct rotlog_date day)
 	}
 	rc = append_file(log->current_path, log->archive_path);
 	if (rc < 0) {
-		rotlog_remember_error(log, -rc, "append %s to %s", log->current_path,
+		rotlog_remember_error(log, -rc, "ajout de %s à %s", log->current_path,
 				      log->archive_path);
 		return false;
 	}
 	if (unlink(log->current_path) < 0 && truncate(log->current_path, 0) < 0) {
-		rotlog_remember_error(log, errno, "empty %s after appending it to %s",
+		rotlog_remember_error(log, errno, "vidage de %s après son ajout à %s",
 				      log->current_path, log->archive_path);
 		return false;
 	}
@@ -256,7 +256,7 @@ void rotlog_apply_retention(struct rotlog *log, char *notice, size_t notice_size
 		notice[0] = '\0';
 	rc = list_archives(log, &archives, &count);
 	if (rc < 0) {
-		rotlog_remember_error(log, -rc, "expire archives in %s", log->dir);
+		rotlog_remember_error(log, -rc, "suppression des archives de %s", log->dir);
 		return;
 	}
 	log->archives_size = 0;
@@ -266,7 +266,7 @@ void rotlog_apply_retention(struct rotlog *log, char *notice, size_t notice_size
 	sizes = malloc(count * sizeof *sizes);
 	expired = malloc(count * sizeof *expired);
 	if (!names || !sizes || !expired) {
-		rotlog_remember_error(log, ENOMEM, "expire archives in %s", log->dir);
+		rotlog_remember_error(log, ENOMEM, "suppression des archives de %s", log->dir);
 		goto out;
 	}
 	for (i = 0; i < count; i++) {
@@ -289,7 +289,7 @@ void rotlog_apply_retention(struct rotlog *log, char *notice, size_t notice_size
 			continue;
 		}
 		if (unlink(log->archive_path) < 0 && errno != ENOENT) {
-			rotlog_remember_error(log, errno, "expire %s", log->archive_path);
+			rotlog_remember_error(log, errno, "suppression de %s", log->archive_path);
 			log->archives_size += sizes[i];
 		}
 	}

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/errno_text.h"
+
 /* May this process create files in the folder path? */
 static int can_write(const char *path)
 {
@@ -75,7 +77,7 @@ int rotlog_check_dir(const char *dir, char *err, size_t errlen)
 
 	if (path == NULL || current == NULL) {
 		rc = -ENOMEM;
-		rotlog_describe(err, errlen, ENOMEM, "log %s", dir);
+		rotlog_describe(err, errlen, ENOMEM, "journal %s", dir);
 		goto out;
 	}
 	/* as rotlog_open names them */
@@ -86,8 +88,9 @@ int rotlog_check_dir(const char *dir, char *err, size_t errlen)
 	rc = check_directories(path);
 	if (rc < 0) {
 		rotlog_describe(err, errlen, 0,
-				"log folder %s: %s (make it a folder the service's user can write to)",
-				path, strerror(-rc));
+				"dossier du journal %s : %s (faites-en un dossier où l'utilisateur du "
+				"service peut écrire)",
+				path, errno_text(-rc));
 		goto out;
 	}
 	/* an existing log is cut back (a torn last line) and appended to, and

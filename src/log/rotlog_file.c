@@ -32,13 +32,13 @@ const char *rotlog_file_problem(int verdict)
 {
 	switch (verdict) {
 	case -ELOOP:
-		return "is a link (symbolic link or junction), not a file of the service";
+		return "est un lien (symbolique ou jonction), pas un fichier du service";
 	case -EMLINK:
-		return "has other names (hard links), so it is not a file of the service alone";
+		return "a d'autres noms (liens physiques) : ce n'est pas un fichier du service seul";
 	case -EISDIR:
-		return "is a folder, not a file of the service";
+		return "est un dossier, pas un fichier du service";
 	case -EINVAL:
-		return "is not a regular file (a pipe, a device or a socket)";
+		return "n'est pas un fichier ordinaire (un tube, un périphérique ou un socket)";
 	default:
 		return NULL;
 	}

@@ -68,11 +68,8 @@ struct rotlog {
 
 /* ---- rotlog.c ---- */
 
-/* Fills err (when given) with the formatted text, then ": " and errnum's
- * description when errnum is not 0. */
-/* strerror's text for errnum, thread-safe, in buf. */
-const char *rotlog_error_text(int errnum, char *buf, size_t size);
-
+/* Fills err (when given) with the formatted text, then " : " and errnum's
+ * description (errno_text) when errnum is not 0. */
 void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -8,18 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* strerror is not thread-safe everywhere, and strerror_r has a GNU and an
- * XSI form depending on feature macros. */
-const char *rotlog_error_text(int errnum, char *buf, size_t size)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	return strerror_r(errnum, buf, size);
-#else
-	if (strerror_r(errnum, buf, size) != 0)
-		snprintf(buf, size, "error %d", errnum);
-	return buf;
-#endif
-}
+#include "base/errno_text.h"
 
 void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, ...)
 {
@@ -33,12 +22,11 @@ void rotlog_describe(char *err, size_t errlen, int errnum, const char *format, .
 	va_end(args);
 	used = strlen(err);
 	if (errnum && used < errlen) {
-		char text[128];
 		const char *problem = rotlog_file_problem(-errnum);
 
-		/* ELOOP's "Too many levels of symbolic links" would not say it */
-		snprintf(err + used, errlen - used, ": %s",
-			 problem != NULL ? problem : rotlog_error_text(errnum, text, sizeof text));
+		/* ELOOP's "trop de niveaux de liens symboliques" would not say it */
+		snprintf(err + used, errlen - used, " : %s",
+			 problem != NULL ? problem : errno_text(errnum));
 	}
 }
 
@@ -76,16 +64,15 @@ int rotlog_path(const struct rotlog *log, const struct rotlog_date *date, char *
 void rotlog_describe_open_failure(const char *path, const char *dir, int rc, char *err,
 				  size_t errlen)
 {
-	char text[128];
-
 	if (rotlog_file_problem(rc) != NULL)
 		rotlog_describe(err, errlen, 0,
-				"log file %s: %s; the service never writes through it (move it "
-				"aside, e.g. rename it cashdrawer.log.moved, then start again; to keep "
-				"the log in another folder, set log_dir to that folder)",
+				"fichier journal %s : %s ; le service n'écrit jamais au travers "
+				"(mettez-le de côté, par exemple renommez-le cashdrawer.log.moved, puis "
+				"redémarrez ; pour tenir le journal dans un autre dossier, réglez "
+				"log_dir sur ce dossier)",
 				path, rotlog_file_problem(rc));
 	else
 		rotlog_describe(err, errlen, 0,
-				"log file %s: %s (give the service's user write access to %s)", path,
-				rotlog_error_text(-rc, text, sizeof text), dir);
+				"fichier journal %s : %s (donnez à l'utilisateur du service le droit "
+				"d'écrire dans %s)", path, errno_text(-rc), dir);
 }

@@ -45,10 +45,10 @@ int rotlog_open_for_reading(const struct rotlog *log, const struct rotlog_date *
 	fd = rotlog_file_open(path, O_RDONLY, &info);
 	if (fd < 0) {
 		if (rotlog_file_problem(fd) != NULL)
-			rotlog_describe(err, errlen, 0, "%s %s: not served (move it out of %s)", name,
+			rotlog_describe(err, errlen, 0, "%s %s : non servi (sortez-le de %s)", name,
 					rotlog_file_problem(fd), log->dir);
 		else
-			rotlog_describe(err, errlen, -fd, "cannot read %s", name);
+			rotlog_describe(err, errlen, -fd, "impossible de lire %s", name);
 		return fd;
 	}
 	if (size != NULL)

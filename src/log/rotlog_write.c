@@ -43,9 +43,9 @@ enum rotlog_moved rotlog_current_moved(struct rotlog *log, int64_t *size)
 
 static const char *moved_text(enum rotlog_moved moved)
 {
-	return moved == ROTLOG_DELETED	 ? "deleted"
-	       : moved == ROTLOG_RENAMED ? "renamed, moved or deleted"
-					 : "replaced";
+	return moved == ROTLOG_DELETED	 ? "supprimé"
+	       : moved == ROTLOG_RENAMED ? "renommé, déplacé ou supprimé"
+					 : "remplacé";
 }
 
 /* Before each write: is fd still the file named current_path? An admin may
@@ -63,7 +63,8 @@ static void check_current(struct rotlog *log)
 		return;
 	log->moved = moved;
 	log->line_open = false; /* that was the old file's */
-	rotlog_remember_error(log, 0, "%s %s while in use (written again in a new file)",
+	rotlog_remember_error(log, 0, "%s %s pendant le service (écriture reprise dans un nouveau "
+			      "fichier)",
 			      log->current_path, moved_text(moved));
 	close(log->fd);
 	log->fd = -1;
@@ -74,11 +75,12 @@ static void check_current(struct rotlog *log)
 static void remember_open_error(struct rotlog *log, int rc)
 {
 	if (rotlog_file_problem(rc) != NULL)
-		rotlog_remember_error(log, 0, "open %s: %s (never written through: move it aside, "
-				      "the next line then starts a new file)",
+		rotlog_remember_error(log, 0, "ouverture de %s : %s (jamais écrit au travers : "
+				      "mettez-le de côté, la ligne suivante commencera alors un "
+				      "nouveau fichier)",
 				      log->current_path, rotlog_file_problem(rc));
 	else
-		rotlog_remember_error(log, -rc, "open %s", log->current_path);
+		rotlog_remember_error(log, -rc, "ouverture de %s", log->current_path);
 }
 
 static uint64_t count_lines(const char *text, size_t length)
@@ -161,9 +163,10 @@ static void lose_lines(struct rotlog *log, uint64_t lines)
 static void remember_write_error(struct rotlog *log, ssize_t written, size_t length)
 {
 	if (written < 0)
-		rotlog_remember_error(log, errno, "write %s", log->current_path);
+		rotlog_remember_error(log, errno, "écriture de %s", log->current_path);
 	else
-		rotlog_remember_error(log, 0, "write %s: only %zd of %zu bytes written (disk full?)",
+		rotlog_remember_error(log, 0, "écriture de %s : seulement %zd octets écrits sur %zu "
+				      "(disque plein ?)",
 				      log->current_path, written, length);
 }
 

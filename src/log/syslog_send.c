@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/errno_text.h"
 #include "base/timefmt.h"
 #include "log/syslog.h"
 
@@ -249,7 +250,7 @@ int syslog_start(struct syslog_sender **out, const struct syslog_options *option
 	if (sender == NULL || (sender->host = strdup(options->host)) == NULL ||
 	    (sender->hostname = strdup(options->hostname != NULL ? options->hostname : "")) == NULL) {
 		rc = -ENOMEM;
-		snprintf(err, errlen, "syslog: out of memory");
+		snprintf(err, errlen, "syslog : mémoire insuffisante");
 		goto fail;
 	}
 	snprintf(sender->port, sizeof sender->port, "%u", options->port);
@@ -264,8 +265,8 @@ int syslog_start(struct syslog_sender **out, const struct syslog_options *option
 	rc = -pthread_create(&sender->thread, NULL, sender_thread, sender);
 	pthread_sigmask(SIG_SETMASK, &previous, NULL);
 	if (rc < 0) {
-		snprintf(err, errlen, "syslog %s:%u: cannot start the sender thread: %s", options->host,
-			 options->port, strerror(-rc));
+		snprintf(err, errlen, "syslog %s:%u : impossible de lancer le fil d'envoi : %s",
+			 options->host, options->port, errno_text(-rc));
 		pthread_cond_destroy(&sender->wake);
 		pthread_mutex_destroy(&sender->lock);
 		goto fail;

@@ -45,13 +45,13 @@ size_t receipt_base64_decoded_max(size_t len)
 static void describe_char(unsigned char c, char *buf, size_t buflen)
 {
 	if (c == ' ')
-		snprintf(buf, buflen, "a space");
+		snprintf(buf, buflen, "une espace");
 	else if (c == '\n' || c == '\r' || c == '\t')
-		snprintf(buf, buflen, "a %s", c == '\t' ? "tab" : "line break");
+		snprintf(buf, buflen, "%s", c == '\t' ? "une tabulation" : "un saut de ligne");
 	else if (c > 0x20 && c < 0x7F)
 		snprintf(buf, buflen, "'%c'", c);
 	else
-		snprintf(buf, buflen, "byte 0x%02X", c);
+		snprintf(buf, buflen, "l'octet 0x%02X", c);
 }
 
 int receipt_base64_decode(const char *text, size_t len, uint8_t *out, size_t outcap,
@@ -63,23 +63,23 @@ int receipt_base64_decode(const char *text, size_t len, uint8_t *out, size_t out
 
 	*outlen = 0;
 	if (len >= 5 && strncmp(text, "data:", 5) == 0) {
-		snprintf(err, errlen, "base64: starts with a data: URL prefix: send only the "
-			 "base64 text after the comma");
+		snprintf(err, errlen, "base64 : commence par un préfixe d'URL data: : n'envoyez que "
+			 "le texte base64 qui suit la virgule");
 		return -EINVAL;
 	}
 	if (len == 0) {
-		snprintf(err, errlen, "base64: empty text (no image)");
+		snprintf(err, errlen, "base64 : texte vide (aucune image)");
 		return -EINVAL;
 	}
 	if (len % 4 != 0) {
-		snprintf(err, errlen, "base64: %zu characters, not a multiple of 4 (cut short, or "
-			 "padding '=' missing)", len);
+		snprintf(err, errlen, "base64 : %zu caractères, pas un multiple de 4 (texte coupé, ou "
+			 "remplissage '=' manquant)", len);
 		return -EINVAL;
 	}
 	if (t[len - 1] == '=')
 		padding = t[len - 2] == '=' ? 2 : 1;
 	if (outcap < len / 4 * 3 - padding) {
-		snprintf(err, errlen, "base64: %zu bytes of output room for %zu decoded bytes",
+		snprintf(err, errlen, "base64 : %zu octets de place pour %zu octets décodés",
 			 outcap, len / 4 * 3 - padding);
 		return -ENOBUFS;
 	}
@@ -93,8 +93,9 @@ int receipt_base64_decode(const char *text, size_t len, uint8_t *out, size_t out
 
 			if (v < 0) {
 				describe_char(t[i + k], what, sizeof what);
-				snprintf(err, errlen, "base64: %s at offset %zu is not a base64 "
-					 "character (A-Z a-z 0-9 + /, '=' only at the end)", what, i + k);
+				snprintf(err, errlen, "base64 : %s à la position %zu n'est pas un "
+					 "caractère base64 (A-Z a-z 0-9 + /, '=' seulement à la fin)",
+					 what, i + k);
 				return -EINVAL;
 			}
 			group = group << 6 | (unsigned long)v;
@@ -102,8 +103,8 @@ int receipt_base64_decode(const char *text, size_t len, uint8_t *out, size_t out
 		/* Unused low bits must be zero: only one text encodes the bytes. */
 		if ((padding == 1 && last && (group & 0xFF)) ||
 		    (padding == 2 && last && (group & 0xFFFF))) {
-			snprintf(err, errlen, "base64: the character before the padding at offset "
-				 "%zu has non-zero unused bits (not canonical base64)",
+			snprintf(err, errlen, "base64 : le caractère avant le remplissage, à la "
+				 "position %zu, a des bits inutilisés non nuls (base64 non canonique)",
 				 len - padding - 1);
 			return -EINVAL;
 		}

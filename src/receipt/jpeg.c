@@ -77,13 +77,13 @@ static int refuse_libjpeg(struct job *job)
 
 	switch (job->guard.base.msg_code) {
 	case JERR_EMPTY_IMAGE:
-		snprintf(job->err, job->errlen, "JPEG of %u x %u pixels: empty image (%s)",
+		snprintf(job->err, job->errlen, "JPEG de %u x %u pixels : image vide (« %s »)",
 			 c->image_width, c->image_height, m);
 		return refuse(job, RECEIPT_EMPTY_IMAGE, -EINVAL);
 	case JERR_IMAGE_TOO_BIG:
 	case JERR_WIDTH_OVERFLOW:
-		snprintf(job->err, job->errlen, "JPEG header claims %u x %u pixels: over the limit "
-			 "of %u x %u (%s)", c->image_width, c->image_height,
+		snprintf(job->err, job->errlen, "l'en-tête JPEG annonce %u x %u pixels : au-delà de "
+			 "la limite de %u x %u (« %s »)", c->image_width, c->image_height,
 			 job->options->max_width, job->options->max_height, m);
 		return c->image_width > job->options->max_width
 			       ? refuse(job, RECEIPT_TOO_WIDE, -EFBIG)
@@ -93,15 +93,16 @@ static int refuse_libjpeg(struct job *job)
 	case JERR_CONVERSION_NOTIMPL:
 	case JERR_ARITH_NOTIMPL:
 	case JERR_CCIR601_NOTIMPL:
-		snprintf(job->err, job->errlen, "JPEG not supported: %s (send an 8-bit baseline "
-			 "JPEG, as canvas.toDataURL(\"image/jpeg\") makes)", m);
+		snprintf(job->err, job->errlen, "JPEG non pris en charge : « %s » (envoyez un JPEG "
+			 "baseline 8 bits, comme le fait canvas.toDataURL(\"image/jpeg\"))", m);
 		return refuse(job, RECEIPT_UNSUPPORTED_JPEG, -ENOTSUP);
 	case JERR_OUT_OF_MEMORY:
 	case JERR_NO_BACKING_STORE:
-		snprintf(job->err, job->errlen, "JPEG decoding needs more memory than allowed: %s", m);
+		snprintf(job->err, job->errlen, "le décodage du JPEG demande plus de mémoire que "
+			 "permis : « %s »", m);
 		return refuse(job, RECEIPT_NO_MEMORY, -ENOMEM);
 	default:
-		snprintf(job->err, job->errlen, "JPEG data corrupt or cut short: %s", m);
+		snprintf(job->err, job->errlen, "données JPEG corrompues ou coupées : « %s »", m);
 		return refuse(job, RECEIPT_CORRUPT_JPEG, -EINVAL);
 	}
 }
@@ -110,18 +111,19 @@ static int refuse_libjpeg(struct job *job)
 static int check_bytes(struct job *job, const uint8_t *jpeg, size_t len)
 {
 	if (len < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8 || jpeg[2] != 0xFF) {
-		snprintf(job->err, job->errlen, "not a JPEG: %zu bytes starting %02X %02X (a JPEG "
-			 "starts FF D8 FF)", len, len > 0 ? jpeg[0] : 0, len > 1 ? jpeg[1] : 0);
+		snprintf(job->err, job->errlen, "pas un JPEG : %zu octets commençant par %02X %02X (un "
+			 "JPEG commence par FF D8 FF)", len, len > 0 ? jpeg[0] : 0,
+			 len > 1 ? jpeg[1] : 0);
 		return refuse(job, RECEIPT_NOT_JPEG, -EINVAL);
 	}
 	/* A body cut short loses its end: refused before any byte is printed. */
 	if (jpeg[len - 2] != 0xFF || jpeg[len - 1] != 0xD9) {
-		snprintf(job->err, job->errlen, "JPEG cut short: its %zu bytes do not end with the "
-			 "end-of-image marker FF D9 (request body truncated?)", len);
+		snprintf(job->err, job->errlen, "JPEG coupé : ses %zu octets ne finissent pas par le "
+			 "marqueur de fin d'image FF D9 (corps de la requête tronqué ?)", len);
 		return refuse(job, RECEIPT_CORRUPT_JPEG, -EINVAL);
 	}
 	if ((unsigned long)len != len) {
-		snprintf(job->err, job->errlen, "JPEG of %zu bytes: too large for libjpeg", len);
+		snprintf(job->err, job->errlen, "JPEG de %zu octets : trop grand pour libjpeg", len);
 		return refuse(job, RECEIPT_TOO_TALL, -EFBIG);
 	}
 	return 0;
@@ -142,27 +144,30 @@ static int read_header(struct job *job, const uint8_t *jpeg, size_t len)
 	job->result->jpeg_width = c->image_width;
 	job->result->jpeg_height = c->image_height;
 	if (c->image_width > o->max_width) {
-		snprintf(job->err, job->errlen, "JPEG of %u x %u pixels: wider than the %u allowed "
-			 "(receipt width setting)", c->image_width, c->image_height, o->max_width);
+		snprintf(job->err, job->errlen, "JPEG de %u x %u pixels : plus large que les %u "
+			 "permis (réglage receipt_max_width)", c->image_width, c->image_height,
+			 o->max_width);
 		return refuse(job, RECEIPT_TOO_WIDE, -EFBIG);
 	}
 	if (c->image_height > o->max_height) {
-		snprintf(job->err, job->errlen, "JPEG of %u x %u pixels: taller than the %u allowed "
-			 "(receipt height setting)", c->image_width, c->image_height, o->max_height);
+		snprintf(job->err, job->errlen, "JPEG de %u x %u pixels : plus haut que les %u "
+			 "permis (réglage receipt_max_height)", c->image_width, c->image_height,
+			 o->max_height);
 		return refuse(job, RECEIPT_TOO_TALL, -EFBIG);
 	}
 	/* Progressive JPEG holds the whole image's coefficients in memory
 	 * (5 MB for 576 x 3000) and may have any number of scans; no browser
 	 * canvas writes one. */
 	if (c->progressive_mode) {
-		snprintf(job->err, job->errlen, "JPEG not supported: progressive (send a baseline "
-			 "JPEG, as canvas.toDataURL(\"image/jpeg\") makes)");
+		snprintf(job->err, job->errlen, "JPEG non pris en charge : progressif (envoyez un JPEG "
+			 "baseline, comme le fait canvas.toDataURL(\"image/jpeg\"))");
 		return refuse(job, RECEIPT_UNSUPPORTED_JPEG, -ENOTSUP);
 	}
 	if (c->jpeg_color_space != JCS_GRAYSCALE && c->jpeg_color_space != JCS_YCbCr &&
 	    c->jpeg_color_space != JCS_RGB) {
-		snprintf(job->err, job->errlen, "JPEG not supported: %d colour components in "
-			 "colour space %d (CMYK?); send a grey or colour (YCbCr) JPEG",
+		snprintf(job->err, job->errlen, "JPEG non pris en charge : %d composantes de couleur "
+			 "dans l'espace de couleur %d (CMJN ?) ; envoyez un JPEG en gris ou en couleur "
+			 "(YCbCr)",
 			 c->num_components, (int)c->jpeg_color_space);
 		return refuse(job, RECEIPT_UNSUPPORTED_JPEG, -ENOTSUP);
 	}
@@ -236,7 +241,8 @@ static int decode(struct job *job, receipt_sink_fn sink, void *context)
 	int rc;
 
 	if (allocate(job) < 0) {
-		snprintf(job->err, job->errlen, "receipt: out of memory for rows of %u pixels",
+		snprintf(job->err, job->errlen, "ticket : mémoire insuffisante pour des lignes de %u "
+			 "pixels",
 			 job->decoded_width);
 		return refuse(job, RECEIPT_NO_MEMORY, -ENOMEM);
 	}
@@ -296,7 +302,7 @@ static int run(const uint8_t *jpeg, size_t len, const struct receipt_options *op
 	}
 	job = calloc(1, sizeof(*job));
 	if (job == NULL) {
-		snprintf(err, errlen, "receipt: out of memory");
+		snprintf(err, errlen, "ticket : mémoire insuffisante");
 		result->reason = RECEIPT_NO_MEMORY;
 		return -ENOMEM;
 	}
@@ -338,7 +344,7 @@ int receipt_print_jpeg(const uint8_t *jpeg, size_t len, const struct receipt_opt
 		       char *err, size_t errlen)
 {
 	if (sink == NULL) {
-		snprintf(err, errlen, "receipt: no sink for the printer's bytes");
+		snprintf(err, errlen, "ticket : aucune destination pour les octets de l'imprimante");
 		if (result)
 			result->reason = RECEIPT_BAD_OPTIONS;
 		return -EINVAL;

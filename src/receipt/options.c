@@ -42,35 +42,37 @@ int receipt_options_check(const struct receipt_options *o, char *err, size_t err
 {
 	if (o->dot_width < RECEIPT_DOT_WIDTH_MIN || o->dot_width > RECEIPT_DOT_WIDTH_MAX ||
 	    o->dot_width % 8 != 0) {
-		snprintf(err, errlen, "receipt dot width %u: must be a multiple of 8 within %u..%u "
-			 "(512 for 80 mm paper, 384 for 58 mm)", o->dot_width,
+		snprintf(err, errlen, "largeur du ticket de %u points : un multiple de 8 compris dans "
+			 "%u..%u (512 pour du papier de 80 mm, 384 pour 58 mm)", o->dot_width,
 			 RECEIPT_DOT_WIDTH_MIN, RECEIPT_DOT_WIDTH_MAX);
 		return -EINVAL;
 	}
 	if (o->max_width < 1 || o->max_width > RECEIPT_MAX_WIDTH_LIMIT || o->max_height < 1 ||
 	    o->max_height > RECEIPT_MAX_WIDTH_LIMIT) {
-		snprintf(err, errlen, "receipt image limits %u x %u: each must be within 1..%u "
-			 "pixels", o->max_width, o->max_height, RECEIPT_MAX_WIDTH_LIMIT);
+		snprintf(err, errlen, "limites d'image du ticket %u x %u : chacune doit être comprise "
+			 "dans 1..%u pixels", o->max_width, o->max_height, RECEIPT_MAX_WIDTH_LIMIT);
 		return -EINVAL;
 	}
 	if (o->cut != RECEIPT_CUT_PARTIAL && o->cut != RECEIPT_CUT_FULL &&
 	    o->cut != RECEIPT_CUT_NONE) {
-		snprintf(err, errlen, "receipt cut %d: not full, partial or none", (int)o->cut);
+		snprintf(err, errlen, "coupe du ticket %d : ni 'full', ni 'partial', ni 'none'", (int)o->cut);
 		return -EINVAL;
 	}
 	if (o->feed_lines > RECEIPT_FEED_LINES_MAX) {
-		snprintf(err, errlen, "receipt feed %u lines: must be within 0..%u", o->feed_lines,
+		snprintf(err, errlen, "avance du ticket de %u lignes : doit être comprise dans 0..%u",
+			 o->feed_lines,
 			 RECEIPT_FEED_LINES_MAX);
 		return -EINVAL;
 	}
 	if (o->band_rows < 1 || o->band_rows > RECEIPT_BAND_ROWS_MAX) {
-		snprintf(err, errlen, "receipt band of %u rows: must be within 1..%u", o->band_rows,
+		snprintf(err, errlen, "bande du ticket de %u lignes : doit être comprise dans 1..%u",
+			 o->band_rows,
 			 RECEIPT_BAND_ROWS_MAX);
 		return -EINVAL;
 	}
 	if (o->bw != RECEIPT_BW_EDGE_DITHER && o->bw != RECEIPT_BW_THRESHOLD &&
 	    o->bw != RECEIPT_BW_DITHER && o->bw != RECEIPT_BW_CONTRAST_DITHER) {
-		snprintf(err, errlen, "receipt black-and-white mode %d: unknown", (int)o->bw);
+		snprintf(err, errlen, "mode noir et blanc du ticket %d : inconnu", (int)o->bw);
 		return -EINVAL;
 	}
 	return 0;
@@ -81,7 +83,7 @@ int receipt_buffer_sink(void *buffer, const uint8_t *bytes, size_t len, char *er
 	struct receipt_buffer *b = buffer;
 
 	if (len > b->capacity - b->len) {
-		snprintf(err, errlen, "receipt buffer of %zu bytes full (%zu more bytes)",
+		snprintf(err, errlen, "tampon du ticket de %zu octets plein (%zu octets de trop)",
 			 b->capacity, len - (b->capacity - b->len));
 		return -ENOBUFS;
 	}

@@ -87,8 +87,8 @@ int receipt_raster_begin(struct receipt_raster *raster, receipt_sink_fn sink, vo
 	raster->sink_errno = 0;
 	if (width_bytes == 0 || width_bytes > 0xFFFF || rows == 0 || band_rows == 0 ||
 	    band_rows > RECEIPT_BAND_ROWS_MAX) {
-		snprintf(err, errlen, "raster: %u bytes x %u rows in bands of %u is not a GS v 0 "
-			 "image (1..65535 bytes, bands of 1..%u rows)", width_bytes, rows,
+		snprintf(err, errlen, "raster : %u octets x %u lignes en bandes de %u, ce n'est pas une "
+			 "image GS v 0 (1..65535 octets, bandes de 1..%u lignes)", width_bytes, rows,
 			 band_rows, RECEIPT_BAND_ROWS_MAX);
 		return -EINVAL;
 	}
@@ -102,7 +102,7 @@ int receipt_raster_row(struct receipt_raster *raster, const uint8_t *dots, char 
 	int rc;
 
 	if (raster->rows_done >= raster->rows) {
-		snprintf(err, errlen, "raster: row %u of an image of %u rows",
+		snprintf(err, errlen, "raster : ligne %u d'une image de %u lignes",
 			 raster->rows_done + 1, raster->rows);
 		return -EINVAL;
 	}
@@ -131,7 +131,7 @@ int receipt_raster_end(struct receipt_raster *raster, unsigned feed_lines, enum 
 	int rc;
 
 	if (raster->rows_done != raster->rows) {
-		snprintf(err, errlen, "raster: image ended after %u of its %u rows",
+		snprintf(err, errlen, "raster : image finie après %u de ses %u lignes",
 			 raster->rows_done, raster->rows);
 		return -EINVAL;
 	}

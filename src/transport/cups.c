@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/errno_text.h"
 #include "transport/cups_library.h"
 #include "transport/cups_status.h"
 #include "transport/transport.h"
@@ -50,23 +51,35 @@ static const char *last_error(void)
 	return words != NULL ? words : "";
 }
 
-static const char *connection_failure(const char *server)
+/* libcups's words for why a connection failed, in French: libcups gives
+ * the system's (English) text of an errno, found back here; other words
+ * are quoted as libcups wrote them. */
+static const char *connection_failure(const char *server, char *buf, size_t size)
 {
+	static const int known[] = {ECONNREFUSED, ENOENT,    EACCES,     ETIMEDOUT, ENETUNREACH,
+				    EHOSTUNREACH, ECONNRESET, EPIPE,     ENOMEM};
 	const char *reason = last_error();
 
 	if (server[0] == '/' && access(server, F_OK) != 0)
-		return "the socket does not exist";
+		return "le socket n'existe pas";
 	/* libcups reports a refused connection as "host down" once it has tried
 	 * every address: on the loopback or a socket, nothing listens. */
 	if (strcmp(reason, strerror(EHOSTDOWN)) == 0)
-		return "connection refused";
-	return reason;
+		return "connexion refusée";
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(reason, strerror(known[i])) == 0)
+			return errno_text(known[i]);
+	if (reason[0] == '\0')
+		return "";
+	snprintf(buf, size, "« %.120s »", reason);
+	return buf;
 }
 
 static int connect_server(struct cups_session *session, char *err, size_t errlen)
 {
 	const struct cups_library *cups = cups_library();
 	const char *server;
+	char words[160];
 	int port;
 	int64_t left;
 
@@ -91,8 +104,9 @@ static int connect_server(struct cups_session *session, char *err, size_t errlen
 		bool timed_out = left <= 0 || clock_monotonic_ms() >= session->deadline_ms ||
 				 strcmp(last_error(), strerror(ETIMEDOUT)) == 0;
 
-		return cups_status_of_connect(&session->target, timed_out, connection_failure(server),
-					      err, errlen);
+		return cups_status_of_connect(&session->target, timed_out,
+					      connection_failure(server, words, sizeof words), err,
+					      errlen);
 	}
 	cups->httpSetTimeout(session->http, CUPS_WAIT_SLICE_S, in_time, session);
 	return 0;
@@ -155,7 +169,7 @@ failed:
 	*response = NULL;
 	error = cups->httpError(http);
 	return cups_status_of_exchange(&session->target, session->timed_out, doing,
-				       error != 0 ? strerror(error) : "the connection closed", err,
+				       error != 0 ? errno_text(error) : "la connexion s'est fermée", err,
 				       errlen);
 }
 
@@ -193,7 +207,8 @@ static int check_queue(struct cups_session *session, char *err, size_t errlen)
 
 	cups->ippAddStrings(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 		      (int)(sizeof wanted / sizeof wanted[0]), NULL, wanted);
-	rc = exchange(session, request, NULL, 0, "checking the queue", &response, err, errlen);
+	rc = exchange(session, request, NULL, 0, "la vérification de la file", &response, err,
+		      errlen);
 	if (rc < 0)
 		goto out;
 	state.status = cups->ippGetStatusCode(response);
@@ -234,7 +249,7 @@ static int cups_open(struct transport *transport, int64_t deadline_ms, char *err
 	int rc;
 
 	if (session == NULL) {
-		snprintf(err, errlen, "printer %s: out of memory", transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : mémoire insuffisante", transport->uri_text);
 		return TRANSPORT_ERR_IO;
 	}
 	transport->backend = session;
@@ -249,7 +264,7 @@ static int cups_open(struct transport *transport, int64_t deadline_ms, char *err
 	if (cups->httpAssembleURIf(HTTP_URI_CODING_ALL, session->printer_uri,
 				   sizeof session->printer_uri, "ipp", NULL, "localhost",
 				   cups->ippPort(), "/printers/%s", queue) != HTTP_URI_STATUS_OK) {
-		snprintf(err, errlen, "printer %s: the queue name cannot be put in an IPP URI",
+		snprintf(err, errlen, "imprimante %s : le nom de la file ne tient pas dans une URI IPP",
 			 transport->uri_text);
 		rc = TRANSPORT_ERR_QUEUE_NOT_FOUND;
 		goto out;
@@ -275,10 +290,10 @@ static int cups_write(struct transport *transport, const void *buf, size_t len, 
 
 	session->deadline_ms = deadline_ms;
 	cups->ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL,
-		     "cashdrawerd drawer kick");
+		     "cashdrawerd : ouverture du tiroir-caisse");
 	cups->ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL,
 		     CUPS_FORMAT_RAW);
-	rc = exchange(session, request, buf, len, "sending the job", &response, err, errlen);
+	rc = exchange(session, request, buf, len, "l'envoi du travail", &response, err, errlen);
 	if (rc == 0) {
 		ipp_status_t status = cups->ippGetStatusCode(response);
 

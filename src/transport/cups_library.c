@@ -34,8 +34,8 @@ int cups_library_open(const char *file, struct cups_library *library, char *caus
 		const char *why = dlerror();
 
 		snprintf(cause, causelen,
-			 "%s cannot be loaded (%s): install libcups2 (apt install libcups2)", file,
-			 why != NULL ? why : "unknown reason");
+			 "%s ne peut pas être chargée (« %s ») : installez libcups2 (apt install "
+			 "libcups2)", file, why != NULL ? why : "?");
 		return -1;
 	}
 #define CUPS_LIBRARY_FIND(name)                                                             \
@@ -50,8 +50,9 @@ int cups_library_open(const char *file, struct cups_library *library, char *caus
 #undef CUPS_LIBRARY_FIND
 	if (missing != NULL) {
 		snprintf(cause, causelen,
-			 "%s has no %s (older than CUPS " CUPS_LIBRARY_OLDEST
-			 "?): install libcups2 " CUPS_LIBRARY_OLDEST " or later (apt install libcups2)",
+			 "%s n'a pas %s (antérieure à CUPS " CUPS_LIBRARY_OLDEST
+			 " ?) : installez libcups2 " CUPS_LIBRARY_OLDEST " ou plus récente (apt install "
+			 "libcups2)",
 			 file, missing);
 		memset(library, 0, sizeof *library);
 		dlclose(handle);
@@ -70,7 +71,7 @@ int cups_library_load(const char *printer, char *err, size_t errlen)
 	pthread_once(&load_once, load);
 	if (load_result == 0)
 		return 0;
-	snprintf(err, errlen, "printer %s: %s", printer, load_cause);
+	snprintf(err, errlen, "imprimante %s : %s", printer, load_cause);
 	return TRANSPORT_ERR_UNSUPPORTED;
 }
 

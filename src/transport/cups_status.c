@@ -15,24 +15,34 @@ static const char *status_words(int status, const char *status_name, char *buf, 
 {
 	if (status_name != NULL && *status_name != '\0')
 		return status_name;
-	snprintf(buf, size, "IPP status 0x%04x", (unsigned)status & 0xffffu);
+	snprintf(buf, size, "statut IPP 0x%04x", (unsigned)status & 0xffffu);
 	return buf;
 }
 
-/* ": words" when CUPS said something, "" when not. */
+/* " : « words »" when CUPS said something, "" when not: CUPS's own words,
+ * quoted as it wrote them. */
 static const char *said(const char *words, char *buf, size_t size)
 {
 	if (words == NULL || *words == '\0')
 		return "";
-	snprintf(buf, size, ": %.120s", words);
+	snprintf(buf, size, " : « %.120s »", words);
+	return buf;
+}
+
+/* " : reason" (already in French, or quoted by the caller), "" when none. */
+static const char *because(const char *reason, char *buf, size_t size)
+{
+	if (reason == NULL || *reason == '\0')
+		return "";
+	snprintf(buf, size, " : %.120s", reason);
 	return buf;
 }
 
 static int queue_not_found(const struct cups_status_target *target, char *err, size_t errlen)
 {
 	snprintf(err, errlen,
-		 "printer %s: no such CUPS queue on %s (create it: lpadmin -p %s -E -v usb://... -m raw, "
-		 "or set --printer)",
+		 "imprimante %s : aucune file CUPS de ce nom sur %s (créez-la : lpadmin -p %s -E -v "
+		 "usb://... -m raw, ou réglez --printer)",
 		 target->printer, target->server, target->queue);
 	return TRANSPORT_ERR_QUEUE_NOT_FOUND;
 }
@@ -40,20 +50,22 @@ static int queue_not_found(const struct cups_status_target *target, char *err, s
 static int queue_stopped(const struct cups_status_target *target, bool stopped, bool rejecting,
 			 const char *message, char *err, size_t errlen)
 {
-	char words[128];
+	char words[160];
 
 	if (stopped && rejecting)
 		snprintf(err, errlen,
-			 "printer %s: the CUPS queue is stopped and rejects jobs%s (resume it: "
-			 "cupsenable %s; cupsaccept %s)",
+			 "imprimante %s : la file CUPS est arrêtée et refuse les travaux%s (relancez-la : "
+			 "cupsenable %s ; cupsaccept %s)",
 			 target->printer, said(message, words, sizeof words), target->queue,
 			 target->queue);
 	else if (stopped)
-		snprintf(err, errlen, "printer %s: the CUPS queue is stopped%s (resume it: cupsenable %s)",
+		snprintf(err, errlen, "imprimante %s : la file CUPS est arrêtée%s (relancez-la : "
+			 "cupsenable %s)",
 			 target->printer, said(message, words, sizeof words), target->queue);
 	else
 		snprintf(err, errlen,
-			 "printer %s: the CUPS queue rejects jobs%s (let it take them: cupsaccept %s)",
+			 "imprimante %s : la file CUPS refuse les travaux%s (faites-les-lui accepter : "
+			 "cupsaccept %s)",
 			 target->printer, said(message, words, sizeof words), target->queue);
 	return TRANSPORT_ERR_QUEUE_STOPPED;
 }
@@ -61,10 +73,11 @@ static int queue_stopped(const struct cups_status_target *target, bool stopped, 
 static int spooler_unavailable(const struct cups_status_target *target, const char *message,
 			       char *err, size_t errlen)
 {
-	char words[128];
+	char words[160];
 
 	snprintf(err, errlen,
-		 "printer %s: CUPS at %s is not available%s (restart it: systemctl restart cups)",
+		 "imprimante %s : CUPS sur %s n'est pas disponible%s (redémarrez-le : systemctl "
+		 "restart cups)",
 		 target->printer, target->server, said(message, words, sizeof words));
 	return TRANSPORT_ERR_SPOOLER_DOWN;
 }
@@ -73,8 +86,9 @@ static int not_allowed(const struct cups_status_target *target, const char *what
 		       size_t errlen)
 {
 	snprintf(err, errlen,
-		 "printer %s: CUPS at %s does not let this service print to %s (%s; the queue's policy "
-		 "in /etc/cups/cupsd.conf must allow printing without a password)",
+		 "imprimante %s : CUPS sur %s ne laisse pas ce service imprimer sur %s (%s ; la "
+		 "politique de la file dans /etc/cups/cupsd.conf doit permettre d'imprimer sans mot "
+		 "de passe)",
 		 target->printer, target->server, target->queue, what);
 	return TRANSPORT_ERR_IO;
 }
@@ -100,7 +114,7 @@ int cups_status_of_ipp(const struct cups_status_target *target, int status,
 		       const char *status_name, const char *status_message, char *err,
 		       size_t errlen)
 {
-	char words[128], name[32];
+	char words[160], name[32];
 
 	if (status >= 0 && status <= IPP_SUCCESS_LAST)
 		return 0;
@@ -119,7 +133,8 @@ int cups_status_of_ipp(const struct cups_status_target *target, int status,
 		return not_allowed(target, status_words(status, status_name, name, sizeof name),
 				   err, errlen);
 	default:
-		snprintf(err, errlen, "printer %s: CUPS at %s answered %s%s (check the queue: lpstat -l -p %s)",
+		snprintf(err, errlen, "imprimante %s : CUPS sur %s a répondu %s%s (vérifiez la file : "
+			 "lpstat -l -p %s)",
 			 target->printer, target->server,
 			 status_words(status, status_name, name, sizeof name),
 			 said(status_message, words, sizeof words), target->queue);
@@ -143,8 +158,8 @@ int cups_status_of_http(const struct cups_status_target *target, int http_status
 		return spooler_unavailable(target, "HTTP 503", err, errlen);
 	default:
 		snprintf(err, errlen,
-			 "printer %s: CUPS at %s answered HTTP %d (see CUPS's error_log, usually "
-			 "/var/log/cups/error_log)",
+			 "imprimante %s : CUPS sur %s a répondu HTTP %d (voyez le error_log de CUPS, en "
+			 "général /var/log/cups/error_log)",
 			 target->printer, target->server, http_status);
 		return TRANSPORT_ERR_IO;
 	}
@@ -153,36 +168,37 @@ int cups_status_of_http(const struct cups_status_target *target, int http_status
 int cups_status_of_connect(const struct cups_status_target *target, bool timed_out,
 			   const char *reason, char *err, size_t errlen)
 {
-	char words[128];
+	char words[160];
 
 	if (timed_out) {
 		snprintf(err, errlen,
-			 "printer %s: CUPS at %s did not accept the connection in time (is cupsd hung? "
-			 "restart it: systemctl restart cups)",
+			 "imprimante %s : CUPS sur %s n'a pas accepté la connexion à temps (cupsd est-il "
+			 "bloqué ? redémarrez-le : systemctl restart cups)",
 			 target->printer, target->server);
 		return TRANSPORT_ERR_TIMEOUT;
 	}
 	snprintf(err, errlen,
-		 "printer %s: cannot reach CUPS at %s%s (is cupsd running? start it: systemctl start cups)",
-		 target->printer, target->server, said(reason, words, sizeof words));
+		 "imprimante %s : CUPS injoignable sur %s%s (cupsd tourne-t-il ? démarrez-le : "
+		 "systemctl start cups)",
+		 target->printer, target->server, because(reason, words, sizeof words));
 	return TRANSPORT_ERR_SPOOLER_DOWN;
 }
 
 int cups_status_of_exchange(const struct cups_status_target *target, bool timed_out,
 			    const char *doing, const char *reason, char *err, size_t errlen)
 {
-	char words[128];
+	char words[160];
 
 	if (timed_out) {
 		snprintf(err, errlen,
-			 "printer %s: CUPS at %s did not answer in time while %s (is cupsd hung or "
-			 "overloaded? restart it: systemctl restart cups)",
+			 "imprimante %s : CUPS sur %s n'a pas répondu à temps pendant %s (cupsd est-il "
+			 "bloqué ou surchargé ? redémarrez-le : systemctl restart cups)",
 			 target->printer, target->server, doing);
 		return TRANSPORT_ERR_TIMEOUT;
 	}
 	snprintf(err, errlen,
-		 "printer %s: the exchange with CUPS at %s failed while %s%s (did cupsd restart? "
-		 "try again)",
-		 target->printer, target->server, doing, said(reason, words, sizeof words));
+		 "imprimante %s : l'échange avec CUPS sur %s a échoué pendant %s%s (cupsd a-t-il "
+		 "redémarré ? réessayez)",
+		 target->printer, target->server, doing, because(reason, words, sizeof words));
 	return TRANSPORT_ERR_IO;
 }

@@ -58,14 +58,14 @@ int cups_status_of_http(const struct cups_status_target *target, int http_status
 			size_t errlen);
 
 /* The connection to the CUPS server could not be made: TRANSPORT_ERR_TIMEOUT
- * when the deadline passed, else TRANSPORT_ERR_SPOOLER_DOWN; reason is the
- * system's words ("Connection refused"). */
+ * when the deadline passed, else TRANSPORT_ERR_SPOOLER_DOWN; reason is why,
+ * in French ("connexion refusée"), or the system's words quoted. */
 int cups_status_of_connect(const struct cups_status_target *target, bool timed_out,
 			   const char *reason, char *err, size_t errlen);
 
 /* The connection was made but an exchange failed: TRANSPORT_ERR_TIMEOUT
  * when the deadline passed, else TRANSPORT_ERR_IO. doing says what was
- * under way ("checking the queue"). */
+ * under way ("la vérification de la file"). */
 int cups_status_of_exchange(const struct cups_status_target *target, bool timed_out,
 			    const char *doing, const char *reason, char *err, size_t errlen);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/errno_text.h"
 #include "transport/fdwait.h"
 #include "transport/transport.h"
 
@@ -69,19 +70,19 @@ int fdwait_transport_write(struct transport *transport, const void *buf, size_t 
 			return fdwait_connection_lost(transport, err, errlen);
 		break;
 	case TRANSPORT_ERR_TIMEOUT:
-		snprintf(err, errlen, "printer %s: does not take data (busy, paper jam or offline?)",
-			 transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : ne prend pas les données (occupée, bourrage "
+			 "papier ou hors ligne ?)", transport->uri_text);
 		return rc;
 	case -ENODEV:
 	case -ENXIO:
-		snprintf(err, errlen, "printer %s: %s (was it unplugged?)", transport->uri_text,
-			 strerror(-rc));
+		snprintf(err, errlen, "imprimante %s : %s (a-t-elle été débranchée ?)",
+			 transport->uri_text, errno_text(-rc));
 		return TRANSPORT_ERR_NOT_FOUND;
 	default:
 		break;
 	}
-	snprintf(err, errlen, "printer %s: sending failed: %s (did it restart or lose its cable?)",
-		 transport->uri_text, strerror(-rc));
+	snprintf(err, errlen, "imprimante %s : échec de l'envoi : %s (a-t-elle redémarré ou perdu "
+		 "son câble ?)", transport->uri_text, errno_text(-rc));
 	return TRANSPORT_ERR_IO;
 }
 
@@ -89,7 +90,7 @@ int fdwait_connection_lost(struct transport *transport, char *err, size_t errlen
 {
 	/* FIN or RST alike: which one came first is a race the printer's
 	 * interface decides, and either way nothing confirms what it took. */
-	snprintf(err, errlen, "printer %s: " FDWAIT_CONNECTION_LOST_WHY, transport->uri_text);
+	snprintf(err, errlen, "imprimante %s : " FDWAIT_CONNECTION_LOST_WHY, transport->uri_text);
 	return TRANSPORT_ERR_CONNECTION_LOST;
 }
 

@@ -26,8 +26,9 @@ int fdwait_transport_write(struct transport *transport, const void *buf, size_t 
 			   int64_t deadline_ms, bool is_socket, char *err, size_t errlen);
 
 /* What a printer that closed or reset the connection may be doing. */
-#define FDWAIT_CONNECTION_LOST_WHY \
-	"closed or reset the connection (is it restarting, or busy with another computer?)"
+#define FDWAIT_CONNECTION_LOST_WHY                                                          \
+	"a fermé ou réinitialisé la connexion (redémarre-t-elle, ou est-elle occupée par un "  \
+	"autre ordinateur ?)"
 
 /* Fills err with what a connection the printer closed or reset means, and
  * returns TRANSPORT_ERR_CONNECTION_LOST. */

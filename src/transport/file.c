@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/errno_text.h"
 #include "transport/fdwait.h"
 #include "transport/transport.h"
 
@@ -59,19 +60,21 @@ fail:
 	case ENXIO:
 	case ENODEV:
 		rc = TRANSPORT_ERR_NOT_FOUND;
-		snprintf(err, errlen, "printer %s: %s (is the printer plugged in and switched on?)",
-			 transport->uri_text, strerror(errno));
+		snprintf(err, errlen, "imprimante %s : %s (l'imprimante est-elle branchée et allumée ?)",
+			 transport->uri_text, errno_text(errno));
 		break;
 	case EACCES:
 	case EPERM:
 		rc = TRANSPORT_ERR_PERMISSION;
 		snprintf(err, errlen,
-			 "printer %s: permission denied (add the service's user to the device's group, usually lp)",
+			 "imprimante %s : accès refusé (ajoutez l'utilisateur du service au groupe du "
+			 "périphérique, en général lp)",
 			 transport->uri_text);
 		break;
 	default:
 		rc = TRANSPORT_ERR_IO;
-		snprintf(err, errlen, "printer %s: cannot open: %s", transport->uri_text, strerror(errno));
+		snprintf(err, errlen, "imprimante %s : ouverture impossible : %s", transport->uri_text,
+			 errno_text(errno));
 	}
 	return rc;
 }
@@ -87,8 +90,8 @@ static int file_read(struct transport *transport, void *buf, size_t len, int64_t
 {
 	if (transport->write_only) {
 		/* a plain file is always "readable", at its end: that is no answer */
-		snprintf(err, errlen, "printer %s: cannot read back (a plain file, or a device opened "
-			 "write-only)", transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : lecture impossible (un simple fichier, ou un "
+			 "périphérique ouvert en écriture seule)", transport->uri_text);
 		return TRANSPORT_ERR_UNSUPPORTED;
 	}
 	for (;;) {
@@ -98,7 +101,8 @@ static int file_read(struct transport *transport, void *buf, size_t len, int64_t
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			snprintf(err, errlen, "printer %s: %s", transport->uri_text, strerror(-rc));
+			snprintf(err, errlen, "imprimante %s : %s", transport->uri_text,
+				 errno_text(-rc));
 			return TRANSPORT_ERR_IO;
 		}
 		n = read(transport->fd, buf, len);
@@ -109,8 +113,8 @@ static int file_read(struct transport *transport, void *buf, size_t len, int64_t
 		if (n < 0) {
 			int error = errno;
 
-			snprintf(err, errlen, "printer %s: reading failed: %s (was it unplugged?)",
-				 transport->uri_text, strerror(error));
+			snprintf(err, errlen, "imprimante %s : échec de la lecture : %s (a-t-elle été "
+				 "débranchée ?)", transport->uri_text, errno_text(error));
 			return error == ENODEV || error == ENXIO ? TRANSPORT_ERR_NOT_FOUND
 								 : TRANSPORT_ERR_IO;
 		}
@@ -122,7 +126,7 @@ static int file_read(struct transport *transport, void *buf, size_t len, int64_t
 			break;
 		poll(NULL, 0, left < 10 ? (int)left : 10);
 	}
-	snprintf(err, errlen, "printer %s: no answer", transport->uri_text);
+	snprintf(err, errlen, "imprimante %s : pas de réponse", transport->uri_text);
 	return TRANSPORT_ERR_TIMEOUT;
 }
 
@@ -138,11 +142,12 @@ static int file_confirm(struct transport *transport, int64_t deadline_ms, char *
 	if (rc > 0)
 		return 0;
 	if (rc == 0) {
-		snprintf(err, errlen, "printer %s: the device did not finish taking the data in time "
-			 "(printer off, offline or out of paper?)", transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : le périphérique n'a pas fini de prendre les "
+			 "données à temps (imprimante éteinte, hors ligne ou sans papier ?)",
+			 transport->uri_text);
 		return TRANSPORT_ERR_TIMEOUT;
 	}
-	snprintf(err, errlen, "printer %s: %s", transport->uri_text, strerror(-rc));
+	snprintf(err, errlen, "imprimante %s : %s", transport->uri_text, errno_text(-rc));
 	return TRANSPORT_ERR_IO;
 }
 

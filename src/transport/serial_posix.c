@@ -11,12 +11,15 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/errno_text.h"
 #include "transport/fdwait.h"
 #include "transport/serial_termios.h"
 #include "transport/transport.h"
 
-#define DEVICE_GONE_FIX "is the printer's cable or USB-serial adapter plugged in?"
-#define FLOW_FIX "printer busy or offline, or flow control holding the data (check the cable and the flow setting)"
+#define DEVICE_GONE_FIX "le câble de l'imprimante ou son adaptateur USB-série est-il branché ?"
+#define FLOW_FIX                                                                            \
+	"imprimante occupée ou hors ligne, ou contrôle de flux qui retient les données "    \
+	"(vérifiez le câble et le réglage flow)"
 
 /* The open error for errno, with what to check. */
 static int open_error(struct transport *transport, int error, char *err, size_t errlen)
@@ -25,22 +28,24 @@ static int open_error(struct transport *transport, int error, char *err, size_t 
 	case ENOENT:
 	case ENODEV:
 	case ENXIO:
-		snprintf(err, errlen, "printer %s: %s (" DEVICE_GONE_FIX ")", transport->uri_text,
-			 strerror(error));
+		snprintf(err, errlen, "imprimante %s : %s (" DEVICE_GONE_FIX ")", transport->uri_text,
+			 errno_text(error));
 		return TRANSPORT_ERR_NOT_FOUND;
 	case EACCES:
 	case EPERM:
 		snprintf(err, errlen,
-			 "printer %s: permission denied (add the service's user to the dialout group: "
-			 "usermod -aG dialout USER)",
+			 "imprimante %s : accès refusé (ajoutez l'utilisateur du service au groupe "
+			 "dialout : usermod -aG dialout UTILISATEUR)",
 			 transport->uri_text);
 		return TRANSPORT_ERR_PERMISSION;
 	case EBUSY:
-		snprintf(err, errlen, "printer %s: %s (another program holds the port: ModemManager, a "
-			 "terminal, a second service?)", transport->uri_text, strerror(error));
+		snprintf(err, errlen, "imprimante %s : %s (un autre programme tient le port : "
+			 "ModemManager, un terminal, un second service ?)", transport->uri_text,
+			 errno_text(error));
 		return TRANSPORT_ERR_IO;
 	default:
-		snprintf(err, errlen, "printer %s: cannot open: %s", transport->uri_text, strerror(error));
+		snprintf(err, errlen, "imprimante %s : ouverture impossible : %s", transport->uri_text,
+			 errno_text(error));
 		return TRANSPORT_ERR_IO;
 	}
 }
@@ -50,7 +55,7 @@ static int open_error(struct transport *transport, int error, char *err, size_t 
  * have reached the printer. */
 static int line_lost(struct transport *transport, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "printer %s: the line hung up (" DEVICE_GONE_FIX ")",
+	snprintf(err, errlen, "imprimante %s : la ligne a été coupée (" DEVICE_GONE_FIX ")",
 		 transport->uri_text);
 	return TRANSPORT_ERR_CONNECTION_LOST;
 }
@@ -61,8 +66,8 @@ static int line_error(struct transport *transport, int error, const char *doing,
 {
 	if (error == EIO)
 		return line_lost(transport, err, errlen);
-	snprintf(err, errlen, "printer %s: %s failed: %s (" DEVICE_GONE_FIX ")", transport->uri_text,
-		 doing, strerror(error));
+	snprintf(err, errlen, "imprimante %s : %s a échoué : %s (" DEVICE_GONE_FIX ")",
+		 transport->uri_text, doing, errno_text(error));
 	return error == ENODEV || error == ENXIO ? TRANSPORT_ERR_NOT_FOUND : TRANSPORT_ERR_IO;
 }
 
@@ -83,27 +88,31 @@ static int serial_open(struct transport *transport, int64_t deadline_ms, char *e
 		int error = errno;
 
 		if (error == ENOTTY || error == EINVAL) {
-			snprintf(err, errlen, "printer %s: not a serial port (a USB printer device is "
-				 "file:PATH, such as file:/dev/usb/lp0)", transport->uri_text);
+			snprintf(err, errlen, "imprimante %s : ce n'est pas un port série (une "
+				 "imprimante USB s'écrit file:CHEMIN, par exemple file:/dev/usb/lp0)",
+				 transport->uri_text);
 			rc = TRANSPORT_ERR_IO;
 		} else {
-			rc = line_error(transport, error, "reading the line settings", err, errlen);
+			rc = line_error(transport, error, "la lecture des réglages de la ligne", err,
+					errlen);
 		}
 		goto fail;
 	}
 	if (serial_termios_apply(&transport->uri->serial, &tio, why, sizeof why) < 0) {
-		snprintf(err, errlen, "printer %s: %s (choose another baud)", transport->uri_text, why);
+		snprintf(err, errlen, "imprimante %s : %s (choisissez un autre baud)",
+			 transport->uri_text, why);
 		rc = TRANSPORT_ERR_UNSUPPORTED;
 		goto fail;
 	}
 	if (tcsetattr(transport->fd, TCSANOW, &tio) < 0) {
-		rc = line_error(transport, errno, "setting the line", err, errlen);
+		rc = line_error(transport, errno, "le réglage de la ligne", err, errlen);
 		goto fail;
 	}
 	/* Bytes the printer sent before this operation (answers nobody read,
 	 * noise at power-on) must not be taken for this operation's answers. */
 	if (tcflush(transport->fd, TCIFLUSH) < 0) {
-		rc = line_error(transport, errno, "flushing old input", err, errlen);
+		rc = line_error(transport, errno, "le vidage des anciennes données reçues", err,
+				errlen);
 		goto fail;
 	}
 	return 0;
@@ -160,10 +169,11 @@ static int serial_write(struct transport *transport, const void *buf, size_t len
 	if (rc == 0)
 		return 0;
 	if (rc == TRANSPORT_ERR_TIMEOUT) {
-		snprintf(err, errlen, "printer %s: the data is not taken: " FLOW_FIX, transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : les données ne sont pas prises : " FLOW_FIX,
+			 transport->uri_text);
 		return rc;
 	}
-	return line_error(transport, -rc, "sending", err, errlen);
+	return line_error(transport, -rc, "l'envoi", err, errlen);
 }
 
 static int serial_read(struct transport *transport, void *buf, size_t len, int64_t deadline_ms,
@@ -174,11 +184,11 @@ static int serial_read(struct transport *transport, void *buf, size_t len, int64
 		ssize_t n;
 
 		if (rc == 0) {
-			snprintf(err, errlen, "printer %s: no answer", transport->uri_text);
+			snprintf(err, errlen, "imprimante %s : pas de réponse", transport->uri_text);
 			return TRANSPORT_ERR_TIMEOUT;
 		}
 		if (rc < 0)
-			return line_error(transport, -rc, "waiting for an answer", err, errlen);
+			return line_error(transport, -rc, "l'attente d'une réponse", err, errlen);
 		n = read(transport->fd, buf, len);
 		if (n > 0)
 			return (int)n;
@@ -186,7 +196,7 @@ static int serial_read(struct transport *transport, void *buf, size_t len, int64
 			continue; /* woken for a byte the line discipline dropped (parity, XON) */
 		/* 0 is a hangup: the other end of the line is gone */
 		return n == 0 ? line_lost(transport, err, errlen)
-			      : line_error(transport, errno, "reading", err, errlen);
+			      : line_error(transport, errno, "la lecture", err, errlen);
 	}
 }
 

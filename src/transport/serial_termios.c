@@ -33,7 +33,7 @@ int serial_termios_apply(const struct printer_uri_serial *serial, struct termios
 	speed_t speed;
 
 	if (serial_termios_speed(serial->baud, &speed) < 0) {
-		snprintf(err, errlen, "%u baud is not available on this system", serial->baud);
+		snprintf(err, errlen, "%u bauds : vitesse indisponible sur ce système", serial->baud);
 		return -EINVAL;
 	}
 	/* Raw: no echo, no line editing, no signals, no CR/LF translation, no
@@ -62,7 +62,7 @@ int serial_termios_apply(const struct printer_uri_serial *serial, struct termios
 	tio->c_cc[VMIN] = 1;
 	tio->c_cc[VTIME] = 0;
 	if (cfsetispeed(tio, speed) < 0 || cfsetospeed(tio, speed) < 0) {
-		snprintf(err, errlen, "%u baud is not available on this system", serial->baud);
+		snprintf(err, errlen, "%u bauds : vitesse indisponible sur ce système", serial->baud);
 		return -EINVAL;
 	}
 	return 0;

@@ -26,19 +26,21 @@ static int port_error(struct transport *transport, const char *step, DWORD error
 	case ERROR_DEVICE_NOT_CONNECTED:
 	case ERROR_DEV_NOT_EXIST:
 		snprintf(err, errlen,
-			 "printer %s: no serial port %s (is the printer's USB-serial adapter plugged "
-			 "in? Device Manager > Ports (COM & LPT) shows the port's name)",
+			 "imprimante %s : aucun port série %s (l'adaptateur USB-série de l'imprimante "
+			 "est-il branché ? Gestionnaire de périphériques > Ports (COM et LPT) montre "
+			 "le nom du port)",
 			 transport->uri_text, port);
 		return TRANSPORT_ERR_NOT_FOUND;
 	case ERROR_ACCESS_DENIED:
 	case ERROR_SHARING_VIOLATION:
 		snprintf(err, errlen,
-			 "printer %s: %s is in use by another program (a printer driver set on that "
-			 "port, or the old cash drawer service?): close it or free the port",
+			 "imprimante %s : %s est pris par un autre programme (un pilote d'imprimante "
+			 "réglé sur ce port, ou l'ancien service du tiroir-caisse ?) : fermez-le ou "
+			 "libérez le port",
 			 transport->uri_text, port);
 		return TRANSPORT_ERR_PERMISSION;
 	default:
-		snprintf(err, errlen, "printer %s: %s on %s failed: Windows error %lu",
+		snprintf(err, errlen, "imprimante %s : échec de %s sur %s : erreur Windows %lu",
 			 transport->uri_text, step, port, (unsigned long)error);
 		return TRANSPORT_ERR_IO;
 	}
@@ -77,8 +79,8 @@ static int configure(struct transport *transport, char *err, size_t errlen)
 
 		if (error == ERROR_INVALID_PARAMETER) {
 			snprintf(err, errlen,
-				 "printer %s: %s refuses these settings (baud %u, %u data bits): set "
-				 "them as the printer's self-test page shows",
+				 "imprimante %s : %s refuse ces réglages (baud %u, %u bits de données) : "
+				 "réglez-les comme l'indique la page d'autotest de l'imprimante",
 				 transport->uri_text, transport->uri->path, line->baud, line->data_bits);
 			return TRANSPORT_ERR_IO;
 		}
@@ -115,12 +117,12 @@ static int serial_open(struct transport *transport, int64_t deadline_ms, char *e
 		 strncmp(transport->uri->path, "\\\\", 2) == 0 ? "" : "\\\\.\\", transport->uri->path);
 	wide = compat_wide(device);
 	if (wide == NULL)
-		return port_error(transport, "open", ERROR_FILE_NOT_FOUND, err, errlen);
+		return port_error(transport, "l'ouverture", ERROR_FILE_NOT_FOUND, err, errlen);
 	port = CreateFileW(wide, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
 			   FILE_FLAG_OVERLAPPED, NULL);
 	free(wide);
 	if (port == INVALID_HANDLE_VALUE)
-		return port_error(transport, "open", GetLastError(), err, errlen);
+		return port_error(transport, "l'ouverture", GetLastError(), err, errlen);
 	transport->backend = port;
 	rc = configure(transport, err, errlen);
 	if (rc < 0)
@@ -162,7 +164,7 @@ static int serial_write(struct transport *transport, const void *buf, size_t len
 
 	operation.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (operation.hEvent == NULL)
-		return port_error(transport, "write", GetLastError(), err, errlen);
+		return port_error(transport, "l'écriture", GetLastError(), err, errlen);
 	while (len > 0) {
 		DWORD error = 0;
 		long done;
@@ -178,12 +180,12 @@ static int serial_write(struct transport *transport, const void *buf, size_t len
 		}
 		if (error == WAIT_TIMEOUT || done == 0) {
 			snprintf(err, errlen,
-				 "printer %s: does not take data (offline, paper out, or flow= does "
-				 "not match the printer's setting?)",
+				 "imprimante %s : ne prend pas les données (hors ligne, sans papier, ou "
+				 "flow= différent du réglage de l'imprimante ?)",
 				 transport->uri_text);
 			rc = TRANSPORT_ERR_TIMEOUT;
 		} else {
-			rc = port_error(transport, "write", error, err, errlen);
+			rc = port_error(transport, "l'écriture", error, err, errlen);
 		}
 		break;
 	}
@@ -205,7 +207,7 @@ static int serial_read(struct transport *transport, void *buf, size_t len, int64
 	SetCommTimeouts(transport->backend, &timeouts);
 	operation.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (operation.hEvent == NULL)
-		return port_error(transport, "read", GetLastError(), err, errlen);
+		return port_error(transport, "la lecture", GetLastError(), err, errlen);
 	done = finish(transport, &operation,
 		      ReadFile(transport->backend, buf, (DWORD)len, NULL, &operation), deadline_ms,
 		      &error);
@@ -213,10 +215,10 @@ static int serial_read(struct transport *transport, void *buf, size_t len, int64
 	if (done > 0)
 		return (int)done;
 	if (done == 0 || error == WAIT_TIMEOUT) {
-		snprintf(err, errlen, "printer %s: no answer", transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : pas de réponse", transport->uri_text);
 		return TRANSPORT_ERR_TIMEOUT;
 	}
-	return port_error(transport, "read", error, err, errlen);
+	return port_error(transport, "la lecture", error, err, errlen);
 }
 
 const struct transport_ops transport_serial_ops = {

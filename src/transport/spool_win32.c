@@ -12,23 +12,25 @@
 
 #define DOCUMENT_NAME L"cashdrawerd : ouverture du tiroir-caisse"
 
-/* Windows' own description of error, in the system's language, as UTF-8. */
+/* Windows' own description of error, in the system's language, as UTF-8:
+ * quoted, as the words of the system. */
 static void describe_error(DWORD error, char *text, size_t size)
 {
 	wchar_t wide[256];
 	char *utf8 = NULL;
-	size_t length;
+	size_t length = 0;
 
 	if (FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, error,
 			   0, wide, sizeof wide / sizeof wide[0], NULL) > 0)
 		utf8 = compat_utf8(wide);
-	snprintf(text, size, "Windows error %lu%s%s", (unsigned long)error, utf8 != NULL ? ": " : "",
-		 utf8 != NULL ? utf8 : "");
+	if (utf8 != NULL)
+		length = strlen(utf8);
+	while (length > 0 && (utf8[length - 1] == '\n' || utf8[length - 1] == '\r' ||
+			      utf8[length - 1] == ' ' || utf8[length - 1] == '.'))
+		utf8[--length] = '\0';
+	snprintf(text, size, "erreur Windows %lu%s%s%s", (unsigned long)error,
+		 length > 0 ? " : « " : "", length > 0 ? utf8 : "", length > 0 ? " »" : "");
 	free(utf8);
-	length = strlen(text);
-	while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r' ||
-			      text[length - 1] == ' ' || text[length - 1] == '.'))
-		text[--length] = '\0';
 }
 
 /* The transport_error for a failed spooler call, with err saying what to do. */
@@ -42,41 +44,45 @@ static int spool_error(struct transport *transport, const char *step, DWORD erro
 	case ERROR_INVALID_PRINTER_NAME:
 	case ERROR_UNKNOWN_PRINTER_DRIVER:
 		snprintf(err, errlen,
-			 "printer %s: no printer named %s: check Settings > Printers & scanners "
-			 "(the name must be the same, accents and case included) or set printer",
-			 transport->uri_text, name);
+			 "imprimante %s : aucune imprimante nommée %s : vérifiez Paramètres > "
+			 "Imprimantes et scanners (le nom doit être le même, accents et majuscules "
+			 "compris) ou corrigez le réglage printer=%s",
+			 transport->uri_text, name, transport->uri_text);
 		return TRANSPORT_ERR_QUEUE_NOT_FOUND;
 	case RPC_S_SERVER_UNAVAILABLE:
 	case RPC_S_CALL_FAILED:
 	case ERROR_SERVICE_NOT_ACTIVE:
 	case ERROR_SPOOL_FILE_NOT_FOUND:
 		snprintf(err, errlen,
-			 "printer %s: the Windows print spooler does not answer (Windows error %lu): "
-			 "start the service \"Print Spooler\" (services.msc) and set it to Automatic",
+			 "imprimante %s : le spouleur d'impression de Windows ne répond pas (erreur "
+			 "Windows %lu) : démarrez le service « Spouleur d'impression » (services.msc) "
+			 "et mettez-le en démarrage automatique",
 			 transport->uri_text, (unsigned long)error);
 		return TRANSPORT_ERR_SPOOLER_DOWN;
 	case ERROR_ACCESS_DENIED:
 		snprintf(err, errlen,
-			 "printer %s: Windows refuses to let this account print on %s: allow it in "
-			 "the printer's properties > Security (the service runs as Local System)",
+			 "imprimante %s : Windows refuse que ce compte imprime sur %s : autorisez-le "
+			 "dans Propriétés de l'imprimante > Sécurité (le service tourne sous le "
+			 "compte Système local)",
 			 transport->uri_text, name);
 		return TRANSPORT_ERR_PERMISSION;
 	case ERROR_INVALID_DATATYPE:
 		snprintf(err, errlen,
-			 "printer %s: the driver of %s does not take RAW data: install the printer's "
-			 "ESC/POS driver (e.g. Epson Advanced Printer Driver) or \"Generic / Text "
-			 "Only\" for this queue",
+			 "imprimante %s : le pilote de %s ne prend pas les données RAW : installez le "
+			 "pilote ESC/POS de l'imprimante (par exemple « Epson Advanced Printer "
+			 "Driver ») ou « Générique / Texte seul » pour cette file",
 			 transport->uri_text, name);
 		return TRANSPORT_ERR_IO;
 	case ERROR_PRINT_CANCELLED:
 	case ERROR_PRINTER_DELETED:
-		snprintf(err, errlen, "printer %s: the job was cancelled or the printer deleted "
-				      "meanwhile: try again",
+		snprintf(err, errlen, "imprimante %s : le travail a été annulé ou l'imprimante "
+				      "supprimée entre-temps : réessayez",
 			 transport->uri_text);
 		return TRANSPORT_ERR_IO;
 	default:
 		describe_error(error, why, sizeof why);
-		snprintf(err, errlen, "printer %s: %s failed: %s", transport->uri_text, step, why);
+		snprintf(err, errlen, "imprimante %s : échec de %s : %s", transport->uri_text, step,
+			 why);
 		return TRANSPORT_ERR_IO;
 	}
 }
@@ -98,14 +104,15 @@ static int check_queue_state(struct transport *transport, char *err, size_t errl
 	if (GetPrinterW(transport->backend, 2, (BYTE *)info, needed, &needed)) {
 		if (info->Status & PRINTER_STATUS_PAUSED) {
 			snprintf(err, errlen,
-				 "printer %s: the queue %s is paused: resume it (Settings > Printers & "
-				 "scanners > %s > Open print queue > Printer > Pause Printing)",
+				 "imprimante %s : la file %s est suspendue : reprenez-la (Paramètres > "
+				 "Imprimantes et scanners > %s > Ouvrir la file d'attente > Imprimante > "
+				 "Suspendre l'impression)",
 				 transport->uri_text, transport->uri->path, transport->uri->path);
 			rc = TRANSPORT_ERR_QUEUE_STOPPED;
 		} else if (info->Attributes & PRINTER_ATTRIBUTE_WORK_OFFLINE) {
 			snprintf(err, errlen,
-				 "printer %s: the queue %s is set to \"Use Printer Offline\": untick it "
-				 "in its print queue's Printer menu",
+				 "imprimante %s : la file %s est réglée sur « Utiliser l'imprimante hors "
+				 "connexion » : décochez-le dans le menu Imprimante de sa file d'attente",
 				 transport->uri_text, transport->uri->path);
 			rc = TRANSPORT_ERR_QUEUE_STOPPED;
 		}
@@ -190,7 +197,8 @@ static int open_queue(struct transport *transport, char *err, size_t errlen)
 	int rc;
 
 	if (name == NULL) {
-		snprintf(err, errlen, "printer %s: the name is not valid UTF-8", transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : le nom n'est pas en UTF-8 valide",
+			 transport->uri_text);
 		return TRANSPORT_ERR_QUEUE_NOT_FOUND;
 	}
 	if (!OpenPrinterW(name, &printer, &defaults)) {
@@ -228,7 +236,7 @@ static int run_bounded(struct transport *transport, const void *buf, size_t len,
 	int rc;
 
 	if (job == NULL) {
-		snprintf(err, errlen, "printer %s: out of memory", transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : mémoire insuffisante", transport->uri_text);
 		return TRANSPORT_ERR_IO;
 	}
 	job->uri = *transport->uri;
@@ -242,7 +250,8 @@ static int run_bounded(struct transport *transport, const void *buf, size_t len,
 	job->done = CreateEventW(NULL, TRUE, FALSE, NULL);
 	thread = job->done != NULL ? CreateThread(NULL, 0, run_job, job, 0, NULL) : NULL;
 	if (thread == NULL) {
-		snprintf(err, errlen, "printer %s: cannot start the print job's thread (Windows error %lu)",
+		snprintf(err, errlen, "imprimante %s : impossible de lancer le fil du travail "
+			 "d'impression (erreur Windows %lu)",
 			 transport->uri_text, (unsigned long)GetLastError());
 		if (job->done != NULL)
 			CloseHandle(job->done);
@@ -257,8 +266,9 @@ static int run_bounded(struct transport *transport, const void *buf, size_t len,
 			snprintf(err, errlen, "%s", job->err);
 	} else {
 		snprintf(err, errlen,
-			 "printer %s: the Windows print spooler did not answer in time: restart the "
-			 "service \"Print Spooler\" (services.msc) if this goes on",
+			 "imprimante %s : le spouleur d'impression de Windows n'a pas répondu à temps : "
+			 "redémarrez le service « Spouleur d'impression » (services.msc) si cela "
+			 "continue",
 			 transport->uri_text);
 		rc = TRANSPORT_ERR_SPOOLER_DOWN;
 	}

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/errno_text.h"
 #include "transport/fdwait.h"
 #include "transport/transport.h"
 
@@ -28,6 +29,7 @@ struct lookup {
 	int users; /* the waiter and the thread */
 	bool done;
 	int status;
+	int error; /* errno, for EAI_SYSTEM */
 	char host[PRINTER_URI_HOST_MAX];
 	char service[8];
 	struct addrinfo *result;
@@ -55,15 +57,44 @@ static void *lookup_thread(void *arg)
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
 	struct addrinfo *result = NULL;
 	int status = getaddrinfo(lookup->host, lookup->service, &hints, &result);
+	int error = errno;
 
 	pthread_mutex_lock(&lookup->lock);
 	lookup->status = status;
+	lookup->error = error;
 	lookup->result = result;
 	lookup->done = true;
 	pthread_cond_signal(&lookup->done_cond);
 	pthread_mutex_unlock(&lookup->lock);
 	lookup_release(lookup);
 	return NULL;
+}
+
+/* getaddrinfo's status in French (gai_strerror's text is English). */
+static const char *lookup_text(int status, int error)
+{
+	switch (status) {
+	case EAI_NONAME:
+		return "nom inconnu du DNS (EAI_NONAME)";
+#ifdef EAI_NODATA
+	case EAI_NODATA:
+		return "aucune adresse pour ce nom (EAI_NODATA)";
+#endif
+#ifdef EAI_ADDRFAMILY
+	case EAI_ADDRFAMILY:
+		return "aucune adresse de cette famille pour ce nom (EAI_ADDRFAMILY)";
+#endif
+	case EAI_AGAIN:
+		return "DNS momentanément sans réponse (EAI_AGAIN)";
+	case EAI_FAIL:
+		return "échec du DNS (EAI_FAIL)";
+	case EAI_MEMORY:
+		return "mémoire insuffisante (EAI_MEMORY)";
+	case EAI_SYSTEM:
+		return errno_text(error);
+	default:
+		return "échec de la résolution du nom";
+	}
 }
 
 /* Resolves host:port before deadline_ms. Numeric addresses never start a
@@ -84,7 +115,7 @@ static int resolve(const struct printer_uri *uri, int64_t deadline_ms, struct ad
 		return 0;
 	lookup = calloc(1, sizeof *lookup);
 	if (lookup == NULL) {
-		snprintf(why, whylen, "out of memory");
+		snprintf(why, whylen, "mémoire insuffisante");
 		return TRANSPORT_ERR_IO;
 	}
 	pthread_mutex_init(&lookup->lock, NULL);
@@ -100,7 +131,7 @@ static int resolve(const struct printer_uri *uri, int64_t deadline_ms, struct ad
 	if (pthread_create(&thread, NULL, lookup_thread, lookup) != 0) {
 		lookup->users = 1;
 		lookup_release(lookup);
-		snprintf(why, whylen, "cannot start the name lookup");
+		snprintf(why, whylen, "impossible de lancer la recherche du nom");
 		return TRANSPORT_ERR_IO;
 	}
 	pthread_detach(thread);
@@ -118,12 +149,12 @@ static int resolve(const struct printer_uri *uri, int64_t deadline_ms, struct ad
 		pthread_cond_timedwait(&lookup->done_cond, &lookup->lock, &until);
 	}
 	if (!lookup->done) {
-		snprintf(why, whylen, "looking up the name '%.100s' took too long (is DNS working? an IP address avoids it)",
-			 uri->host);
+		snprintf(why, whylen, "la recherche du nom '%.100s' a pris trop de temps (le DNS "
+			 "fonctionne-t-il ? une adresse IP l'évite)", uri->host);
 		rc = TRANSPORT_ERR_TIMEOUT;
 	} else if (lookup->status != 0) {
-		snprintf(why, whylen, "unknown host name '%.100s': %s (check the printer's address)",
-			 uri->host, gai_strerror(lookup->status));
+		snprintf(why, whylen, "nom d'hôte '%.100s' inconnu : %s (vérifiez l'adresse de "
+			 "l'imprimante)", uri->host, lookup_text(lookup->status, lookup->error));
 		rc = TRANSPORT_ERR_UNREACHABLE;
 	} else {
 		*result = lookup->result;
@@ -138,7 +169,8 @@ static int connect_error(int error, char *why, size_t whylen)
 {
 	switch (error) {
 	case ECONNREFUSED:
-		snprintf(why, whylen, "connection refused (is the printer on, and is this its address and port?)");
+		snprintf(why, whylen, "connexion refusée (l'imprimante est-elle allumée, et est-ce "
+			 "bien son adresse et son port ?)");
 		return TRANSPORT_ERR_REFUSED;
 	case ECONNRESET:
 		snprintf(why, whylen, FDWAIT_CONNECTION_LOST_WHY);
@@ -148,10 +180,11 @@ static int connect_error(int error, char *why, size_t whylen)
 	case ETIMEDOUT:
 	case EHOSTDOWN:
 	case ENETDOWN:
-		snprintf(why, whylen, "%s (check the printer's cable, address and power)", strerror(error));
+		snprintf(why, whylen, "%s (vérifiez le câble, l'adresse et l'alimentation de "
+			 "l'imprimante)", errno_text(error));
 		return TRANSPORT_ERR_UNREACHABLE;
 	default:
-		snprintf(why, whylen, "cannot connect: %s", strerror(error));
+		snprintf(why, whylen, "connexion impossible : %s", errno_text(error));
 		return TRANSPORT_ERR_IO;
 	}
 }
@@ -173,7 +206,8 @@ static int connect_one(const struct addrinfo *address, int64_t deadline_ms, char
 		}
 		rc = fdwait(fd, POLLOUT, deadline_ms);
 		if (rc == 0) {
-			snprintf(why, whylen, "no answer to the connection (is the printer on and on this network?)");
+			snprintf(why, whylen, "pas de réponse à la connexion (l'imprimante est-elle "
+				 "allumée et sur ce réseau ?)");
 			rc = TRANSPORT_ERR_TIMEOUT;
 			goto fail;
 		}
@@ -193,7 +227,7 @@ fail:
 static int tcp_open(struct transport *transport, int64_t deadline_ms, char *err, size_t errlen)
 {
 	struct addrinfo *addresses = NULL;
-	char why[256] = "no address";
+	char why[256] = "aucune adresse";
 	int rc = resolve(transport->uri, deadline_ms, &addresses, why, sizeof why);
 
 	if (rc < 0)
@@ -213,7 +247,7 @@ static int tcp_open(struct transport *transport, int64_t deadline_ms, char *err,
 	freeaddrinfo(addresses);
 out:
 	if (rc < 0)
-		snprintf(err, errlen, "printer %s: %s", transport->uri_text, why);
+		snprintf(err, errlen, "imprimante %s : %s", transport->uri_text, why);
 	return rc;
 }
 
@@ -243,7 +277,7 @@ static int tcp_read(struct transport *transport, void *buf, size_t len, int64_t 
 	ssize_t n;
 
 	if (rc == 0) {
-		snprintf(err, errlen, "printer %s: no answer", transport->uri_text);
+		snprintf(err, errlen, "imprimante %s : pas de réponse", transport->uri_text);
 		return TRANSPORT_ERR_TIMEOUT;
 	}
 	do
@@ -253,7 +287,7 @@ static int tcp_read(struct transport *transport, void *buf, size_t len, int64_t 
 		return (int)n;
 	if (n == 0 || errno == ECONNRESET)
 		return fdwait_connection_lost(transport, err, errlen);
-	snprintf(err, errlen, "printer %s: %s", transport->uri_text, strerror(errno));
+	snprintf(err, errlen, "imprimante %s : %s", transport->uri_text, errno_text(errno));
 	return TRANSPORT_ERR_IO;
 }
 
@@ -276,8 +310,8 @@ static int tcp_confirm(struct transport *transport, int64_t deadline_ms, char *e
 		/* The count first, then the FIN or RST: one arriving between the two
 		 * is still seen, and one arriving with the last acknowledgement too. */
 		if (ioctl(transport->fd, SIOCOUTQ, &unacknowledged) < 0) {
-			snprintf(err, errlen, "printer %s: cannot tell what it acknowledged: %s",
-				 transport->uri_text, strerror(errno));
+			snprintf(err, errlen, "imprimante %s : impossible de savoir ce qu'elle a "
+				 "acquitté : %s", transport->uri_text, errno_text(errno));
 			return TRANSPORT_ERR_IO;
 		}
 		if (peer_left(transport->fd))
@@ -286,8 +320,8 @@ static int tcp_confirm(struct transport *transport, int64_t deadline_ms, char *e
 			return 0;
 		left = deadline_ms - clock_monotonic_ms();
 		if (left <= 0) {
-			snprintf(err, errlen, "printer %s: did not acknowledge the data in time (busy, "
-				 "or the network losing packets?)", transport->uri_text);
+			snprintf(err, errlen, "imprimante %s : n'a pas acquitté les données à temps "
+				 "(occupée, ou le réseau perd-il des paquets ?)", transport->uri_text);
 			return TRANSPORT_ERR_TIMEOUT;
 		}
 		poll(&pfd, 1, (int)(left < delay_ms ? left : delay_ms));

@@ -26,9 +26,9 @@ static int select_backend(struct transport *transport, const struct printer_uri 
 	case PRINTER_URI_FILE:
 	case PRINTER_URI_CUPS:
 		snprintf(err, errlen,
-			 "printer '%s': the Windows version drives printers through the spooler or a "
-			 "serial port: use --printer spool:NAME (or just the printer's name, as shown "
-			 "in Settings > Printers & scanners) or --printer serial:COM3",
+			 "imprimante '%s' : la version Windows passe par le spouleur ou par un port "
+			 "série : utilisez --printer spool:NOM (ou simplement le nom de l'imprimante, "
+			 "tel que Paramètres > Imprimantes et scanners le montre) ou --printer serial:COM3",
 			 transport->uri_text);
 		return TRANSPORT_ERR_UNSUPPORTED;
 #else
@@ -56,12 +56,12 @@ static int select_backend(struct transport *transport, const struct printer_uri 
 #endif
 	}
 	snprintf(err, errlen,
-		 "printer '%s': this build has no transport for it (spool: is the Windows "
-		 "spooler): use --printer tcp://HOST[:PORT] (Ethernet printer, port 9100), "
-		 "serial:/dev/ttyUSB0, file:/dev/usb/lp0 (USB)%s",
+		 "imprimante '%s' : cette version ne sait pas la joindre (spool: est le spouleur "
+		 "de Windows) : utilisez --printer tcp://HÔTE[:PORT] (imprimante Ethernet, port "
+		 "9100), serial:/dev/ttyUSB0, file:/dev/usb/lp0 (USB)%s",
 		 transport->uri_text,
 #ifdef CASHDRAWERD_HAVE_CUPS
-		 " or cups:NAME (a CUPS queue)"
+		 " ou cups:NOM (une file CUPS)"
 #else
 		 ""
 #endif
@@ -94,10 +94,11 @@ int transport_read(struct transport *transport, void *buf, size_t len, int64_t d
 		   char *err, size_t errlen)
 {
 	if (!transport_can_read(transport)) {
-		snprintf(err, errlen, "printer %s: %s", transport->uri_text,
+		snprintf(err, errlen, "imprimante %s : %s", transport->uri_text,
 			 transport->write_only
-				 ? "cannot read back: a plain file, or a device this service may only write to"
-				 : "this transport cannot read the printer's answers");
+				 ? "lecture impossible : un simple fichier, ou un périphérique où le "
+				   "service ne peut qu'écrire"
+				 : "cette liaison ne lit pas les réponses de l'imprimante");
 		return TRANSPORT_ERR_UNSUPPORTED;
 	}
 	return transport->ops->read(transport, buf, len, deadline_ms, err, errlen);

@@ -106,5 +106,5 @@ def test_a_second_service_on_the_same_port_is_refused_despite_the_lanes(
         second.fail("a second service shares the port")
 
     assert rc == 1
-    assert "Address already in use" in second.stderr()
+    assert "adresse déjà utilisée (EADDRINUSE)" in second.stderr()
     assert first.get("/status?printer=cached").status == 200

@@ -182,10 +182,11 @@ def test_port_already_in_use_exits_1_saying_address_already_in_use(start_daemon,
         busy.close()
 
     assert rc == 1
-    assert "Address already in use" in daemon.stderr()
+    assert "adresse déjà utilisée (EADDRINUSE)" in daemon.stderr()
     errors = logfile.messages(daemon.log_lines(), "ERROR")
-    assert len(errors) == 1 and errors[0].startswith("Démarrage impossible : cannot listen on [::] port ")
-    assert "Address already in use" in errors[0]
+    assert len(errors) == 1 and errors[0].startswith("Démarrage impossible : écoute impossible sur "
+                                                     "[::] port ")
+    assert "adresse déjà utilisée (EADDRINUSE)" in errors[0]
 
 
 def test_windows_spooler_uri_on_linux_is_refused_naming_what_to_use(daemon_bin, tmp_path):
@@ -193,9 +194,9 @@ def test_windows_spooler_uri_on_linux_is_refused_naming_what_to_use(daemon_bin, 
 
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "printer: printer 'spool:TICKET': this build has no transport for it (spool: is the "
-        "Windows spooler): use --printer tcp://HOST[:PORT] (Ethernet printer, port 9100), "
-        "serial:/dev/ttyUSB0, file:/dev/usb/lp0 (USB) or cups:NAME (a CUPS queue)"]
+        "printer: imprimante 'spool:TICKET' : cette version ne sait pas la joindre (spool: est "
+        "le spouleur de Windows) : utilisez --printer tcp://HÔTE[:PORT] (imprimante Ethernet, "
+        "port 9100), serial:/dev/ttyUSB0, file:/dev/usb/lp0 (USB) ou cups:NOM (une file CUPS)"]
 
 
 # ---- issue 13: settings that said OK when they were not ----
@@ -317,8 +318,9 @@ def test_check_config_refuses_a_log_folder_the_start_cannot_use(daemon_bin, tmp_
                            stdin=subprocess.DEVNULL, user=user)
     status, refusal = start_refusal(daemon_bin, tmp_path, *args, user=user)
 
-    assert status == 1 and refusal.startswith(f"cashdrawerd: log folder {log_dir}: "), refusal
-    assert refusal.endswith(" (make it a folder the service's user can write to)")
+    assert status == 1 and refusal.startswith(f"cashdrawerd: dossier du journal {log_dir} : "), \
+        refusal
+    assert refusal.endswith(" (faites-en un dossier où l'utilisateur du service peut écrire)")
     assert (check.returncode, check.stdout, check.stderr.splitlines()) == (
         1, "", [refusal[len("cashdrawerd: "):], CANNOT_START])
     assert not log_dir.exists() or log_dir.is_file()
@@ -339,9 +341,9 @@ def test_check_config_reports_a_port_in_use_as_the_start_does(start_daemon, prin
         busy.close()
 
     errors = logfile.messages(daemon.log_lines(), "ERROR")
-    assert errors == [f"Démarrage impossible : cannot listen on 127.0.0.1 port {port}: Address "
-                      "already in use (is another cashdrawerd or the old Python service running? "
-                      "stop it or set another port)"]
+    assert errors == [f"Démarrage impossible : écoute impossible sur 127.0.0.1 port {port} : "
+                      "adresse déjà utilisée (EADDRINUSE) (un autre cashdrawerd ou l'ancien "
+                      "service Python tourne-t-il ? arrêtez-le ou réglez un autre port)"]
     assert (check.returncode, check.stdout, check.stderr.splitlines()) == (
         1, "", [errors[0].split(" : ", 1)[1], CANNOT_START])
 

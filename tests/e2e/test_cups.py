@@ -56,8 +56,8 @@ def wait_for_line(daemon, level, message, timeout=10.0):
 
 
 def not_found_detail(printer_text, name, cupsd):
-    return (f"printer {printer_text}: no such CUPS queue on {cupsd.server} (create it: "
-            f"lpadmin -p {name} -E -v usb://... -m raw, or set --printer)")
+    return (f"imprimante {printer_text} : aucune file CUPS de ce nom sur {cupsd.server} "
+            f"(créez-la : lpadmin -p {name} -E -v usb://... -m raw, ou réglez --printer)")
 
 
 def open_drawer(daemon):
@@ -172,8 +172,8 @@ def test_stopped_queue_gives_503_printer_queue_stopped_queues_nothing_and_heals(
 
     expect.assert_json(resp, 503, expect.printer_error("printer_queue_stopped"))
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
-        "127.0.0.1 GET /open-cash-drawer 503 printer_queue_stopped - printer TICKET: the CUPS "
-        "queue is stopped: Paused (resume it: cupsenable TICKET)"]
+        "127.0.0.1 GET /open-cash-drawer 503 printer_queue_stopped - imprimante TICKET : la file "
+        "CUPS est arrêtée : « Paused » (relancez-la : cupsenable TICKET)"]
     # A stopped queue still takes jobs and prints them when resumed: the
     # refused kick must not be among them, or the drawer would open later.
     assert cupsd.jobs(QUEUE) == []
@@ -195,8 +195,8 @@ def test_stopped_queue_message_carries_the_admins_reason(start_daemon, cupsd, qu
 
     expect.assert_json(resp, 503, expect.printer_error("printer_queue_stopped"))
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
-        "127.0.0.1 GET /open-cash-drawer 503 printer_queue_stopped - printer cups:TICKET: the "
-        "CUPS queue is stopped: bourrage papier (resume it: cupsenable TICKET)"]
+        "127.0.0.1 GET /open-cash-drawer 503 printer_queue_stopped - imprimante cups:TICKET : la "
+        "file CUPS est arrêtée : « bourrage papier » (relancez-la : cupsenable TICKET)"]
 
 
 def test_queue_rejecting_jobs_gives_503_printer_queue_stopped_and_heals(
@@ -212,8 +212,9 @@ def test_queue_rejecting_jobs_gives_503_printer_queue_stopped_and_heals(
 
     expect.assert_json(resp, 503, expect.printer_error("printer_queue_stopped"))
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
-        "127.0.0.1 GET /open-cash-drawer 503 printer_queue_stopped - printer TICKET: the CUPS "
-        "queue rejects jobs: Rejecting Jobs (let it take them: cupsaccept TICKET)"]
+        "127.0.0.1 GET /open-cash-drawer 503 printer_queue_stopped - imprimante TICKET : la file "
+        "CUPS refuse les travaux : « Rejecting Jobs » (faites-les-lui accepter : cupsaccept "
+        "TICKET)"]
 
     cupsd.accept(QUEUE)
     resp = open_drawer(daemon)
@@ -235,8 +236,8 @@ def test_cupsd_down_gives_503_printer_spooler_down_in_time_and_heals_when_back(
     expect.assert_json(resp, 503, expect.printer_error("printer_spooler_down"))
     assert resp.elapsed < 2.0, f"answered in {resp.elapsed:.3f} s"
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_spooler_down - printer TICKET: cannot "
-        f"reach CUPS at {cupsd.server}: connection refused (is cupsd running? start it: "
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_spooler_down - imprimante TICKET : CUPS "
+        f"injoignable sur {cupsd.server} : connexion refusée (cupsd tourne-t-il ? démarrez-le : "
         "systemctl start cups)"]
 
     cupsd.start()  # same configuration: the queue is still there
@@ -252,8 +253,8 @@ def test_started_before_cupsd_warns_then_prints_once_cupsd_runs(
     daemon = start_daemon(QUEUE, env=cupsd.env)
     wait_for_line(daemon, "WARNING", START_WARNING.format(
         code="printer_spooler_down",
-        detail=f"printer TICKET: cannot reach CUPS at {cupsd.server}: connection refused (is "
-               "cupsd running? start it: systemctl start cups)"))
+        detail=f"imprimante TICKET : CUPS injoignable sur {cupsd.server} : connexion refusée "
+               "(cupsd tourne-t-il ? démarrez-le : systemctl start cups)"))
 
     cupsd.start()
     resp = open_drawer(daemon)
@@ -266,9 +267,9 @@ def test_cupsd_that_never_answers_gives_503_printer_timeout_on_time(start_daemon
     silent = SilentServer()
     try:
         daemon = start_daemon(QUEUE, ["--timeout-ms", "500"], env={"CUPS_SERVER": silent.server})
-        detail = (f"printer TICKET: CUPS at {silent.server} did not answer in time while "
-                  "checking the queue (is cupsd hung or overloaded? restart it: systemctl "
-                  "restart cups)")
+        detail = (f"imprimante TICKET : CUPS sur {silent.server} n'a pas répondu à temps pendant "
+                  "la vérification de la file (cupsd est-il bloqué ou surchargé ? "
+                  "redémarrez-le : systemctl restart cups)")
         wait_for_line(daemon, "WARNING", START_WARNING.format(code="printer_timeout",
                                                               detail=detail))
         mark = daemon.log_mark()
@@ -298,9 +299,9 @@ def test_cupsd_that_takes_the_job_but_never_answers_gives_503_printer_timeout_on
     expect.assert_json(resp, 503, expect.printer_error("printer_timeout"))
     assert 0.45 <= resp.elapsed < 0.5 + 1.0, f"answered in {resp.elapsed:.3f} s"
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - printer TICKET: CUPS at "
-        f"{fake.server} did not answer in time while sending the job (is cupsd hung or "
-        "overloaded? restart it: systemctl restart cups)"]
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - imprimante TICKET : CUPS sur "
+        f"{fake.server} n'a pas répondu à temps pendant l'envoi du travail (cupsd est-il bloqué "
+        "ou surchargé ? redémarrez-le : systemctl restart cups)"]
     # One raw Print-Job for the queue, the kick right after its attributes.
     assert len(jobs) == 1
     assert f"ipp://localhost:{fake.port}/printers/TICKET".encode() in jobs[0]
@@ -331,10 +332,11 @@ def test_cupsd_reached_by_its_local_socket_as_installed_prints_and_heals(
 
     expect.assert_json(resp, 503, expect.printer_error("printer_spooler_down"))
     # cupsd removes its socket when it stops; one left behind refuses.
-    reason = "connection refused" if os.path.exists(cupsd.socket_path) else "the socket does not exist"
+    reason = "connexion refusée" if os.path.exists(cupsd.socket_path) else "le socket n'existe pas"
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_spooler_down - printer TICKET: cannot reach "
-        f"CUPS at {cupsd.socket_path}: {reason} (is cupsd running? start it: systemctl start cups)"]
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_spooler_down - imprimante TICKET : CUPS "
+        f"injoignable sur {cupsd.socket_path} : {reason} (cupsd tourne-t-il ? démarrez-le : "
+        "systemctl start cups)"]
 
     cupsd.start()
     expect.assert_json(open_drawer(daemon), 200, expect.OPENED_UNREAD)

@@ -15,7 +15,7 @@ LOGS_LINE = "127.0.0.1 GET /logs 200 log_download - téléchargement du journal 
 STATUS_LINE = "127.0.0.1 GET /status 200 ok"
 RESTORED_RE = re.compile(r"^Journal rétabli : (?P<lost>\d+) lignes? perdues? depuis le "
                          r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \((?P<error>.+)\)$")
-DISK_FULL = r"write {path}: only 20 of \d+ bytes written \(disk full\?\)"
+DISK_FULL = r"écriture de {path} : seulement 20 octets écrits sur \d+ \(disque plein \?\)"
 TIMEOUT_MS = 2000  # the default timeout_ms
 
 
@@ -148,9 +148,9 @@ def test_read_only_log_disk_never_fails_an_opening_and_the_log_resumes_once_writ
     assert download.body.decode("utf-8").splitlines() == lines_before
     assert during["ok"] is False
     assert during["write_failures"] == 3  # two openings and the download
-    assert during["last_error"] == f"open {log_path}: Read-only file system"
+    assert during["last_error"] == f"ouverture de {log_path} : disque en lecture seule (EROFS)"
     restored, new = assert_resumed(daemon, pid, lines_before)
     assert (int(restored["lost"]), restored["error"]) == (
-        4, f"open {log_path}: Read-only file system")
+        4, f"ouverture de {log_path} : disque en lecture seule (EROFS)")
     assert len(new) == 2
     assert after["ok"] is True and after["write_failures"] == 4

@@ -28,11 +28,11 @@ Q1, Q2, Q4 = (bytes([0x10, 0x04, n]) for n in (1, 2, 4))
 CHECK = Q1 + Q2 + Q4
 OPENED_LINE = expect.OPENED_LINE.format(peer="127.0.0.1")
 # the kick went out, then the read-back met the fault: the log says so
-OPENED_GARBLED_LINE = OPENED_LINE + "; drawer not read back: no valid status reply"
+OPENED_GARBLED_LINE = OPENED_LINE + " ; tiroir non relu : aucune réponse d'état valide"
 # the printer reset the connection before its status reply vouched for the kick
-LOST_LINE = ("127.0.0.1 GET /open-cash-drawer 503 printer_connection_lost - kick not confirmed: "
-             "printer {uri}: closed or reset the connection (is it restarting, or busy with "
-             "another computer?)")
+LOST_LINE = ("127.0.0.1 GET /open-cash-drawer 503 printer_connection_lost - ordre d'ouverture "
+             "non confirmé : imprimante {uri} : a fermé ou réinitialisé la connexion "
+             "(redémarre-t-elle, ou est-elle occupée par un autre ordinateur ?)")
 STATUS_LINE = "127.0.0.1 GET /status 200 ok"
 HEALTHY = {"can_read_status": True, "reachable": True, "online": True, "drawer": "closed",
            "cover_open": False, "paper": "ok", "error": None}
@@ -289,12 +289,13 @@ def test_printer_unplugged_then_the_tills_cable_pulled_each_heal_without_restart
     faults.assert_alive(daemon, pid)
     assert logfile.messages(daemon.log_lines_since(mark)) == [
         OPENED_LINE,
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - printer {uri}: no answer to "
-        "the connection (is the printer on and on this network?)",
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - imprimante {uri} : pas de réponse "
+        "à la connexion (l'imprimante est-elle allumée et sur ce réseau ?)",
         STATUS_LINE,
         OPENED_LINE,
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_unreachable - printer {uri}: Network is "
-        "unreachable (check the printer's cable, address and power)",
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_unreachable - imprimante {uri} : réseau "
+        "injoignable (ENETUNREACH) (vérifiez le câble, l'adresse et l'alimentation de "
+        "l'imprimante)",
         OPENED_LINE]
     faults.assert_whole_lines(daemon.log_path)
 
@@ -360,6 +361,6 @@ def test_a_printer_name_dns_does_not_answer_times_out_on_time_and_resolves_once_
     assert received == [expect.OPENED_DEFAULT]
     faults.assert_alive(daemon, pid)
     assert logfile.messages(daemon.log_lines_since(mark)) == [
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - printer {uri}: looking up the "
-        f"name '{name}' took too long (is DNS working? an IP address avoids it)",
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - imprimante {uri} : la recherche "
+        f"du nom '{name}' a pris trop de temps (le DNS fonctionne-t-il ? une adresse IP l'évite)",
         STATUS_LINE, OPENED_LINE]

@@ -20,7 +20,7 @@ from e2elib.printer import FaultyPrinter, answers_status
 OPENED_LINE = expect.OPENED_LINE.format(peer="127.0.0.1")
 STATUS_LINE = "127.0.0.1 GET /status 200 ok"
 LOGS_LINE = "127.0.0.1 GET /logs 200 log_download - téléchargement du journal cashdrawer.log"
-STOPPING_LINE = "127.0.0.1 GET /open-cash-drawer 503 service_stopping - service stopping"
+STOPPING_LINE = "127.0.0.1 GET /open-cash-drawer 503 service_stopping - service en arrêt"
 CHECK = bytes.fromhex("10 04 01 10 04 02 10 04 04")
 PATHS = ("/open-cash-drawer", "/open-cash-drawer", "/status", "/status?printer=cached", "/logs")
 REQUEST_TIMEOUT_S = 5.0  # a client's patience; every answer must come well within it

@@ -31,8 +31,9 @@ def test_missing_file_printer_gives_503_printer_not_found_and_is_not_created(sta
     expect.assert_json(resp, 503, expect.printer_error("printer_not_found"))
     assert not device.exists()
     assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_not_found - printer file:{device}: "
-        "No such file or directory (is the printer plugged in and switched on?)"]
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_not_found - imprimante file:{device} : "
+        "aucun fichier ou dossier de ce nom (ENOENT) (l'imprimante est-elle branchée et "
+        "allumée ?)"]
 
 
 def test_a_device_that_does_not_finish_taking_the_kick_is_a_503_printer_timeout(
@@ -61,5 +62,6 @@ def test_a_device_that_does_not_finish_taking_the_kick_is_a_503_printer_timeout(
     assert resp.elapsed >= 0.5 * 0.9, "gave up before timeout_ms"
     assert held == b"." * 100 + expect.KICK_DEFAULT
     assert logfile.messages(daemon.log_lines_since(mark)) == [
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - printer file:{device}: the device "
-        "did not finish taking the data in time (printer off, offline or out of paper?)"]
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - imprimante file:{device} : le "
+        "périphérique n'a pas fini de prendre les données à temps (imprimante éteinte, hors ligne "
+        "ou sans papier ?)"]

@@ -19,8 +19,8 @@ OTHER = "https://evil.example"
 Q1, Q2, Q3, Q4 = (bytes([0x10, 0x04, n]) for n in (1, 2, 3, 4))
 CHECK = Q1 + Q2 + Q4          # a status check of a printer without error
 CHECK_ERROR = CHECK + Q3      # and DLE EOT 3 when DLE EOT 2 reports one
-REFUSED_DETAIL = ("printer tcp://127.0.0.1:{port}: connection refused (is the printer on, and "
-                  "is this its address and port?)")
+REFUSED_DETAIL = ("imprimante tcp://127.0.0.1:{port} : connexion refusée (l'imprimante est-elle "
+                  "allumée, et est-ce bien son adresse et son port ?)")
 
 
 @pytest.fixture

@@ -161,8 +161,9 @@ def test_a_printer_failure_while_printing_is_result_false(start_daemon):
     assert logfile.find_exact(
         daemon.log_lines_since(mark), "ERROR",
         ACTION_LINE.format(status=200, code="printer_refused",
-                           detail=f"printer tcp://127.0.0.1:{port}: connection refused (is the "
-                                  "printer on, and is this its address and port?)"))
+                           detail=f"imprimante tcp://127.0.0.1:{port} : connexion refusée "
+                                  "(l'imprimante est-elle allumée, et est-ce bien son adresse et "
+                                  "son port ?)"))
 
 
 # ---- refused: nothing printed ----

@@ -26,4 +26,4 @@ def test_full_disk_log_still_opens_and_status_shows_the_failure(ipv6, log_disk, 
     assert log["ok"] is False
     assert log["write_failures"] >= 2  # the start line and the opening at least
     assert log["lines_written"] == 0
-    assert log["last_error"].endswith("cashdrawer.log: No space left on device")
+    assert log["last_error"].endswith("cashdrawer.log : plus de place sur le disque (ENOSPC)")

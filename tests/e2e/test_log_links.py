@@ -21,12 +21,12 @@ SHADOW = b"root:$6$secret-hash:19000:0:99999:7:::\nlast line without its newline
 REAL_DAY = "2025-02-01"
 REAL_TEXT = (f"{REAL_DAY} 09:00:00,123 - INFO - 127.0.0.1 GET /open-cash-drawer 200 opened - "
              "Tiroir-caisse ouvert\n").encode()
-LINK_PROBLEM = "is a link (symbolic link or junction), not a file of the service"
+LINK_PROBLEM = "est un lien (symbolique ou jonction), pas un fichier du service"
 PROBLEMS = {
     "symlink": LINK_PROBLEM,
-    "hardlink": "has other names (hard links), so it is not a file of the service alone",
-    "fifo": "is not a regular file (a pipe, a device or a socket)",
-    "folder": "is a folder, not a file of the service",
+    "hardlink": "a d'autres noms (liens physiques) : ce n'est pas un fichier du service seul",
+    "fifo": "n'est pas un fichier ordinaire (un tube, un périphérique ou un socket)",
+    "folder": "est un dossier, pas un fichier du service",
 }
 
 
@@ -73,8 +73,8 @@ def test_logs_date_never_serves_what_poses_as_an_archive(start_daemon, printer, 
     expect.assert_json(resp, 404, expect.LOG_NOT_FOUND)
     assert b"secret-hash" not in resp.body
     assert logfile.messages(daemon.log_lines_since(mark)) == [
-        f"127.0.0.1 GET /logs 404 log_not_found - cashdrawer.log.2026-12-01 {PROBLEMS[kind]}: "
-        f"not served (move it out of {logs})"]
+        f"127.0.0.1 GET /logs 404 log_not_found - cashdrawer.log.2026-12-01 {PROBLEMS[kind]} : "
+        f"non servi (sortez-le de {logs})"]
     # the real archive beside it is served as before
     assert daemon.get(f"/logs?date={REAL_DAY}").body == REAL_TEXT
     assert_shadow_untouched(shadow)
@@ -146,9 +146,10 @@ def test_a_start_on_a_linked_log_stops_with_what_to_do_and_leaves_the_target_who
     # ("Fin de journal incomplète retirée"), then appended to
     assert_shadow_untouched(shadow)
     assert daemon.stderr() == (
-        f"cashdrawerd: log file {logs}/cashdrawer.log: {PROBLEMS[kind]}; the service never "
-        "writes through it (move it aside, e.g. rename it cashdrawer.log.moved, then start "
-        "again; to keep the log in another folder, set log_dir to that folder)\n")
+        f"cashdrawerd: fichier journal {logs}/cashdrawer.log : {PROBLEMS[kind]} ; le service "
+        "n'écrit jamais au travers (mettez-le de côté, par exemple renommez-le "
+        "cashdrawer.log.moved, puis redémarrez ; pour tenir le journal dans un autre dossier, "
+        "réglez log_dir sur ce dossier)\n")
 
 
 def test_an_earlier_days_log_is_never_appended_through_a_linked_archive(start_daemon, printer,
@@ -168,7 +169,7 @@ def test_an_earlier_days_log_is_never_appended_through_a_linked_archive(start_da
     assert_shadow_untouched(shadow)
     assert current.read_bytes().startswith(old)  # the lines stay where they were
     assert health["last_error"] == (
-        f"append {current} to {logs}/cashdrawer.log.2025-01-15: {LINK_PROBLEM}")
+        f"ajout de {current} à {logs}/cashdrawer.log.2025-01-15 : {LINK_PROBLEM}")
 
 
 # ---- rotation at midnight ----
@@ -200,5 +201,5 @@ def test_a_log_replaced_by_a_link_is_neither_written_nor_archived_at_midnight(
     expect.assert_json(day_before, 404, expect.LOG_NOT_FOUND)
     assert health["ok"] is False
     assert health["last_error"] == (
-        f"open {current}: {LINK_PROBLEM} (never written through: move it aside, the next line "
-        "then starts a new file)")
+        f"ouverture de {current} : {LINK_PROBLEM} (jamais écrit au travers : mettez-le de côté, "
+        "la ligne suivante commencera alors un nouveau fichier)")

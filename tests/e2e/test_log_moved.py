@@ -28,7 +28,7 @@ def test_a_deleted_log_is_told_by_status_and_the_next_line_starts_a_new_file(sta
     expect.assert_json(opened, 200, expect.OPENED)
     assert during["ok"] is False
     assert during["last_error"] == (
-        f"{path} deleted while in use (written again in a new file at the next line)")
+        f"{path} supprimé pendant le service (un nouveau fichier commence à la ligne suivante)")
     messages = logfile.messages(logfile.read_lines(path))
     # the /status line came first: it noticed, the opening went to the new file
     assert messages[0] == f"Journal {path} supprimé pendant le service : nouveau fichier commencé"
@@ -36,7 +36,8 @@ def test_a_deleted_log_is_told_by_status_and_the_next_line_starts_a_new_file(sta
     assert download.status == 200
     assert logfile.messages(download.body.decode().splitlines())[0] == messages[0]
     assert after["ok"] is True
-    assert after["last_error"] == f"{path} deleted while in use (written again in a new file)"
+    assert after["last_error"] == (f"{path} supprimé pendant le service (écriture reprise dans un "
+                                   "nouveau fichier)")
 
 
 def test_a_renamed_log_keeps_its_lines_and_the_next_line_starts_a_new_file(start_daemon, printer):
@@ -62,12 +63,12 @@ def test_a_replaced_log_is_written_to_after_the_lines_of_its_replacement(start_d
     daemon.settle_log()  # the readiness probe's line is in the file
     path = daemon.log_path
     replacement = path.with_name("new")
-    replacement.write_bytes(b"2025-02-01 10:00:00,000 - INFO - put there by the admin\n")
+    replacement.write_bytes("2025-02-01 10:00:00,000 - INFO - mis là par l'administrateur\n".encode())
     os.rename(replacement, path)
 
     daemon.get("/open-cash-drawer")
 
     assert logfile.messages(logfile.read_lines(path)) == [
-        "put there by the admin",
+        "mis là par l'administrateur",
         f"Journal {path} remplacé pendant le service : écriture reprise dans le nouveau fichier",
         OPENED_LINE]

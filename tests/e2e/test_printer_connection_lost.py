@@ -34,9 +34,9 @@ LOST = expect.printer_error("printer_connection_lost")
 
 
 def lost_line(uri):
-    return (f"127.0.0.1 GET /open-cash-drawer 503 printer_connection_lost - kick not confirmed: "
-            f"printer {uri}: closed or reset the connection (is it restarting, or busy with "
-            "another computer?)")
+    return (f"127.0.0.1 GET /open-cash-drawer 503 printer_connection_lost - ordre d'ouverture "
+            f"non confirmé : imprimante {uri} : a fermé ou réinitialisé la connexion "
+            "(redémarre-t-elle, ou est-elle occupée par un autre ordinateur ?)")
 
 
 def open_once(daemon, printer):
@@ -123,8 +123,8 @@ def test_without_read_back_a_kick_never_acknowledged_is_a_503_printer_timeout_no
     expect.assert_json(resp, 503, expect.printer_error("printer_timeout"))
     assert resp.elapsed >= TIMEOUT_MS / 1000 * 0.9, "gave up before timeout_ms"
     assert logfile.messages(daemon.log_lines_since(mark)) == [
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - printer {printer.uri}: did not "
-        "acknowledge the data in time (busy, or the network losing packets?)"]
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - imprimante {printer.uri} : n'a "
+        "pas acquitté les données à temps (occupée, ou le réseau perd-il des paquets ?)"]
 
 
 def test_with_read_back_the_status_reply_vouches_for_the_kick_without_bare_acks(

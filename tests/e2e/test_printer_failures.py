@@ -17,8 +17,9 @@ def test_refused_printer_gives_503_printer_refused_fast_and_logs_error(start_dae
     assert resp.elapsed < 0.5, f"answered in {resp.elapsed:.3f} s"
     logfile.assert_one_line(
         daemon.log_lines(), "ERROR",
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_refused - printer tcp://127.0.0.1:{port}: "
-        "connection refused (is the printer on, and is this its address and port?)")
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_refused - imprimante "
+        f"tcp://127.0.0.1:{port} : connexion refusée (l'imprimante est-elle allumée, et est-ce "
+        "bien son adresse et son port ?)")
     status = daemon.get("/status").json()
     assert (status["drawer"]["pulses"], status["drawer"]["failures"]) == (0, 1)
 
@@ -48,8 +49,8 @@ def test_printer_that_never_answers_the_connection_gives_503_printer_timeout_on_
     assert 0.45 <= resp.elapsed < 0.5 + 0.5, f"answered in {resp.elapsed:.3f} s"
     logfile.assert_one_line(
         daemon.log_lines(), "ERROR",
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - printer {blackhole.uri}: "
-        "no answer to the connection (is the printer on and on this network?)")
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - imprimante {blackhole.uri} : "
+        "pas de réponse à la connexion (l'imprimante est-elle allumée et sur ce réseau ?)")
 
 
 def test_opens_queued_behind_a_dead_printer_are_all_answered_within_their_timeout(

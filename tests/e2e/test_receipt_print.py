@@ -175,6 +175,6 @@ def test_refused_jpegs_send_nothing(convert, tmp_path):
     run = subprocess.run([convert, source, tmp_path / "out.bin"], capture_output=True,
                          text=True, timeout=60)
     assert run.returncode == 1
-    assert run.stderr == ("receipt-convert: corrupt_jpeg: JPEG cut short: its 5000 bytes do not "
-                          "end with the end-of-image marker FF D9 (request body truncated?)\n")
+    assert run.stderr == ("receipt-convert: corrupt_jpeg: JPEG coupé : ses 5000 octets ne finissent "
+                          "pas par le marqueur de fin d'image FF D9 (corps de la requête tronqué ?)\n")
     assert (tmp_path / "out.bin").read_bytes() == b""

@@ -63,10 +63,10 @@ def test_file_printer_fifo_removed_then_recreated_heals_at_the_next_request(star
     expect.assert_json(unplugged, 503, expect.printer_error("printer_not_found"))
     expect.assert_json(replugged, 200, expect.OPENED_UNREAD)
     assert logfile.messages(daemon.log_lines_since(mark)) == [
-        error_line("printer_not_found", f"printer file:{device}: No such device or address "
-                   "(is the printer plugged in and switched on?)"),
-        error_line("printer_not_found", f"printer file:{device}: No such file or directory "
-                   "(is the printer plugged in and switched on?)"),
+        error_line("printer_not_found", f"imprimante file:{device} : aucun périphérique à "
+                   "cette adresse (ENXIO) (l'imprimante est-elle branchée et allumée ?)"),
+        error_line("printer_not_found", f"imprimante file:{device} : aucun fichier ou dossier "
+                   "de ce nom (ENOENT) (l'imprimante est-elle branchée et allumée ?)"),
         expect.OPENED_LINE.format(peer="127.0.0.1")]
     assert device.is_fifo()
 
@@ -93,8 +93,8 @@ def test_file_printer_tty_device_unplugged_then_replugged_heals(start_daemon, tm
         assert line.read_exact(8) == expect.OPENED_DEFAULT
         line.assert_nothing_more()
         assert logfile.messages(daemon.log_lines_since(mark)) == [
-            error_line("printer_not_found", f"printer file:{line.till}: No such file or directory "
-                       "(is the printer plugged in and switched on?)"),
+            error_line("printer_not_found", f"imprimante file:{line.till} : aucun fichier ou "
+                       "dossier de ce nom (ENOENT) (l'imprimante est-elle branchée et allumée ?)"),
             expect.OPENED_LINE.format(peer="127.0.0.1")]
     finally:
         line.stop()
@@ -124,8 +124,8 @@ def test_tcp_printer_stopped_then_restarted_on_its_port_heals_at_the_next_reques
     expect.assert_json(off, 503, expect.printer_error("printer_refused"))
     expect.assert_json(on, 200, expect.OPENED)
     assert logfile.messages(daemon.log_lines_since(mark)) == [
-        error_line("printer_refused", f"printer tcp://127.0.0.1:{port}: connection refused "
-                   "(is the printer on, and is this its address and port?)"),
+        error_line("printer_refused", f"imprimante tcp://127.0.0.1:{port} : connexion refusée "
+                   "(l'imprimante est-elle allumée, et est-ce bien son adresse et son port ?)"),
         expect.OPENED_LINE.format(peer="127.0.0.1")]
 
 
@@ -152,8 +152,9 @@ def test_tcp_printer_resetting_its_connections_is_answered_and_healed_at_the_nex
         assert resp.elapsed < 1.0 + 1.0, f"answered in {resp.elapsed:.3f} s"
         expect.assert_json(resp, 503, expect.printer_error("printer_connection_lost"))
     assert logfile.messages(daemon.log_lines_since(mark)) == [error_line(
-        "printer_connection_lost", f"kick not confirmed: printer tcp://127.0.0.1:{port}: closed "
-        "or reset the connection (is it restarting, or busy with another computer?)")] * 3
+        "printer_connection_lost", f"ordre d'ouverture non confirmé : imprimante "
+        f"tcp://127.0.0.1:{port} : a fermé ou réinitialisé la connexion (redémarre-t-elle, ou "
+        "est-elle occupée par un autre ordinateur ?)")] * 3
     mark = daemon.log_mark()
 
     printer = PrinterListener(port=port)  # back to normal at the same address

@@ -21,9 +21,10 @@ from e2elib.serial import SerialLine, fill, wait_writable
 from e2elib.sim import SimulatorOutput
 from e2elib.skips import skip_or_fail
 
-FLOW_FIX = ("the data is not taken: printer busy or offline, or flow control holding the data "
-            "(check the cable and the flow setting)")
-UNPLUGGED = "No such file or directory (is the printer's cable or USB-serial adapter plugged in?)"
+FLOW_FIX = ("les données ne sont pas prises : imprimante occupée ou hors ligne, ou contrôle de flux "
+            "qui retient les données (vérifiez le câble et le réglage flow)")
+UNPLUGGED = ("aucun fichier ou dossier de ce nom (ENOENT) (le câble de l'imprimante ou son "
+             "adaptateur USB-série est-il branché ?)")
 IFLAG, OFLAG, CFLAG, LFLAG, ISPEED, OSPEED = range(6)
 # The test's printer answers DLE EOT from a thread: a generous reply timeout
 # keeps a busy machine from turning its late answer into "drawer unknown".
@@ -45,7 +46,7 @@ def canonical(path, query):
 
 
 def error_line(uri, code, detail):
-    return f"127.0.0.1 GET /open-cash-drawer 503 {code} - printer {uri}: {detail}"
+    return f"127.0.0.1 GET /open-cash-drawer 503 {code} - imprimante {uri} : {detail}"
 
 
 def test_kick_reaches_the_serial_printer_exactly_and_is_logged(start_daemon, line):
@@ -197,8 +198,8 @@ def test_serial_device_without_permission_gives_503_and_names_the_dialout_group(
         assert logfile.messages(daemon.log_lines_since(mark), "ERROR") == [error_line(
             canonical(cable.till, "baud=9600&data_bits=8&parity=none&stop_bits=1&flow=rtscts"),
             "printer_permission_denied",
-            "permission denied (add the service's user to the dialout group: "
-            "usermod -aG dialout USER)")]
+            "accès refusé (ajoutez l'utilisateur du service au groupe dialout : "
+            "usermod -aG dialout UTILISATEUR)")]
         cable.assert_nothing_more()
     finally:
         if cable is not None:
@@ -291,9 +292,11 @@ def test_adapter_pulled_out_right_after_the_kick_is_a_503_connection_lost_never_
     expect.assert_json(resp, 503, expect.printer_error("printer_connection_lost"))
     assert taken == [expect.KICK_DEFAULT]
     assert logfile.messages(daemon.log_lines_since(mark)) == [
-        f"127.0.0.1 GET /open-cash-drawer 503 printer_connection_lost - kick not confirmed: "
-        f"printer {canonical(cable.till, 'baud=38400&data_bits=8&parity=none&stop_bits=1&flow=rtscts')}"
-        ": the line hung up (is the printer's cable or USB-serial adapter plugged in?)"]
+        f"127.0.0.1 GET /open-cash-drawer 503 printer_connection_lost - ordre d'ouverture non "
+        f"confirmé : imprimante "
+        f"{canonical(cable.till, 'baud=38400&data_bits=8&parity=none&stop_bits=1&flow=rtscts')}"
+        " : la ligne a été coupée (le câble de l'imprimante ou son adaptateur USB-série est-il "
+        "branché ?)"]
 
 
 def test_unplugged_serial_printer_heals_at_the_next_request_after_replugging(start_daemon, line):

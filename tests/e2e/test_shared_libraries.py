@@ -95,8 +95,8 @@ def test_without_libcups_a_cups_printer_is_refused_at_start_saying_install_libcu
     lines = result.stderr.splitlines()
     assert len(lines) == 2, result.stderr
     # dlopen's own words name the file it found (through /lib or /usr/lib)
-    prefix = f"printer: printer {printer_text}: libcups.so.2 cannot be loaded ("
-    suffix = "libcups.so.2: file too short): install libcups2 (apt install libcups2)"
+    prefix = f"printer: imprimante {printer_text} : libcups.so.2 ne peut pas être chargée (« "
+    suffix = "libcups.so.2: file too short ») : installez libcups2 (apt install libcups2)"
     assert lines[0].startswith(prefix) and lines[0].endswith(suffix), lines[0]
     assert os.path.realpath(lines[0][len(prefix):-len(suffix)] + "libcups.so.2") == libcups
     assert lines[1] == NOT_STARTED

@@ -74,8 +74,8 @@ static void test_a_library_without_the_functions_is_refused_naming_the_first_mis
 	memset(&library, 0xa5, sizeof library);
 	/* the C library: loadable, but without any of libcups's functions */
 	assert_true(cups_library_open("libc.so.6", &library, cause, sizeof cause) < 0);
-	assert_string_equal(cause, "libc.so.6 has no cupsEncryption (older than CUPS 2.2?): install "
-				   "libcups2 2.2 or later (apt install libcups2)");
+	assert_string_equal(cause, "libc.so.6 n'a pas cupsEncryption (antérieure à CUPS 2.2 ?) : "
+				   "installez libcups2 2.2 ou plus récente (apt install libcups2)");
 	assert_true(all_zero(&library, sizeof library));
 }
 
@@ -87,9 +87,10 @@ static void test_a_missing_library_is_refused_saying_install_libcups2(void **sta
 	(void)state;
 	memset(&library, 0xa5, sizeof library);
 	assert_true(cups_library_open("libcups-absent.so.9", &library, cause, sizeof cause) < 0);
-	assert_string_equal(cause, "libcups-absent.so.9 cannot be loaded (libcups-absent.so.9: cannot "
-				   "open shared object file: No such file or directory): install libcups2 "
-				   "(apt install libcups2)");
+	/* dlerror's words, quoted */
+	assert_string_equal(cause, "libcups-absent.so.9 ne peut pas être chargée (« libcups-absent.so.9: "
+				   "cannot open shared object file: No such file or directory ») : "
+				   "installez libcups2 (apt install libcups2)");
 	assert_true(all_zero(&library, sizeof library));
 }
 

@@ -21,8 +21,8 @@ static const struct cups_status_target target = {
 	.printer = "cups:TICKET", .queue = "TICKET", .server = "/run/cups/cups.sock"};
 
 #define NOT_FOUND_MESSAGE                                                                        \
-	"printer cups:TICKET: no such CUPS queue on /run/cups/cups.sock (create it: lpadmin -p "  \
-	"TICKET -E -v usb://... -m raw, or set --printer)"
+	"imprimante cups:TICKET : aucune file CUPS de ce nom sur /run/cups/cups.sock (créez-la : " \
+	"lpadmin -p TICKET -E -v usb://... -m raw, ou réglez --printer)"
 
 static struct cups_queue_state queue_state(int printer_state, int accepting, const char *message)
 {
@@ -100,12 +100,14 @@ static void test_stopped_queue_is_printer_queue_stopped_saying_cupsenable(void *
 {
 	(void)state;
 	expect_queue(queue_state(CUPS_PRINTER_STATE_STOPPED, 1, NULL), TRANSPORT_ERR_QUEUE_STOPPED,
-		     "printer cups:TICKET: the CUPS queue is stopped (resume it: cupsenable TICKET)");
-	expect_queue(queue_state(CUPS_PRINTER_STATE_STOPPED, 1, "Paused"), TRANSPORT_ERR_QUEUE_STOPPED,
-		     "printer cups:TICKET: the CUPS queue is stopped: Paused (resume it: cupsenable "
+		     "imprimante cups:TICKET : la file CUPS est arrêtée (relancez-la : cupsenable "
 		     "TICKET)");
+	expect_queue(queue_state(CUPS_PRINTER_STATE_STOPPED, 1, "Paused"), TRANSPORT_ERR_QUEUE_STOPPED,
+		     "imprimante cups:TICKET : la file CUPS est arrêtée : « Paused » (relancez-la : "
+		     "cupsenable TICKET)");
 	expect_queue(queue_state(CUPS_PRINTER_STATE_STOPPED, -1, ""), TRANSPORT_ERR_QUEUE_STOPPED,
-		     "printer cups:TICKET: the CUPS queue is stopped (resume it: cupsenable TICKET)");
+		     "imprimante cups:TICKET : la file CUPS est arrêtée (relancez-la : cupsenable "
+		     "TICKET)");
 }
 
 static void test_queue_rejecting_jobs_is_printer_queue_stopped_saying_cupsaccept(void **state)
@@ -113,19 +115,19 @@ static void test_queue_rejecting_jobs_is_printer_queue_stopped_saying_cupsaccept
 	(void)state;
 	expect_queue(queue_state(CUPS_PRINTER_STATE_IDLE, 0, "Rejecting Jobs"),
 		     TRANSPORT_ERR_QUEUE_STOPPED,
-		     "printer cups:TICKET: the CUPS queue rejects jobs: Rejecting Jobs (let it take "
-		     "them: cupsaccept TICKET)");
+		     "imprimante cups:TICKET : la file CUPS refuse les travaux : « Rejecting Jobs » "
+		     "(faites-les-lui accepter : cupsaccept TICKET)");
 	expect_queue(queue_state(CUPS_PRINTER_STATE_UNKNOWN, 0, NULL), TRANSPORT_ERR_QUEUE_STOPPED,
-		     "printer cups:TICKET: the CUPS queue rejects jobs (let it take them: cupsaccept "
-		     "TICKET)");
+		     "imprimante cups:TICKET : la file CUPS refuse les travaux (faites-les-lui "
+		     "accepter : cupsaccept TICKET)");
 }
 
 static void test_stopped_and_rejecting_queue_names_both_fixes(void **state)
 {
 	(void)state;
 	expect_queue(queue_state(CUPS_PRINTER_STATE_STOPPED, 0, "Paused"), TRANSPORT_ERR_QUEUE_STOPPED,
-		     "printer cups:TICKET: the CUPS queue is stopped and rejects jobs: Paused (resume "
-		     "it: cupsenable TICKET; cupsaccept TICKET)");
+		     "imprimante cups:TICKET : la file CUPS est arrêtée et refuse les travaux : "
+		     "« Paused » (relancez-la : cupsenable TICKET ; cupsaccept TICKET)");
 }
 
 static void test_unknown_queue_is_printer_queue_not_found_saying_lpadmin(void **state)
@@ -146,8 +148,8 @@ static void test_queue_error_status_wins_over_the_attributes(void **state)
 
 	(void)state;
 	expect_queue(answer, TRANSPORT_ERR_SPOOLER_DOWN,
-		     "printer cups:TICKET: CUPS at /run/cups/cups.sock is not available (restart it: "
-		     "systemctl restart cups)");
+		     "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock n'est pas disponible "
+		     "(redémarrez-le : systemctl restart cups)");
 }
 
 static void test_successful_statuses_with_warnings_still_check_the_state(void **state)
@@ -181,15 +183,17 @@ static void test_ipp_not_accepting_jobs_is_printer_queue_stopped(void **state)
 	(void)state;
 	expect_ipp(IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS, "Destination \"TICKET\" is not accepting jobs.",
 		   TRANSPORT_ERR_QUEUE_STOPPED,
-		   "printer cups:TICKET: the CUPS queue rejects jobs: Destination \"TICKET\" is not "
-		   "accepting jobs. (let it take them: cupsaccept TICKET)");
+		   "imprimante cups:TICKET : la file CUPS refuse les travaux : « Destination "
+		   "\"TICKET\" is not accepting jobs. » (faites-les-lui accepter : cupsaccept "
+		   "TICKET)");
 }
 
 static void test_ipp_printer_deactivated_is_printer_queue_stopped(void **state)
 {
 	(void)state;
 	expect_ipp(IPP_STATUS_ERROR_PRINTER_IS_DEACTIVATED, NULL, TRANSPORT_ERR_QUEUE_STOPPED,
-		   "printer cups:TICKET: the CUPS queue is stopped (resume it: cupsenable TICKET)");
+		   "imprimante cups:TICKET : la file CUPS est arrêtée (relancez-la : cupsenable "
+		   "TICKET)");
 }
 
 static void test_ipp_service_unavailable_is_printer_spooler_down(void **state)
@@ -197,8 +201,8 @@ static void test_ipp_service_unavailable_is_printer_spooler_down(void **state)
 	(void)state;
 	expect_ipp(IPP_STATUS_ERROR_SERVICE_UNAVAILABLE, "Scheduler is shutting down.",
 		   TRANSPORT_ERR_SPOOLER_DOWN,
-		   "printer cups:TICKET: CUPS at /run/cups/cups.sock is not available: Scheduler is "
-		   "shutting down. (restart it: systemctl restart cups)");
+		   "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock n'est pas disponible : "
+		   "« Scheduler is shutting down. » (redémarrez-le : systemctl restart cups)");
 }
 
 static void test_ipp_authorisation_errors_say_the_policy_must_allow_printing(void **state)
@@ -216,9 +220,9 @@ static void test_ipp_authorisation_errors_say_the_policy_must_allow_printing(voi
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(expected, sizeof expected,
-			 "printer cups:TICKET: CUPS at /run/cups/cups.sock does not let this service "
-			 "print to TICKET (%s; the queue's policy in /etc/cups/cupsd.conf must allow "
-			 "printing without a password)",
+			 "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock ne laisse pas ce "
+			 "service imprimer sur TICKET (%s ; la politique de la file dans "
+			 "/etc/cups/cupsd.conf doit permettre d'imprimer sans mot de passe)",
 			 cases[i].name);
 		expect_ipp(cases[i].status, "Forbidden", TRANSPORT_ERR_IO, expected);
 	}
@@ -229,15 +233,15 @@ static void test_other_ipp_errors_are_io_errors_with_cups_words(void **state)
 	(void)state;
 	expect_ipp(IPP_STATUS_ERROR_DOCUMENT_FORMAT_NOT_SUPPORTED,
 		   "Unsupported document-format \"application/vnd.cups-raw\".", TRANSPORT_ERR_IO,
-		   "printer cups:TICKET: CUPS at /run/cups/cups.sock answered "
-		   "client-error-document-format-not-supported: Unsupported document-format "
-		   "\"application/vnd.cups-raw\". (check the queue: lpstat -l -p TICKET)");
+		   "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock a répondu "
+		   "client-error-document-format-not-supported : « Unsupported document-format "
+		   "\"application/vnd.cups-raw\". » (vérifiez la file : lpstat -l -p TICKET)");
 	expect_ipp(IPP_STATUS_ERROR_INTERNAL, NULL, TRANSPORT_ERR_IO,
-		   "printer cups:TICKET: CUPS at /run/cups/cups.sock answered server-error-internal-error "
-		   "(check the queue: lpstat -l -p TICKET)");
+		   "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock a répondu "
+		   "server-error-internal-error (vérifiez la file : lpstat -l -p TICKET)");
 	expect_ipp(IPP_STATUS_ERROR_BUSY, "", TRANSPORT_ERR_IO,
-		   "printer cups:TICKET: CUPS at /run/cups/cups.sock answered server-error-busy (check "
-		   "the queue: lpstat -l -p TICKET)");
+		   "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock a répondu server-error-busy "
+		   "(vérifiez la file : lpstat -l -p TICKET)");
 	expect_ipp(-1, NULL, TRANSPORT_ERR_IO, NULL);
 }
 
@@ -248,14 +252,15 @@ static void test_ipp_errors_without_a_name_are_shown_in_hexadecimal(void **state
 	(void)state;
 	assert_int_equal(cups_status_of_ipp(&target, 0x0499, NULL, NULL, err, sizeof err),
 			 TRANSPORT_ERR_IO);
-	assert_string_equal(err, "printer cups:TICKET: CUPS at /run/cups/cups.sock answered IPP status "
-				 "0x0499 (check the queue: lpstat -l -p TICKET)");
+	assert_string_equal(err, "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock a répondu "
+				 "statut IPP 0x0499 (vérifiez la file : lpstat -l -p TICKET)");
 	assert_int_equal(cups_status_of_ipp(&target, IPP_STATUS_ERROR_FORBIDDEN, "", NULL, err,
 					    sizeof err),
 			 TRANSPORT_ERR_IO);
-	assert_string_equal(err, "printer cups:TICKET: CUPS at /run/cups/cups.sock does not let this "
-				 "service print to TICKET (IPP status 0x0401; the queue's policy in "
-				 "/etc/cups/cupsd.conf must allow printing without a password)");
+	assert_string_equal(err, "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock ne laisse pas "
+				 "ce service imprimer sur TICKET (statut IPP 0x0401 ; la politique de "
+				 "la file dans /etc/cups/cupsd.conf doit permettre d'imprimer sans mot "
+				 "de passe)");
 }
 
 static void test_long_cups_words_are_cut_and_the_fix_is_kept(void **state)
@@ -268,8 +273,8 @@ static void test_long_cups_words_are_cut_and_the_fix_is_kept(void **state)
 	assert_int_equal(cups_status_of_ipp(&target, IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS, NULL, words,
 					    err, sizeof err),
 			 TRANSPORT_ERR_QUEUE_STOPPED);
-	assert_non_null(strstr(err, "(let it take them: cupsaccept TICKET)"));
-	assert_true(strlen(err) < 120 + 100);
+	assert_non_null(strstr(err, "(faites-les-lui accepter : cupsaccept TICKET)"));
+	assert_true(strlen(err) < 120 + 120); /* the words cut at 120 bytes, and the fixed text */
 }
 
 static void test_messages_fit_a_small_buffer(void **state)
@@ -281,7 +286,7 @@ static void test_messages_fit_a_small_buffer(void **state)
 	assert_int_equal(cups_status_of_ipp(&target, IPP_STATUS_ERROR_NOT_FOUND, NULL, NULL, err,
 					    sizeof err),
 			 TRANSPORT_ERR_QUEUE_NOT_FOUND);
-	assert_string_equal(err, "printer cups:TI");
+	assert_string_equal(err, "imprimante cups");
 }
 
 /* ---- HTTP statuses answering an IPP request ---- */
@@ -291,22 +296,22 @@ static void test_http_statuses_map_to_the_queue_errors(void **state)
 	(void)state;
 	expect_http(404, TRANSPORT_ERR_QUEUE_NOT_FOUND, NOT_FOUND_MESSAGE);
 	expect_http(503, TRANSPORT_ERR_SPOOLER_DOWN,
-		    "printer cups:TICKET: CUPS at /run/cups/cups.sock is not available: HTTP 503 "
-		    "(restart it: systemctl restart cups)");
+		    "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock n'est pas disponible : "
+		    "« HTTP 503 » (redémarrez-le : systemctl restart cups)");
 	expect_http(401, TRANSPORT_ERR_IO,
-		    "printer cups:TICKET: CUPS at /run/cups/cups.sock does not let this service print "
-		    "to TICKET (HTTP 401; the queue's policy in /etc/cups/cupsd.conf must allow "
-		    "printing without a password)");
+		    "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock ne laisse pas ce service "
+		    "imprimer sur TICKET (HTTP 401 ; la politique de la file dans "
+		    "/etc/cups/cupsd.conf doit permettre d'imprimer sans mot de passe)");
 	expect_http(403, TRANSPORT_ERR_IO,
-		    "printer cups:TICKET: CUPS at /run/cups/cups.sock does not let this service print "
-		    "to TICKET (HTTP 403; the queue's policy in /etc/cups/cupsd.conf must allow "
-		    "printing without a password)");
+		    "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock ne laisse pas ce service "
+		    "imprimer sur TICKET (HTTP 403 ; la politique de la file dans "
+		    "/etc/cups/cupsd.conf doit permettre d'imprimer sans mot de passe)");
 	expect_http(426, TRANSPORT_ERR_IO,
-		    "printer cups:TICKET: CUPS at /run/cups/cups.sock answered HTTP 426 (see CUPS's "
-		    "error_log, usually /var/log/cups/error_log)");
+		    "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock a répondu HTTP 426 (voyez "
+		    "le error_log de CUPS, en général /var/log/cups/error_log)");
 	expect_http(500, TRANSPORT_ERR_IO,
-		    "printer cups:TICKET: CUPS at /run/cups/cups.sock answered HTTP 500 (see CUPS's "
-		    "error_log, usually /var/log/cups/error_log)");
+		    "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock a répondu HTTP 500 (voyez "
+		    "le error_log de CUPS, en général /var/log/cups/error_log)");
 }
 
 /* ---- connection and exchange failures ---- */
@@ -318,14 +323,14 @@ static void test_connection_refused_is_printer_spooler_down_saying_start_cups(vo
 	char err[512];
 
 	(void)state;
-	assert_int_equal(cups_status_of_connect(&tcp, false, "connection refused", err, sizeof err),
+	assert_int_equal(cups_status_of_connect(&tcp, false, "connexion refusée", err, sizeof err),
 			 TRANSPORT_ERR_SPOOLER_DOWN);
-	assert_string_equal(err, "printer TICKET: cannot reach CUPS at 127.0.0.1:631: connection "
-				 "refused (is cupsd running? start it: systemctl start cups)");
+	assert_string_equal(err, "imprimante TICKET : CUPS injoignable sur 127.0.0.1:631 : connexion "
+				 "refusée (cupsd tourne-t-il ? démarrez-le : systemctl start cups)");
 	assert_int_equal(cups_status_of_connect(&tcp, false, NULL, err, sizeof err),
 			 TRANSPORT_ERR_SPOOLER_DOWN);
-	assert_string_equal(err, "printer TICKET: cannot reach CUPS at 127.0.0.1:631 (is cupsd "
-				 "running? start it: systemctl start cups)");
+	assert_string_equal(err, "imprimante TICKET : CUPS injoignable sur 127.0.0.1:631 (cupsd "
+				 "tourne-t-il ? démarrez-le : systemctl start cups)");
 }
 
 static void test_connection_past_the_deadline_is_printer_timeout(void **state)
@@ -333,11 +338,12 @@ static void test_connection_past_the_deadline_is_printer_timeout(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(cups_status_of_connect(&target, true, "Connection timed out", err, sizeof err),
+	assert_int_equal(cups_status_of_connect(&target, true, "délai de connexion dépassé (ETIMEDOUT)",
+						err, sizeof err),
 			 TRANSPORT_ERR_TIMEOUT);
-	assert_string_equal(err, "printer cups:TICKET: CUPS at /run/cups/cups.sock did not accept the "
-				 "connection in time (is cupsd hung? restart it: systemctl restart "
-				 "cups)");
+	assert_string_equal(err, "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock n'a pas accepté "
+				 "la connexion à temps (cupsd est-il bloqué ? redémarrez-le : systemctl "
+				 "restart cups)");
 }
 
 static void test_exchange_past_the_deadline_is_printer_timeout_saying_what_was_under_way(void **state)
@@ -345,12 +351,13 @@ static void test_exchange_past_the_deadline_is_printer_timeout_saying_what_was_u
 	char err[512];
 
 	(void)state;
-	assert_int_equal(cups_status_of_exchange(&target, true, "checking the queue", "Resource "
-						 "temporarily unavailable", err, sizeof err),
+	assert_int_equal(cups_status_of_exchange(&target, true, "la vérification de la file",
+						 "ressource momentanément indisponible (EAGAIN)", err,
+						 sizeof err),
 			 TRANSPORT_ERR_TIMEOUT);
-	assert_string_equal(err, "printer cups:TICKET: CUPS at /run/cups/cups.sock did not answer in "
-				 "time while checking the queue (is cupsd hung or overloaded? restart "
-				 "it: systemctl restart cups)");
+	assert_string_equal(err, "imprimante cups:TICKET : CUPS sur /run/cups/cups.sock n'a pas répondu "
+				 "à temps pendant la vérification de la file (cupsd est-il bloqué ou "
+				 "surchargé ? redémarrez-le : systemctl restart cups)");
 }
 
 static void test_exchange_broken_in_time_is_printer_io_error(void **state)
@@ -358,12 +365,13 @@ static void test_exchange_broken_in_time_is_printer_io_error(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(cups_status_of_exchange(&target, false, "sending the job",
-						 "Connection reset by peer", err, sizeof err),
+	assert_int_equal(cups_status_of_exchange(&target, false, "l'envoi du travail",
+						 "connexion réinitialisée par l'autre côté (ECONNRESET)",
+						 err, sizeof err),
 			 TRANSPORT_ERR_IO);
-	assert_string_equal(err, "printer cups:TICKET: the exchange with CUPS at /run/cups/cups.sock "
-				 "failed while sending the job: Connection reset by peer (did cupsd "
-				 "restart? try again)");
+	assert_string_equal(err, "imprimante cups:TICKET : l'échange avec CUPS sur /run/cups/cups.sock "
+				 "a échoué pendant l'envoi du travail : connexion réinitialisée par "
+				 "l'autre côté (ECONNRESET) (cupsd a-t-il redémarré ? réessayez)");
 }
 
 /* ---- queue names select the CUPS transport ---- */

@@ -1089,7 +1089,7 @@ static void test_a_connection_lost_instead_of_the_reply_fails_the_opening(void *
 
 	assert_int_equal(requests[0].request.result.error, TRANSPORT_ERR_CONNECTION_LOST);
 	assert_string_equal(requests[0].request.result.detail,
-			    "kick not confirmed: fake printer: closed");
+			    "ordre d'ouverture non confirmé : fake printer: closed");
 	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_UNKNOWN);
 	assert_int_equal(stats.pulses, 0);
 	assert_int_equal(stats.failures, 1);
@@ -1106,7 +1106,7 @@ static void test_a_read_back_failure_that_loses_no_connection_leaves_the_opening
 	fake.read_result = TRANSPORT_ERR_IO; /* a USB printer that cannot read back, say */
 	result = open_once(true);
 	assert_int_equal(result->error, 0);
-	assert_string_equal(result->detail, "drawer not read back: fake printer: read failed");
+	assert_string_equal(result->detail, "tiroir non relu : fake printer: read failed");
 	assert_int_equal(fake.confirms, 1); /* no reply: the transport vouches */
 }
 
@@ -1146,7 +1146,7 @@ static void test_without_read_back_a_connection_lost_before_confirmation_fails_t
 	fake.confirm_result = TRANSPORT_ERR_CONNECTION_LOST;
 	result = open_once(false);
 	assert_int_equal(result->error, TRANSPORT_ERR_CONNECTION_LOST);
-	assert_string_equal(result->detail, "kick not confirmed: fake printer: closed");
+	assert_string_equal(result->detail, "ordre d'ouverture non confirmé : fake printer: closed");
 }
 
 static void test_without_read_back_a_kick_never_confirmed_is_a_timeout(void **state)
@@ -1168,7 +1168,7 @@ static void test_a_connection_lost_while_writing_the_kick_fails_the_opening(void
 	fake.write_result = TRANSPORT_ERR_CONNECTION_LOST;
 	result = open_once(true);
 	assert_int_equal(result->error, TRANSPORT_ERR_CONNECTION_LOST);
-	assert_string_equal(result->detail, "kick not confirmed: fake printer: reset");
+	assert_string_equal(result->detail, "ordre d'ouverture non confirmé : fake printer: reset");
 	assert_int_equal(fake.reads + fake.confirms, 0);
 }
 
@@ -1180,7 +1180,7 @@ static void test_a_connection_lost_as_it_opened_is_told_as_the_others(void **sta
 	fake_set(TRANSPORT_ERR_CONNECTION_LOST, 0, 0);
 	result = open_once(true);
 	assert_int_equal(result->error, TRANSPORT_ERR_CONNECTION_LOST);
-	assert_string_equal(result->detail, "kick not confirmed: fake printer: reset");
+	assert_string_equal(result->detail, "ordre d'ouverture non confirmé : fake printer: reset");
 	assert_int_equal(fake.writes, 0);
 }
 

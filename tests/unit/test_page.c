@@ -155,7 +155,7 @@ static void test_unknown_printer_state_is_said_unknown(void **state)
 	static struct drawer_stats drawer;
 	static struct metrics_today today;
 	static struct rotlog_health log = {.last_write_ok = false, .write_failures = 4,
-					   .last_error = "write logs/cashdrawer.log: No space left on device"};
+					   .last_error = "écriture de logs/cashdrawer.log : plus de place sur le disque (ENOSPC)"};
 	struct drawer_printer_state printer = {0};
 	struct page_view view = {
 		.version = "0.1.0", .started_at = "x", .printer_uri = "TICKET", .printer = &printer,
@@ -173,7 +173,7 @@ static void test_unknown_printer_state_is_said_unknown(void **state)
 	assert_non_null(strstr(page, "data-field=\"printer.checked_at\" data-value=\"null\">jamais<"));
 	assert_non_null(strstr(page, "data-field=\"log.ok\" data-value=\"false\" class=\"bad\">en échec<"));
 	assert_non_null(strstr(page, "data-field=\"log.write_failures\" data-value=\"4\">4<"));
-	assert_non_null(strstr(page, ">write logs/cashdrawer.log: No space left on device<"));
+	assert_non_null(strstr(page, ">écriture de logs/cashdrawer.log : plus de place sur le disque (ENOSPC)<"));
 	free(page);
 }
 

@@ -54,8 +54,8 @@ static void test_data_url_prefix_is_refused_saying_to_send_what_follows_the_comm
 {
 	(void)unused;
 	assert_int_equal(decode("data:image/jpeg;base64,/9j/4AAQ"), -EINVAL);
-	assert_non_null(strstr(err, "data: URL prefix"));
-	assert_non_null(strstr(err, "after the comma"));
+	assert_non_null(strstr(err, "préfixe d'URL data:"));
+	assert_non_null(strstr(err, "qui suit la virgule"));
 }
 
 static void test_whitespace_anywhere_is_refused_naming_it_and_its_offset(void **unused)
@@ -64,29 +64,29 @@ static void test_whitespace_anywhere_is_refused_naming_it_and_its_offset(void **
 	assert_int_equal(decode("Zm9v\nYmFy"), -EINVAL); /* 9 chars: not a multiple of 4 */
 	assert_int_equal(decode("Zm9v\r\nYmE="), -EINVAL);
 	assert_int_equal(decode("Zm 9"), -EINVAL);
-	assert_string_equal(err, "base64: a space at offset 2 is not a base64 character "
-				 "(A-Z a-z 0-9 + /, '=' only at the end)");
+	assert_string_equal(err, "base64 : une espace à la position 2 n'est pas un caractère base64 "
+				 "(A-Z a-z 0-9 + /, '=' seulement à la fin)");
 	assert_int_equal(decode("Zm9\tYmFy"), -EINVAL);
-	assert_non_null(strstr(err, "a tab at offset 3"));
+	assert_non_null(strstr(err, "une tabulation à la position 3"));
 	assert_int_equal(decode("Zm9v\nYmF"), -EINVAL);
-	assert_non_null(strstr(err, "a line break at offset 4"));
+	assert_non_null(strstr(err, "un saut de ligne à la position 4"));
 }
 
 static void test_url_safe_alphabet_is_refused(void **unused)
 {
 	(void)unused;
 	assert_int_equal(decode("-_-_"), -EINVAL);
-	assert_non_null(strstr(err, "'-' at offset 0"));
+	assert_non_null(strstr(err, "'-' à la position 0"));
 	assert_int_equal(decode("AA_A"), -EINVAL);
-	assert_non_null(strstr(err, "'_' at offset 2"));
+	assert_non_null(strstr(err, "'_' à la position 2"));
 }
 
 static void test_missing_padding_is_refused_as_not_a_multiple_of_4(void **unused)
 {
 	(void)unused;
 	assert_int_equal(decode("Zg"), -EINVAL);
-	assert_string_equal(err, "base64: 2 characters, not a multiple of 4 (cut short, or "
-				 "padding '=' missing)");
+	assert_string_equal(err, "base64 : 2 caractères, pas un multiple de 4 (texte coupé, ou "
+				 "remplissage '=' manquant)");
 	assert_int_equal(decode("Zm9vYmE"), -EINVAL);
 }
 
@@ -94,7 +94,7 @@ static void test_padding_anywhere_but_the_end_is_refused(void **unused)
 {
 	(void)unused;
 	assert_int_equal(decode("Zg==Zm9v"), -EINVAL);
-	assert_non_null(strstr(err, "'=' at offset 2"));
+	assert_non_null(strstr(err, "'=' à la position 2"));
 	assert_int_equal(decode("Z=g="), -EINVAL);
 	assert_int_equal(decode("===="), -EINVAL);
 	assert_int_equal(decode("A==="), -EINVAL);
@@ -104,7 +104,7 @@ static void test_non_zero_unused_bits_before_padding_are_refused(void **unused)
 {
 	(void)unused;
 	assert_int_equal(decode("Zh=="), -EINVAL); /* 'h' leaves bits that "Zg==" keeps 0 */
-	assert_non_null(strstr(err, "not canonical"));
+	assert_non_null(strstr(err, "non canonique"));
 	assert_int_equal(decode("Zm9="), -EINVAL);
 	assert_int_equal(decode("Zm8="), 0);
 }
@@ -113,12 +113,12 @@ static void test_empty_text_and_nul_and_high_bytes_are_refused(void **unused)
 {
 	(void)unused;
 	assert_int_equal(decode(""), -EINVAL);
-	assert_non_null(strstr(err, "empty"));
+	assert_non_null(strstr(err, "vide"));
 	assert_int_equal(receipt_base64_decode("Zm\0v", 4, out, sizeof out, &out_len, err,
 					       sizeof err), -EINVAL);
-	assert_non_null(strstr(err, "byte 0x00 at offset 2"));
+	assert_non_null(strstr(err, "l'octet 0x00 à la position 2"));
 	assert_int_equal(decode("Zm\xc3\xa9"), -EINVAL);
-	assert_non_null(strstr(err, "byte 0xC3 at offset 2"));
+	assert_non_null(strstr(err, "l'octet 0xC3 à la position 2"));
 }
 
 static void test_output_room_is_checked_before_writing(void **unused)

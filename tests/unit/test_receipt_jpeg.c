@@ -284,7 +284,8 @@ static void test_not_a_jpeg_is_refused_naming_its_first_bytes(void **unused)
 	(void)unused;
 	assert_int_equal(print(BYTES(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)), -EINVAL);
 	assert_int_equal(result.reason, RECEIPT_NOT_JPEG);
-	assert_string_equal(err, "not a JPEG: 8 bytes starting 89 50 (a JPEG starts FF D8 FF)");
+	assert_string_equal(err, "pas un JPEG : 8 octets commençant par 89 50 (un JPEG commence par "
+				 "FF D8 FF)");
 	assert_int_equal(print((const uint8_t *)"", 0), -EINVAL);
 	assert_int_equal(result.reason, RECEIPT_NOT_JPEG);
 	assert_int_equal(printer.len, 0);
@@ -298,7 +299,7 @@ static void test_truncated_jpeg_is_refused_before_any_byte_is_sent(void **unused
 
 	assert_int_equal(print(j.data, j.len / 2), -EINVAL);
 	assert_int_equal(result.reason, RECEIPT_CORRUPT_JPEG);
-	assert_non_null(strstr(err, "cut short"));
+	assert_non_null(strstr(err, "JPEG coupé"));
 	assert_int_equal(printer.calls, 0);
 	free(j.data);
 }
@@ -313,7 +314,7 @@ static void test_cut_jpeg_with_an_end_marker_glued_on_is_refused_as_corrupt(void
 	j.data[half + 1] = 0xD9;
 	assert_int_equal(print(j.data, half + 2), -EINVAL);
 	assert_int_equal(result.reason, RECEIPT_CORRUPT_JPEG);
-	assert_non_null(strstr(err, "JPEG data corrupt or cut short: Corrupt JPEG data"));
+	assert_non_null(strstr(err, "données JPEG corrompues ou coupées : « Corrupt JPEG data"));
 	/* found while decoding: the first bands went, no cut */
 	assert_int_equal(result.bytes, printer.len);
 	assert_true(printer.len < 2 + 600 * 64);
@@ -328,8 +329,8 @@ static void test_header_claiming_60000_by_60000_is_refused_before_decoding(void 
 	set_dimensions(&j, 60000, 60000);
 	assert_int_equal(print(j.data, j.len), -EFBIG);
 	assert_int_equal(result.reason, RECEIPT_TOO_WIDE);
-	assert_string_equal(err, "JPEG of 60000 x 60000 pixels: wider than the 2048 allowed "
-				 "(receipt width setting)");
+	assert_string_equal(err, "JPEG de 60000 x 60000 pixels : plus large que les 2048 permis "
+				 "(réglage receipt_max_width)");
 	assert_int_equal(printer.calls, 0);
 	options.max_width = 65500;
 	assert_int_equal(print(j.data, j.len), -EFBIG);
@@ -351,7 +352,7 @@ static void test_zero_width_image_is_refused_as_empty(void **unused)
 	set_dimensions(&j, 0, 16);
 	assert_int_equal(print(j.data, j.len), -EINVAL);
 	assert_int_equal(result.reason, RECEIPT_EMPTY_IMAGE);
-	assert_non_null(strstr(err, "empty image"));
+	assert_non_null(strstr(err, "image vide"));
 	assert_int_equal(printer.calls, 0);
 	free(j.data);
 }
@@ -361,10 +362,10 @@ static void test_progressive_and_cmyk_jpegs_are_refused_as_unsupported(void **un
 	(void)unused;
 	assert_int_equal(print_jpeg(make_jpeg(64, 64, PROGRESSIVE, left_half_black)), -ENOTSUP);
 	assert_int_equal(result.reason, RECEIPT_UNSUPPORTED_JPEG);
-	assert_non_null(strstr(err, "progressive"));
+	assert_non_null(strstr(err, "progressif"));
 	assert_int_equal(print_jpeg(make_jpeg(64, 64, CMYK, left_half_black)), -ENOTSUP);
 	assert_int_equal(result.reason, RECEIPT_UNSUPPORTED_JPEG);
-	assert_non_null(strstr(err, "CMYK"));
+	assert_non_null(strstr(err, "CMJN"));
 	assert_int_equal(printer.calls, 0);
 }
 
@@ -386,7 +387,7 @@ static void test_bad_options_are_refused_naming_the_option(void **unused)
 	options.dot_width = 500;
 	assert_int_equal(print(soi, sizeof soi), -EINVAL);
 	assert_int_equal(result.reason, RECEIPT_BAD_OPTIONS);
-	assert_non_null(strstr(err, "dot width 500"));
+	assert_non_null(strstr(err, "largeur du ticket de 500 points"));
 	options.dot_width = 512;
 	options.band_rows = 0;
 	assert_int_equal(receipt_options_check(&options, err, sizeof err), -EINVAL);

@@ -1229,7 +1229,7 @@ static void test_open_fails_with_path_and_cause_when_folder_is_a_file(void **sta
 	options.dir = dir;
 	assert_int_equal(rotlog_open(&log, &options, err, sizeof err), -ENOTDIR);
 	assert_null(log);
-	snprintf(expected, sizeof expected, "log folder %s: Not a directory", dir);
+	snprintf(expected, sizeof expected, "dossier du journal %s : n'est pas un dossier (ENOTDIR)", dir);
 	assert_memory_equal(err, expected, strlen(expected));
 	/* Also below a file. */
 	logfiles_join(dir, sizeof dir, *state, "not-a-folder/logs");
@@ -1630,7 +1630,7 @@ static void test_write_failure_is_counted_remembered_and_never_fatal(void **stat
 	assert_false(health.last_write_ok);
 	assert_int_equal(health.lines_written, 0);
 	assert_int_equal(health.write_failures, 2);
-	snprintf(expected, sizeof expected, "write %s: File too large", path);
+	snprintf(expected, sizeof expected, "écriture de %s : fichier trop grand (EFBIG)", path);
 	assert_string_equal(health.last_error, expected);
 }
 

@@ -123,15 +123,15 @@ static void test_a_write_cut_short_leaves_no_piece_of_a_line_and_the_gap_is_repo
 	assert_true(health.last_write_ok);
 	assert_int_equal(health.lines_written, 3); /* first, the report, fourth */
 	assert_int_equal(health.write_failures, 2);
-	assert_true(starts_with(health.last_error, "write "));
-	assert_true(ends_with(health.last_error, " bytes written (disk full?)"));
+	assert_true(starts_with(health.last_error, "écriture de "));
+	assert_true(ends_with(health.last_error, " (disque plein ?)"));
 	content = logfiles_read(path, NULL);
 	assert_int_equal(logfiles_count_lines(content), 3);
 	nth_line(content, 0, line, sizeof line);
 	assert_string_equal(message_of(line, "INFO"), "first");
 	nth_line(content, 1, line, sizeof line);
 	assert_true(starts_with(message_of(line, "WARNING"), "Journal rétabli : 2 lignes perdues depuis le "));
-	assert_true(ends_with(line, " bytes written (disk full?))"));
+	assert_true(ends_with(line, " (disque plein ?))"));
 	nth_line(content, 2, line, sizeof line);
 	assert_string_equal(message_of(line, "INFO"), "fourth");
 	free(content);
@@ -161,7 +161,7 @@ static void test_after_a_failure_the_file_is_opened_afresh_and_the_gap_reported(
 	assert_true(health.last_write_ok);
 	assert_int_equal(health.lines_written, 2);
 	assert_int_equal(health.write_failures, 3);
-	snprintf(expected, sizeof expected, "write %s: File too large", path);
+	snprintf(expected, sizeof expected, "écriture de %s : fichier trop grand (EFBIG)", path);
 	assert_string_equal(health.last_error, expected); /* kept after the recovery */
 	content = logfiles_read(path, NULL);
 	assert_non_null(content);
@@ -169,7 +169,7 @@ static void test_after_a_failure_the_file_is_opened_afresh_and_the_gap_reported(
 	nth_line(content, 0, line, sizeof line);
 	message = message_of(line, "WARNING");
 	assert_true(starts_with(message, "Journal rétabli : 3 lignes perdues depuis le "));
-	snprintf(expected, sizeof expected, " (write %s: File too large)", path);
+	snprintf(expected, sizeof expected, " (écriture de %s : fichier trop grand (EFBIG))", path);
 	assert_true(ends_with(message, expected));
 	nth_line(content, 1, line, sizeof line);
 	assert_string_equal(message_of(line, "INFO"), "back");

@@ -139,12 +139,12 @@ static void test_each_verdict_has_its_text_and_other_codes_none(void **state)
 {
 	(void)state;
 	assert_string_equal(rotlog_file_problem(-ELOOP),
-			    "is a link (symbolic link or junction), not a file of the service");
+			    "est un lien (symbolique ou jonction), pas un fichier du service");
 	assert_string_equal(rotlog_file_problem(-EMLINK),
-			    "has other names (hard links), so it is not a file of the service alone");
-	assert_string_equal(rotlog_file_problem(-EISDIR), "is a folder, not a file of the service");
+			    "a d'autres noms (liens physiques) : ce n'est pas un fichier du service seul");
+	assert_string_equal(rotlog_file_problem(-EISDIR), "est un dossier, pas un fichier du service");
 	assert_string_equal(rotlog_file_problem(-EINVAL),
-			    "is not a regular file (a pipe, a device or a socket)");
+			    "n'est pas un fichier ordinaire (un tube, un périphérique ou un socket)");
 	assert_null(rotlog_file_problem(0));
 	assert_null(rotlog_file_problem(-ENOENT));
 	assert_null(rotlog_file_problem(-EACCES));
@@ -235,12 +235,12 @@ static void test_open_refuses_a_current_file_that_is_a_link_and_leaves_its_targe
 	assert_int_equal(open_fails(place.logs, err, sizeof err), -ELOOP);
 	/* its last line lacks a '\n': followed, it would have been cut off */
 	assert_shadow_untouched(&place);
-	assert_non_null(strstr(err, "log file "));
-	assert_non_null(strstr(err, "cashdrawer.log: is a link (symbolic link or junction), not a "
-				    "file of the service; the service never "
-				    "writes through it (move it aside, e.g. rename it "
-				    "cashdrawer.log.moved, then start again; to keep the log in "
-				    "another folder, set log_dir to that folder)"));
+	assert_non_null(strstr(err, "fichier journal "));
+	assert_non_null(strstr(err, "cashdrawer.log : est un lien (symbolique ou jonction), pas un "
+				    "fichier du service ; le service n'écrit jamais au travers "
+				    "(mettez-le de côté, par exemple renommez-le "
+				    "cashdrawer.log.moved, puis redémarrez ; pour tenir le journal "
+				    "dans un autre dossier, réglez log_dir sur ce dossier)"));
 }
 
 static void test_open_refuses_a_hard_linked_current_file_and_leaves_it_whole(void **state)
@@ -252,7 +252,7 @@ static void test_open_refuses_a_hard_linked_current_file_and_leaves_it_whole(voi
 	assert_int_equal(link(place.shadow, place.current), 0);
 	assert_int_equal(open_fails(place.logs, err, sizeof err), -EMLINK);
 	assert_shadow_untouched(&place);
-	assert_non_null(strstr(err, "has other names (hard links)"));
+	assert_non_null(strstr(err, "a d'autres noms (liens physiques)"));
 }
 
 static void test_open_refuses_a_pipe_named_cashdrawer_log_without_waiting_for_a_writer(void **state)
@@ -263,7 +263,8 @@ static void test_open_refuses_a_pipe_named_cashdrawer_log_without_waiting_for_a_
 	prepare(state, &place);
 	assert_int_equal(mkfifo(place.current, 0644), 0);
 	assert_int_equal(open_fails(place.logs, err, sizeof err), -EINVAL);
-	assert_non_null(strstr(err, "is not a regular file (a pipe, a device or a socket)"));
+	assert_non_null(strstr(err, "n'est pas un fichier ordinaire (un tube, un périphérique ou un "
+				    "socket)"));
 }
 
 static void test_open_refuses_a_folder_named_cashdrawer_log(void **state)
@@ -274,7 +275,7 @@ static void test_open_refuses_a_folder_named_cashdrawer_log(void **state)
 	prepare(state, &place);
 	assert_int_equal(mkdir(place.current, 0755), 0);
 	assert_int_equal(open_fails(place.logs, err, sizeof err), -EISDIR);
-	assert_non_null(strstr(err, "is a folder, not a file of the service"));
+	assert_non_null(strstr(err, "est un dossier, pas un fichier du service"));
 }
 
 /* ---- reading back: /logs, ?date=, the status page ---- */
@@ -316,7 +317,7 @@ static void test_reading_opens_regular_archives_and_nothing_posing_as_one(void *
 			continue;
 		}
 		assert_int_equal(fd, cases[i].verdict);
-		snprintf(expected, sizeof expected, "cashdrawer.log.%s %s: not served (move it out of %s)",
+		snprintf(expected, sizeof expected, "cashdrawer.log.%s %s : non servi (sortez-le de %s)",
 			 cases[i].day, rotlog_file_problem(cases[i].verdict), place.logs);
 		assert_string_equal(err, expected);
 	}
@@ -442,7 +443,7 @@ static void test_an_earlier_days_file_is_never_appended_through_a_linked_archive
 	assert_non_null(strstr(content, "2025-01-31 12:00:00,000 - INFO - yesterday\n"));
 	assert_non_null(strstr(content, " - INFO - today\n"));
 	free(content);
-	assert_non_null(strstr(health.last_error, "is a link"));
+	assert_non_null(strstr(health.last_error, "est un lien"));
 }
 
 /* ---- the current file deleted, renamed or replaced while in use ---- */
@@ -466,11 +467,12 @@ static void test_a_deleted_file_is_noticed_and_the_next_line_starts_a_new_one(vo
 	/* until the next line, /status says it: lines would go nowhere */
 	assert_false(before.last_write_ok);
 	snprintf(expected, sizeof expected,
-		 "%s deleted while in use (written again in a new file at the next line)",
+		 "%s supprimé pendant le service (un nouveau fichier commence à la ligne suivante)",
 		 place.current);
 	assert_string_equal(before.last_error, expected);
 	assert_true(after.last_write_ok);
-	snprintf(expected, sizeof expected, "%s deleted while in use (written again in a new file)",
+	snprintf(expected, sizeof expected,
+		 "%s supprimé pendant le service (écriture reprise dans un nouveau fichier)",
 		 place.current);
 	assert_string_equal(after.last_error, expected);
 	content = logfiles_read(place.current, NULL);
@@ -565,8 +567,9 @@ static void test_a_link_put_in_place_of_the_file_is_never_written_through(void *
 	assert_false(during.last_write_ok);
 	assert_int_equal(during.write_failures, 1);
 	snprintf(expected, sizeof expected,
-		 "open %s: is a link (symbolic link or junction), not a file of the service (never "
-		 "written through: move it aside, the next line then starts a new file)",
+		 "ouverture de %s : est un lien (symbolique ou jonction), pas un fichier du service "
+		 "(jamais écrit au travers : mettez-le de côté, la ligne suivante commencera alors un "
+		 "nouveau fichier)",
 		 place.current);
 	assert_string_equal(during.last_error, expected);
 	assert_true(after.last_write_ok);

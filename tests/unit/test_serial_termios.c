@@ -107,7 +107,7 @@ static void test_unknown_baud_is_refused_naming_it(void **state)
 	serial.baud = 9601;
 	assert_int_equal(serial_termios_speed(9601, &speed), -EINVAL);
 	assert_int_equal(serial_termios_apply(&serial, &tio, err, sizeof err), -EINVAL);
-	assert_string_equal(err, "9601 baud is not available on this system");
+	assert_string_equal(err, "9601 bauds : vitesse indisponible sur ce système");
 }
 
 static void test_seven_data_bits_is_cs7(void **state)

@@ -140,8 +140,9 @@ static void test_a_port_in_use_is_reported_as_the_start_words_it(void **state)
 	assert_int_equal(startup_check(&config, diag, sizeof diag), 1);
 	close(busy);
 	snprintf(expected, sizeof expected,
-		 "cannot listen on 127.0.0.1 port %u: Address already in use (is another "
-		 "cashdrawerd or the old Python service running? stop it or set another port)\n",
+		 "écoute impossible sur 127.0.0.1 port %u : adresse déjà utilisée (EADDRINUSE) (un "
+		 "autre cashdrawerd ou l'ancien service Python tourne-t-il ? arrêtez-le ou réglez un "
+		 "autre port)\n",
 		 port);
 	assert_string_equal(diag, expected);
 }
@@ -157,7 +158,7 @@ static void test_addresses_are_held_together_as_the_start_holds_them(void **stat
 	close(probe); /* a port free a moment ago */
 	settings(&config, state, "127.0.0.1, 127.0.0.1", port);
 	assert_int_equal(startup_check(&config, diag, sizeof diag), 1);
-	assert_non_null(strstr(diag, "Address already in use"));
+	assert_non_null(strstr(diag, "adresse déjà utilisée (EADDRINUSE)"));
 }
 
 static void test_what_the_check_binds_is_free_again_after_it(void **state)
@@ -189,8 +190,8 @@ static void test_every_problem_is_said_log_folder_and_port(void **state)
 	snprintf(config.log_dir, sizeof config.log_dir, "%s", file);
 	assert_int_equal(startup_check(&config, diag, sizeof diag), 2);
 	close(busy);
-	assert_non_null(strstr(diag, "log folder "));
-	assert_non_null(strstr(diag, "\ncannot listen on 127.0.0.1 port "));
+	assert_non_null(strstr(diag, "dossier du journal "));
+	assert_non_null(strstr(diag, "\nécoute impossible sur 127.0.0.1 port "));
 }
 
 int main(void)

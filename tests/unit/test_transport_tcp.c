@@ -25,7 +25,9 @@
 
 static const uint8_t kick[] = {0x1B, 0x70, 0x00, 0x19, 0xFA};
 
-#define LOST "closed or reset the connection (is it restarting, or busy with another computer?)"
+#define LOST                                                                                \
+	"a fermé ou réinitialisé la connexion (redémarre-t-elle, ou est-elle occupée par un "  \
+	"autre ordinateur ?)"
 
 /* Generous upper bound for waiting on the loopback: scheduling on a busy machine. */
 #define WAIT_MS 5000
@@ -116,7 +118,7 @@ static void assert_message(const struct link *l, const char *detail)
 {
 	char expected[2048];
 
-	snprintf(expected, sizeof expected, "printer %s: %s", l->transport.uri_text, detail);
+	snprintf(expected, sizeof expected, "imprimante %s : %s", l->transport.uri_text, detail);
 	assert_string_equal(l->err, expected);
 }
 
@@ -224,8 +226,8 @@ static void test_bytes_the_printer_does_not_take_are_not_confirmed_by_the_deadli
 	start = clock_monotonic_ms();
 	assert_int_equal(confirm(&l, 200), TRANSPORT_ERR_TIMEOUT);
 	assert_true(clock_monotonic_ms() - start >= 200);
-	assert_message(&l, "did not acknowledge the data in time (busy, or the network losing "
-			   "packets?)");
+	assert_message(&l, "n'a pas acquitté les données à temps (occupée, ou le réseau perd-il des "
+			   "paquets ?)");
 	link_close(&l);
 }
 

@@ -153,7 +153,7 @@ static void assert_message(const struct opened *o, const char *detail)
 {
 	char expected[2048];
 
-	snprintf(expected, sizeof expected, "printer %s: %s", o->transport.uri_text, detail);
+	snprintf(expected, sizeof expected, "imprimante %s : %s", o->transport.uri_text, detail);
 	assert_string_equal(o->err, expected);
 }
 
@@ -224,7 +224,7 @@ static void test_serial_stale_input_is_dropped_at_open(void **state)
 	start = clock_monotonic_ms();
 	assert_int_equal(transport_read(&o.transport, &answer, 1, start + 200, o.err, sizeof o.err),
 			 TRANSPORT_ERR_TIMEOUT);
-	assert_message(&o, "no answer");
+	assert_message(&o, "pas de réponse");
 	/* This operation's answer is read, alone. */
 	write_exact(pty.master, "\x12", 1);
 	assert_int_equal(transport_read(&o.transport, &answer, 1, clock_monotonic_ms() + 2000, o.err,
@@ -274,8 +274,9 @@ static void test_serial_xoff_from_the_printer_times_the_write_out_then_xon_resum
 					 sizeof o.err), TRANSPORT_ERR_TIMEOUT);
 	elapsed = clock_monotonic_ms() - start;
 	assert_true(elapsed >= 300 && elapsed < 300 + SLACK_MS);
-	assert_message(&o, "the data is not taken: printer busy or offline, or flow control holding "
-			   "the data (check the cable and the flow setting)");
+	assert_message(&o, "les données ne sont pas prises : imprimante occupée ou hors ligne, ou "
+			   "contrôle de flux qui retient les données (vérifiez le câble et le réglage "
+			   "flow)");
 	start = clock_monotonic_ms();
 	transport_close(&o.transport);
 	assert_true(clock_monotonic_ms() - start < SLACK_MS);
@@ -354,18 +355,18 @@ static void test_serial_hangup_is_a_lost_connection_then_the_device_is_not_found
 	rc = transport_write(&o.transport, kick, sizeof kick, clock_monotonic_ms() + 2000, o.err,
 			     sizeof o.err);
 	assert_int_equal(rc, TRANSPORT_ERR_CONNECTION_LOST);
-	assert_message(&o, "the line hung up (is the printer's cable or USB-serial adapter "
-			   "plugged in?)");
+	assert_message(&o, "la ligne a été coupée (le câble de l'imprimante ou son adaptateur "
+			   "USB-série est-il branché ?)");
 	rc = transport_read(&o.transport, buf, sizeof buf, clock_monotonic_ms() + 2000, o.err,
 			    sizeof o.err);
 	assert_int_equal(rc, TRANSPORT_ERR_CONNECTION_LOST);
-	assert_message(&o, "the line hung up (is the printer's cable or USB-serial adapter "
-			   "plugged in?)");
+	assert_message(&o, "la ligne a été coupée (le câble de l'imprimante ou son adaptateur "
+			   "USB-série est-il branché ?)");
 	transport_close(&o.transport);
 
 	assert_int_equal(open_rc(&o, "serial:%s", path), TRANSPORT_ERR_NOT_FOUND);
-	assert_message(&o, "No such file or directory (is the printer's cable or USB-serial adapter "
-			   "plugged in?)");
+	assert_message(&o, "aucun fichier ou dossier de ce nom (ENOENT) (le câble de l'imprimante ou "
+			   "son adaptateur USB-série est-il branché ?)");
 }
 
 static void test_serial_missing_device_is_not_found(void **state)
@@ -375,9 +376,10 @@ static void test_serial_missing_device_is_not_found(void **state)
 
 	assert_int_equal(open_rc(&o, "serial:%s?baud=38400", "/dev/ttyUSB-cashdrawerd-none"),
 			 TRANSPORT_ERR_NOT_FOUND);
-	assert_string_equal(o.err, "printer serial:/dev/ttyUSB-cashdrawerd-none?baud=38400&data_bits=8"
-				   "&parity=none&stop_bits=1&flow=rtscts: No such file or directory "
-				   "(is the printer's cable or USB-serial adapter plugged in?)");
+	assert_string_equal(o.err, "imprimante serial:/dev/ttyUSB-cashdrawerd-none?baud=38400&data_bits=8"
+				   "&parity=none&stop_bits=1&flow=rtscts : aucun fichier ou dossier de "
+				   "ce nom (ENOENT) (le câble de l'imprimante ou son adaptateur USB-série "
+				   "est-il branché ?)");
 }
 
 static void test_serial_on_a_plain_file_says_not_a_serial_port(void **state)
@@ -390,8 +392,8 @@ static void test_serial_on_a_plain_file_says_not_a_serial_port(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(open_rc(&o, "serial:%s", path), TRANSPORT_ERR_IO);
-	assert_message(&o, "not a serial port (a USB printer device is file:PATH, such as "
-			   "file:/dev/usb/lp0)");
+	assert_message(&o, "ce n'est pas un port série (une imprimante USB s'écrit file:CHEMIN, par "
+			   "exemple file:/dev/usb/lp0)");
 	unlink(path);
 }
 
@@ -451,8 +453,8 @@ static void test_serial_without_permission_says_add_the_user_to_dialout(void **s
 		assert_int_equal(chmod(pty.path, 0), 0);
 	result = open_as_unprivileged("serial:%s", pty.path);
 	assert_int_equal(result.open_rc, TRANSPORT_ERR_PERMISSION);
-	assert_true(strstr(result.err, "permission denied (add the service's user to the dialout "
-					"group: usermod -aG dialout USER)") != NULL);
+	assert_true(strstr(result.err, "accès refusé (ajoutez l'utilisateur du service au groupe "
+					"dialout : usermod -aG dialout UTILISATEUR)") != NULL);
 	pty_close(&pty);
 }
 
@@ -478,7 +480,8 @@ static void test_file_plain_file_appends_and_cannot_read_back(void **state)
 	assert_int_equal(transport_read(&o.transport, buf, sizeof buf, start + 5000, o.err,
 					 sizeof o.err), TRANSPORT_ERR_UNSUPPORTED);
 	assert_true(clock_monotonic_ms() - start < SLACK_MS);
-	assert_message(&o, "cannot read back: a plain file, or a device this service may only write to");
+	assert_message(&o, "lecture impossible : un simple fichier, ou un périphérique où le service "
+			   "ne peut qu'écrire");
 	transport_close(&o.transport);
 	assert_int_equal(pread(fd, buf, sizeof buf, 0), 3 + (ssize_t)sizeof kick);
 	assert_memory_equal(buf, "old", 3);
@@ -517,8 +520,8 @@ static void test_file_kick_is_confirmed_only_once_the_device_takes_more(void **s
 	assert_int_equal(transport_confirm(&o.transport, start + 300, o.err, sizeof o.err),
 			 TRANSPORT_ERR_TIMEOUT);
 	assert_true(clock_monotonic_ms() - start >= 300);
-	assert_message(&o, "the device did not finish taking the data in time (printer off, "
-			   "offline or out of paper?)");
+	assert_message(&o, "le périphérique n'a pas fini de prendre les données à temps (imprimante "
+			   "éteinte, hors ligne ou sans papier ?)");
 	assert_int_equal(read(reader, got, sizeof got), (ssize_t)sizeof got);
 	assert_memory_equal(got + 100, kick, sizeof kick);
 	assert_int_equal(transport_confirm(&o.transport, clock_monotonic_ms() + 2000, o.err,
@@ -548,7 +551,7 @@ static void test_file_character_device_reads_the_printers_answer(void **state)
 	assert_int_equal(transport_read(&o.transport, &answer, 1, start + 300, o.err, sizeof o.err),
 			 TRANSPORT_ERR_TIMEOUT);
 	assert_true(clock_monotonic_ms() - start >= 300);
-	assert_message(&o, "no answer");
+	assert_message(&o, "pas de réponse");
 	write_exact(pty.master, "\x16", 1);
 	assert_int_equal(transport_read(&o.transport, &answer, 1, clock_monotonic_ms() + 2000, o.err,
 					 sizeof o.err), 1);
@@ -607,7 +610,8 @@ static void test_file_fifo_is_written_only_and_needs_a_reader(void **state)
 	assert_int_equal(mkfifo(path, 0600), 0);
 	/* no reader: the printer is off */
 	assert_int_equal(open_rc(&o, "file:%s", path), TRANSPORT_ERR_NOT_FOUND);
-	assert_message(&o, "No such device or address (is the printer plugged in and switched on?)");
+	assert_message(&o, "aucun périphérique à cette adresse (ENXIO) (l'imprimante est-elle branchée "
+			   "et allumée ?)");
 
 	reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	assert_true(reader >= 0);

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from . import logfile, web
+from . import french, logfile, web
 
 READY_TIMEOUT = 5.0
 # The daemon holds the log line of a /status answer for up to 100 ms
@@ -177,6 +177,25 @@ class Daemon:
     def stderr(self):
         return self.stderr_path.read_bytes().decode("utf-8", "replace") if self.stderr_path.exists() else ""
 
+    def english_lines(self):
+        """Lines of this daemon's log files (today's and the archives), and
+        of their copy on standard error, whose message is not French."""
+        def message(line):
+            # a "<N>" priority before a line copied to the journal
+            match = logfile.LINE_RE.match(re.sub(r"^<\d>", "", line))
+            return match["message"] if match else None
+
+        found = []
+        sources = [(path, path.read_bytes()) for path in sorted(self.log_dir.glob("cashdrawer.log*"))
+                   if path.is_file() and not path.is_symlink()]
+        if self.stderr_path.exists():
+            sources.append((self.stderr_path, self.stderr_path.read_bytes()))
+        for path, data in sources:
+            lines = data.decode("utf-8", "replace").split("\n")
+            found += [f"{path.name}: {line}\n    English: {', '.join(words)}"
+                      for line, words in french.english_lines(lines, message)]
+        return found
+
     def sanitizer_report(self):
         text = self.stderr()
         return text if any(marker in text for marker in SANITIZER_MARKERS) else None
@@ -215,8 +234,8 @@ class Daemon:
 def stop_all(daemons, how):
     """Teardown of the daemons a test started: each one still running is
     stopped (how names the way, for messages: "SIGTERM", "Ctrl-C") and must
-    exit 0; none may leave a sanitizer report. Fails the test listing every
-    problem."""
+    exit 0; none may leave a sanitizer report, nor a line in English in its
+    log (e2elib/french.py). Fails the test listing every problem."""
     problems = []
     for daemon in daemons:
         was_running = daemon.proc.poll() is None
@@ -230,5 +249,8 @@ def stop_all(daemons, how):
         report = daemon.sanitizer_report()
         if report:
             problems.append(f"sanitizer report:\n{report}")
+        english = daemon.english_lines()
+        if english:
+            problems.append("log lines not in French (issue 14):\n" + "\n".join(english))
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)

@@ -75,8 +75,9 @@ TOKEN_REQUIRED = {"status": "error", "error": "token_required",
                   "message": "Jeton d'accès requis : en-tête Authorization: Bearer JETON"}
 TOKEN_INVALID = {"status": "error", "error": "token_invalid", "message": "Jeton d'accès invalide"}
 
-OPEN_POLICY_WARNING = ("allowed_origins is empty: any web page open on this till can open the "
-                       "drawer (set allowed_origins to the POS origin; README, Security)")
+OPEN_POLICY_WARNING = ("allowed_origins est vide : toute page web ouverte sur ce poste peut ouvrir "
+                       "le tiroir (réglez allowed_origins sur l'origine du point de vente ; voir "
+                       "docs/security.md)")
 ORIGIN_REFUSED_LINE = ("{peer} {method} /open-cash-drawer 403 origin_not_allowed - "
                        "origine {origin} non autorisée ({basis})")
 HOST_REFUSED_LINE = ("{peer} {method} /open-cash-drawer 403 host_not_allowed - hôte {host} non "

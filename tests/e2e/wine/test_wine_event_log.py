@@ -99,7 +99,8 @@ def test_a_log_folder_that_cannot_be_made_is_said_in_the_event_log(start_exe, tm
     assert daemon.proc.wait(timeout=60) == 1
     err = daemon.stderr()
     said = [line for line in err.splitlines() if not EVENT_RE.match(line)]
-    assert len(said) == 1 and said[0].startswith(f"cashdrawerd: log folder {windows_path(not_a_folder)}")
+    assert len(said) == 1 and said[0].startswith(
+        f"cashdrawerd: dossier du journal {windows_path(not_a_folder)} : ")
     assert events(err) == [("err", said[0])]
 
 

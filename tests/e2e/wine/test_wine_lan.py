@@ -74,7 +74,7 @@ def test_lan_clients_body_is_refused_unread_and_a_malformed_request_still_logged
     assert rawconn.status_of(answer) == 505
 
     deadline = time.monotonic() + 10
-    while not any(m.startswith("HTTP : Error processing request (HTTP response code is 505")
+    while not any(m == "HTTP : requête refusée avec l'erreur HTTP 505 : connexion fermée"
                   for m in logfile.messages(daemon.log_lines_since(mark))):
         assert time.monotonic() < deadline, daemon.log_lines_since(mark)
         time.sleep(0.05)

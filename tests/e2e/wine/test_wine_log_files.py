@@ -63,8 +63,8 @@ def test_a_hard_link_named_like_an_archive_is_neither_served_nor_offered(start_e
     assert resp.status == 404 and b"secret-hash" not in resp.body
     assert re.findall(r'href="/logs\?date=([0-9-]+)"', page) == ["2025-02-01"]
     assert (
-        "127.0.0.1 GET /logs 404 log_not_found - cashdrawer.log.2026-12-01 has other names "
-        "(hard links), so it is not a file of the service alone: not served (move it out of "
+        "127.0.0.1 GET /logs 404 log_not_found - cashdrawer.log.2026-12-01 a d'autres noms "
+        "(liens physiques) : ce n'est pas un fichier du service seul : non servi (sortez-le de "
         f"{windows_path(log_dir)})") in logfile.messages(daemon.log_lines())
     assert shadow.read_bytes() == b"root:$6$secret-hash:19000:0:99999:7:::\n"
 
@@ -88,7 +88,7 @@ def test_a_log_deleted_or_renamed_while_running_is_noticed_and_started_again(sta
 
     assert during["ok"] is False
     assert during["last_error"] == (
-        f"{shown} deleted while in use (written again in a new file at the next line)")
+        f"{shown} supprimé pendant le service (un nouveau fichier commence à la ligne suivante)")
     assert deleted[0] == f"Journal {shown} supprimé pendant le service : nouveau fichier commencé"
     assert deleted[-1] == "127.0.0.1 GET /nope 404 not_found"
     assert renamed == [

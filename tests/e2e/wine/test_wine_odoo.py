@@ -74,5 +74,6 @@ def test_a_bad_receipt_sends_no_job(start_exe, printer_marks):
     odoo.assert_answer(after, 200, odoo.result(True))
     assert printer_marks.new() == [expect.KICK_DEFAULT]
     assert logfile.messages(daemon.log_lines_since(mark))[0] == (
-        "127.0.0.1 POST /hw_proxy/default_printer_action 400 corrupt_jpeg - JPEG cut short: its "
-        "5000 bytes do not end with the end-of-image marker FF D9 (request body truncated?)")
+        "127.0.0.1 POST /hw_proxy/default_printer_action 400 corrupt_jpeg - JPEG coupé : ses "
+        "5000 octets ne finissent pas par le marqueur de fin d'image FF D9 (corps de la requête "
+        "tronqué ?)")

@@ -92,6 +92,6 @@ def test_missing_serial_port_is_printer_not_found_with_the_device_manager_hint(s
 
     assert resp.status == 503
     assert resp.json()["error"] == "printer_not_found"
-    assert any("no serial port COM42 (is the printer's USB-serial adapter plugged in? Device "
-               "Manager > Ports (COM & LPT) shows the port's name)" in line
+    assert any("aucun port série COM42 (l'adaptateur USB-série de l'imprimante est-il branché ? "
+               "Gestionnaire de périphériques > Ports (COM et LPT) montre le nom du port)" in line
                for line in daemon.log_lines())

@@ -36,8 +36,9 @@ def test_spool_uri_names_the_same_queue(start_exe, printer_marks):
 def test_unknown_queue_gives_503_queue_not_found_with_the_windows_advice(start_exe,
                                                                          printer_marks):
     daemon = start_exe("spool:CAISSE2")
-    advice = ("printer spool:CAISSE2: no printer named CAISSE2: check Settings > Printers & "
-              "scanners (the name must be the same, accents and case included) or set printer")
+    advice = ("imprimante spool:CAISSE2 : aucune imprimante nommée CAISSE2 : vérifiez Paramètres > "
+              "Imprimantes et scanners (le nom doit être le même, accents et majuscules compris) "
+              "ou corrigez le réglage printer=spool:CAISSE2")
     # checked at start too: a warning, and the service runs
     assert logfile.find_exact(daemon.log_lines(), "WARNING",
                               f"Imprimante pas prête au démarrage (printer_queue_not_found) : {advice}")
@@ -95,5 +96,5 @@ def test_bare_tcp_uri_is_refused_at_start_with_what_windows_drives(start_exe):
     daemon.proc.wait(timeout=30)
 
     assert daemon.proc.returncode == 2
-    assert "the Windows version drives printers through the spooler or a serial port" in (
+    assert "la version Windows passe par le spouleur ou par un port série" in (
         daemon.stderr())
