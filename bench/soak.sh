@@ -197,7 +197,7 @@ run() {
 	wait "$sampler" 2>/dev/null || true
 	echo "$((SECONDS - started))" >"$dir/seconds"
 	/usr/bin/python3 "$here/soak_check.py" --kind "$kind" --dir "$dir" --archive-day "$archive_day" \
-		--daemon "$daemon" || rc=1
+		--daemon "$daemon" --tables "$(dirname "$daemon")/print-tables" || rc=1
 	return $rc
 }
 

@@ -9,12 +9,15 @@ import glob
 import json
 import os
 import re
+import subprocess
 import sys
 
 LINE = re.compile(r"^(\d{4}-\d\d-\d\d) \d\d:\d\d:\d\d,\d{3} - (INFO|WARNING|ERROR) - (.*)$")
 ACCESS = re.compile(r"^(\S+) (\S+) (\S+) (\d{3}) (\S+)(?: - .*)?$")
 # URI "-": bytes that formed no request line (malformed, or timeout)
 UNANSWERED = re.compile(r"^(\S+) - (\S+) - (rejected|client_gone|timeout|shutdown|malformed) - ")
+# a client's lines beyond its budget, summed up (src/log/rotlog_limit.c)
+SUMMARY = re.compile(r"^(\d+) requêtes de plus de (.+?) non écrites depuis ")
 LOOPBACK_PEERS = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 LAN_PEERS = {"10.99.0.2", "::ffff:10.99.0.2"}
 KICK = bytes.fromhex("1b 70 00 19 fa")
@@ -62,6 +65,7 @@ def read_log(directory, archive_day):
     unanswered = {"loopback": collections.Counter(), "lan": collections.Counter()}
     http_lines = collections.Counter()
     open_gets = collections.Counter()
+    summed = collections.Counter()
     other, dates, total = [], set(), 0
     last = None
     for path in log_files(directory, archive_day):
@@ -89,6 +93,10 @@ def read_log(directory, archive_day):
                         open_gets[(int(status), outcome)] += 1
                 elif u and where:
                     unanswered[where][u.group(3)] += 1
+                elif level == "WARNING" and SUMMARY.match(message):
+                    count, key = SUMMARY.match(message).groups()
+                    summed["loopback" if key in LOOPBACK_PEERS else
+                           "lan" if key in LAN_PEERS else key] += int(count)
                 elif level == "WARNING" and message.startswith("HTTP : "):
                     http_lines[re.sub(r" \(.*", "", message[7:])[:90]] += 1
                 elif level == "INFO" and message.startswith(EXPECTED_INFO):
@@ -96,7 +104,7 @@ def read_log(directory, archive_day):
                 else:
                     other.append(line)
     return {"access": access, "unanswered": unanswered, "http": http_lines, "open_gets": open_gets,
-            "other": other, "dates": dates, "total": total, "last": last}
+            "summed": summed, "other": other, "dates": dates, "total": total, "last": last}
 
 
 def parse_dump(path):
@@ -145,6 +153,26 @@ def expected_lines(reports, probes):
     return access, totals
 
 
+def read_treatments(print_tables):
+    """outcome code -> how its line is written (routine, always, limited,
+    noise), from the program's own table (tools/print-tables.c)."""
+    out = subprocess.run([print_tables], capture_output=True, text=True, timeout=10,
+                         check=True).stdout
+    return {fields[1]: fields[5] for fields in (line.split("\t") for line in out.splitlines())
+            if fields[0] == "outcome"}
+
+
+def split_limited(counter, treatments, where):
+    """(lines always written, lines a client's budget may leave out): from
+    the LAN, ALWAYS lines are limited too (src/base/outcome.h)."""
+    exact, limited = collections.Counter(), collections.Counter()
+    for (status, outcome), n in counter.items():
+        kind = treatments.get(outcome, "unknown")
+        written_at_once = kind == "routine" or (kind == "always" and where == "loopback")
+        (exact if written_at_once else limited)[(status, outcome)] += n
+    return exact, limited
+
+
 def kind_table(reports):
     """Per kind over warm-up and soak: sent, and answers by status."""
     table = collections.OrderedDict()
@@ -171,6 +199,7 @@ def main():
     parser.add_argument("--dir", required=True)
     parser.add_argument("--archive-day", required=True)
     parser.add_argument("--daemon", required=True)
+    parser.add_argument("--tables", required=True, help="tools/print-tables, built with the daemon")
     args = parser.parse_args()
     d = args.dir
     checks = Checks()
@@ -180,6 +209,7 @@ def main():
     probes = open(os.path.join(d, "probes")).read().split()
     access_expected, totals = expected_lines(reports, probes)
     log = read_log(d, args.archive_day)
+    treatments = read_treatments(args.tables)
     kicks, queries, bad_offset, bad_bytes = parse_dump(os.path.join(d, "dump"))
     status = {}
     if os.path.exists(os.path.join(d, "status.json")):
@@ -210,31 +240,41 @@ def main():
         bad = f"  UNEXPECTED:{row['failures']}" if row["failures"] else ""
         print(f"    {name:26} {row['sent']:>8}  {answers}{closed}{bad}")
 
-    # 2. the log: one line per request, as the generators counted them
+    # 2. the log: a line per request, as the generators counted them; what a
+    # client's budget left out (src/log/rotlog_limit.c) is summed up in its
+    # summary lines, so every request is accounted for, line or count
     for where in ("loopback", "lan"):
-        checks.expect(access_expected[where] == log["access"][where],
-                      f"{where} access lines differ: {diff(access_expected[where], log['access'][where])}")
-        checks.expect(log["unanswered"][where]["rejected"] == totals[f"{where}_rejected"],
-                      f"{where} 'rejected' lines: {log['unanswered'][where]['rejected']}, "
-                      f"expected {totals[f'{where}_rejected']}")
-        # a request line cut short is "malformed", or "timeout" when the
-        # library missed the end of the stream: checked together, bounded apart
+        expected_exact, expected_limited = split_limited(access_expected[where], treatments, where)
+        logged_exact, logged_limited = split_limited(log["access"][where], treatments, where)
+        checks.expect(expected_exact == logged_exact,
+                      f"{where} access lines differ: {diff(expected_exact, logged_exact)}")
+        invented = {k: n for k, n in logged_limited.items() if n > expected_limited.get(k, 0)}
+        checks.expect(not invented, f"{where} more lines than requests: {invented}")
         logged = log["unanswered"][where]
+        checks.expect(logged["rejected"] <= totals[f"{where}_rejected"],
+                      f"{where} 'rejected' lines: {logged['rejected']}, "
+                      f"expected at most {totals[f'{where}_rejected']}")
+        # a request line cut short is "malformed", or "timeout" when the
+        # library missed the end of the stream: bounded together
         gone = logged["client_gone"] + logged["timeout"] + logged["malformed"]
         owed = totals[f"{where}_gone"] + totals[f"{where}_malformed"] + totals[f"{where}_cut_line"]
-        checks.expect(gone == owed, f"{where} client_gone+timeout+malformed lines: {gone}, "
-                                    f"expected {owed}")
-        checks.expect(totals[f"{where}_malformed"] <= logged["malformed"]
-                      <= totals[f"{where}_malformed"] + totals[f"{where}_cut_line"],
-                      f"{where} malformed lines: {logged['malformed']}, expected "
-                      f"{totals[f'{where}_malformed']} (+ up to {totals[f'{where}_cut_line']})")
-        checks.expect(log["unanswered"][where]["shutdown"] == 0,
-                      f"{where}: {log['unanswered'][where]['shutdown']} requests cut by the stop")
+        checks.expect(gone <= owed, f"{where} client_gone+timeout+malformed lines: {gone}, "
+                                    f"expected at most {owed}")
+        checks.expect(logged["shutdown"] == 0,
+                      f"{where}: {logged['shutdown']} requests cut by the stop")
+        limited_owed = sum(expected_limited.values()) + totals[f"{where}_rejected"] + owed
+        limited_logged = sum(logged_limited.values()) + logged["rejected"] + gone
+        checks.expect(limited_logged + log["summed"][where] == limited_owed,
+                      f"{where} limited requests: {limited_logged} lines + {log['summed'][where]} "
+                      f"summed up, expected {limited_owed}")
+        print(f"  {where}: {sum(logged_exact.values())} lines always written; of {limited_owed} "
+              f"limited requests {limited_logged} written, {log['summed'][where]} summed up")
+    strays = {k: n for k, n in log["summed"].items() if k not in ("loopback", "lan")}
+    checks.expect(not strays, f"summary lines for other clients: {strays}")
     checks.expect(not log["other"], f"{len(log['other'])} unexpected log lines, first: {log['other'][:5]}")
     checks.expect(log["last"] == "Service arrêté", f"the log's last line is {log['last']!r}")
     refused = sum(n for (s, _), n in log["open_gets"].items() if 400 <= s < 500)
-    print(f"  log: {log['total']} lines; access lines match the generators' counts "
-          f"{'exactly' if access_expected == log['access'] else 'NOT'}; loopback "
+    print(f"  log: {log['total']} lines; loopback "
           f"{log['unanswered']['loopback']['rejected']} rejected, "
           f"{log['unanswered']['loopback']['client_gone']} client_gone, "
           f"{log['unanswered']['loopback']['timeout']} timeout, "
@@ -268,7 +308,8 @@ def main():
     if len(log["dates"]) == 1 and status.get("today"):
         today = status["today"]
         checks.expect(today["opened"] == opened_lines and today["coalesced"] == coalesced_lines
-                      and today["refused"] == refused and today["printer_errors"] == 0,
+                      and refused <= today["refused"] <= refused + sum(log["summed"].values())
+                      and today["printer_errors"] == 0,
                       f"/status today {today}")
     log_health = status.get("log", {})
     connections = status.get("security", {}).get("connections", {})

@@ -38,7 +38,7 @@ def tables(daemon_bin):
     for line in out.splitlines():
         kind, *fields = line.split("\t")
         if kind == "outcome":
-            code, status, level, message = fields
+            code, status, level, message, _log = fields
             outcomes[code] = (int(status), level, message)
         elif kind == "endpoint":
             path, protection, allow = fields
