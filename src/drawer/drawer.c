@@ -210,7 +210,7 @@ static void *worker_main(void *arg)
 			drawer->last_pulse_ms = clock_monotonic_ms();
 			drawer->last_pulse_drawer = result.drawer;
 			drawer->stats.pulses++;
-			drawer->stats.last_pulse = time(NULL);
+			drawer->stats.last_pulse = clock_wall();
 			for (struct drawer_request *f = followers; f != NULL; f = f->next)
 				drawer->stats.coalesced++;
 		} else {

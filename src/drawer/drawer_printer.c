@@ -2,10 +2,8 @@
  * the status check (DLE EOT 1..4). Run on the drawer's worker thread only. */
 #include "drawer/drawer_printer.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/clock.h"
 
@@ -21,19 +19,6 @@ enum reply { REPLY_OK, REPLY_NONE, REPLY_INVALID, REPLY_UNREADABLE, REPLY_FAILED
 static int64_t earlier(int64_t a, int64_t b)
 {
 	return a < b ? a : b;
-}
-
-static void sleep_until(int64_t when_ms)
-{
-	int64_t left = when_ms - clock_monotonic_ms();
-	struct timespec ts;
-
-	if (left <= 0)
-		return;
-	ts.tv_sec = left / 1000;
-	ts.tv_nsec = (long)(left % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
 }
 
 /* Sends DLE EOT n and reads its reply byte into *byte. On REPLY_FAILED,
@@ -93,7 +78,7 @@ static int kick(struct drawer_printer *printer, int64_t deadline_ms, enum escpos
 	/* DLE EOT is answered at once, ahead of the buffered pulse: read pin 3
 	 * once the pulse had time to throw the drawer. A valid reply proves the
 	 * printer received the kick, sent before the query on the same stream. */
-	sleep_until(earlier(clock_monotonic_ms() + printer->pulse_ms, deadline_ms));
+	clock_sleep_until_ms(earlier(clock_monotonic_ms() + printer->pulse_ms, deadline_ms));
 	switch (query(printer, 1, deadline_ms, &byte, &error, detail, detaillen)) {
 	case REPLY_OK:
 		escpos_status_init(&status);
@@ -173,7 +158,7 @@ void drawer_printer_unreadable(struct drawer_printer_state *state)
 	state->can_read = false;
 	state->reachable = ESCPOS_FLAG_UNKNOWN;
 	state->drawer = ESCPOS_DRAWER_UNKNOWN;
-	state->checked_at = time(NULL);
+	state->checked_at = clock_wall();
 }
 
 void drawer_printer_check(struct drawer_printer *printer, int64_t deadline_ms,

@@ -90,6 +90,8 @@ def test_500_idle_lan_connections_are_capped_per_address_and_the_till_still_open
     socks = open_from_lan(namespaces, daemon.port, 500)
     try:
         held = settle_held(socks, 32)
+        # the test's input: half a second in which nothing is to happen (no
+        # event to wait for), then the 32 are still held
         time.sleep(0.5)
         assert [s for s in held if is_closed_by_server(s)] == []  # the 32 stay held
 

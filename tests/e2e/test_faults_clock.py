@@ -174,7 +174,7 @@ def test_wall_clock_set_during_a_wait_never_moves_its_timeout(start_daemon, blac
         client = threading.Thread(
             target=lambda: answers.append(faults.timed_get(daemon, "/open-cash-drawer", 1000)))
         client.start()
-        time.sleep(0.3)  # the opening waits on the printer's connection
+        blackhole.wait_connecting()  # the opening waits on the printer's connection
         fake.jump_to(fake.now() + jump)
         client.join(timeout=10)
         assert len(answers) == 1, "no answer"
@@ -192,7 +192,9 @@ def test_a_clock_set_back_never_makes_openings_share_an_old_pulse(start_daemon, 
     daemon = start_daemon(printer.uri, faults.PATIENT_READ_BACK, env=fake.env)
     first = faults.timed_get(daemon, "/open-cash-drawer", 2000)
     fake.jump_to(fake.now() - datetime.timedelta(hours=1))
-    time.sleep(1.1)  # the window is over
+    # the test's input, not a wait for an event: 1.1 s of monotonic time
+    # pass, and the 1000 ms window with them (the wall clock went back an hour)
+    time.sleep(1.1)
     second = faults.timed_get(daemon, "/open-cash-drawer", 2000)
     fake.jump_to(fake.now() + datetime.timedelta(days=1))
     third = faults.timed_get(daemon, "/open-cash-drawer", 2000)  # within the window
@@ -209,7 +211,9 @@ def test_the_status_cache_ages_on_the_monotonic_clock(start_daemon, printer, clo
                           env=fake.env)
     checks = [faults.timed_get(daemon, "/status", 2000)]
     fake.jump_to(fake.now() - datetime.timedelta(hours=1))
-    time.sleep(1.1)  # the cached check is stale: asked again
+    # the test's input: 1.1 s of monotonic time pass, and the cache's
+    # 1000 ms with them (the wall clock went back an hour): asked again
+    time.sleep(1.1)
     checks.append(faults.timed_get(daemon, "/status", 2000))
     fake.jump_to(fake.now() + datetime.timedelta(days=1))
     checks.append(faults.timed_get(daemon, "/status", 2000))  # still fresh
@@ -232,7 +236,10 @@ def test_a_keep_alive_connection_outlives_a_clock_set_a_day_forward(start_daemon
         sock.sendall(request)
         assert _read_answer(sock).startswith(b"HTTP/1.1 200 ")
         fake.jump_to(fake.now() + datetime.timedelta(days=1))
-        time.sleep(1.2)  # the watchdog looks every few hundred ms
+        # the test's input: idle time after the jump. Nothing is to happen,
+        # so there is no event to wait for; a watchdog counting on the wall
+        # clock would close the connection at its next look (every 250 ms)
+        time.sleep(1.2)
         sock.sendall(request)
         assert _read_answer(sock).startswith(b"HTTP/1.1 200 ")
 

@@ -86,7 +86,7 @@ def test_full_log_disk_never_fails_an_opening_leaves_no_torn_line_and_resumes_by
     opens = [faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS) for _ in range(3)]
     download = faults.timed_get(daemon, "/logs", TIMEOUT_MS)
     during = log_health(daemon)
-    daemon.settle_log()  # that /status line is lost too, once its 100 ms are up
+    daemon.wait_out_lost_status_line()  # that /status line is lost too
     assert daemon.log_path.read_bytes() == before, "a line reached a full disk, or a piece of one"
 
     log_disk.free()
@@ -133,7 +133,7 @@ def test_read_only_log_disk_never_fails_an_opening_and_the_log_resumes_once_writ
         read_only = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
         download = faults.timed_get(daemon, "/logs", TIMEOUT_MS)
         during = log_health(daemon)
-        daemon.settle_log()  # that /status line is lost too, once its 100 ms are up
+        daemon.wait_out_lost_status_line()  # that /status line is lost too
     finally:
         ok, why = log_disk.remount("rw")
         assert ok, f"remount read-write: {why}"

@@ -63,7 +63,7 @@ def test_sigterm_during_a_stuck_open_answers_it_then_exits_0(start_daemon, black
 
     client = threading.Thread(target=open_drawer)
     client.start()
-    time.sleep(0.3)  # the open reaches the drawer and hangs on the printer's connect
+    blackhole.wait_connecting()  # the open reached the drawer and hangs on the printer's connect
     started = time.monotonic()
     rc = daemon.stop(signal.SIGTERM, timeout=3)
     elapsed = time.monotonic() - started
@@ -85,25 +85,30 @@ def test_sigterm_while_keepalive_clients_keep_asking_exits_0_and_never_touches_f
     for attempt in range(3):
         daemon = start_daemon(printer.uri, ["--threads", "4", "--min-interval-ms", "0"])
         stop = threading.Event()
+        paths = ("/status", "/open-cash-drawer") * 2
+        answered = [threading.Event() for _ in paths]
 
-        def hammer(path):
+        def hammer(path, answered):
             while not stop.is_set():
                 conn = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=2)
                 try:
                     while not stop.is_set():
                         conn.request("GET", path)
                         conn.getresponse().read()
+                        answered.set()
                 except (OSError, http.client.HTTPException):
-                    time.sleep(0.001)
+                    time.sleep(0.001)  # a pause before connecting again, not a wait
                 finally:
                     conn.close()
 
-        clients = [threading.Thread(target=hammer, args=(path,))
-                   for path in ("/status", "/open-cash-drawer") * 2]
+        clients = [threading.Thread(target=hammer, args=(path, event))
+                   for path, event in zip(paths, answered)]
         for c in clients:
             c.start()
         try:
-            time.sleep(0.15)
+            # every client is in its loop, answered at least once, when the stop comes
+            for path, event in zip(paths, answered):
+                assert event.wait(timeout=5), f"a client of {path} got no answer within 5 s"
             started = time.monotonic()
             rc = daemon.stop(signal.SIGTERM, timeout=5)
             elapsed = time.monotonic() - started

@@ -1,6 +1,10 @@
-/* Specifies the drawer: one whole kick per operation, coalescing, failures, deadlines, shutdown. */
+/* Specifies the drawer: one whole kick per operation, coalescing, failures, deadlines, shutdown.
+ * Time is tests/unit/fake_clock.c's: a slow printer moves the clock instead of sleeping, and a
+ * test that needs requests to arrive while an operation is under way holds the printer's
+ * connect until they have (fake_hold), so that no outcome depends on the machine's speed. */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "base/clock.h"
 #include "drawer/drawer.h"
+#include "fake_clock.h"
 #include "settings/printer_uri.h"
 
 #include "drawer/escpos.h"
@@ -31,7 +35,7 @@ static const char *outcome_message_of(int error)
 
 #define MAX_CYCLES 64
 #define MAX_REQUESTS 16
-#define WAIT_LIMIT_MS 2000 /* a bug fails the test instead of hanging it */
+#define WAIT_LIMIT_MS 2000 /* real time: a bug fails the test instead of hanging it */
 
 static const uint8_t default_kick[ESCPOS_KICK_LEN] = {0x1B, 0x70, 0x00, 0x19, 0xFA};
 
@@ -47,9 +51,10 @@ static struct fake_printer {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	/* behaviour, set by the test */
+	bool hold;                   /* open waits until the test releases it (fake_release) */
 	int open_result;	     /* 0, or a transport_error returned by open */
-	unsigned open_delay_ms;	     /* a slow connect (bounded by the deadline) */
-	unsigned write_delay_ms;     /* a slow printer (bounded by the deadline) */
+	unsigned open_delay_ms;	     /* a slow connect (fake time, bounded by the deadline) */
+	unsigned write_delay_ms;     /* a slow printer (fake time, bounded by the deadline) */
 	bool write_ignores_deadline; /* a printer that keeps the line longer than asked */
 	int reply;                   /* byte answered to each DLE EOT; -1: never answers */
 	int write_result;            /* 0, or a transport_error returned by write */
@@ -63,26 +68,22 @@ static struct fake_printer {
 	struct cycle cycles[MAX_CYCLES]; /* one per successful open */
 	size_t cycle_count;
 	int64_t last_deadline_ms;
+	int64_t first_write_done_ms, first_read_ms; /* 0: none yet */
 } fake = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
 
-static void sleep_ms(int64_t ms)
+/* The printer takes delay_ms of fake time, or until the deadline if that
+ * comes first; false when cut short. It yields first, so that an operation
+ * overlapping this one would run and show (fake.overlapped). */
+static bool take_time(unsigned delay_ms, int64_t deadline_ms)
 {
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+	int64_t until = clock_monotonic_ms() + delay_ms;
 
-	if (ms > 0)
-		nanosleep(&ts, NULL);
-}
-
-/* Sleeps delay_ms, or until the deadline if that comes first; false when cut short. */
-static bool sleep_within_deadline(unsigned delay_ms, int64_t deadline_ms)
-{
-	int64_t now = clock_monotonic_ms(), until = now + delay_ms;
-
+	sched_yield();
 	if (until <= deadline_ms) {
-		sleep_ms(until - now);
+		clock_sleep_until_ms(until);
 		return true;
 	}
-	sleep_ms(deadline_ms - now);
+	clock_sleep_until_ms(deadline_ms);
 	return false;
 }
 
@@ -98,9 +99,11 @@ static int fake_open(struct transport *transport, int64_t deadline_ms, char *err
 	delay = fake.open_delay_ms;
 	result = fake.open_result;
 	pthread_cond_broadcast(&fake.changed);
+	while (fake.hold)
+		pthread_cond_wait(&fake.changed, &fake.lock);
 	pthread_mutex_unlock(&fake.lock);
 
-	if (!sleep_within_deadline(delay, deadline_ms)) {
+	if (!take_time(delay, deadline_ms)) {
 		snprintf(err, errlen, "fake printer: connect timed out");
 		return TRANSPORT_ERR_TIMEOUT;
 	}
@@ -141,8 +144,8 @@ static int fake_write(struct transport *transport, const void *buf, size_t len, 
 	}
 
 	if (ignores_deadline)
-		sleep_ms(delay);
-	else if (!sleep_within_deadline(delay, deadline_ms)) {
+		take_time(delay, INT64_MAX);
+	else if (!take_time(delay, deadline_ms)) {
 		snprintf(err, errlen, "fake printer: write timed out");
 		return TRANSPORT_ERR_TIMEOUT;
 	}
@@ -155,6 +158,8 @@ static int fake_write(struct transport *transport, const void *buf, size_t len, 
 			cycle->len += len;
 		}
 	}
+	if (fake.first_write_done_ms == 0)
+		fake.first_write_done_ms = clock_monotonic_ms();
 	pthread_cond_broadcast(&fake.changed);
 	pthread_mutex_unlock(&fake.lock);
 	return 0;
@@ -209,6 +214,8 @@ static int fake_read(struct transport *transport, void *buf, size_t len, int64_t
 	(void)len;
 	pthread_mutex_lock(&fake.lock);
 	fake.reads++;
+	if (fake.first_read_ms == 0)
+		fake.first_read_ms = clock_monotonic_ms();
 	reply = fake.reply;
 	result = fake.read_result;
 	pthread_mutex_unlock(&fake.lock);
@@ -218,7 +225,7 @@ static int fake_read(struct transport *transport, void *buf, size_t len, int64_t
 		return result;
 	}
 	if (reply < 0) {
-		sleep_within_deadline(60000, deadline_ms);
+		take_time(60000, deadline_ms);
 		snprintf(err, errlen, "fake printer: no answer");
 		return TRANSPORT_ERR_TIMEOUT;
 	}
@@ -245,17 +252,26 @@ static void fake_set(int open_result, unsigned open_delay_ms, unsigned write_del
 	pthread_mutex_unlock(&fake.lock);
 }
 
+/* The real time after WAIT_LIMIT_MS, for pthread_cond_timedwait. */
+static struct timespec wait_limit(void)
+{
+	struct timespec limit;
+
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += WAIT_LIMIT_MS / 1000;
+	return limit;
+}
+
 /* Waits until the worker has called open n times in all. */
 static void wait_for_opens(unsigned n)
 {
-	int64_t limit = clock_monotonic_ms() + WAIT_LIMIT_MS;
+	struct timespec limit = wait_limit();
 	unsigned opens;
 
 	pthread_mutex_lock(&fake.lock);
-	while (fake.opens < n && clock_monotonic_ms() < limit) {
-		pthread_mutex_unlock(&fake.lock);
-		sleep_ms(1);
-		pthread_mutex_lock(&fake.lock);
+	while (fake.opens < n) {
+		if (pthread_cond_timedwait(&fake.changed, &fake.lock, &limit) == ETIMEDOUT)
+			break;
 	}
 	opens = fake.opens;
 	pthread_mutex_unlock(&fake.lock);
@@ -263,18 +279,43 @@ static void wait_for_opens(unsigned n)
 		fail_msg("printer opened %u times, expected %u", opens, n);
 }
 
+/* From now on the printer's open waits for fake_release: the requests the
+ * test makes meanwhile all arrive while the operation is under way. */
+static void fake_hold(void)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.hold = true;
+	pthread_mutex_unlock(&fake.lock);
+}
+
+static void fake_release(void)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.hold = false;
+	pthread_cond_broadcast(&fake.changed);
+	pthread_mutex_unlock(&fake.lock);
+}
+
 /* Every recorded cycle is one whole default kick, closed, and none overlapped. */
 static void assert_whole_kicks(size_t expected_cycles)
 {
+	static struct cycle cycles[MAX_CYCLES];
+	size_t cycle_count;
+	bool overlapped;
+
+	/* a copy: a failed assertion must not leave the lock taken */
 	pthread_mutex_lock(&fake.lock);
-	assert_false(fake.overlapped);
-	assert_int_equal(fake.cycle_count, expected_cycles);
-	for (size_t i = 0; i < fake.cycle_count && i < MAX_CYCLES; i++) {
-		assert_int_equal(fake.cycles[i].len, sizeof default_kick);
-		assert_memory_equal(fake.cycles[i].bytes, default_kick, sizeof default_kick);
-		assert_true(fake.cycles[i].closed);
-	}
+	overlapped = fake.overlapped;
+	cycle_count = fake.cycle_count;
+	memcpy(cycles, fake.cycles, sizeof cycles);
 	pthread_mutex_unlock(&fake.lock);
+	assert_false(overlapped);
+	assert_int_equal(cycle_count, expected_cycles);
+	for (size_t i = 0; i < cycle_count && i < MAX_CYCLES; i++) {
+		assert_int_equal(cycles[i].len, sizeof default_kick);
+		assert_memory_equal(cycles[i].bytes, default_kick, sizeof default_kick);
+		assert_true(cycles[i].closed);
+	}
 }
 
 /* ---- requests and their answers ---- */
@@ -290,6 +331,9 @@ static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 static unsigned done_total;
 
 static struct drawer *drawer;
+/* destroying the drawer on another thread (destroy_while_held) */
+static pthread_t destroyer;
+static bool destroyer_running;
 
 static void on_done(struct drawer_request *request)
 {
@@ -317,10 +361,8 @@ static bool open_request(size_t i)
 /* Waits until on_done was called n times in all; fails after WAIT_LIMIT_MS. */
 static void wait_for_answers(unsigned n)
 {
-	struct timespec limit;
+	struct timespec limit = wait_limit();
 
-	clock_gettime(CLOCK_REALTIME, &limit);
-	limit.tv_sec += WAIT_LIMIT_MS / 1000;
 	pthread_mutex_lock(&done_lock);
 	while (done_total < n) {
 		if (pthread_cond_timedwait(&done_cond, &done_lock, &limit) == ETIMEDOUT)
@@ -351,7 +393,8 @@ static const struct printer_uri *test_uri(void)
 	return &uri;
 }
 
-static void start_drawer(unsigned min_interval_ms, unsigned timeout_ms)
+static void start_drawer_on(const struct transport_ops *ops, unsigned min_interval_ms,
+			    unsigned timeout_ms)
 {
 	struct drawer_options options = {
 		.uri = test_uri(),
@@ -360,13 +403,19 @@ static void start_drawer(unsigned min_interval_ms, unsigned timeout_ms)
 		.pulse_off_ms = 500,
 		.timeout_ms = timeout_ms,
 		.min_interval_ms = min_interval_ms,
-		.ops = &fake_ops,
+		.ops = ops,
 	};
 	char err[256] = "";
 
 	if (drawer_create(&drawer, &options, err, sizeof err) != 0)
 		fail_msg("drawer_create: %s", err);
 	assert_non_null(drawer);
+}
+
+/* A drawer on a write-only printer (a print queue), kicking pin 2 for 50 ms. */
+static void start_drawer(unsigned min_interval_ms, unsigned timeout_ms)
+{
+	start_drawer_on(&fake_ops, min_interval_ms, timeout_ms);
 }
 
 static void stop_drawer(void)
@@ -379,6 +428,7 @@ static int setup(void **state)
 {
 	(void)state;
 	pthread_mutex_lock(&fake.lock);
+	fake.hold = false;
 	fake.open_result = 0;
 	fake.open_delay_ms = fake.write_delay_ms = 0;
 	fake.write_ignores_deadline = false;
@@ -389,6 +439,7 @@ static int setup(void **state)
 	fake.overlapped = false;
 	fake.cycle_count = 0;
 	fake.last_deadline_ms = 0;
+	fake.first_write_done_ms = fake.first_read_ms = 0;
 	pthread_mutex_unlock(&fake.lock);
 	pthread_mutex_lock(&done_lock);
 	memset(requests, 0, sizeof requests);
@@ -402,6 +453,12 @@ static int teardown(void **state)
 {
 	(void)state;
 	/* after a failed assertion the drawer may still hold requests: answer them */
+	fake_release();
+	if (destroyer_running) {
+		pthread_join(destroyer, NULL);
+		destroyer_running = false;
+		drawer = NULL;
+	}
 	stop_drawer();
 	return 0;
 }
@@ -451,15 +508,11 @@ static void test_kick_uses_the_configured_pin_and_times(void **state)
 
 static void test_printer_is_given_the_deadline_arrival_plus_timeout(void **state)
 {
-	int64_t before, after;
-
 	(void)state;
 	start_drawer(0, 1500);
-	before = clock_monotonic_ms();
 	assert_false(open_request(0));
-	after = clock_monotonic_ms();
 	wait_for_answers(1);
-	assert_in_range(fake.last_deadline_ms, before + 1500, after + 1500);
+	assert_int_equal(fake.last_deadline_ms, requests[0].opened_ms + 1500);
 }
 
 static void test_invalid_kick_is_refused_at_create_naming_the_setting(void **state)
@@ -514,13 +567,16 @@ static void test_open_after_min_interval_pulses_again(void **state)
 	start_drawer(100, 2000);
 	assert_false(open_request(0));
 	wait_for_answers(1);
-	sleep_ms(150);
-	assert_false(open_request(1));
+	fake_clock_advance_ms(99);
+	assert_true(open_request(1)); /* 99 ms after the pulse: still within the window */
+	assert_true(requests[1].request.result.coalesced);
+	fake_clock_advance_ms(1);
+	assert_false(open_request(2)); /* 100 ms: the window is over */
 	wait_for_answers(2);
 	stop_drawer();
 
-	assert_int_equal(requests[1].request.result.error, 0);
-	assert_false(requests[1].request.result.coalesced);
+	assert_int_equal(requests[2].request.result.error, 0);
+	assert_false(requests[2].request.result.coalesced);
 	assert_whole_kicks(2);
 }
 
@@ -529,12 +585,13 @@ static void test_requests_during_a_slow_kick_share_it(void **state)
 	struct drawer_stats stats;
 
 	(void)state;
-	fake_set(0, 0, 150);
+	fake_hold();
 	start_drawer(1000, 2000);
 	assert_false(open_request(0));
-	wait_for_opens(1);
+	wait_for_opens(1); /* the kick is under way, held */
 	for (size_t i = 1; i <= 4; i++)
 		assert_false(open_request(i));
+	fake_release();
 	wait_for_answers(5);
 	drawer_get_stats(drawer, &stats);
 	stop_drawer();
@@ -658,12 +715,14 @@ static void test_refused_printer_fails_the_leader_and_its_followers(void **state
 	struct drawer_stats stats;
 
 	(void)state;
-	fake_set(TRANSPORT_ERR_REFUSED, 100, 0);
+	fake_set(TRANSPORT_ERR_REFUSED, 0, 0);
+	fake_hold();
 	start_drawer(1000, 2000);
 	assert_false(open_request(0));
-	wait_for_opens(1);
+	wait_for_opens(1); /* connecting, held */
 	for (size_t i = 1; i <= 3; i++)
 		assert_false(open_request(i));
+	fake_release();
 	wait_for_answers(4);
 	drawer_get_stats(drawer, &stats);
 	stop_drawer();
@@ -712,37 +771,35 @@ static void test_after_a_failed_pulse_the_next_request_tries_again(void **state)
 
 static void test_requests_behind_a_slow_printer_are_answered_by_their_deadline(void **state)
 {
-	const unsigned timeout_ms = 200, slack_ms = 150, n = 5;
-	unsigned busy = 0;
+	const unsigned timeout_ms = 200, n = 5;
 
 	(void)state;
-	fake_set(0, 0, 150);
+	fake_set(0, 0, 150); /* each kick takes 150 ms */
+	fake_hold();
 	start_drawer(0, timeout_ms);
 	for (size_t i = 0; i < n; i++)
-		assert_false(open_request(i));
+		assert_false(open_request(i)); /* all at the same moment */
+	fake_release();
 	wait_for_answers(n);
 	stop_drawer();
 
-	/* the first kicks; the second runs out of time kicking; the rest never get a turn */
+	/* the first kicks in 150 ms; the second runs out of time kicking at 200 ms; the rest
+	 * never get a turn, and are told so at their deadline */
 	assert_int_equal(requests[0].request.result.error, 0);
-	for (size_t i = 0; i < n; i++) {
+	assert_int_equal(requests[0].done_ms - requests[0].opened_ms, 150);
+	assert_int_equal(requests[1].request.result.error, TRANSPORT_ERR_TIMEOUT);
+	for (size_t i = 1; i < n; i++) {
 		const struct drawer_result *result = &requests[i].request.result;
-		int64_t waited = requests[i].done_ms - requests[i].opened_ms;
 
 		assert_int_equal(requests[i].done_calls, 1);
-		if (waited > timeout_ms + slack_ms)
-			fail_msg("request %zu waited %lld ms (timeout %u ms)", i, (long long)waited,
-				 timeout_ms);
-		if (i > 0 && result->error != TRANSPORT_ERR_TIMEOUT &&
-		    result->error != DRAWER_ERR_BUSY)
-			fail_msg("request %zu: error %d (%s)", i, result->error, result->detail);
-		if (result->error == DRAWER_ERR_BUSY) {
-			busy++;
+		assert_int_equal(requests[i].done_ms - requests[i].opened_ms, timeout_ms);
+		if (i >= 2) {
+			assert_int_equal(result->error, DRAWER_ERR_BUSY);
 			assert_string_equal(error_code(result->error), "printer_busy");
 			assert_false(result->coalesced);
 		}
 	}
-	assert_true(busy >= 1);
+	assert_int_equal(fake.opens, 2);
 }
 
 static void test_request_past_its_deadline_in_the_queue_gets_printer_busy_and_no_kick(void **state)
@@ -753,10 +810,12 @@ static void test_request_past_its_deadline_in_the_queue_gets_printer_busy_and_no
 	/* the printer holds the first kick 250 ms although the timeout is 100 ms */
 	fake_set(0, 0, 250);
 	fake.write_ignores_deadline = true;
+	fake_hold();
 	start_drawer(0, 100);
 	assert_false(open_request(0));
 	assert_false(open_request(1));
 	assert_false(open_request(2));
+	fake_release();
 	wait_for_answers(3);
 	drawer_get_stats(drawer, &stats);
 	stop_drawer();
@@ -778,16 +837,60 @@ static void test_request_past_its_deadline_in_the_queue_gets_printer_busy_and_no
 
 /* ---- shutting down ---- */
 
+static void *destroy_main(void *arg)
+{
+	(void)arg;
+	drawer_destroy(drawer);
+	return NULL;
+}
+
+/* Whether drawer_stop has begun. Asking for a status without queueing it is
+ * answered at once only when stopping, on a printer that reads and a state
+ * never fresh (status_cache_ms 0): a question that changes nothing. */
+static bool drawer_is_stopping(void)
+{
+	struct drawer_request probe = {0};
+
+	return drawer_query_cached(drawer, &probe);
+}
+
+/* Destroys the drawer on another thread while the kick under way is held;
+ * returns once the drawer is stopping, the kick still held. */
+static void destroy_while_held(void)
+{
+	struct timespec limit = wait_limit(), now;
+
+	assert_false(drawer_is_stopping());
+	assert_int_equal(pthread_create(&destroyer, NULL, destroy_main, NULL), 0);
+	destroyer_running = true;
+	while (!drawer_is_stopping()) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec > limit.tv_sec)
+			fail_msg("the drawer is not stopping %d ms after drawer_destroy", WAIT_LIMIT_MS);
+		sched_yield();
+	}
+}
+
+/* Lets the held kick finish and waits for the destroyer: the drawer is gone. */
+static void finish_destroy(void)
+{
+	fake_release();
+	pthread_join(destroyer, NULL);
+	destroyer_running = false;
+	drawer = NULL;
+}
+
 static void test_destroy_answers_waiting_requests_with_service_stopping(void **state)
 {
 	(void)state;
-	fake_set(0, 0, 150);
-	start_drawer(0, 2000);
+	fake_hold();
+	start_drawer_on(&fake_reading_ops, 0, 2000);
 	assert_false(open_request(0));
 	wait_for_opens(1);
 	assert_false(open_request(1));
 	assert_false(open_request(2));
-	stop_drawer();
+	destroy_while_held();
+	finish_destroy();
 
 	/* the operation under way is finished, the others are told why they were not served */
 	assert_int_equal(answers(), 3);
@@ -802,31 +905,20 @@ static void test_destroy_answers_waiting_requests_with_service_stopping(void **s
 	assert_whole_kicks(1);
 }
 
-static void *destroy_main(void *arg)
-{
-	(void)arg;
-	drawer_destroy(drawer);
-	return NULL;
-}
-
 static void test_open_while_stopping_is_answered_at_once_with_service_stopping(void **state)
 {
-	pthread_t destroyer;
-
 	(void)state;
-	fake_set(0, 0, 300);
-	start_drawer(0, 2000);
+	fake_hold();
+	start_drawer_on(&fake_reading_ops, 0, 2000);
 	assert_false(open_request(0));
 	wait_for_opens(1);
-	assert_int_equal(pthread_create(&destroyer, NULL, destroy_main, NULL), 0);
-	sleep_ms(60); /* destroy has begun: it waits for the 300 ms kick */
+	destroy_while_held(); /* destroy has begun: it waits for the held kick */
 
 	assert_true(open_request(1));
 	assert_int_equal(requests[1].request.result.error, DRAWER_ERR_STOPPING);
 	assert_false(requests[1].request.result.coalesced);
 
-	pthread_join(destroyer, NULL);
-	drawer = NULL;
+	finish_destroy();
 	assert_int_equal(requests[1].done_calls, 0);
 	assert_int_equal(requests[0].done_calls, 1);
 	assert_int_equal(requests[0].request.result.error, 0);
@@ -866,7 +958,7 @@ static void test_stop_and_destroy_of_null_do_nothing(void **state)
 static void test_stats_count_pulses_coalesced_answers_and_failures(void **state)
 {
 	struct drawer_stats stats;
-	time_t before = time(NULL), after;
+	time_t first_pulse, second_pulse;
 
 	(void)state;
 	start_drawer(100, 2000);
@@ -876,26 +968,28 @@ static void test_stats_count_pulses_coalesced_answers_and_failures(void **state)
 	assert_int_equal(stats.failures, 0);
 	assert_int_equal(stats.last_pulse, 0);
 
+	first_pulse = clock_wall();
 	assert_false(open_request(0)); /* pulse */
 	wait_for_answers(1);
 	assert_true(open_request(1)); /* coalesced */
-	sleep_ms(150);
+	fake_clock_advance_ms(5000); /* past the window, on another second */
 	fake_set(TRANSPORT_ERR_REFUSED, 0, 0);
 	assert_false(open_request(2)); /* failure */
 	wait_for_answers(2);
 	assert_false(open_request(3)); /* failure: a failed pulse opens no window */
 	wait_for_answers(3);
 	fake_set(0, 0, 0);
+	second_pulse = clock_wall();
 	assert_false(open_request(4)); /* pulse */
 	wait_for_answers(4);
 	drawer_get_stats(drawer, &stats);
-	after = time(NULL);
 	stop_drawer();
 
 	assert_int_equal(stats.pulses, 2);
 	assert_int_equal(stats.coalesced, 1);
 	assert_int_equal(stats.failures, 2);
-	assert_in_range(stats.last_pulse, before, after);
+	assert_int_equal(stats.last_pulse, second_pulse); /* the last pulse's, not the first's */
+	assert_int_equal(second_pulse, first_pulse + 5);
 }
 
 static void test_error_codes_are_stable_machine_words(void **state)
@@ -964,10 +1058,11 @@ static bool query_request(size_t i)
 static void test_concurrent_status_requests_share_one_check(void **state)
 {
 	(void)state;
-	fake_set(0, 100, 0); /* a slow connect: every request arrives during the check */
+	fake_hold(); /* the connect waits: every request arrives during the check */
 	start_reading_drawer(60000);
 	for (size_t i = 0; i < 5; i++)
 		assert_false(query_request(i));
+	fake_release();
 	wait_for_answers(5);
 	stop_drawer();
 
@@ -1018,6 +1113,18 @@ static void test_opening_reads_the_drawer_back_after_the_kick(void **state)
 	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_OPEN);
 	assert_int_equal(fake.cycles[0].len, 8);
 	assert_memory_equal(fake.cycles[0].bytes, "\x1b\x70\x00\x01\xfa\x10\x04\x01", 8);
+}
+
+static void test_the_drawer_is_read_back_once_the_pulse_had_time_to_throw_it(void **state)
+{
+	(void)state;
+	start_reading_drawer(0); /* pulse_on_ms 2 */
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	stop_drawer();
+
+	assert_int_equal(fake.first_read_ms - fake.first_write_done_ms, 2);
+	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_CLOSED);
 }
 
 static void test_without_read_back_an_opening_is_done_once_the_kick_is_written(void **state)
@@ -1252,6 +1359,7 @@ int main(void)
 		TEST(test_concurrent_status_requests_share_one_check),
 		TEST(test_a_fresh_check_is_reused_and_a_kick_makes_it_stale),
 		TEST(test_opening_reads_the_drawer_back_after_the_kick),
+		TEST(test_the_drawer_is_read_back_once_the_pulse_had_time_to_throw_it),
 		TEST(test_without_read_back_an_opening_is_done_once_the_kick_is_written),
 		TEST(test_a_silent_printer_is_asked_once_then_openings_do_not_wait),
 		TEST(test_a_valid_reply_vouches_for_the_kick_without_asking_the_transport),

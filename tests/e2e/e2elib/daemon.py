@@ -13,10 +13,16 @@ import pytest
 from . import french, logfile, web
 
 READY_TIMEOUT = 5.0
-# The daemon holds the log line of a /status answer for up to 100 ms
-# (rotlog's ROTLOG_FLUSH_MS) to write such lines together: reading the log
-# waits that long after the last /status sent through this Daemon.
-ROUTINE_FLUSH_S = 0.1 + 0.1
+# The daemon holds the log line of a /status answered 200 for up to 100 ms
+# (rotlog's ROTLOG_FLUSH_MS) to write such routine lines together (any
+# other line is written at once): reading the log waits until the line of
+# every such /status answered through this Daemon is in the file, failing
+# after this long.
+SETTLE_TIMEOUT = 5.0
+# ROTLOG_FLUSH_MS, and as much again for the thread that writes the lines
+ROUTINE_HOLD_S = 0.1 + 0.1
+# what the line of a /status answered 200 says, whoever asked
+STATUS_LINE_PART = b" GET /status 200 ok"
 START_RE = re.compile(r"Service démarré \(cashdrawerd [^)]*\) : écoute sur (?P<listen>.+?), imprimante ")
 LISTEN_PORT_RE = re.compile(r"(?:\[[^\]]*\]|[^ :,]+):(\d+)")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -53,7 +59,10 @@ class Daemon:
             self.env.update(env)
         self.proc = None
         self.returncode = None
-        self._routine_at = float("-inf")
+        # /status 200 lines: in the log's files when this Daemon started,
+        # and answered through it since (each one's line reaches the file)
+        self._status_lines_before = 0
+        self._status_answered = 0
 
     # ---- life cycle ----
 
@@ -63,6 +72,7 @@ class Daemon:
         # is the one after those already there (or in a new file, when the
         # old one was archived at start).
         self._log_before = self._start_lines()
+        self._status_lines_before = self._status_lines() - self._status_answered
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             # `ip netns exec` execs the daemon: this PID is the daemon's own.
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=out,
@@ -91,7 +101,7 @@ class Daemon:
                 # ?printer=cached: readiness must not send the printer a byte
                 resp = web.get("/status?printer=cached", port=self.port, timeout=1.0,
                                connect=self.connect)
-                self._note_routine("/status")
+                self._note_answered("GET", "/status", resp)
                 if resp.status == 200:
                     return
                 last_error = f"/status answered {resp.status}"
@@ -155,12 +165,40 @@ class Daemon:
     def log_path(self):
         return self.log_dir / logfile.LOG_NAME
 
-    def settle_log(self):
-        """Waits until the line of the last /status sent through this Daemon
-        is surely in the file."""
-        wait = self._routine_at + ROUTINE_FLUSH_S - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
+    def _status_lines(self):
+        """How many /status 200 lines the log's files hold (today's and the archives)."""
+        count = 0
+        for path in self.log_dir.glob(logfile.LOG_NAME + "*"):
+            try:
+                if path.is_file() and not path.is_symlink():
+                    count += path.read_bytes().count(STATUS_LINE_PART)
+            except FileNotFoundError:  # archived or deleted meanwhile
+                pass
+        return count
+
+    def settle_log(self, timeout=SETTLE_TIMEOUT):
+        """Waits until the line of every /status answered 200 through this
+        Daemon is in the log's files (the daemon may hold it 100 ms). A
+        daemon that has exited holds nothing: its lines were written or lost."""
+        deadline = time.monotonic() + timeout
+        while self.proc is not None and self.proc.poll() is None:
+            missing = self._status_lines_before + self._status_answered - self._status_lines()
+            if missing <= 0:
+                return
+            if time.monotonic() > deadline:
+                self.fail(f"{missing} of the {self._status_answered} lines of /status answered "
+                          f"200 through this Daemon not in {self.log_dir} after {timeout} s")
+            time.sleep(0.01)
+
+    def wait_out_lost_status_line(self):
+        """The line of the last /status answered through this Daemon is to
+        be lost (a full or read-only log disk): waits out the 100 ms the
+        daemon may hold it, and settle_log no longer waits for it. The one
+        wait on time left: a line lost leaves nothing to wait for (the
+        count of lines lost is read through /status, whose own line would
+        be held in turn)."""
+        self._status_answered -= 1
+        time.sleep(ROUTINE_HOLD_S)
 
     def log_lines(self):
         self.settle_log()
@@ -209,26 +247,24 @@ class Daemon:
 
     # ---- requests ----
 
-    def _note_routine(self, path):
-        if path.split("?")[0] == "/status":
-            self._routine_at = time.monotonic()
+    def _note_answered(self, method, path, resp):
+        if method == "GET" and path.split("?")[0] == "/status" and resp.status == 200:
+            self._status_answered += 1
 
     def request(self, method, path, *, host="127.0.0.1", **kwargs):
         kwargs.setdefault("connect", self.connect)
-        try:
-            return web.request(method, path, port=self.port, host=host, **kwargs)
-        finally:
-            self._note_routine(path)
+        resp = web.request(method, path, port=self.port, host=host, **kwargs)
+        self._note_answered(method, path, resp)
+        return resp
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
 
     def raw(self, method, path, *, host="127.0.0.1", **kwargs):
         kwargs.setdefault("connect", self.connect)
-        try:
-            return web.raw(method, path, port=self.port, host=host, **kwargs)
-        finally:
-            self._note_routine(path)
+        resp = web.raw(method, path, port=self.port, host=host, **kwargs)
+        self._note_answered(method, path, resp)
+        return resp
 
 
 def stop_all(daemons, how):

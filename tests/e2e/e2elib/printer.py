@@ -225,10 +225,40 @@ class BlackholePrinter:
             probe.close()
         raise AssertionError("blackhole printer: a probe connection was answered")
 
+    def connecting(self):
+        """How many connections to this address wait in SYN_SENT, from the
+        kernel's table of this network namespace: clients whose connect()
+        has sent its SYN here and hangs."""
+        count = 0
+        with open("/proc/net/tcp", encoding="ascii") as table:
+            next(table)  # the header
+            for row in table:
+                fields = row.split()
+                if fields[3] == "02" and _proc_tcp_address(fields[2]) == (self.host, self.port):
+                    count += 1
+        return count
+
+    def wait_connecting(self, count=1, timeout=5.0):
+        """Waits until count connections hang on this address: the client
+        (the daemon) has reached its connect() and waits there."""
+        deadline = time.monotonic() + timeout
+        while self.connecting() < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"blackhole printer {self.uri}: {self.connecting()} "
+                                     f"connection(s) waiting after {timeout} s, expected {count}")
+            time.sleep(0.005)
+
     def close(self):
         for s in self.fillers:
             s.close()
         self.sock.close()
+
+
+def _proc_tcp_address(field):
+    """("127.0.0.1", 9100) from /proc/net/tcp's "0100007F:238C" (the address
+    in the host's byte order, the port in hex)."""
+    address, port = field.split(":")
+    return socket.inet_ntoa(struct.pack("=I", int(address, 16))), int(port, 16)
 
 
 def closed_port(host="127.0.0.1"):
@@ -393,7 +423,7 @@ def late_status(delay, reply=b"\x12"):
                 return
             queries = printer.take(record, chunk)
             if queries:
-                time.sleep(delay)
+                time.sleep(delay)  # the fault itself: a reply late by delay
                 record.sock.sendall(reply * queries)
     return fault
 
@@ -437,5 +467,5 @@ def noise_stream(noise, period=0.001):
                 printer.take(record, chunk)
             if writable:
                 record.sock.send(noise)
-            time.sleep(period)
+            time.sleep(period)  # the fault itself: noise every period
     return fault

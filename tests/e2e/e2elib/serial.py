@@ -162,6 +162,7 @@ class SerialLine:
             return data
 
     def assert_nothing_more(self, wait=0.3):
+        # the test's input: a time in which nothing is to arrive (no event to wait for)
         time.sleep(wait)
         with self._lock:
             extra = self._received[self._consumed:]
