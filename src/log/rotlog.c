@@ -1,6 +1,8 @@
-/* Rotating log, the file itself: thread-safe lines, the routine ones held for
- * one write, and the midnight thread that rotates it (writing to the file:
- * rotlog_write.c; the archives on disk: rotlog_archive.c). */
+/* Rotating log, its life: opening it, a client's line (held, limited or
+ * written at once), the health it reports, and the midnight thread that
+ * rotates it and writes what is due; one line now: rotlog_line.c; the day's
+ * file, its cap and rotation: rotlog_day.c; writing to the file:
+ * rotlog_write.c; the archives on disk: rotlog_archive.c. */
 #include "log/rotlog_internal.h"
 
 #include <errno.h>
@@ -24,184 +26,7 @@
 #define RECHECK_SECONDS 60
 /* rotlog_get_health looks at the file's name at most this often. */
 #define HEALTH_CHECK_MS 10
-/* Over the cap with nothing left to delete, the folder is listed again
- * after today's file grew this much, not at every line. */
-#define CAP_RETRY_BYTES (64 * 1024)
 
-
-/* Writes the routine lines held, in one write. Lock held. */
-static void flush_held(struct rotlog *log)
-{
-	if (log->held_length == 0)
-		return;
-	rotlog_write_lines(log, log->held + 1, log->held_length, log->held_lines);
-	log->held_length = 0;
-	log->held_lines = 0;
-}
-
-static bool flush_is_due(const struct rotlog *log, const struct timespec *now)
-{
-	int64_t held_ms = (int64_t)(now->tv_sec - log->held_since.tv_sec) * 1000 +
-			  (now->tv_nsec - log->held_since.tv_nsec) / 1000000;
-
-	/* a clock set back also flushes, rather than holding lines for long */
-	return log->held_length > 0 && (held_ms >= ROTLOG_FLUSH_MS || held_ms < 0);
-}
-
-/* The broken-down local time of now, for the line's date (lock held). */
-static const struct tm *local_time(struct rotlog *log, time_t now)
-{
-	if (!log->cache_valid || now != log->cached_second) {
-		if (!localtime_r(&now, &log->cached_tm))
-			memset(&log->cached_tm, 0, sizeof log->cached_tm);
-		log->cached_second = now;
-		log->cache_valid = true;
-	}
-	return &log->cached_tm;
-}
-
-/* Formats and writes one line now, after the routine lines held (lock held). */
-static void write_now(struct rotlog *log, enum rotlog_level level, const struct timespec *now,
-		      const char *message)
-{
-	/* One spare byte in front: see rotlog_write_lines. */
-	char line[1 + ROTLOG_LINE_MAX];
-	size_t length = rotlog_format_line(line + 1, ROTLOG_LINE_MAX, local_time(log, now->tv_sec),
-					   (int)(now->tv_nsec / 1000000), level, message);
-
-	flush_held(log);
-	rotlog_write_lines(log, line + 1, length, 1);
-	rotlog_mirror_line(log, level, now, line + 1, length);
-}
-
-void rotlog_notice(struct rotlog *log, enum rotlog_level level, const char *format, ...)
-{
-	char message[ROTLOG_LINE_MAX];
-	struct timespec now;
-	va_list args;
-
-	va_start(args, format);
-	vsnprintf(message, sizeof message, format, args);
-	va_end(args);
-	clock_gettime(CLOCK_REALTIME, &now);
-	write_now(log, level, &now, message);
-}
-
-/* The summaries of lines clients were kept from writing (rotlog_limit.c):
- * key's own (NULL: those due, or all when every). Lock held. */
-static void write_summaries(struct rotlog *log, const char *key, bool every)
-{
-	struct rotlog_summary summary;
-	char message[ROTLOG_LINE_MAX];
-	struct tm since;
-
-	while (rotlog_limit_take_summary(&log->limit, key, clock_monotonic_ms(), every, &summary)) {
-		rotlog_summary_message(message, sizeof message, &summary,
-				       localtime_r(&summary.since, &since));
-		rotlog_notice(log, ROTLOG_WARNING, "%s", message);
-	}
-}
-
-/* Today's share of the cap for routine lines: the days kept and today each
- * get as much, so a flood of probes on any number of days never pushes an
- * archive out early. */
-static uint64_t routine_share(const struct rotlog *log)
-{
-	return log->max_bytes / ((uint64_t)log->retention_days + 1);
-}
-
-/* Whether a line that may be dropped is left out: today's file holds its
- * share. The first one left out says so, once a day. Lock held. */
-static bool leave_out(struct rotlog *log, size_t length)
-{
-	char share[32], cap[32];
-
-	if (log->max_bytes == 0 ||
-	    (uint64_t)log->current_size + log->held_length + length <= routine_share(log))
-		return false;
-	log->routine_left_out++;
-	if (!log->routine_said) {
-		log->routine_said = true;
-		rotlog_format_size(share, sizeof share, routine_share(log));
-		rotlog_format_size(cap, sizeof cap, log->max_bytes);
-		rotlog_notice(log, ROTLOG_WARNING,
-			      "Journal du jour à sa part de log_max_mb (%s sur %s, pour %u jours gardés "
-			      "et aujourd'hui) : les lignes courantes (sondes /status, 404 du réseau) "
-			      "ne sont plus écrites jusqu'à minuit, seulement comptées",
-			      share, cap, log->retention_days);
-	}
-	return true;
-}
-
-/* Retention, and the line saying what the size cap deleted. Lock held. */
-static void retain(struct rotlog *log)
-{
-	char notice[ROTLOG_LINE_MAX];
-
-	rotlog_apply_retention(log, notice, sizeof notice);
-	if (notice[0] != '\0')
-		rotlog_notice(log, ROTLOG_WARNING, "%s", notice);
-}
-
-/* The cap, after each line: the oldest archives go while the folder weighs
- * more (the archives' sizes are known; today's is kept up to date). Lock held. */
-static void keep_under_cap(struct rotlog *log)
-{
-	char cap[32];
-
-	if (log->max_bytes == 0 ||
-	    (uint64_t)(log->current_size + log->archives_size) <= log->max_bytes ||
-	    log->current_size < log->cap_retry_size)
-		return;
-	if (log->archives_size > 0)
-		retain(log);
-	/* still over (an archive that cannot be deleted): the folder is listed
-	 * again only once today's file has grown some more */
-	if ((uint64_t)(log->current_size + log->archives_size) > log->max_bytes)
-		log->cap_retry_size = log->current_size + CAP_RETRY_BYTES;
-	if ((uint64_t)log->current_size > log->max_bytes && !log->over_cap_said) {
-		log->over_cap_said = true;
-		rotlog_format_size(cap, sizeof cap, log->max_bytes);
-		rotlog_notice(log, ROTLOG_WARNING,
-			      "Journal du jour au-delà de log_max_mb (%s) à lui seul : les ouvertures, "
-			      "les refus et les erreurs sont toujours écrits (augmentez log_max_mb "
-			      "ou cherchez qui inonde le service)",
-			      cap);
-	}
-}
-
-static void start_day(struct rotlog *log, time_t now)
-{
-	log->day = rotlog_local_date(now);
-	log->next_midnight = rotlog_next_midnight(now);
-}
-
-/* Called with the lock held once the clock reached log->next_midnight. */
-static void rotate(struct rotlog *log, time_t now)
-{
-	struct rotlog_date ended = log->day;
-	uint64_t left_out = log->routine_left_out;
-	int rc;
-
-	flush_held(log); /* those lines belong to the day that ends */
-	if (rotlog_archive_current(log, log->day))
-		log->line_open = false;
-	start_day(log, now);
-	log->routine_left_out = 0;
-	log->routine_said = log->over_cap_said = false;
-	log->cap_retry_size = 0;
-	rc = rotlog_open_current(log);
-	if (rc < 0) /* later writes try again */
-		rotlog_remember_error(log, -rc, "ouverture de %s", log->current_path);
-	retain(log);
-	if (left_out > 0)
-		rotlog_notice(log, ROTLOG_WARNING,
-			      "%llu ligne%s courante%s non écrite%s le %04d-%02d-%02d (part du jour de "
-			      "log_max_mb atteinte)",
-			      (unsigned long long)left_out, left_out > 1 ? "s" : "",
-			      left_out > 1 ? "s" : "", left_out > 1 ? "s" : "", ended.year,
-			      ended.month, ended.day);
-}
 
 /* The wall-clock deadline of the next summary, when sooner than *deadline. */
 static void summary_deadline(const struct rotlog *log, const struct timespec *now,
@@ -239,10 +64,10 @@ static void *midnight_thread(void *arg)
 	while (!log->stopping) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		if (now.tv_sec >= log->next_midnight)
-			rotate(log, now.tv_sec);
-		if (flush_is_due(log, &now))
-			flush_held(log);
-		write_summaries(log, NULL, false);
+			rotlog_rotate(log, now.tv_sec);
+		if (rotlog_flush_is_due(log, &now))
+			rotlog_flush_held(log);
+		rotlog_write_summaries(log, NULL, false);
 		deadline.tv_sec = log->next_midnight;
 		deadline.tv_nsec = 0;
 		if (now.tv_sec + RECHECK_SECONDS < deadline.tv_sec)
@@ -268,33 +93,12 @@ static void *midnight_thread(void *arg)
 	return NULL;
 }
 
-/* Decides which day the lines already in the file belong to. From an
- * earlier day: archived now. From a later day (the clock is behind, as on a
- * box without a clock battery that boots in 1970): kept under its own day,
- * since labelling it with today's would let retention expire it early. */
-static void adopt_existing_file(struct rotlog *log, time_t now, time_t modified)
-{
-	struct rotlog_date written;
-	struct rotlog_file_info info;
-
-	start_day(log, now);
-	if (rotlog_file_inspect(log->current_path, &info) < 0 || info.size == 0)
-		return;
-	written = rotlog_local_date(modified);
-	if (rotlog_date_key(written) < rotlog_date_key(log->day)) {
-		rotlog_archive_current(log, written);
-	} else if (rotlog_date_key(written) > rotlog_date_key(log->day)) {
-		log->day = written;
-		log->next_midnight = rotlog_next_midnight(modified);
-	}
-}
-
 /* What was left out, said (lock held). */
 static void sum_up(struct rotlog *log)
 {
 	uint64_t left_out = log->routine_left_out;
 
-	write_summaries(log, NULL, true);
+	rotlog_write_summaries(log, NULL, true);
 	if (left_out > 0)
 		rotlog_notice(log, ROTLOG_WARNING,
 			      "%llu ligne%s courante%s non écrite%s aujourd'hui jusqu'à l'arrêt (part "
@@ -318,7 +122,7 @@ static void destroy(struct rotlog *log)
 		sum_up(log); /* the thread is gone: nobody else writes */
 	}
 	if (log->lock_ready)
-		flush_held(log); /* the thread is gone: nobody else writes */
+		rotlog_flush_held(log); /* the thread is gone: nobody else writes */
 	if (log->fd >= 0)
 		close(log->fd);
 	if (log->wake_ready)
@@ -432,14 +236,14 @@ int rotlog_open(struct rotlog **out, const struct rotlog_options *options, char 
 	rc = rotlog_cut_torn_tail(log->current_path, torn, sizeof torn, &torn_length,
 				  &log->line_open);
 	if (rc == 0) {
-		adopt_existing_file(log, now.tv_sec, modified);
+		rotlog_adopt_existing(log, now.tv_sec, modified);
 		rc = rotlog_open_current(log);
 	}
 	if (rc < 0) {
 		rotlog_describe_open_failure(log->current_path, log->dir, rc, err, errlen);
 		goto out;
 	}
-	retain(log);
+	rotlog_retain(log);
 
 	/* Signals are for main's thread: the midnight thread blocks them all. */
 	sigfillset(&all);
@@ -485,7 +289,7 @@ static void log_line(struct rotlog *log, const char *client, unsigned flags,
 	/* Read under the lock, so the file's timestamps never go backwards. */
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (now.tv_sec >= log->next_midnight)
-		rotate(log, now.tv_sec);
+		rotlog_rotate(log, now.tv_sec);
 	if (flags & ROTLOG_LIMITED) {
 		int64_t before = rotlog_limit_next_due(&log->limit);
 
@@ -495,21 +299,21 @@ static void log_line(struct rotlog *log, const char *client, unsigned flags,
 				pthread_cond_signal(&log->wake);
 			goto out;
 		}
-		write_summaries(log, key, false); /* what it was kept from saying, first */
+		rotlog_write_summaries(log, key, false); /* what it was kept from saying, first */
 	}
-	length = rotlog_format_line(line + 1, ROTLOG_LINE_MAX, local_time(log, now.tv_sec),
+	length = rotlog_format_line(line + 1, ROTLOG_LINE_MAX, rotlog_local_tm(log, now.tv_sec),
 				    (int)(now.tv_nsec / 1000000), level, message);
-	if ((flags & ROTLOG_MAY_DROP) && leave_out(log, length)) {
+	if ((flags & ROTLOG_MAY_DROP) && rotlog_leave_out(log, length)) {
 		/* left out of the file only: standard error, the journal and
 		 * syslog still get it */
 	} else if (!(flags & ROTLOG_MAY_WAIT)) {
-		flush_held(log);
+		rotlog_flush_held(log);
 		rotlog_write_lines(log, line + 1, length, 1);
 	} else {
 		/* due lines go now: the thread's wait may have been stretched by
 		 * the wall clock set back meanwhile */
-		if (log->held_length + length > ROTLOG_BUFFER_BYTES || flush_is_due(log, &now))
-			flush_held(log);
+		if (log->held_length + length > ROTLOG_BUFFER_BYTES || rotlog_flush_is_due(log, &now))
+			rotlog_flush_held(log);
 		if (log->held_length == 0) {
 			log->held_since = now;
 			pthread_cond_signal(&log->wake); /* the thread flushes in ROTLOG_FLUSH_MS */
@@ -519,7 +323,7 @@ static void log_line(struct rotlog *log, const char *client, unsigned flags,
 		log->held_lines++;
 	}
 	rotlog_mirror_line(log, level, &now, line + 1, length);
-	keep_under_cap(log);
+	rotlog_keep_under_cap(log);
 out:
 	pthread_mutex_unlock(&log->lock);
 }

@@ -86,10 +86,44 @@ void rotlog_describe_open_failure(const char *path, const char *dir, int rc, cha
 /* dir + '/' + name into buf; -1 when it does not fit. */
 int rotlog_join_path(const char *dir, const char *name, char *buf, size_t size);
 
-/* A line of the log about itself, written at once (lock held), after the
- * routine lines held. printf-style. */
+/* ---- rotlog_line.c (lock held) ---- */
+
+/* A line of the log about itself, written at once, after the routine lines
+ * held. printf-style. */
 void rotlog_notice(struct rotlog *log, enum rotlog_level level, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Writes the routine lines held, in one write. */
+void rotlog_flush_held(struct rotlog *log);
+
+/* Whether the routine lines held are due (ROTLOG_FLUSH_MS, or a clock set back). */
+bool rotlog_flush_is_due(const struct rotlog *log, const struct timespec *now);
+
+/* The broken-down local time of now, for a line's date (cached a second). */
+const struct tm *rotlog_local_tm(struct rotlog *log, time_t now);
+
+/* The summaries of lines clients were kept from writing (rotlog_limit.c):
+ * key's own (NULL: those due, or all when every). */
+void rotlog_write_summaries(struct rotlog *log, const char *key, bool every);
+
+/* ---- rotlog_day.c (lock held) ---- */
+
+/* Whether a line that may be dropped is left out: today's file holds its
+ * share of log_max_mb. The first one left out says so, once a day. */
+bool rotlog_leave_out(struct rotlog *log, size_t length);
+
+/* Retention, and the line saying what the size cap deleted. */
+void rotlog_retain(struct rotlog *log);
+
+/* The cap, after each line: the oldest archives go while the folder weighs more. */
+void rotlog_keep_under_cap(struct rotlog *log);
+
+/* Once the clock reached log->next_midnight: today's file archived, a new day. */
+void rotlog_rotate(struct rotlog *log, time_t now);
+
+/* At start: which day the lines already in the file belong to (archived
+ * now when from an earlier day). */
+void rotlog_adopt_existing(struct rotlog *log, time_t now, time_t modified);
 
 /* ---- rotlog_write.c (lock held) ---- */
 
