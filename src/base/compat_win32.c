@@ -122,6 +122,18 @@ static int fail_with_last_error(void)
 
 /* ---- files ---- */
 
+unsigned long compat_access_of(int flags)
+{
+	switch (flags & (_O_RDONLY | _O_WRONLY | _O_RDWR)) {
+	case _O_WRONLY:
+		return GENERIC_WRITE;
+	case _O_RDWR:
+		return GENERIC_READ | GENERIC_WRITE;
+	default:
+		return GENERIC_READ;
+	}
+}
+
 int compat_open(const char *path, int flags, ...)
 {
 	DWORD access, disposition;
@@ -131,16 +143,7 @@ int compat_open(const char *path, int flags, ...)
 
 	if (wide == NULL)
 		return -1;
-	switch (flags & (_O_RDONLY | _O_WRONLY | _O_RDWR)) {
-	case _O_WRONLY:
-		access = GENERIC_WRITE;
-		break;
-	case _O_RDWR:
-		access = GENERIC_READ | GENERIC_WRITE;
-		break;
-	default:
-		access = GENERIC_READ;
-	}
+	access = compat_access_of(flags);
 	if ((flags & _O_CREAT) && (flags & _O_EXCL))
 		disposition = CREATE_NEW;
 	else if ((flags & _O_CREAT) && (flags & _O_TRUNC))

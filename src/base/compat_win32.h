@@ -61,6 +61,8 @@ int compat_errno_from_win32(unsigned long error);
 #define O_NOCTTY 0
 #endif
 
+/* CreateFileW's desired access (a DWORD) for open()'s access mode in flags. */
+unsigned long compat_access_of(int flags);
 int compat_open(const char *path, int flags, ...);
 int compat_stat(const char *path, struct stat *st);
 int compat_mkdir(const char *path, int mode);

@@ -96,16 +96,7 @@ int rotlog_file_open(const char *path, int flags, struct rotlog_file_info *info)
 
 	if (info == NULL)
 		info = &opened;
-	switch (flags & (_O_RDONLY | _O_WRONLY | _O_RDWR)) {
-	case _O_WRONLY:
-		access = GENERIC_WRITE;
-		break;
-	case _O_RDWR:
-		access = GENERIC_READ | GENERIC_WRITE;
-		break;
-	default:
-		access = GENERIC_READ;
-	}
+	access = compat_access_of(flags);
 	handle = open_handle(path, access, (flags & _O_CREAT) ? OPEN_ALWAYS : OPEN_EXISTING);
 	if (handle == INVALID_HANDLE_VALUE) {
 		rc = fail_with_last_error();
