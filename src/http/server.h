@@ -18,6 +18,10 @@ int http_server_start(struct http_server **server, struct daemon_context *contex
 /* Where it listens, e.g. "[::]:22548 (IPv4 et IPv6)", for the start-up log. */
 const char *http_server_describe(const struct http_server *server);
 
+/* Why HTTPS is not served although the setting asks for it (no
+ * certificate yet), for the log after the start line; NULL otherwise. */
+const char *http_server_tls_note(const struct http_server *server);
+
 /* Stops accepting new connections (the drawer can then be drained). */
 void http_server_quiesce(struct http_server *server);
 
