@@ -228,6 +228,8 @@ enum config_action {
 	CONFIG_ACTION_HELP,
 	CONFIG_ACTION_VERSION,
 	CONFIG_ACTION_CHECK,
+	CONFIG_ACTION_SETUP_TLS,  /* --setup-tls: the authority and certificate (src/tls/setup.c) */
+	CONFIG_ACTION_REMOVE_TLS, /* --remove-tls: what --setup-tls added, taken away */
 };
 
 struct config_args {
