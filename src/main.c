@@ -248,8 +248,13 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
 	log_security(&context, config);
-	if (http_server_tls_note(server) != NULL)
-		rotlog_write(context.log, ROTLOG_INFO, "%s", http_server_tls_note(server));
+	{
+		bool error;
+		const char *note = http_server_tls_note(server, &error);
+
+		if (note != NULL)
+			rotlog_write(context.log, error ? ROTLOG_ERROR : ROTLOG_INFO, "%s", note);
+	}
 	warn_retired_settings(context.log, config);
 	warn_if_printer_not_ready(&context, config->timeout_ms);
 	systemd_notify_ready(http_server_describe(server));

@@ -34,6 +34,7 @@ struct daemon_context {
 	/* HTTPS is served (http_server_start), and its certificate's end */
 	bool tls_on;
 	time_t tls_not_after;
+	char tls_error[1024]; /* why its files could not be used, "": none */
 };
 
 #endif

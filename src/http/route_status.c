@@ -86,6 +86,8 @@ static void add_tls(cJSON *body, const struct daemon_context *context)
 	cJSON *tls = cJSON_AddObjectToObject(body, "tls");
 
 	cJSON_AddBoolToObject(tls, "enabled", context->tls_on);
+	if (context->tls_error[0] != '\0')
+		cJSON_AddStringToObject(tls, "error", context->tls_error);
 #ifdef CASHDRAWERD_HAVE_TLS
 	if (context->tls_on) {
 		char warning[256];

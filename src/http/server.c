@@ -70,6 +70,7 @@ struct http_server {
 	size_t front_count;
 #endif
 	char tls_note[1100]; /* why HTTPS is not served, "": it is or is off */
+	bool tls_broken;     /* ...because its files cannot be used: an error */
 	bool lanes; /* the till's lanes are open: LAN requests are served apart */
 	char description[512];
 	/* requests between their request line and their completion */
@@ -407,9 +408,11 @@ static int serve_socket(struct http_server *server, int fd, unsigned threads, ch
 }
 
 #ifdef CASHDRAWERD_HAVE_TLS
-/* HTTPS when the setting asks and the certificate is there: its absence is
- * a warning (HTTP still serves), a broken one stops the start. */
-static int load_tls(struct http_server *server, char *err, size_t errlen)
+/* HTTPS when the setting asks and the certificate is there. Without it, or
+ * with one that cannot be used, HTTP still serves: the till's drawer must
+ * open whatever happened to a certificate; the log (an ERROR for a broken
+ * one) and /status (tls.error) say why. */
+static void load_tls(struct http_server *server)
 {
 	struct daemon_context *context = server->context;
 	const struct config *config = context->config;
@@ -417,18 +420,21 @@ static int load_tls(struct http_server *server, char *err, size_t errlen)
 	int rc;
 
 	if (!config->tls)
-		return 0;
+		return;
 	rc = tls_credentials_load(&server->credentials, config->tls_cert, config->tls_key, why,
 				  sizeof why);
 	if (rc == -ENOENT) {
 		/* not set up yet (a till that only ever served HTTP): said after
 		 * the start line, not warned */
 		snprintf(server->tls_note, sizeof server->tls_note, "HTTPS pas en place : %s", why);
-		return 0;
+		return;
 	}
 	if (rc < 0) {
-		snprintf(err, errlen, "HTTPS (réglage tls) : %s ; ou désactivez HTTPS dans les réglages (tls)", why);
-		return rc;
+		server->tls_broken = true;
+		snprintf(server->tls_note, sizeof server->tls_note,
+			 "HTTPS désactivé, HTTP seul : %s ; ou réglez tls sur false", why);
+		snprintf(context->tls_error, sizeof context->tls_error, "%s", why);
+		return;
 	}
 	server->tls = true;
 	context->tls_on = true;
@@ -436,7 +442,6 @@ static int load_tls(struct http_server *server, char *err, size_t errlen)
 	tls_expiry_check(server->credentials.not_after, time(NULL), warning, sizeof warning);
 	if (warning[0] != '\0')
 		rotlog_write(context->log, ROTLOG_WARNING, "HTTPS : %s", warning);
-	return 0;
 }
 #endif
 
@@ -514,8 +519,7 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 		goto fail;
 	context->connections = server->connections;
 #ifdef CASHDRAWERD_HAVE_TLS
-	if ((rc = load_tls(server, err, errlen)) < 0)
-		goto fail;
+	load_tls(server);
 #endif
 	if (timefmt_iso8601(context->started_at, context->started_at_text,
 			    sizeof context->started_at_text) < 0)
@@ -547,8 +551,9 @@ fail:
 	return rc;
 }
 
-const char *http_server_tls_note(const struct http_server *server)
+const char *http_server_tls_note(const struct http_server *server, bool *error)
 {
+	*error = server->tls_broken;
 	return server->tls_note[0] != '\0' ? server->tls_note : NULL;
 }
 

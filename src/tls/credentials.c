@@ -71,8 +71,9 @@ static int read_dates(struct tls_credentials *credentials, const char *cert_path
 		return -ENOMEM;
 	rc = gnutls_x509_crt_import(certificate, &pem, GNUTLS_X509_FMT_PEM);
 	if (rc < 0) {
-		snprintf(why, why_size, "certificat %s illisible : %s (un certificat PEM est attendu)",
-			 cert_path, gnutls_strerror(rc));
+		/* GnuTLS's words are English: its code only, for the log */
+		snprintf(why, why_size, "certificat %s illisible : un certificat PEM est attendu "
+			 "(code GnuTLS %d)", cert_path, rc);
 		gnutls_x509_crt_deinit(certificate);
 		return -EINVAL;
 	}
@@ -99,9 +100,12 @@ static int check_pair(const struct tls_credentials *credentials, const char *cer
 	gnutls_certificate_free_credentials(pair);
 	if (rc < 0) {
 		snprintf(why, why_size,
-			 "certificat %s et clé %s inutilisables ensemble : %s (refaites-les avec "
-			 "cashdrawerd --setup-tls, ou donnez la clé de ce certificat)",
-			 cert_path, key_path, gnutls_strerror(rc));
+			 "certificat %s et clé %s inutilisables ensemble : %s (code GnuTLS %d ; "
+			 "refaites-les avec cashdrawerd --setup-tls, ou donnez la clé de ce certificat)",
+			 cert_path, key_path,
+			 rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH ? "la clé n'est pas celle du certificat"
+								 : "clé illisible ou d'un type inconnu",
+			 rc);
 		return -EINVAL;
 	}
 	return 0;

@@ -25,21 +25,37 @@ void tls_authority_path(const char *cert_path, char *path, size_t size)
 		snprintf(path, size, "%.*s/" CA_FILE, (int)(slash - cert_path), cert_path);
 }
 
-/* Who the files belong to: the folder's owner when it is not us. */
+/* Who the files belong to: the owner of their folder, or of the nearest
+ * folder above it that exists (the service's state folder, where the
+ * package runs --setup-tls: systemd gave it to the service's user), when
+ * that is not us. */
 static void owner_of_folder(const char *path, long *uid, long *gid)
 {
 	char folder[4096];
-	const char *slash = strrchr(path, '/');
 	struct stat info;
+	char *slash;
 
 	*uid = *gid = -1;
 #ifdef _WIN32
-	(void)folder, (void)slash, (void)info, (void)path; /* the folder's ACL decides there */
+	(void)folder, (void)info, (void)slash, (void)path; /* the folder's ACL decides there */
 	return;
 #endif
-	snprintf(folder, sizeof folder, "%.*s", slash != NULL ? (int)(slash - path) : 1,
-		 slash != NULL ? path : ".");
-	if (stat(folder, &info) == 0 && info.st_uid != geteuid()) {
+	snprintf(folder, sizeof folder, "%s", path);
+	for (;;) {
+		slash = strrchr(folder, '/');
+		if (slash == NULL) {
+			snprintf(folder, sizeof folder, ".");
+		} else if (slash == folder) {
+			folder[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+		if (stat(folder, &info) == 0)
+			break;
+		if (strcmp(folder, ".") == 0 || strcmp(folder, "/") == 0)
+			return;
+	}
+	if (info.st_uid != geteuid()) {
 		*uid = info.st_uid;
 		*gid = info.st_gid;
 	}

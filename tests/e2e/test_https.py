@@ -216,14 +216,20 @@ def test_a_certificate_near_its_end_is_warned_in_the_log_and_status(start_daemon
     logfile.assert_one_line(daemon.log_lines(), "WARNING", f"HTTPS : {warning}")
 
 
-def test_a_key_that_is_not_the_certificates_stops_the_start(daemon_bin, tmp_path, authority):
-    _, cert, _ = authority
+def test_a_key_that_is_not_the_certificates_leaves_http_serving_with_an_error(start_daemon, printer,
+                                                                             tmp_path, authority):
+    ca, cert, _ = authority
     _, other_key = tls.sign_server(tmp_path / "pki", stem="other")
 
-    result = __import__("subprocess").run(
-        [str(daemon_bin), "--port", "0", "--printer", "file:/dev/null", "--log-dir",
-         str(tmp_path / "logs"), "--tls-cert", str(cert), "--tls-key", str(other_key)],
-        capture_output=True, text=True, timeout=10)
+    daemon = start_daemon(printer.uri, ["--tls-cert", cert, "--tls-key", other_key])
 
-    assert result.returncode == 1
-    assert "inutilisables ensemble" in result.stderr and "désactivez HTTPS" in result.stderr
+    status = daemon.get("/status?printer=cached").json()
+    assert status["tls"]["enabled"] is False
+    assert "inutilisables ensemble" in status["tls"]["error"]
+    errors = logfile.messages(daemon.log_lines(), "ERROR")
+    assert len(errors) == 1 and errors[0].startswith("HTTPS désactivé, HTTP seul : certificat ")
+    assert errors[0].endswith(" ; ou réglez tls sur false")
+    code, _, err = tls.curl(url(daemon, "127.0.0.1", "/status"), ca)
+    assert code == 35, err
+    # the drawer still opens
+    expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)

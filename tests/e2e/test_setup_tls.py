@@ -118,3 +118,18 @@ def test_remove_tls_takes_away_exactly_what_setup_added(till):
     assert nss_entries(nssdb) == []
     assert list(folder.iterdir()) == []
     assert run("--remove-tls").returncode == 0  # nothing left: still fine
+
+
+def test_the_files_belong_to_the_service_user_who_owns_the_state_folder(till, tmp_path):
+    """The package runs --setup-tls as root in the service's state folder,
+    which systemd gave to the service's user: the key must be that user's,
+    or the service could not read it."""
+    run, _, _, folder = till
+    if os.geteuid() != 0:
+        pytest.skip("chown needs root")
+    os.chown(folder.parent, 65534, 65534)
+
+    assert run("--setup-tls").returncode == 0
+
+    for path in [folder, *folder.iterdir()]:
+        assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534), path
