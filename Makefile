@@ -6,8 +6,10 @@ JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 PRINTER_PORT ?= 9100
 BAUD        ?= 38400
 
-# libmicrohttpd is built from Debian's source package (static, without TLS): dpkg-dev, xz-utils.
+# libmicrohttpd is built from Debian's source package (static, its HTTPS on Debian's GnuTLS):
+# dpkg-dev, xz-utils, libgnutls28-dev (also the authority --setup-tls makes, src/tls/).
 BUILD_PACKAGES := cmake make gcc pkg-config dpkg-dev xz-utils libinih-dev libcjson-dev libcmocka-dev
+BUILD_PACKAGES += libgnutls28-dev
 # CUPS queues (cups:NAME): libcups's headers (the daemon loads libcups2 at run time).
 BUILD_PACKAGES += libcups2-dev
 # receipts (src/receipt): libjpeg-turbo; the simulator's receipt PNGs: libpng
@@ -80,7 +82,7 @@ CMAKE := PKG_CONFIG_PATH=$(abspath $(DEPS_DIR))/lib/pkgconfig cmake
 
 deps:
 	@tools/ensure-packages.sh $(BUILD_PACKAGES)
-	@tools/build-libmicrohttpd.sh $(DEPS_DIR)
+	@tools/build-libmicrohttpd.sh $(DEPS_DIR) --enable-https --with-gnutls
 
 build: deps
 	$(CMAKE) -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

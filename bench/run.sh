@@ -9,6 +9,7 @@
 #   3. /logs of a 100 MiB log (bench/logs.sh), start-up time (bench/startup.sh);
 #   4. a LAN client flooding from another network namespace (bench/lan_flood.sh);
 #   5. how fast a LAN flood grows the log folder (bench/log_growth.sh, 90 s);
+#   7. HTTPS beside nginx, handshakes/s, open latency, RSS (bench/https.sh);
 #   6. a 576 x 3000 receipt JPEG through src/receipt beside libjpeg and Pillow,
 #      then through the daemon as Odoo's print_receipt (bench/receipt.sh,
 #      bench/receipt_daemon.py);
@@ -160,6 +161,8 @@ echo
 "$here/log_growth.sh" "$build"
 echo
 "$here/receipt.sh" "$build"
+echo
+"$here/https.sh" "$build"
 
 exe_size() { if [ -f "$1" ]; then stat -c %s "$1"; else echo "n/a"; fi; }
 result exe_x86_64 "$(exe_size "$windows/cashdrawerd.exe")"

@@ -20,6 +20,9 @@
 #include "platform/systemd.h"
 #include "platform/stop.h"
 #include "startup_check.h"
+#ifdef CASHDRAWERD_HAVE_TLS
+#include "tls/setup.h"
+#endif
 #include "transport/transport.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
@@ -245,6 +248,13 @@ static int run(const struct config *config, const struct printer_uri *printer)
 		     config->pulse_on_ms, config->pulse_off_ms, config->timeout_ms,
 		     config->min_interval_ms);
 	log_security(&context, config);
+	{
+		bool error;
+		const char *note = http_server_tls_note(server, &error);
+
+		if (note != NULL)
+			rotlog_write(context.log, error ? ROTLOG_ERROR : ROTLOG_INFO, "%s", note);
+	}
 	warn_retired_settings(context.log, config);
 	warn_if_printer_not_ready(&context, config->timeout_ms);
 	systemd_notify_ready(http_server_describe(server));
@@ -264,6 +274,28 @@ static int run(const struct config *config, const struct printer_uri *printer)
 	syslog_stop(outputs.syslog); /* after the last line: "Service arrêté" is sent too */
 	metrics_destroy(&metrics);
 	return EXIT_OK;
+}
+
+/* --setup-tls, --remove-tls: the service's certificate and its authority's
+ * trust on this machine (docs/https.md). */
+static int manage_tls(const struct config *config, enum config_action action)
+{
+#ifdef CASHDRAWERD_HAVE_TLS
+	char why[1024];
+	int rc = action == CONFIG_ACTION_SETUP_TLS
+			 ? tls_setup(config->tls_cert, config->tls_key, why, sizeof why)
+			 : tls_remove(config->tls_cert, config->tls_key, why, sizeof why);
+
+	if (rc < 0) {
+		fprintf(stderr, "cashdrawerd: %s\n", why);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+#else
+	(void)config, (void)action;
+	fprintf(stderr, "cashdrawerd : HTTPS n'est pas compris dans cette version\n");
+	return EXIT_RUNTIME;
+#endif
 }
 
 int main(int argc, char *argv[])
@@ -311,6 +343,9 @@ int main(int argc, char *argv[])
 			       args.config_path != NULL ? args.config_path : "(no file)");
 		return problems == 0 ? EXIT_OK : EXIT_CONFIG;
 	}
+	if (problems == 0 &&
+	    (args.action == CONFIG_ACTION_SETUP_TLS || args.action == CONFIG_ACTION_REMOVE_TLS))
+		return manage_tls(&config, args.action);
 	if (problems > 0) {
 		static char text[sizeof diag + 80];
 

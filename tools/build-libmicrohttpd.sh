@@ -1,8 +1,8 @@
 #!/bin/sh
-# Builds GNU libmicrohttpd from Debian's source package, static and without
-# TLS, into PREFIX (PREFIX/lib/pkgconfig/libmicrohttpd.pc). Debian's shared
-# library links GnuTLS, which this plain-HTTP loopback service never uses: it
-# would load about 2.3 MiB of TLS and PKCS#11 code into every till's memory.
+# Builds GNU libmicrohttpd from Debian's source package, static, into PREFIX
+# (PREFIX/lib/pkgconfig/libmicrohttpd.pc). Without TLS unless the options
+# after PREFIX say --enable-https --with-gnutls (the Linux build does: HTTPS on
+# the service's port, src/tls/; the options given last win in configure).
 #   tools/build-libmicrohttpd.sh PREFIX [configure options, e.g. --host=...]
 set -eu
 prefix=$(mkdir -p "$1" && cd "$1" && pwd)
@@ -23,4 +23,4 @@ cd "$work/libmicrohttpd"
 make -j"$(nproc 2>/dev/null || echo 2)" >"$work/make.log" 2>&1 || { tail -n 30 "$work/make.log" >&2; exit 1; }
 make install >>"$work/make.log" 2>&1
 echo "$options" >"$stamp"
-echo "build-libmicrohttpd: static libmicrohttpd (no TLS) in $prefix"
+echo "build-libmicrohttpd: static libmicrohttpd ($*) in $prefix"

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -33,6 +34,8 @@ struct tracked {
 	struct tracked *prev, *next;
 	int fd;
 	bool counted; /* admitted by the budget: released when it closes */
+	bool tls;     /* HTTPS (handed over by front.c): its bytes are not HTTP's */
+	bool requested; /* a request got through (HTTPS: the handshake did) */
 	struct sockaddr_storage peer;
 	/* when the clock of the awaited request started; 0 while one is answered */
 	atomic_llong waiting_since_ms;
@@ -51,6 +54,8 @@ struct http_connections {
 	bool watchdog_started, stopping;
 	struct connlimit limit;
 	struct tracked *head;
+	/* connections front.c handed to libmicrohttpd, not yet started there */
+	struct tracked *handed;
 	int64_t request_timeout_ms;
 	uint64_t timed_out;
 	uint64_t refused_unlogged;
@@ -152,6 +157,12 @@ void http_connections_destroy(struct http_connections *connections)
 		pthread_join(connections->watchdog, NULL);
 	}
 	/* every daemon is stopped: each connection was notified closed and freed */
+	while (connections->handed != NULL) {
+		struct tracked *t = connections->handed;
+
+		connections->handed = t->next;
+		free(t);
+	}
 	connlimit_free(&connections->limit);
 	pthread_cond_destroy(&connections->wake);
 	pthread_mutex_destroy(&connections->lock);
@@ -186,6 +197,85 @@ static void log_refusal(struct http_connections *connections, const struct socka
 			     peer, connections->limit.lan_max, others);
 }
 
+int http_connections_admit(struct http_connections *connections, const struct sockaddr *address)
+{
+	enum connlimit_verdict verdict;
+
+	pthread_mutex_lock(&connections->lock);
+	verdict = connlimit_admit(&connections->limit, address);
+	if (verdict == CONNLIMIT_PER_IP_FULL || verdict == CONNLIMIT_LAN_FULL)
+		log_refusal(connections, address, verdict, clock_monotonic_ms());
+	pthread_mutex_unlock(&connections->lock);
+	return verdict == CONNLIMIT_ADMITTED ? 1 : verdict == CONNLIMIT_LOOPBACK ? 0 : -1;
+}
+
+void http_connections_release(struct http_connections *connections, const struct sockaddr *address)
+{
+	pthread_mutex_lock(&connections->lock);
+	connlimit_release(&connections->limit, address);
+	pthread_mutex_unlock(&connections->lock);
+}
+
+void http_connections_note_timeout(struct http_connections *connections)
+{
+	pthread_mutex_lock(&connections->lock);
+	connections->timed_out++;
+	pthread_mutex_unlock(&connections->lock);
+}
+
+/* Takes the handed-over record of fd out of the list (called with the lock held). */
+static struct tracked *unhand(struct http_connections *connections, int fd)
+{
+	for (struct tracked **at = &connections->handed; *at != NULL; at = &(*at)->next) {
+		struct tracked *t = *at;
+
+		if (t->fd == fd) {
+			*at = t->next;
+			t->next = NULL;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+int http_connections_hand_over(struct http_connections *connections, int fd,
+			       const struct sockaddr *peer, bool counted, int64_t accepted_ms,
+			       bool tls)
+{
+	struct tracked *t = calloc(1, sizeof *t), *stale;
+
+	if (t == NULL)
+		return -ENOMEM;
+	t->fd = fd;
+	t->counted = counted;
+	t->tls = tls;
+	memcpy(&t->peer, peer,
+	       peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	atomic_init(&t->waiting_since_ms, accepted_ms);
+	atomic_init(&t->timed_out, false);
+	pthread_mutex_lock(&connections->lock);
+	/* the same descriptor handed before never started (libmicrohttpd
+	 * closed it on a failure of its own): its admission ends now */
+	if ((stale = unhand(connections, fd)) != NULL && stale->counted)
+		connlimit_release(&connections->limit, (struct sockaddr *)&stale->peer);
+	t->next = connections->handed;
+	connections->handed = t;
+	pthread_mutex_unlock(&connections->lock);
+	free(stale);
+	return 0;
+}
+
+void http_connections_take_back(struct http_connections *connections, int fd)
+{
+	struct tracked *t;
+
+	pthread_mutex_lock(&connections->lock);
+	if ((t = unhand(connections, fd)) != NULL && t->counted)
+		connlimit_release(&connections->limit, (struct sockaddr *)&t->peer);
+	pthread_mutex_unlock(&connections->lock);
+	free(t);
+}
+
 enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *address,
 					socklen_t length)
 {
@@ -210,14 +300,59 @@ enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *addres
 	return verdict == CONNLIMIT_PER_IP_FULL || verdict == CONNLIMIT_LAN_FULL ? MHD_NO : MHD_YES;
 }
 
+/* The first connection tells whether the system counts, and what (once:
+ * between the accept and the first read, the less time the better). A new
+ * connection's baseline is zero: its first bytes may be queued. */
+static void note_traffic_counting(struct http_connections *connections, struct tracked *t)
+{
+	if (atomic_load(&connections->traffic_counted) == 0) {
+		struct traffic probe;
+		int verdict = http_traffic_read(t->fd, &probe) == 0 ? 1 : -1;
+
+		pthread_mutex_lock(&connections->lock);
+		connections->zero_traffic.segments_known = probe.segments_known;
+		connections->zero_traffic.written_known = probe.written_known;
+		pthread_mutex_unlock(&connections->lock);
+		atomic_store(&connections->traffic_counted, verdict);
+	}
+	t->traffic_counted = atomic_load(&connections->traffic_counted) > 0;
+}
+
+/* Into the list the watchdog watches. */
+static void watch_connection(struct http_connections *connections, struct tracked *t)
+{
+	pthread_mutex_lock(&connections->lock);
+	t->at_last_request = connections->zero_traffic;
+	t->prev = NULL;
+	t->next = connections->head;
+	if (t->next != NULL)
+		t->next->prev = t;
+	connections->head = t;
+	pthread_mutex_unlock(&connections->lock);
+}
+
 static void on_started(struct http_connections *connections, struct MHD_Connection *connection,
 		       void **socket_context)
 {
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-	struct tracked *t = calloc(1, sizeof *t);
+	struct tracked *t = NULL;
 	bool counted = admission.pending && admission.owner == connections;
 
+	if (info != NULL) {
+		pthread_mutex_lock(&connections->lock);
+		t = unhand(connections, info->connect_fd);
+		pthread_mutex_unlock(&connections->lock);
+	}
+	if (t != NULL) {
+		/* front.c admitted it and started its clock at the accept */
+		if (!t->tls)
+			note_traffic_counting(connections, t);
+		watch_connection(connections, t);
+		*socket_context = t;
+		return;
+	}
+	t = calloc(1, sizeof *t);
 	if (t == NULL || info == NULL) {
 		free(t);
 		if (counted) {
@@ -233,29 +368,10 @@ static void on_started(struct http_connections *connections, struct MHD_Connecti
 	if (counted)
 		t->peer = admission.peer;
 	admission.pending = false;
-	/* The first connection tells whether the system counts, and what (once:
-	 * between the accept and the first read, the less time the better). A
-	 * new connection's baseline is zero: its first bytes may be queued. */
-	if (atomic_load(&connections->traffic_counted) == 0) {
-		struct traffic probe;
-		int verdict = http_traffic_read(t->fd, &probe) == 0 ? 1 : -1;
-
-		pthread_mutex_lock(&connections->lock);
-		connections->zero_traffic.segments_known = probe.segments_known;
-		connections->zero_traffic.written_known = probe.written_known;
-		pthread_mutex_unlock(&connections->lock);
-		atomic_store(&connections->traffic_counted, verdict);
-	}
-	t->traffic_counted = atomic_load(&connections->traffic_counted) > 0;
+	note_traffic_counting(connections, t);
 	atomic_init(&t->waiting_since_ms, clock_monotonic_ms());
 	atomic_init(&t->timed_out, false);
-	pthread_mutex_lock(&connections->lock);
-	t->at_last_request = connections->zero_traffic;
-	t->next = connections->head;
-	if (t->next != NULL)
-		t->next->prev = t;
-	connections->head = t;
-	pthread_mutex_unlock(&connections->lock);
+	watch_connection(connections, t);
 	*socket_context = t;
 }
 
@@ -291,6 +407,31 @@ static void log_leftover(struct http_connections *connections, struct MHD_Connec
 	}
 }
 
+/* An HTTPS connection that closes before any request got through: a
+ * handshake refused (an old TLS version, no common cipher, not TLS at all)
+ * or cut short, or a silent one timed out. GnuTLS's own reason, when there
+ * is one, is libmicrohttpd's message just before. */
+static void log_tls_leftover(struct http_connections *connections,
+			     struct MHD_Connection *connection, struct tracked *t)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char peer[ACCESS_ADDRESS_MAX];
+
+	if (t->requested)
+		return;
+	access_format_address(info != NULL ? info->client_addr : NULL, peer, sizeof peer);
+	if (atomic_load(&t->timed_out))
+		answer_unanswered(connections->context, peer, "-", OUTCOME_TIMEOUT,
+				  "HTTPS : poignée de main TLS ou requête pas finie à temps "
+				  "(request_timeout_s) : connexion fermée");
+	else
+		answer_unanswered(connections->context, peer, "-", OUTCOME_MALFORMED,
+				  "HTTPS : connexion fermée sans requête (poignée de main TLS refusée "
+				  "ou interrompue : version TLS trop ancienne, client sans suite "
+				  "commune, ou pas du TLS)");
+}
+
 static void on_closed(struct http_connections *connections, struct MHD_Connection *connection,
 		      void **socket_context)
 {
@@ -299,7 +440,10 @@ static void on_closed(struct http_connections *connections, struct MHD_Connectio
 	if (t == NULL)
 		return;
 	/* the descriptor is still open: libmicrohttpd closes it after this */
-	log_leftover(connections, connection, t);
+	if (t->tls)
+		log_tls_leftover(connections, connection, t);
+	else
+		log_leftover(connections, connection, t);
 	pthread_mutex_lock(&connections->lock);
 	if (t->prev != NULL)
 		t->prev->next = t->next;
@@ -346,6 +490,7 @@ void http_connections_request_done(struct MHD_Connection *connection)
 
 	if (t == NULL)
 		return;
+	t->requested = true;
 	atomic_store(&t->waiting_since_ms, clock_monotonic_ms());
 	/* what the connection carried so far is this request's (and its log line's) */
 	if (t->traffic_counted && http_traffic_read(t->fd, &now) == 0)

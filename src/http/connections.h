@@ -29,6 +29,22 @@ int http_connections_create(struct http_connections **connections, struct daemon
 /* Stops the watchdog and frees; call once every MHD daemon is stopped. */
 void http_connections_destroy(struct http_connections *connections);
 
+/* The budget's verdict on a connection front.c accepted: 1 admitted and
+ * counted (http_connections_release it if it never reaches libmicrohttpd),
+ * 0 loopback (not counted), -1 refused (logged). */
+int http_connections_admit(struct http_connections *connections, const struct sockaddr *address);
+void http_connections_release(struct http_connections *connections, const struct sockaddr *address);
+/* front.c closed a connection whose first byte never came in time. */
+void http_connections_note_timeout(struct http_connections *connections);
+/* front.c hands fd to libmicrohttpd (MHD_add_connection, right after): its
+ * admission (counted), peer and clock (since accepted_ms) go with it, and
+ * whether it is HTTPS. 0 or -ENOMEM. */
+int http_connections_hand_over(struct http_connections *connections, int fd,
+			       const struct sockaddr *peer, bool counted, int64_t accepted_ms,
+			       bool tls);
+/* libmicrohttpd refused fd (MHD_add_connection failed): its admission ends. */
+void http_connections_take_back(struct http_connections *connections, int fd);
+
 /* MHD_AcceptPolicyCallback; cls is the http_connections. */
 enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *address,
 					socklen_t length);

@@ -31,6 +31,10 @@ struct daemon_context {
 	/* the connection budget and its counters, for /status (set by
 	 * http_server_start) */
 	struct http_connections *connections;
+	/* HTTPS is served (http_server_start), and its certificate's end */
+	bool tls_on;
+	time_t tls_not_after;
+	char tls_error[1024]; /* why its files could not be used, "": none */
 };
 
 #endif

@@ -21,6 +21,7 @@ struct http_request {
 	struct MHD_Connection *connection;
 	char peer[ACCESS_ADDRESS_MAX];
 	bool loopback;
+	bool tls; /* it came over HTTPS */
 	char uri[208]; /* as received, for the log of a request we never answer */
 	/* what was asked, set once its line and headers are in (libmicrohttpd
 	 * keeps method and url for the request's life) */

@@ -11,6 +11,9 @@
 #include "http/drawer_wait.h"
 #include "http/routes.h"
 #include "http/snapshot.h"
+#ifdef CASHDRAWERD_HAVE_TLS
+#include "tls/credentials.h"
+#endif
 
 /* cJSON prints numbers with %1.15g and checks them with sscanf: an integer
  * written as raw JSON costs a fraction, and /status is the hot path (so is
@@ -77,6 +80,30 @@ static void add_security(cJSON *body, const struct daemon_context *context)
 	add_integer(limits, "timed_out", connections.timed_out);
 }
 
+/* HTTPS: served or not, and its certificate's end (a warning 30 days before). */
+static void add_tls(cJSON *body, const struct daemon_context *context)
+{
+	cJSON *tls = cJSON_AddObjectToObject(body, "tls");
+
+	cJSON_AddBoolToObject(tls, "enabled", context->tls_on);
+	if (context->tls_error[0] != '\0')
+		cJSON_AddStringToObject(tls, "error", context->tls_error);
+#ifdef CASHDRAWERD_HAVE_TLS
+	if (context->tls_on) {
+		char warning[256];
+		long days = tls_expiry_check(context->tls_not_after, time(NULL), warning,
+					     sizeof warning);
+
+		add_time(tls, "expires_at", context->tls_not_after);
+		cJSON_AddNumberToObject(tls, "days_left", (double)days);
+		if (warning[0] != '\0')
+			cJSON_AddStringToObject(tls, "warning", warning);
+		else
+			cJSON_AddNullToObject(tls, "warning");
+	}
+#endif
+}
+
 /* A JSON value for a flag: true, false, or "unknown" (never a guess). */
 static void add_flag(cJSON *object, const char *name, enum escpos_flag flag)
 {
@@ -123,7 +150,7 @@ bool route_status(struct http_request *request, struct answer *answer)
 	cJSON_AddStringToObject(body, "status", "running");
 	cJSON_AddStringToObject(body, "message", outcome_message(OUTCOME_OK));
 	cJSON_AddStringToObject(body, "remote_addr", request->peer);
-	cJSON_AddStringToObject(body, "scheme", "http");
+	cJSON_AddStringToObject(body, "scheme", request->tls ? "https" : "http");
 	cJSON_AddStringToObject(body, "version", CASHDRAWERD_VERSION);
 	add_integer(body, "uptime_s", snapshot.uptime_s);
 	cJSON_AddStringToObject(body, "started_at", context->started_at_text);
@@ -171,6 +198,7 @@ bool route_status(struct http_request *request, struct answer *answer)
 	add_integer(today, "printer_errors", snapshot.today.openings[METRICS_OPENING_PRINTER_ERROR]);
 
 	add_security(body, context);
+	add_tls(body, context);
 	answer_init(answer, OUTCOME_OK);
 	answer->json = body;
 	return true;

@@ -1,6 +1,7 @@
 /* libmicrohttpd glue: our own listening sockets (exact errors, dual stack,
- * port 0), one MHD daemon with a small thread pool per socket, the till's
- * own lanes on the loopback addresses, and the per-request state. */
+ * port 0), one MHD daemon with a small thread pool per socket (with HTTPS:
+ * a plain and a TLS daemon per socket, fed by front.c), the till's own lanes
+ * on the loopback addresses, and the per-request state. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -27,12 +28,17 @@
 #include "base/timefmt.h"
 #include "base/json_arena.h"
 #include "http/connections.h"
+#ifdef CASHDRAWERD_HAVE_TLS
+#include "http/front.h"
+#include "tls/credentials.h"
+#endif
 #include "http/listener.h"
 #include "http/answer.h"
 #include "http/request.h"
 #include "http/routes.h"
 
-#define LISTEN_MAX CONFIG_LIST_MAX
+/* every bind address, and the two lanes of the wildcard */
+#define LISTEN_MAX (CONFIG_LIST_MAX + 2)
 /* Descriptors the daemon needs besides its connections: log, printer,
  * listening sockets, MHD's own. */
 #define SPARE_DESCRIPTORS 64
@@ -50,11 +56,21 @@
 struct http_server {
 	struct daemon_context *context;
 	struct http_connections *connections; /* limits and the request watchdog */
-	struct MHD_Daemon *daemons[LISTEN_MAX];
+	/* with HTTPS, two per listening socket: plain, then TLS */
+	struct MHD_Daemon *daemons[2 * LISTEN_MAX];
 	/* listening sockets handed back by MHD_quiesce_daemon, ours to close;
-	 * -1 while MHD owns them (MHD_stop_daemon closes those) */
-	int sockets[LISTEN_MAX];
+	 * -1 while MHD owns them (MHD_stop_daemon closes those) or front.c does */
+	int sockets[2 * LISTEN_MAX];
 	size_t count;
+#ifdef CASHDRAWERD_HAVE_TLS
+	/* HTTPS: the certificate and key, and one front door per listening socket */
+	bool tls;
+	struct tls_credentials credentials;
+	struct http_front *fronts[LISTEN_MAX];
+	size_t front_count;
+#endif
+	char tls_note[1100]; /* why HTTPS is not served, "": it is or is off */
+	bool tls_broken;     /* ...because its files cannot be used: an error */
 	bool lanes; /* the till's lanes are open: LAN requests are served apart */
 	char description[512];
 	/* requests between their request line and their completion */
@@ -93,6 +109,7 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 	request->context = server->context;
 	request->connection = connection;
 	request->loopback = access_is_loopback(peer);
+	request->tls = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION) != NULL;
 	if (!request->loopback && server->lanes)
 		yield_to_the_till();
 	request->download_fd = -1;
@@ -277,6 +294,9 @@ static bool about_one_request(const char *message, char *french, size_t size)
 	return false;
 }
 
+/* libmicrohttpd's words when GnuTLS's handshake fails, whatever the cause */
+#define TLS_HANDSHAKE_FAILED "Error: received handshake message out of context"
+
 static void on_mhd_error(void *cls, const char *format, va_list ap)
 {
 	struct http_server *server = cls;
@@ -287,6 +307,10 @@ static void on_mhd_error(void *cls, const char *format, va_list ap)
 	len = strlen(message);
 	while (len > 0 && message[len - 1] == '\n')
 		message[--len] = '\0';
+	/* GnuTLS's handshake failed (libmicrohttpd says no more than that):
+	 * the connection's own line names the client (connections.c) */
+	if (strncmp(message, TLS_HANDSHAKE_FAILED, sizeof TLS_HANDSHAKE_FAILED - 1) == 0)
+		return;
 	if (!about_one_request(message, french, sizeof french)) {
 		/* NULL: no client address here, the library's messages share a budget */
 		rotlog_write_client(server->context->log, NULL, ROTLOG_LIMITED, ROTLOG_WARNING,
@@ -299,19 +323,43 @@ static void on_mhd_error(void *cls, const char *format, va_list ap)
 			    french);
 }
 
-static int start_daemon(struct http_server *server, int fd, unsigned threads, char *err,
+/* One daemon: on listening socket fd, or fed by front.c (fd -1); TLS with
+ * the server's certificate when tls. */
+static int start_daemon(struct http_server *server, int fd, unsigned threads, bool tls, char *err,
 			size_t errlen)
 {
 	const struct config *config = server->context->config;
+	struct MHD_OptionItem extra[5];
+	size_t n = 0;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	struct MHD_Daemon *daemon;
 
+	if (fd >= 0)
+		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
+	else
+		flags |= MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC; /* MHD_add_connection wakes it */
+#ifdef CASHDRAWERD_HAVE_TLS
+	if (tls) {
+		flags |= MHD_USE_TLS;
+		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+						     server->credentials.key_pem};
+		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
+						     server->credentials.cert_pem};
+		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+						     (void *)TLS_PRIORITIES};
+	}
+#else
+	(void)tls;
+#endif
+	extra[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	/* The accept policy keeps LAN clients under their caps, so that loopback
-	 * always finds room below MHD's own limit (max_connections). */
+	 * always finds room below MHD's own limit (max_connections); front.c
+	 * asks it itself at its accept. */
 	daemon = MHD_start_daemon(
-		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
-		http_connections_accept, server->connections, on_request, server,
+		flags, 0, fd >= 0 ? http_connections_accept : NULL, server->connections, on_request,
+		server,
 		/* first, so that MHD reports even the errors of the options below to our log */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server, MHD_OPTION_ARRAY, extra,
 		MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
 		MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, server->connections,
@@ -322,14 +370,80 @@ static int start_daemon(struct http_server *server, int fd, unsigned threads, ch
 		/* last: one thread is no pool, and MHD warns at a pool of size 0 */
 		threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
 	if (daemon == NULL) {
-		snprintf(err, errlen, "impossible de démarrer le serveur HTTP (la raison de "
-			 "libmicrohttpd est dans le journal)");
+		snprintf(err, errlen, "impossible de démarrer le serveur %s (la raison de "
+			 "libmicrohttpd est dans le journal)", tls ? "HTTPS" : "HTTP");
 		return -EIO;
 	}
 	server->daemons[server->count] = daemon;
 	server->sockets[server->count++] = -1;
 	return 0;
 }
+
+/* Serves listening socket fd (which it then owns, even on failure): one
+ * daemon on it, or with HTTPS a plain and a TLS daemon behind a front door. */
+static int serve_socket(struct http_server *server, int fd, unsigned threads, char *err,
+			size_t errlen)
+{
+	int rc;
+
+#ifdef CASHDRAWERD_HAVE_TLS
+	if (server->tls) {
+		struct http_front *front;
+
+		if ((rc = start_daemon(server, -1, threads, false, err, errlen)) < 0 ||
+		    (rc = start_daemon(server, -1, threads, true, err, errlen)) < 0 ||
+		    (rc = http_front_start(&front, fd, server->daemons[server->count - 2],
+					   server->daemons[server->count - 1], server->connections,
+					   server->context, err, errlen)) < 0) {
+			close(fd);
+			return rc;
+		}
+		server->fronts[server->front_count++] = front;
+		return 0;
+	}
+#endif
+	if ((rc = start_daemon(server, fd, threads, false, err, errlen)) < 0)
+		close(fd);
+	return rc;
+}
+
+#ifdef CASHDRAWERD_HAVE_TLS
+/* HTTPS when the setting asks and the certificate is there. Without it, or
+ * with one that cannot be used, HTTP still serves: the till's drawer must
+ * open whatever happened to a certificate; the log (an ERROR for a broken
+ * one) and /status (tls.error) say why. */
+static void load_tls(struct http_server *server)
+{
+	struct daemon_context *context = server->context;
+	const struct config *config = context->config;
+	char why[1024], warning[256];
+	int rc;
+
+	if (!config->tls)
+		return;
+	rc = tls_credentials_load(&server->credentials, config->tls_cert, config->tls_key, why,
+				  sizeof why);
+	if (rc == -ENOENT) {
+		/* not set up yet (a till that only ever served HTTP): said after
+		 * the start line, not warned */
+		snprintf(server->tls_note, sizeof server->tls_note, "HTTPS pas en place : %s", why);
+		return;
+	}
+	if (rc < 0) {
+		server->tls_broken = true;
+		snprintf(server->tls_note, sizeof server->tls_note,
+			 "HTTPS désactivé, HTTP seul : %s ; ou réglez tls sur false", why);
+		snprintf(context->tls_error, sizeof context->tls_error, "%s", why);
+		return;
+	}
+	server->tls = true;
+	context->tls_on = true;
+	context->tls_not_after = server->credentials.not_after;
+	tls_expiry_check(server->credentials.not_after, time(NULL), warning, sizeof warning);
+	if (warning[0] != '\0')
+		rotlog_write(context->log, ROTLOG_WARNING, "HTTPS : %s", warning);
+}
+#endif
 
 /* Lets the process hold max_connections sockets: a soft limit of 1024
  * descriptors is common. Up to the hard limit only; failure is harmless
@@ -375,9 +489,7 @@ static void open_till_lanes(struct http_server *server, int wildcard, unsigned p
 		if (http_listener_open(lanes[i], port, true, &fd, &bound, desc, sizeof desc, err,
 				  sizeof err) < 0)
 			continue;
-		if (start_daemon(server, fd, 1, err, sizeof err) < 0)
-			close(fd);
-		else
+		if (serve_socket(server, fd, 1, err, sizeof err) == 0)
 			server->lanes = true;
 	}
 #else
@@ -406,6 +518,9 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	if ((rc = http_connections_create(&server->connections, context, err, errlen)) < 0)
 		goto fail;
 	context->connections = server->connections;
+#ifdef CASHDRAWERD_HAVE_TLS
+	load_tls(server);
+#endif
 	if (timefmt_iso8601(context->started_at, context->started_at_text,
 			    sizeof context->started_at_text) < 0)
 		snprintf(context->started_at_text, sizeof context->started_at_text, "unknown");
@@ -418,14 +533,17 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 			goto fail;
 		if (address == NULL)
 			open_till_lanes(server, fd, port);
-		if ((rc = start_daemon(server, fd, config->threads, err, errlen)) < 0) {
-			close(fd);
+		if ((rc = serve_socket(server, fd, config->threads, err, errlen)) < 0)
 			goto fail;
-		}
 		snprintf(server->description + strlen(server->description),
 			 sizeof server->description - strlen(server->description), "%s%s",
 			 i > 0 ? ", " : "", desc);
 	}
+#ifdef CASHDRAWERD_HAVE_TLS
+	if (server->tls)
+		snprintf(server->description + strlen(server->description),
+			 sizeof server->description - strlen(server->description), ", HTTP et HTTPS");
+#endif
 	*out = server;
 	return 0;
 fail:
@@ -433,13 +551,33 @@ fail:
 	return rc;
 }
 
+const char *http_server_tls_note(const struct http_server *server, bool *error)
+{
+	*error = server->tls_broken;
+	return server->tls_note[0] != '\0' ? server->tls_note : NULL;
+}
+
 const char *http_server_describe(const struct http_server *server)
 {
 	return server->description;
 }
 
+/* The front doors stop accepting (their silent connections are closed). */
+static void stop_fronts(struct http_server *server)
+{
+#ifdef CASHDRAWERD_HAVE_TLS
+	for (size_t i = 0; i < server->front_count; i++)
+		http_front_stop(server->fronts[i]);
+	server->front_count = 0;
+#else
+	(void)server;
+#endif
+}
+
 void http_server_quiesce(struct http_server *server)
 {
+	if (server != NULL)
+		stop_fronts(server);
 	for (size_t i = 0; server != NULL && i < server->count; i++)
 		if (server->sockets[i] < 0)
 			server->sockets[i] = MHD_quiesce_daemon(server->daemons[i]);
@@ -462,6 +600,7 @@ void http_server_stop(struct http_server *server)
 {
 	if (server == NULL)
 		return;
+	stop_fronts(server);
 	wait_for_requests(server, STOP_DRAIN_MS);
 	for (size_t i = 0; i < server->count; i++) {
 		MHD_stop_daemon(server->daemons[i]);
@@ -471,5 +610,8 @@ void http_server_stop(struct http_server *server)
 	/* every connection is closed: the watchdog has nothing left to watch */
 	server->context->connections = NULL;
 	http_connections_destroy(server->connections);
+#ifdef CASHDRAWERD_HAVE_TLS
+	tls_credentials_free(&server->credentials);
+#endif
 	free(server);
 }

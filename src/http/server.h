@@ -2,6 +2,7 @@
 #ifndef CASHDRAWERD_HTTP_SERVER_H
 #define CASHDRAWERD_HTTP_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,11 @@ int http_server_start(struct http_server **server, struct daemon_context *contex
 
 /* Where it listens, e.g. "[::]:22548 (IPv4 et IPv6)", for the start-up log. */
 const char *http_server_describe(const struct http_server *server);
+
+/* Why HTTPS is not served although the setting asks for it, for the log
+ * after the start line (*error: its files cannot be used, rather than not
+ * made yet); NULL otherwise. */
+const char *http_server_tls_note(const struct http_server *server, bool *error);
 
 /* Stops accepting new connections (the drawer can then be drained). */
 void http_server_quiesce(struct http_server *server);

@@ -66,6 +66,7 @@
 	X(threads, UINT, "2", 1, 64, NULL, "N", "HTTP worker threads")                          \
 	CONFIG_RECEIPT_OPTIONS(X)                                                           \
 	CONFIG_SECURITY_OPTIONS(X)                                                          \
+	CONFIG_TLS_OPTIONS(X)                                                               \
 	CONFIG_LOG_SHIPPING_OPTIONS(X)
 
 /* Receipts the POS sends as images (Odoo's hardware proxy): docs/odoo.md. */
@@ -100,6 +101,17 @@
 	  "a connection silent this long is closed")                                        \
 	X(request_timeout_s, UINT, "10", 1, 3600, NULL, "S",                                      \
 	  "longest time a client may take to send a request's line and headers")
+
+/* HTTPS on the same port as HTTP (docs/https.md): the certificate and key
+ * that --setup-tls makes, or an admin's own. */
+#define CONFIG_TLS_OPTIONS(X)                                                               \
+	X(tls, BOOL, "on", 0, 0, NULL, "on|off",                                                  \
+	  "also answer HTTPS on the same port, when the certificate and key are there")        \
+	X(tls_cert, STRING, "tls/cashdrawerd-cert.pem", 0, 0, check_not_empty, "FILE",            \
+	  "the service's certificate (PEM); --setup-tls writes it, with its authority "         \
+	  "cashdrawerd-ca.pem beside it")                                                       \
+	X(tls_key, STRING, "tls/cashdrawerd-key.pem", 0, 0, check_not_empty, "FILE",              \
+	  "the certificate's private key (PEM), readable by the service's user only")
 
 /* Where log lines go besides the file: see docs/monitoring.md, Central logs. */
 #define CONFIG_LOG_SHIPPING_OPTIONS(X)                                                      \
@@ -216,6 +228,8 @@ enum config_action {
 	CONFIG_ACTION_HELP,
 	CONFIG_ACTION_VERSION,
 	CONFIG_ACTION_CHECK,
+	CONFIG_ACTION_SETUP_TLS,  /* --setup-tls: the authority and certificate (src/tls/setup.c) */
+	CONFIG_ACTION_REMOVE_TLS, /* --remove-tls: what --setup-tls added, taken away */
 };
 
 struct config_args {

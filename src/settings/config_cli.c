@@ -26,6 +26,10 @@ int config_parse_args(int argc, char *const argv[], struct config_args *args, ch
 			args->action = CONFIG_ACTION_CHECK;
 			continue;
 		}
+		if (strcmp(arg, "--setup-tls") == 0 || strcmp(arg, "--remove-tls") == 0) {
+			args->action = arg[2] == 's' ? CONFIG_ACTION_SETUP_TLS : CONFIG_ACTION_REMOVE_TLS;
+			continue;
+		}
 		if (strncmp(arg, "--", 2) != 0) {
 			snprintf(err, errlen, "unexpected argument '%s' (options start with --; see --help)",
 				 arg);
@@ -120,6 +124,10 @@ void config_usage(char *buf, size_t size, const char *program)
 	APPEND("  --config FILE\n      read settings from an INI file; command-line options win\n"
 	       "  --check-config\n      check the settings, print 'file:line: problem' for each, exit 2 if any;\n"
 	       "      then try the log folder and the port as the start would, exit 1 if it would fail\n"
+	       "  --setup-tls\n      make a new authority limited to localhost, 127.0.0.1 and ::1, the service's\n"
+	       "      certificate (tls_cert, tls_key) signed by it, destroy the authority's key, and\n"
+	       "      trust the authority on this machine (replacing the one made before)\n"
+	       "  --remove-tls\n      take the authority out of this machine's trust, delete the files\n"
 	       "  --help, --version\n");
 #undef APPEND
 }

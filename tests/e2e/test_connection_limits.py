@@ -10,20 +10,28 @@ import time
 
 import pytest
 
-from e2elib import expect, logfile, netns
+from e2elib import expect, logfile, netns, tls
 from e2elib.printer import PrinterListener
 
 LAN_PEER = netns.CLI_ADDRESS
 HOLD_TIMEOUTS = ["--connection-timeout-s", "300", "--request-timeout-s", "300"]
 
 
-@pytest.fixture
-def till(namespaces, start_daemon):
+@pytest.fixture(params=["http only", "with https"])
+def till(request, namespaces, start_daemon, tmp_path):
+    """With HTTPS on, the service's own accept loop holds the connections
+    that have sent nothing yet (src/http/front.c): the same budget and
+    timeouts must apply there."""
     printer = PrinterListener(sock=netns.socket_in(namespaces.srv))
     started = []
+    https = []
+    if request.param == "with https":
+        tls.make_authority(tmp_path / "pki")
+        cert, key = tls.sign_server(tmp_path / "pki")
+        https = ["--tls-cert", cert, "--tls-key", key]
 
     def start(args):
-        daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", *args],
+        daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", *https, *args],
                               netns=namespaces.srv, connect=netns.connector(namespaces.srv))
         started.append(daemon)
         return daemon

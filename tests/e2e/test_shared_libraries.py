@@ -1,6 +1,8 @@
-"""Which shared libraries the running daemon maps: libcups (and the GnuTLS,
-Kerberos, Avahi... it pulls in) only when the printer is a CUPS queue, and
-never libsystemd (systemd's protocols are spoken directly). On a till
+"""Which shared libraries the running daemon maps: libcups (and the Kerberos,
+Avahi... it pulls in) only when the printer is a CUPS queue, and never
+libsystemd (systemd's protocols are spoken directly). GnuTLS is mapped
+always since HTTPS (issue 16): libmicrohttpd links it (its memory cost is in
+bench/RESULTS.md, HTTPS). On a till
 without libcups a tcp:// printer works all the same, and a CUPS printer is
 refused at start with the cause and the fix."""
 import ctypes
@@ -54,7 +56,7 @@ def test_a_tcp_printer_maps_neither_libcups_nor_libsystemd(start_daemon, printer
 
     assert printer.settle() == [expect.OPENED_DEFAULT]
     assert not mapped(daemon, "libcups.so")
-    assert not mapped(daemon, "libgnutls.so")
+    assert not mapped(daemon, "libkrb5.so") and not mapped(daemon, "libavahi-client.so")
     # systemd integration is built in, without libsystemd
     assert not mapped(daemon, "libsystemd.so")
 

@@ -23,11 +23,12 @@ LAYERS = [
     {"drawer", "receipt", "admission"},
     {"status"},
     {"settings"},
+    {"tls"},
     {"http"},
     {"."},
 ]
 # The programs beside the daemon are checked for circles only.
-TARGETS = ("cashdrawerd_core", "cashdrawerd_receipt", "cashdrawerd", "escpos_sim_core", "escpos-sim")
+TARGETS = ("cashdrawerd_core", "cashdrawerd_receipt", "cashdrawerd_tls", "cashdrawerd", "escpos_sim_core", "escpos-sim")
 
 
 def rank(folder):

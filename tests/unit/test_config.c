@@ -1563,8 +1563,9 @@ static void longest_value(const struct config_option *option, char *buf, size_t 
 	} else if (strcmp(name, "printer") == 0) {
 		/* file: and a path of PRINTER_URI_PATH_MAX - 1 */
 		snprintf(buf, size, "file:/%0*d", CONFIG_STRING_MAX - 1 - 6, 0);
-	} else if (option->check == NULL || strcmp(name, "log_dir") == 0) {
-		memset(buf, 'L', CONFIG_STRING_MAX - 1); /* log_dir, syslog_host */
+	} else if (option->check == NULL || strcmp(name, "log_dir") == 0 ||
+		   strncmp(name, "tls_", 4) == 0) {
+		memset(buf, 'L', CONFIG_STRING_MAX - 1); /* log_dir, syslog_host, tls_cert, tls_key */
 		buf[CONFIG_STRING_MAX - 1] = '\0';
 	} else {
 		/* a choice: its longest word */

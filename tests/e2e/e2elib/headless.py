@@ -50,11 +50,12 @@ class LoopbackNamespace:
             self.created = False
 
 
-def run(namespace, workdir, track, url, flags, timeout=RUN_TIMEOUT):
+def run(namespace, workdir, track, url, flags, timeout=RUN_TIMEOUT, env=None):
     """One Chromium process in namespace (a name) loading url with a fresh
     profile under workdir; returns (exit status, standard output, the path of
     its standard error). A browser still running at timeout is killed with
-    its whole process group and fails the test."""
+    its whole process group and fails the test. env: its environment (HOME
+    decides the NSS database, ~/.pki/nssdb, it trusts)."""
     workdir = Path(workdir)
     profile = tempfile.mkdtemp(prefix="profile.", dir=workdir)
     stderr_path = Path(tempfile.mkstemp(prefix="chromium.", suffix=".stderr", dir=workdir)[1])
@@ -63,7 +64,8 @@ def run(namespace, workdir, track, url, flags, timeout=RUN_TIMEOUT):
     with open(stderr_path, "wb") as err:
         # `ip netns exec` execs chromium: the PID is the browser's own
         proc = track(subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                      stderr=err, start_new_session=True, cwd=workdir))
+                                      stderr=err, start_new_session=True, cwd=workdir,
+                                      env=env))
         try:
             out, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

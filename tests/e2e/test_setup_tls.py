@@ -1,0 +1,135 @@
+"""--setup-tls and --remove-tls (issue 16, item 2): an authority made on the
+till, name-constrained to localhost, 127.0.0.1 and ::1 (critical), whose
+key is never written; the service's certificate signed by it (ECDSA P-256,
+the three names); the authority installed in the system store's folder and
+the NSS database of each home; renewing replaces it, removing takes away
+exactly what was added. The system store and the homes are the test's own
+(CASHDRAWERD_TRUST_ROOT, CASHDRAWERD_TRUST_HOMES): the machine's are never
+touched."""
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+
+import pytest
+
+from e2elib import tls
+
+STORE = "usr/local/share/ca-certificates"
+
+
+@pytest.fixture
+def till(tmp_path, daemon_bin):
+    if shutil.which("certutil") is None:
+        pytest.fail("certutil is missing: apt-get install libnss3-tools", pytrace=False)
+    root, home, work = tmp_path / "root", tmp_path / "home", tmp_path / "work"
+    (root / STORE).mkdir(parents=True)
+    home.mkdir()
+    work.mkdir()
+    env = dict(os.environ, CASHDRAWERD_TRUST_ROOT=str(root), CASHDRAWERD_TRUST_HOMES=str(home))
+
+    def run(*args):
+        return subprocess.run([str(daemon_bin), *args], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=60)
+    return run, root / STORE, home / ".pki" / "nssdb", work / "tls"
+
+
+def nss_entries(database):
+    listing = subprocess.run(["certutil", "-L", "-d", f"sql:{database}"], capture_output=True,
+                             text=True, timeout=30, check=True).stdout
+    return sorted(re.findall(r"^(cashdrawerd [0-9a-f]{16})\s+(\S+)\s*$", listing, re.M))
+
+
+def fingerprint_id(pem):
+    out = subprocess.run(["openssl", "x509", "-in", str(pem), "-noout", "-fingerprint", "-sha256"],
+                         capture_output=True, text=True, check=True).stdout
+    return out.split("=", 1)[1].replace(":", "").lower()[:16]
+
+
+def text_of(pem):
+    return subprocess.run(["openssl", "x509", "-in", str(pem), "-noout", "-text"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_setup_tls_makes_a_constrained_authority_and_trusts_it(till, start_daemon, printer):
+    run, store, nssdb, folder = till
+
+    result = run("--setup-tls")
+
+    assert result.returncode == 0, result.stderr
+    ca, cert, key = (folder / "cashdrawerd-ca.pem", folder / "cashdrawerd-cert.pem",
+                     folder / "cashdrawerd-key.pem")
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(cert.stat().st_mode) == 0o644
+    # no private key but the service's anywhere: the authority's was never written
+    assert sorted(p.name for p in folder.iterdir()) == sorted([ca.name, cert.name, key.name])
+    authority = text_of(ca)
+    assert re.search(r"X509v3 Name Constraints: critical\s+Permitted:\s+DNS:localhost\s+"
+                     r"IP:127\.0\.0\.1/255\.255\.255\.255\s+"
+                     r"IP:0:0:0:0:0:0:0:1/FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF\s", authority)
+    assert "Excluded" not in authority
+    assert re.search(r"X509v3 Basic Constraints: critical\s+CA:TRUE, pathlen:0", authority)
+    server = text_of(cert)
+    assert re.search(r"Subject Alternative Name:\s+DNS:localhost, IP Address:127\.0\.0\.1, "
+                     r"IP Address:0:0:0:0:0:0:0:1\s", server)
+    assert "ASN1 OID: prime256v1" in server and "TLS Web Server Authentication" in server
+    ident = fingerprint_id(ca)
+    assert sorted(p.name for p in store.iterdir()) == [f"cashdrawerd-{ident}.crt"]
+    assert (store / f"cashdrawerd-{ident}.crt").read_bytes() == ca.read_bytes()
+    assert nss_entries(nssdb) == [(f"cashdrawerd {ident}", "C,,")]
+
+    daemon = start_daemon(printer.uri, ["--tls-cert", cert, "--tls-key", key])
+    code, body, err = tls.curl(f"https://localhost:{daemon.port}/status?printer=cached", ca)
+    assert code == 0, err
+    status = json.loads(body)
+    assert status["scheme"] == "https" and status["tls"]["warning"] is None
+    assert status["tls"]["days_left"] in (824, 825)
+
+
+def test_setup_tls_again_renews_and_takes_the_old_authority_away(till):
+    run, store, nssdb, folder = till
+    assert run("--setup-tls").returncode == 0
+    old = fingerprint_id(folder / "cashdrawerd-ca.pem")
+
+    result = run("--setup-tls")
+
+    assert result.returncode == 0, result.stderr
+    new = fingerprint_id(folder / "cashdrawerd-ca.pem")
+    assert new != old
+    assert sorted(p.name for p in store.iterdir()) == [f"cashdrawerd-{new}.crt"]
+    assert nss_entries(nssdb) == [(f"cashdrawerd {new}", "C,,")]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cashdrawerd-ca.pem", "cashdrawerd-cert.pem", "cashdrawerd-key.pem"]
+    assert "Autorité précédente retirée de la confiance de ce poste." in result.stdout
+
+
+def test_remove_tls_takes_away_exactly_what_setup_added(till):
+    run, store, nssdb, folder = till
+    other = store / "someone-else.crt"
+    other.write_text("not ours\n")
+    assert run("--setup-tls").returncode == 0
+
+    result = run("--remove-tls")
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in store.iterdir()) == ["someone-else.crt"]
+    assert nss_entries(nssdb) == []
+    assert list(folder.iterdir()) == []
+    assert run("--remove-tls").returncode == 0  # nothing left: still fine
+
+
+def test_the_files_belong_to_the_service_user_who_owns_the_state_folder(till, tmp_path):
+    """The package runs --setup-tls as root in the service's state folder,
+    which systemd gave to the service's user: the key must be that user's,
+    or the service could not read it."""
+    run, _, _, folder = till
+    if os.geteuid() != 0:
+        pytest.skip("chown needs root")
+    os.chown(folder.parent, 65534, 65534)
+
+    assert run("--setup-tls").returncode == 0
+
+    for path in [folder, *folder.iterdir()]:
+        assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534), path
