@@ -22,7 +22,7 @@ row "nginx, same body, access log on, median" "$(get nginx_rps)" "" ""
 goal_row "/status / nginx" "$(get status_ratio)" ">=" 0.6
 # each speed trick stays where its build without it costs >= 10 % (bench/tricks.sh)
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "n/a" || b == "n/a") print "n/a"; else printf "%.1f", (a - b) * 100 / b}'; }
-for trick in json_arena hand_integers log_batch; do
+for trick in json_arena hand_integers hand_digits log_batch; do
 	row "without $trick: instructions per /status, % more" \
 		"$(pct "$(get tricks_instr_without_$trick)" "$(get tricks_instr_with)")" "" ""
 	row "without $trick: CPU per /status, % more" \

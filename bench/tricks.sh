@@ -2,11 +2,13 @@
 # `make bench`, part 1b: what each speed trick is worth on the figure it
 # serves (issue 14, item 5), the daemon built with and without it:
 #   json_arena    cJSON's nodes from a per-thread block (src/base/json_arena.c)
-#   hand_integers /status's integers written digit by digit (route_status.c)
+#   hand_integers /status's integers as raw JSON written digit by digit
+#                 (route_status.c), against cJSON's numbers (%1.15g, sscanf)
+#   hand_digits   the same digits by hand, against snprintf("%" PRIu64)
 #   log_batch     routine log lines held and written together (src/log/rotlog.c)
 # Each "without" build defines CASHDRAWERD_BENCH_NO_<TRICK>, which puts the
-# plain way back (cJSON's malloc, cJSON_AddNumberToObject, one write per
-# line); only the tricks still in the code have such a switch (TRICKS).
+# plain way back (cJSON's malloc, cJSON_AddNumberToObject, snprintf, one
+# write per line); only the tricks still in the code have such a switch.
 # The figure they all serve is GET /status (a probe every few seconds per
 # till, a monitoring flood at worst), measured three ways:
 #   - user-space instructions per request under valgrind's callgrind: the
@@ -26,7 +28,7 @@ root=${1:-$repo/build-tricks}
 duration=${BENCH_SECONDS:-5}
 runs=${BENCH_RUNS:-3}
 calls=${BENCH_CALLS:-2000}
-TRICKS=${TRICKS:-"json_arena hand_integers log_batch"}
+TRICKS=${TRICKS:-"json_arena hand_integers hand_digits log_batch"}
 work=$(mktemp -d /tmp/cashdrawerd-tricks.XXXX)
 export BENCH_RESULTS=${BENCH_RESULTS:-$work/results}
 # shellcheck source=bench/lib.sh
