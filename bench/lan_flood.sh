@@ -5,8 +5,9 @@
 # root namespace is never touched. One LAN host (203.0.113.2) holds 500 idle
 # connections (all but 32 refused: the per-address cap); another
 # (203.0.113.3) floods /status and /logs with wrk while the till measures
-# open latency. Runs: read_back true and false, and caps raised so that all
-# 500 connections are really held. Every load is bounded in time. Needs root.
+# open latency. Runs: the default opening (answered once the printer has the
+# kick), the same asking ?read_back=true (waits the 50 ms pulse), and caps
+# raised so that all 500 connections are really held. Every load is bounded in time. Needs root.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 duration=${BENCH_SECONDS:-10}
@@ -44,10 +45,11 @@ printer_port=9100
 "${in_srv[@]}" "$build/escpos-sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &
 pids+=($!)
 
-# run NAME LABEL DAEMON-ARGS...: one daemon, idle open latency, then the same under the LAN load.
+# run NAME LABEL QUERY DAEMON-ARGS...: one daemon, idle open latency (GET
+# /open-cash-drawer with QUERY), then the same under the LAN load.
 run() {
-	local name=$1 label=$2 port=22548 daemon holder flood
-	shift 2
+	local name=$1 label=$2 query=$3 port=22548 daemon holder flood
+	shift 3
 	"${in_srv[@]}" "$build/cashdrawerd" --port "$port" --printer "tcp://127.0.0.1:$printer_port" \
 		--log-dir "$work/logs-$name" --log-console false --min-interval-ms 0 \
 		--connection-timeout-s 300 --request-timeout-s 300 "$@" &
@@ -57,7 +59,7 @@ run() {
 		"${in_srv[@]}" curl -fs "http://127.0.0.1:$port/status" >/dev/null && break
 		sleep 0.1
 	done
-	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "http://127.0.0.1:$port/open-cash-drawer" >"$work/$name-idle.txt"
+	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "http://127.0.0.1:$port/open-cash-drawer$query" >"$work/$name-idle.txt"
 	"${in_cli[@]}" /usr/bin/python3 "$here/hold_connections.py" 203.0.113.1 "$port" 500 203.0.113.2 \
 		>"$work/$name-held.txt" &
 	holder=$!
@@ -70,7 +72,7 @@ run() {
 	status_flood=$!
 	pids+=($status_flood)
 	sleep 1
-	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "http://127.0.0.1:$port/open-cash-drawer" >"$work/$name-loaded.txt"
+	"${in_srv[@]}" wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "http://127.0.0.1:$port/open-cash-drawer$query" >"$work/$name-loaded.txt"
 	"${in_srv[@]}" curl -fs "http://127.0.0.1:$port/status" >"$work/$name-status.json"
 	wait "$flood" "$status_flood" || true
 	kill "$holder" "$daemon" 2>/dev/null || true
@@ -98,9 +100,8 @@ echo "connections each); the till opens on its loopback (wrk, 1 connection, an o
 echo "each a real printer operation)."
 printf '%-32s %6s %8s %10s %10s %14s %10s %10s %8s\n' "run" "held" "refused" "/logs r/s" \
 	"/status r/s" "idle p50/p99" "loaded p50" "loaded p99" "opens/s"
-run defaults "defaults, read_back = true"
-run fast "defaults, read_back = false" --read-back false
-run raised "raised caps, read_back = false" --max-connections 2048 --max-connections-per-ip 1000 \
-	--read-back false
+run defaults "defaults" ""
+run read_back "defaults, ?read_back=true" "?read_back=true"
+run raised "raised caps" "" --max-connections 2048 --max-connections-per-ip 1000
 echo "(latencies in ms; held: LAN connections the server kept; refused: LAN connections closed"
 echo " at accept; defaults: 32 connections per LAN address, raised: 1000 per address, 2048 in all)"

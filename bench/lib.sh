@@ -62,3 +62,44 @@ netns_pair() {
 	ip -n "$1" link set veth-srv up
 	ip -n "$2" link set veth-cli up
 }
+
+# start_nginx BODY: nginx serving the daemon's /status body (BODY, ' written
+# \'), with its (combined) access log on, as many workers as the daemon has
+# HTTP threads (2); sets nginx_base. Uses the script's $work. Its configuration was
+# last checked with nginx 1.22.1-9+deb12u12 (Debian 12); `nginx -t` checks it
+# against the installed one before the run.
+nginx_checked_with="nginx 1.22.1-9+deb12u12"
+start_nginx() {
+	local port body=$1
+	port=$(free_port)
+	mkdir -p "$work/nginx"
+	cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+	access_log $work/nginx/access.log;
+	client_body_temp_path $work/nginx/body;
+	proxy_temp_path $work/nginx/proxy;
+	fastcgi_temp_path $work/nginx/fastcgi;
+	uwsgi_temp_path $work/nginx/uwsgi;
+	scgi_temp_path $work/nginx/scgi;
+	server {
+		listen 127.0.0.1:$port;
+		location = /status { default_type application/json; return 200 '$body'; }
+	}
+}
+EOF
+	if ! nginx -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"; then
+		echo "bench: the installed nginx ($(dpkg-query -W -f '${Version}' nginx 2>/dev/null ||
+			echo 'version unknown')) refuses $work/nginx/nginx.conf," \
+			"last checked with $nginx_checked_with" >&2
+		exit 1
+	fi
+	nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
+	pids+=($!)
+	nginx_base="http://127.0.0.1:$port"
+	wait_ready "$nginx_base/status"
+}

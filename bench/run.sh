@@ -2,10 +2,13 @@
 # `make bench`: the figures of bench/RESULTS.md, each beside its goal.
 #   1. /status req/s beside nginx serving the same body, both with an access
 #      log, alternated BENCH_RUNS times (medians; wrk 2 threads, 32 connections);
-#   2. open latency idle and under a /status flood, with and without the
-#      read-back (read_back = true, the default, waits the 50 ms pulse), one
-#      open every 5 ms (bench/paced.lua): back to back, the simulator's accept
-#      queue overflows and a dropped SYN costs a 1 s retry;
+#   1b. each speed trick's worth on /status, the daemon built with and
+#      without it, beside nginx in the same run (bench/tricks.sh);
+#   2. open latency idle and under a /status flood, the default opening
+#      (answered once the printer has the kick) and one asking
+#      ?read_back=true (waits the 50 ms pulse), one open every 5 ms
+#      (bench/paced.lua): back to back, the simulator's accept queue
+#      overflows and a dropped SYN costs a 1 s retry;
 #   3. /logs of a 100 MiB log (bench/logs.sh), start-up time (bench/startup.sh);
 #   4. a LAN client flooding from another network namespace (bench/lan_flood.sh);
 #   5. how fast a LAN flood grows the log folder (bench/log_growth.sh, 90 s);
@@ -54,46 +57,6 @@ start_daemon() {
 	wait_ready "$base/status?printer=cached"
 }
 
-# nginx serving the daemon's /status body, with its (combined) access log on,
-# as many workers as the daemon has HTTP threads (2). Its configuration was
-# last checked with nginx 1.22.1-9+deb12u12 (Debian 12); `nginx -t` checks it
-# against the installed one before the run.
-nginx_checked_with="nginx 1.22.1-9+deb12u12"
-start_nginx() {
-	local port body=$1
-	port=$(free_port)
-	mkdir -p "$work/nginx"
-	cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-	access_log $work/nginx/access.log;
-	client_body_temp_path $work/nginx/body;
-	proxy_temp_path $work/nginx/proxy;
-	fastcgi_temp_path $work/nginx/fastcgi;
-	uwsgi_temp_path $work/nginx/uwsgi;
-	scgi_temp_path $work/nginx/scgi;
-	server {
-		listen 127.0.0.1:$port;
-		location = /status { default_type application/json; return 200 '$body'; }
-	}
-}
-EOF
-	if ! nginx -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"; then
-		echo "bench: the installed nginx ($(dpkg-query -W -f '${Version}' nginx 2>/dev/null ||
-			echo 'version unknown')) refuses $work/nginx/nginx.conf," \
-			"last checked with $nginx_checked_with" >&2
-		exit 1
-	fi
-	nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
-	pids+=($!)
-	nginx_base="http://127.0.0.1:$port"
-	wait_ready "$nginx_base/status"
-}
-
 echo
 echo "== 1. /status req/s beside nginx (wrk -t2 -c32, access logs on, alternated) =="
 start_daemon main
@@ -131,17 +94,18 @@ open_run() { # LABEL KEY URL FILE
 	result "$2_p99" "$(percentile_ms "$4" 99%)"
 	[ "$(wrk_errors "$4")" = 0 ] || echo "  ($(wrk_errors "$4") errors)"
 }
-for mode in true false; do
-	if [ "$mode" = true ]; then base=$main_base; else start_daemon fast --read-back false; fi
-	wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "$base/open-cash-drawer" >"$work/open-idle-$mode.txt"
-	open_run "idle, read_back = $mode" "open_idle_rb_$mode" "$base" "$work/open-idle-$mode.txt"
+base=$main_base
+for mode in default read_back; do
+	if [ "$mode" = default ]; then path=/open-cash-drawer; else path="/open-cash-drawer?read_back=true"; fi
+	wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "$base$path" >"$work/open-idle-$mode.txt"
+	open_run "idle, $path" "open_idle_$mode" "$base" "$work/open-idle-$mode.txt"
 	wrk -t2 -c32 -d"$((duration + 2))s" "$base/status" >"$work/flood-$mode.txt" &
 	flood=$!
 	pids+=($flood)
 	sleep 1
-	wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "$base/open-cash-drawer" >"$work/open-flood-$mode.txt"
+	wrk -t1 -c1 -d"${duration}s" --latency -s "$here/paced.lua" "$base$path" >"$work/open-flood-$mode.txt"
 	wait "$flood"
-	open_run "under a /status flood, read_back = $mode" "open_flood_rb_$mode" "$base" "$work/open-flood-$mode.txt"
+	open_run "under a /status flood, $path" "open_flood_$mode" "$base" "$work/open-flood-$mode.txt"
 done
 rss_loaded=$(proc_kib "$main_daemon" VmRSS)
 result rss_idle_kib "$rss_idle"
@@ -151,6 +115,8 @@ result rss_anon_kib "$(proc_kib "$main_daemon" RssAnon)"
 result rss_anon_idle_kib "$anon_idle"
 result errors_logged "$(grep -c ' - ERROR - ' "$work/logs-main/cashdrawer.log" || true)"
 
+echo
+"$here/tricks.sh"
 echo
 "$here/logs.sh" "$build"
 echo

@@ -185,7 +185,6 @@ static int run(const struct config *config, const struct printer_uri *printer)
 						.realtime = config->kick == CONFIG_KICK_REALTIME,
 						.realtime_pulse_ms = config->realtime_pulse_ms,
 						.open_level_high = config->drawer_open_level == CONFIG_LEVEL_HIGH,
-						.read_back = config->read_back,
 						.timeout_ms = config->timeout_ms,
 						.min_interval_ms = config->min_interval_ms,
 						.status_cache_ms = config->status_cache_ms,

@@ -5,7 +5,7 @@
  *
  *   import { openCashDrawer } from './cashdrawer.js';
  *   try {
- *     const answer = await openCashDrawer();      // {status: 'success', ...}
+ *     const answer = await openCashDrawer();      // {status: 'success', drawer: 'open', ...}
  *   } catch (error) {
  *     // error.reason: 'service_down' | 'refused' | 'printer_error' | 'timeout' | ...
  *     showPopup(error.message);
@@ -46,18 +46,44 @@ function reasonOf(status, code) {
 }
 
 /*
+ * The URL asked: url, with read_back=true when readBack (the service then
+ * answers once the pulse has thrown the drawer, with its state read back).
+ */
+export function openUrl(url = DEFAULT_URL, readBack = true) {
+  if (!readBack) return url;
+  /* relative to the page, as fetch would take it */
+  const asked = new URL(url, globalThis.location === undefined ? undefined : globalThis.location.href);
+  asked.searchParams.set('read_back', 'true');
+  return asked.href;
+}
+
+/*
  * Asks cashdrawerd to open the drawer. Resolves with the service's JSON
- * ({status: 'success', message: 'Tiroir-caisse ouvert', coalesced}), rejects
- * with a CashDrawerError. Never throws anything else.
+ * ({status: 'success', message: 'Tiroir-caisse ouvert', coalesced, drawer}),
+ * rejects with a CashDrawerError. Never throws anything else.
  *   url        the service's endpoint (default http://localhost:22548/open-cash-drawer)
+ *   readBack   ask for the drawer's state read back after the pulse (default
+ *              true): drawer is then 'open' or 'closed' where the printer
+ *              answers status ('unknown' otherwise), and the answer comes
+ *              once the pulse is over (its pulse_on_ms, 50 ms by default);
+ *              false answers as soon as the printer has the kick, drawer
+ *              'unknown'
  *   timeoutMs  longest wait for the whole answer (default 5000)
  *   fetch      the fetch to use (tests, or a wrapped fetch)
  */
 export async function openCashDrawer({
-  url = DEFAULT_URL,
+  url: base = DEFAULT_URL,
+  readBack = true,
   timeoutMs = 5000,
   fetch: f = globalThis.fetch,
 } = {}) {
+  let url;
+  try {
+    url = openUrl(base, readBack);
+  } catch (error) {
+    throw new CashDrawerError('service_error',
+      `Adresse du service du tiroir-caisse invalide : ${base}`, { cause: error });
+  }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let response;

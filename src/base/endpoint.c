@@ -64,3 +64,15 @@ void endpoint_list(char *buf, size_t size)
 		used += (size_t)snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "",
 					 endpoint_table[i].path);
 }
+
+bool endpoint_query_flag(bool present, const char *value)
+{
+	static const char *const off[] = {"false", "0", "no", "off"};
+
+	if (!present)
+		return false;
+	for (size_t i = 0; value != NULL && i < sizeof off / sizeof off[0]; i++)
+		if (strcmp(value, off[i]) == 0)
+			return false;
+	return true;
+}

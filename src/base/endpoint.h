@@ -5,6 +5,7 @@
 #ifndef CASHDRAWERD_ENDPOINT_H
 #define CASHDRAWERD_ENDPOINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,5 +86,16 @@ void endpoint_allow(enum endpoint endpoint, char *buf, size_t size);
 
 /* "/, /open-cash-drawer, /status, /logs, /metrics" into buf (cut to fit). */
 void endpoint_list(char *buf, size_t size);
+
+/* GET /open-cash-drawer?read_back=true: the answer waits for the pulse and
+ * says the drawer's state read back after it ("drawer"); without it, the
+ * answer goes as soon as the printer has the kick (docs/http-api.md). A
+ * query string, not a header: a browser's plain no-cors GET can send it. */
+#define ENDPOINT_OPEN_READ_BACK "read_back"
+
+/* Whether a flag of the query is on. present: the parameter was given;
+ * value: its value as decoded (NULL for a bare "?read_back"). Only false,
+ * 0, no and off turn it off: a client that names it wants it. */
+bool endpoint_query_flag(bool present, const char *value);
 
 #endif

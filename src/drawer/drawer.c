@@ -152,6 +152,19 @@ static void run_print(struct drawer *drawer, struct drawer_request *request)
 	pthread_mutex_lock(&drawer->lock);
 }
 
+/* Whether a pulse is read back: its first request or one taken to share it
+ * asked (those joining once it is under way get what it found). */
+static bool pulse_reads_back(const struct drawer_request *leader,
+			     const struct drawer_request *followers)
+{
+	if (leader->read_back)
+		return true;
+	for (; followers != NULL; followers = followers->next)
+		if (followers->read_back)
+			return true;
+	return false;
+}
+
 static void *worker_main(void *arg)
 {
 	struct drawer *drawer = arg;
@@ -161,6 +174,7 @@ static void *worker_main(void *arg)
 		struct drawer_request *leader, *followers;
 		struct drawer_result result = {0};
 		int64_t deadline_ms;
+		bool read_back;
 
 		while (drawer->pending == NULL && !drawer->stopping)
 			pthread_cond_wait(&drawer->wake, &drawer->lock);
@@ -194,10 +208,11 @@ static void *worker_main(void *arg)
 		if (drawer->options.min_interval_ms > 0)
 			drawer->followers = take_pending(drawer, DRAWER_REQUEST_OPEN);
 		drawer->in_flight = true;
+		read_back = pulse_reads_back(leader, drawer->followers);
 		pthread_mutex_unlock(&drawer->lock);
 
-		result.error = drawer_printer_kick(&drawer->printer, deadline_ms, &result.drawer,
-						   result.detail, sizeof result.detail);
+		result.error = drawer_printer_kick(&drawer->printer, read_back, deadline_ms,
+						   &result.drawer, result.detail, sizeof result.detail);
 
 		pthread_mutex_lock(&drawer->lock);
 		drawer->in_flight = false;
@@ -433,7 +448,6 @@ int drawer_create(struct drawer **out, const struct drawer_options *options, cha
 		goto fail;
 	drawer->printer.status_timeout_ms = options->status_timeout_ms;
 	drawer->printer.open_level_high = options->open_level_high;
-	drawer->printer.read_back = options->read_back;
 	rc = transport_init(&drawer->printer.transport, &drawer->uri, err, errlen);
 	if (rc < 0)
 		goto fail;

@@ -28,7 +28,6 @@ struct drawer_options {
 	bool realtime;              /* DLE DC4 instead of ESC p */
 	unsigned realtime_pulse_ms; /* DLE DC4: on and off time */
 	bool open_level_high;       /* pin 3 HIGH means open (the usual switch) */
-	bool read_back;             /* an opening waits the pulse and reads the drawer */
 	unsigned timeout_ms;
 	unsigned min_interval_ms;
 	unsigned status_cache_ms;   /* a status check is reused this long */
@@ -57,7 +56,9 @@ const char *drawer_printer_state_error(const struct drawer_printer_state *state)
 struct drawer_result {
 	int error;      /* 0, a transport_error or a drawer_error */
 	bool coalesced; /* shared a pulse asked by another request */
-	enum escpos_drawer drawer; /* opening: the drawer read back after the pulse */
+	/* opening: the drawer read back after the pulse, UNKNOWN when nobody
+	 * sharing the pulse asked for it (read_back) or the printer cannot tell */
+	enum escpos_drawer drawer;
 	struct drawer_printer_state state; /* status request: the printer's state */
 	char detail[512]; /* French, for the log: what failed and what to check */
 };
@@ -73,6 +74,12 @@ struct drawer_request {
 	/* drawer_print: the bytes to send, the caller's until on_done */
 	const uint8_t *job;
 	size_t job_length;
+	/* drawer_open: wait the pulse and read the drawer back (result.drawer),
+	 * where the printer answers status; false answers once the printer has
+	 * the kick. A pulse is read back when its first request or one waiting
+	 * with it asks; a request that joins a pulse already under way, or
+	 * comes within min_interval_ms of it, gets what that pulse found. */
+	bool read_back;
 	struct drawer_result result;
 	/* private */
 	enum drawer_request_kind kind;

@@ -57,8 +57,8 @@ static enum reply query(struct drawer_printer *printer, unsigned n, int64_t dead
 }
 
 /* drawer_printer_kick, without the words it puts before a lost connection's. */
-static int kick(struct drawer_printer *printer, int64_t deadline_ms, enum escpos_drawer *drawer,
-		char *detail, size_t detaillen)
+static int kick(struct drawer_printer *printer, bool read_back, int64_t deadline_ms,
+		enum escpos_drawer *drawer, char *detail, size_t detaillen)
 {
 	struct escpos_status status;
 	char why[DETAIL_MAX];
@@ -73,7 +73,7 @@ static int kick(struct drawer_printer *printer, int64_t deadline_ms, enum escpos
 			     deadline_ms, detail, detaillen);
 	if (rc < 0)
 		goto out;
-	if (!printer->read_back || printer->silent || !transport_can_read(&printer->transport))
+	if (!read_back || printer->silent || !transport_can_read(&printer->transport))
 		goto confirm;
 	/* DLE EOT is answered at once, ahead of the buffered pulse: read pin 3
 	 * once the pulse had time to throw the drawer. A valid reply proves the
@@ -121,10 +121,10 @@ out:
 	return rc;
 }
 
-int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
+int drawer_printer_kick(struct drawer_printer *printer, bool read_back, int64_t deadline_ms,
 			enum escpos_drawer *drawer, char *detail, size_t detaillen)
 {
-	int rc = kick(printer, deadline_ms, drawer, detail, detaillen);
+	int rc = kick(printer, read_back, deadline_ms, drawer, detail, detaillen);
 
 	/* Whether the printer hung up as the connection opened, before the
 	 * kick, or before anything vouched for it, the log says the same. */

@@ -18,13 +18,12 @@ struct drawer_printer {
 	unsigned pulse_ms;             /* how long the pulse lasts, before reading back */
 	unsigned status_timeout_ms;
 	bool open_level_high;
-	bool read_back; /* false: a kick is done once written */
 	/* The printer gave no status reply last time: an opening does not wait
 	 * for one again until a status check gets a valid reply. Worker only. */
 	bool silent;
 };
 
-/* Sends the kick; then, with read_back and where the printer answers status, waits for the
+/* Sends the kick; then, when read_back is asked and the printer answers status, waits for the
  * pulse and reads the drawer back into *drawer (UNKNOWN otherwise). Returns
  * 0 once the kick is known taken: a valid status reply after it, or else
  * transport_confirm (tcp: every byte acknowledged). Otherwise a
@@ -32,7 +31,7 @@ struct drawer_printer {
  * the printer closed or reset the connection before either. On 0, detail
  * is empty, or says why a printer that answers status could not be read
  * back (it answered garbage): the opening is done, but the log should tell. */
-int drawer_printer_kick(struct drawer_printer *printer, int64_t deadline_ms,
+int drawer_printer_kick(struct drawer_printer *printer, bool read_back, int64_t deadline_ms,
 			enum escpos_drawer *drawer, char *detail, size_t detaillen);
 
 /* Sends bytes (a receipt) on a connection of its own, and returns 0 once

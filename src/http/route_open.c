@@ -1,6 +1,8 @@
 /* GET /open-cash-drawer (loopback clients only, src/admission): the drawer
  * answers on its own thread while the connection is suspended, so a slow
- * printer never holds an HTTP worker. */
+ * printer never holds an HTTP worker. ?read_back=true waits for the pulse
+ * and reads the drawer back; without it the answer goes once the printer
+ * has the kick. */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,7 +27,8 @@ static void answer_result(const struct drawer_result *result, struct answer *ans
 	cJSON_AddStringToObject(body, "status", "success");
 	cJSON_AddStringToObject(body, "message", outcome_message(outcome));
 	cJSON_AddBoolToObject(body, "coalesced", result->coalesced);
-	/* read back after the pulse where the printer answers; "unknown" otherwise */
+	/* read back after the pulse when asked (?read_back=true) and the
+	 * printer answers; "unknown" otherwise */
 	cJSON_AddStringToObject(body, "drawer", escpos_drawer_name(result->drawer));
 	answer->json = body;
 }
@@ -42,6 +45,16 @@ bool route_open(struct http_request *request, struct answer *answer)
 		cJSON_AddStringToObject(body, "message", outcome_message(OUTCOME_HEAD_NO_KICK));
 		answer->json = body;
 		return true;
+	}
+	if (!request->waiting) {
+		const char *value = NULL;
+		bool present = MHD_lookup_connection_value_n(request->connection,
+							     MHD_GET_ARGUMENT_KIND,
+							     ENDPOINT_OPEN_READ_BACK,
+							     strlen(ENDPOINT_OPEN_READ_BACK), &value,
+							     NULL) == MHD_YES;
+
+		request->drawer.read_back = endpoint_query_flag(present, value);
 	}
 	if (!http_drawer_ask(request, drawer_open))
 		return false;

@@ -278,6 +278,10 @@ static void log_line(struct rotlog *log, const char *client, unsigned flags,
 	bool loopback;
 	size_t length;
 
+#ifdef CASHDRAWERD_BENCH_NO_LOG_BATCH
+	/* bench/tricks.sh's build without the batching: one write per line */
+	flags &= ~ROTLOG_MAY_WAIT;
+#endif
 	/* Longer messages are cut by rotlog_format_line anyway. */
 	if (vsnprintf(message, sizeof message, format, args) < 0)
 		snprintf(message, sizeof message, "(message impossible à mettre en forme : %s)",

@@ -274,9 +274,11 @@ void rotlog_write(struct rotlog *log, enum rotlog_level level, const char *forma
 
 /* Routine lines (a monitoring probe's request) may be held in memory, in
  * order, for at most ROTLOG_FLUSH_MS or ROTLOG_BUFFER_BYTES before reaching
- * the file in one write: at 50 000 probes a second, a write per line is a
- * sixth of the service's work. Every rotlog_write, rotation and close writes
- * them first; a crash can lose only those held. */
+ * the file in one write: a write (and the file's identity check) per line
+ * costs a /status flood 70 % more CPU per request (bench/tricks.sh, whose
+ * build without the batching defines CASHDRAWERD_BENCH_NO_LOG_BATCH;
+ * bench/RESULTS.md). Every rotlog_write, rotation and close writes them
+ * first; a crash can lose only those held. */
 #define ROTLOG_FLUSH_MS 100
 #define ROTLOG_BUFFER_BYTES 16384
 void rotlog_write_routine(struct rotlog *log, enum rotlog_level level, const char *format, ...)

@@ -50,9 +50,6 @@
 	  "realtime pulse on and off time, 100..800 in steps of 100")                          \
 	X(drawer_open_level, ENUM, "high", 0, 0, check_level, "high|low",                        \
 	  "drawer switch level (pin 3) that means open")                                       \
-	X(read_back, BOOL, "true", 0, 0, NULL, "BOOL",                                             \
-	  "after a pulse, wait for it and answer with the drawer read back (false: answer as "  \
-	  "soon as the printer has the pulse)")                                                \
 	X(status_cache_ms, UINT, "2000", 0, 3600000, NULL, "MS",                                   \
 	  "printer status is asked at most once per this time (0: at every /status)")          \
 	X(status_timeout_ms, UINT, "200", 20, 5000, NULL, "MS",                                    \
@@ -128,7 +125,10 @@
  * log's words). */
 #define CONFIG_RETIRED_OPTIONS(X)                                                           \
 	X(log_journal, "sous systemd, les lignes vont d'elles-mêmes au journal, avec leur "      \
-		       "priorité, par la sortie d'erreur (log_console)")
+		       "priorité, par la sortie d'erreur (log_console)")                          \
+	X(read_back, "une ouverture répond dès que l'imprimante a l'impulsion ; le client qui "  \
+		     "veut l'état du tiroir relu après l'impulsion le demande à chaque requête "  \
+		     "(GET /open-cash-drawer?read_back=true)")
 
 /* ENUM: one of the words of its metavar ("esc-p|realtime"), kept as the
  * word's index; the enums below name them for the code. */

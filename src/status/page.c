@@ -30,11 +30,12 @@ static const char style[] =
 	"color:#fff}"
 	"output{display:block;margin-top:8px}";
 
-/* Loopback clients only: opens the drawer and shows the answer. */
+/* Loopback clients only: opens the drawer and shows the answer, with the
+ * drawer read back after the pulse. */
 static const char test_script[] =
 	"document.getElementById('test-drawer').addEventListener('click',function(){"
 	"var out=document.getElementById('test-result');out.textContent='…';"
-	"fetch('/open-cash-drawer',{cache:'no-store'})"
+	"fetch('/open-cash-drawer?read_back=true',{cache:'no-store'})"
 	".then(function(r){return r.json();})"
 	".then(function(j){out.textContent=(j.status==='success'?'\\u2714 ':'\\u2716 ')+j.message"
 	"+(j.drawer?' (tiroir : '+j.drawer+')':'');})"

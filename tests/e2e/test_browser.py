@@ -6,7 +6,9 @@ to the page server; the test asserts it and the exact printer bytes.
 - the field clients' no-cors GET opens the drawer;
 - with allowed_origins set, the same GET from an unlisted origin reaches no
   printer byte;
-- clients/web/cashdrawer.js reads `status: success` and real errors;
+- the field's GET is answered once the printer has the kick (no read-back);
+- clients/web/cashdrawer.js asks for the drawer read back, reads
+  `status: success`, the drawer's state and real errors;
 - a DNS-rebinding Host is refused."""
 import json
 import urllib.parse
@@ -195,7 +197,8 @@ def test_module_reads_success_and_real_errors(lab):
 
     assert [r["url"] for r in results] == [drawer_url(good), drawer_url(refusing),
                                            drawer_url(strict), down]
-    assert results[0] == {"url": drawer_url(good), "ok": True, "body": expect.OPENED}
+    # it asked for the read-back: the drawer's state after the pulse
+    assert results[0] == {"url": drawer_url(good), "ok": True, "body": expect.OPENED_READ}
     assert {k: results[1][k] for k in ("ok", "name", "isCashDrawerError", "reason", "code",
                                        "status", "message")} == {
         "ok": False, "name": "CashDrawerError", "isCashDrawerError": True,
@@ -204,8 +207,9 @@ def test_module_reads_success_and_real_errors(lab):
     assert (results[2]["reason"], results[2]["status"], results[2]["code"]) == (
         "service_down", 0, None)
     assert (results[3]["reason"], results[3]["status"]) == ("service_down", 0)
-    # one kick: the good service's; the strict one refused before any printer byte
-    assert printer.settle() == [expect.OPENED_DEFAULT]
+    # one kick, read back: the good service's; the strict one refused before any printer byte
+    assert printer.settle() == [expect.OPENED_READ_BACK]
+    assert drawer_lines(good.log_lines()) == [expect.OPENED_LINE.format(peer="LOOPBACK")]
     assert drawer_lines(strict.log_lines(), "WARNING") == [expect.ORIGIN_REFUSED_LINE.format(
         peer="LOOPBACK", method="GET", origin=browser.PAGE_ORIGIN, basis="Origin")]
 

@@ -98,7 +98,7 @@ def test_command_line_wins_over_the_file_and_file_settings_still_apply(
 
     assert daemon.port != file_port
     expect.assert_json(resp, 200, expect.OPENED)
-    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x19, 0xFA]) + expect.QUERY_PRINTER]  # pin 5
+    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x19, 0xFA])]  # pin 5
     start = next(m for m in logfile.messages(daemon.log_lines()) if "Service démarré" in m)
     assert f"imprimante {printer.uri}, impulsion broche 5 50/500 ms, délai 900 ms" in start
 

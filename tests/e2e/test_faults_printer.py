@@ -26,6 +26,9 @@ ARGS = ["--timeout-ms", str(TIMEOUT_MS), "--status-timeout-ms", str(STATUS_TIMEO
         "--min-interval-ms", "0", "--status-cache-ms", "0"]
 Q1, Q2, Q4 = (bytes([0x10, 0x04, n]) for n in (1, 2, 4))
 CHECK = Q1 + Q2 + Q4
+# The openings ask for the read-back: how it meets each fault is the point.
+OPEN = "/open-cash-drawer" + expect.READ_BACK
+# (the log line names the path, without its query)
 OPENED_LINE = expect.OPENED_LINE.format(peer="127.0.0.1")
 # the kick went out, then the read-back met the fault: the log says so
 OPENED_GARBLED_LINE = OPENED_LINE + " ; tiroir non relu : aucune réponse d'état valide"
@@ -52,12 +55,12 @@ def heal(daemon, pid, port, mark):
     printer = PrinterListener(port=port)
     try:
         status = faults.timed_get(daemon, "/status", TIMEOUT_MS)
-        opened = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
-        assert printer.settle() == [CHECK, expect.OPENED_DEFAULT]
+        opened = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
+        assert printer.settle() == [CHECK, expect.OPENED_READ_BACK]
     finally:
         printer.close()
     assert printer_state(status) == HEALTHY
-    expect.assert_json(opened, 200, expect.OPENED)
+    expect.assert_json(opened, 200, expect.OPENED_READ)
     faults.assert_alive(daemon, pid)
     assert logfile.messages(daemon.log_lines_since(mark)) == [STATUS_LINE, OPENED_LINE]
     faults.assert_whole_lines(daemon.log_path)
@@ -71,7 +74,7 @@ def status_then_open(start_daemon, printer, status_limit_ms=TIMEOUT_MS):
     pid, mark = daemon.proc.pid, daemon.log_mark()
     try:
         status = faults.timed_get(daemon, "/status", status_limit_ms)
-        opened = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        opened = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
         received = printer.settle()
     finally:
         printer.close()
@@ -92,7 +95,7 @@ def test_printer_resetting_mid_write_is_answered_in_time_and_the_same_process_he
     daemon = start_daemon(printer.uri, ARGS)
     pid, mark = daemon.proc.pid, daemon.log_mark()
     try:
-        opens = [faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS) for _ in range(2)]
+        opens = [faults.timed_get(daemon, OPEN, TIMEOUT_MS) for _ in range(2)]
         status = faults.timed_get(daemon, "/status", TIMEOUT_MS)
         received = printer.settle()
     finally:
@@ -105,7 +108,7 @@ def test_printer_resetting_mid_write_is_answered_in_time_and_the_same_process_he
     error = "printer_connection_lost" if k <= len(Q1) else "no_status_reply"
     assert printer_state(status) == {"can_read_status": True, "reachable": True, **UNKNOWN,
                                      "error": error}
-    assert received == [expect.OPENED_DEFAULT[:k]] * 2 + [Q1[:k]]
+    assert received == [expect.OPENED_READ_BACK[:k]] * 2 + [Q1[:k]]
     assert logfile.messages(daemon.log_lines_since(mark)) == [LOST_LINE.format(
         uri=printer.uri)] * 2 + [STATUS_LINE]
     heal(daemon, pid, port, daemon.log_mark())
@@ -142,7 +145,7 @@ def test_garbage_answers_to_dle_eot_are_never_a_state_and_the_drawer_opens(
                                      "error": "invalid_status_reply"}
     expect.assert_json(opened, 200, expect.OPENED_UNREAD)
     # one query each: garbage is not asked again within the same check
-    assert received == [Q1, expect.OPENED_DEFAULT]
+    assert received == [Q1, expect.OPENED_READ_BACK]
     assert logfile.messages(daemon.log_lines_since(mark)) == [STATUS_LINE, OPENED_GARBLED_LINE]
     heal(daemon, pid, printer.port, daemon.log_mark())
 
@@ -156,7 +159,7 @@ def test_a_printer_sending_endless_noise_is_read_a_bounded_amount_and_the_drawer
     assert printer_state(status) == {"can_read_status": True, "reachable": True, **UNKNOWN,
                                      "error": "invalid_status_reply"}
     expect.assert_json(opened, 200, expect.OPENED_UNREAD)
-    assert received == [Q1, expect.OPENED_DEFAULT]
+    assert received == [Q1, expect.OPENED_READ_BACK]
     assert logfile.messages(daemon.log_lines_since(mark)) == [STATUS_LINE, OPENED_GARBLED_LINE]
     heal(daemon, pid, printer.port, daemon.log_mark())
 
@@ -223,13 +226,13 @@ def test_a_printer_that_never_reads_gets_the_kick_handed_to_tcp_and_is_not_waite
     daemon = start_daemon(printer.uri, ARGS)
     pid, mark = daemon.proc.pid, daemon.log_mark()
 
-    first = faults.timed_get(daemon, "/open-cash-drawer", STATUS_TIMEOUT_MS + 50)
-    second = faults.timed_get(daemon, "/open-cash-drawer", STATUS_TIMEOUT_MS)
+    first = faults.timed_get(daemon, OPEN, STATUS_TIMEOUT_MS + 50)
+    second = faults.timed_get(daemon, OPEN, STATUS_TIMEOUT_MS)
     printer.release()
 
     expect.assert_json(first, 200, expect.OPENED_UNREAD)
     expect.assert_json(second, 200, expect.OPENED_UNREAD)
-    assert printer.settle() == [expect.OPENED_DEFAULT, expect.KICK_DEFAULT]
+    assert printer.settle() == [expect.OPENED_READ_BACK, expect.KICK_DEFAULT]
     assert logfile.messages(daemon.log_lines_since(mark)) == [OPENED_LINE] * 2
     printer.close()
     heal(daemon, pid, printer.port, daemon.log_mark())
@@ -257,20 +260,20 @@ def test_printer_unplugged_then_the_tills_cable_pulled_each_heal_without_restart
     probe.bind((CLI_ADDRESS, 0))
     probe.listen(16)
     try:
-        before = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        before = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
         _link(namespaces.cli, "veth-cli", "down")
         try:
-            unplugged = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+            unplugged = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
             unplugged_status = faults.timed_get(daemon, "/status", TIMEOUT_MS)
         finally:
             _link_back_up(namespaces, namespaces.cli, "veth-cli", probe)
-        replugged = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        replugged = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
         _link(namespaces.srv, "veth-srv", "down")
         try:
-            cut = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+            cut = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
         finally:
             _link_back_up(namespaces, namespaces.srv, "veth-srv", probe)
-        reconnected = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        reconnected = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
         received = printer.settle()
     finally:
         printer.close()
@@ -279,13 +282,13 @@ def test_printer_unplugged_then_the_tills_cable_pulled_each_heal_without_restart
     for name, resp in (("before", before), ("replugged", replugged),
                        ("reconnected", reconnected)):
         assert resp.status == 200, f"{name}: {resp.status} {resp.body!r}"
-        expect.assert_json(resp, 200, expect.OPENED)
+        expect.assert_json(resp, 200, expect.OPENED_READ)
     expect.assert_json(unplugged, 503, expect.printer_error("printer_timeout"))
     assert unplugged.elapsed >= TIMEOUT_MS / 1000 * 0.9, "gave up before timeout_ms"
     assert printer_state(unplugged_status) == {"can_read_status": True, "reachable": False,
                                                **UNKNOWN, "error": "printer_timeout"}
     expect.assert_json(cut, 503, expect.printer_error("printer_unreachable"))
-    assert received == [expect.OPENED_DEFAULT] * 3
+    assert received == [expect.OPENED_READ_BACK] * 3
     faults.assert_alive(daemon, pid)
     assert logfile.messages(daemon.log_lines_since(mark)) == [
         OPENED_LINE,
@@ -343,11 +346,11 @@ def test_a_printer_name_dns_does_not_answer_times_out_on_time_and_resolves_once_
         daemon = start_daemon(uri, ARGS, netns=namespaces.srv, connect=connector(namespaces.srv),
                               wrapper=private_resolv)
         pid, mark = daemon.proc.pid, daemon.log_mark()
-        silent = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        silent = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
         silent_status = faults.timed_get(daemon, "/status", TIMEOUT_MS)
         assert dns.queries > 0, "the lookup never reached the stub name server"
         dns.silent = False
-        answered = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        answered = faults.timed_get(daemon, OPEN, TIMEOUT_MS)
         received = printer.settle()
     finally:
         printer.close()
@@ -357,8 +360,8 @@ def test_a_printer_name_dns_does_not_answer_times_out_on_time_and_resolves_once_
     assert silent.elapsed >= TIMEOUT_MS / 1000 * 0.9, "gave up before timeout_ms"
     assert printer_state(silent_status) == {"can_read_status": True, "reachable": False,
                                             **UNKNOWN, "error": "printer_timeout"}
-    expect.assert_json(answered, 200, expect.OPENED)
-    assert received == [expect.OPENED_DEFAULT]
+    expect.assert_json(answered, 200, expect.OPENED_READ)
+    assert received == [expect.OPENED_READ_BACK]
     faults.assert_alive(daemon, pid)
     assert logfile.messages(daemon.log_lines_since(mark)) == [
         f"127.0.0.1 GET /open-cash-drawer 503 printer_timeout - imprimante {uri} : la recherche "

@@ -120,7 +120,7 @@ def test_the_simulator_prints_the_receipt_dot_for_dot_like_the_canvas(start_daem
 def test_a_receipt_and_kicks_sent_together_never_interleave(start_daemon, make_printer, convert,
                                                            tmp_path):
     printer = make_printer(hold=True)  # the receipt stays in flight while the kicks come
-    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", "--read-back", "false"])
+    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0"])
     receipt = converted(convert, tmp_path, RECEIPT_B64)
     answers = []
     lock = threading.Lock()
@@ -399,8 +399,7 @@ def test_a_receipt_the_printer_does_not_take_in_time_is_result_false(start_daemo
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     printer = make_printer(hold=True, sock=sock)
-    daemon = start_daemon(printer.uri, ["--receipt-timeout-ms", "1000", "--min-interval-ms", "0",
-                                        "--read-back", "false"])
+    daemon = start_daemon(printer.uri, ["--receipt-timeout-ms", "1000", "--min-interval-ms", "0"])
     mark = daemon.log_mark()
 
     resp = odoo.print_receipt(daemon, RECEIPT, id_=6, timeout=10)

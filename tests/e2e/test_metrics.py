@@ -65,8 +65,8 @@ def test_fresh_service_metrics_pass_promtool(start_daemon, printer):
 
 def test_openings_refusals_and_durations_are_counted_as_status_says(start_daemon, printer):
     daemon = start_daemon(printer.uri)
-    expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
-    expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.COALESCED)
+    expect.assert_json(daemon.get("/open-cash-drawer" + expect.READ_BACK), 200, expect.OPENED_READ)
+    expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.COALESCED_READ)
     assert daemon.get("/nope").status == 404
     assert daemon.get("/logs?date=2025-13-01").status == 400
     assert daemon.raw("HEAD", "/open-cash-drawer").status == 200  # not an opening
@@ -82,7 +82,7 @@ def test_openings_refusals_and_durations_are_counted_as_status_says(start_daemon
     assert values['cashdrawerd_request_duration_seconds_count{endpoint="/open-cash-drawer"}'] == "3"
     assert values['cashdrawerd_request_duration_seconds_count{endpoint="other"}'] == "1"
     assert values['cashdrawerd_request_duration_seconds_count{endpoint="/logs"}'] == "1"
-    # the opening waits its pulse (50 ms on) before reading back: never under 25 ms
+    # the opening read back waits its pulse (50 ms on): never under 25 ms
     assert int(values['cashdrawerd_request_duration_seconds_bucket{endpoint="/open-cash-drawer",le="0.025"}']) <= 2
     # the same numbers as /status
     assert int(values['cashdrawerd_openings_total{result="success"}']) == status["drawer"]["pulses"]

@@ -216,7 +216,7 @@ def test_the_pos_page_opens_the_drawer_and_prints_its_receipt(till, lab, convert
     canvas = png(out["png"])
     assert canvas.width == 512
 
-    # the printer: status_json's check, the kick and its read-back, the
+    # the printer: status_json's check, the kick (no read-back: the POS only reads true), the
     # receipt exactly as receipt-convert makes it of the page's JPEG
     receipt = converted(convert, tmp_path, out["jpeg"])
     written = printer.output.next_line(r"^escpos-sim: receipt ", 30)

@@ -37,7 +37,7 @@ def test_kick_pin5_100ms_on_200ms_off_is_1b_70_01_32_64(start_daemon, printer):
     resp = daemon.get("/open-cash-drawer")
 
     expect.assert_json(resp, 200, expect.OPENED)
-    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x32, 0x64]) + expect.QUERY_PRINTER]
+    assert printer.settle() == [bytes([0x1B, 0x70, 0x01, 0x32, 0x64])]
 
 
 def test_pin_both_kicks_pin_2_then_pin_5_and_status_says_both(start_daemon, printer):
@@ -46,9 +46,84 @@ def test_pin_both_kicks_pin_2_then_pin_5_and_status_says_both(start_daemon, prin
     resp = daemon.get("/open-cash-drawer")
 
     expect.assert_json(resp, 200, expect.OPENED)
-    assert printer.settle() == [expect.KICK_DEFAULT + bytes([0x1B, 0x70, 0x01, 0x19, 0xFA]) +
-                                expect.QUERY_PRINTER]
+    assert printer.settle() == [expect.KICK_DEFAULT + bytes([0x1B, 0x70, 0x01, 0x19, 0xFA])]
     assert daemon.get("/status?printer=cached").json()["drawer"]["pin"] == "both"
+
+
+# ---- the drawer's state read back, asked per request ----
+
+# The field's client (CLIENTS.md): Odoo's module and the Chrome extension,
+# a plain no-cors GET; the browser sends no Origin and drops custom headers.
+FIELD_HEADERS = {"Accept": "*/*", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors",
+                 "Sec-Fetch-Dest": "empty", "Referer": "http://10.99.0.2:8069/"}
+
+
+def test_the_fields_no_cors_get_is_answered_once_the_printer_has_the_kick(start_daemon, printer):
+    daemon = start_daemon(printer.uri)
+
+    resp = daemon.get("/open-cash-drawer", headers=FIELD_HEADERS)
+
+    # no DLE EOT after the kick: nothing waited for the pulse to read it back
+    expect.assert_json(resp, 200, expect.OPENED)
+    assert printer.settle() == [expect.KICK_DEFAULT]
+    logfile.assert_one_line(daemon.log_lines(), "INFO",
+                            expect.OPENED_LINE.format(peer="127.0.0.1"))
+
+
+def test_read_back_true_waits_for_the_pulse_and_answers_the_drawer_read_back(
+        start_daemon, printer):
+    daemon = start_daemon(printer.uri)
+
+    resp = daemon.get("/open-cash-drawer" + expect.READ_BACK)
+
+    expect.assert_json(resp, 200, expect.OPENED_READ)
+    assert printer.settle() == [expect.KICK_DEFAULT + expect.QUERY_PRINTER]
+    # not refused as an unknown parameter; the line names the path, as ever
+    logfile.assert_one_line(daemon.log_lines(), "INFO",
+                            expect.OPENED_LINE.format(peer="127.0.0.1"))
+
+
+def test_read_back_asked_with_a_bare_flag_or_declined_with_false(start_daemon, printer):
+    daemon = start_daemon(printer.uri, ["--min-interval-ms", "0"])
+
+    bare = daemon.get("/open-cash-drawer?read_back")
+    declined = daemon.get("/open-cash-drawer?read_back=false")
+
+    expect.assert_json(bare, 200, expect.OPENED_READ)
+    expect.assert_json(declined, 200, expect.OPENED)
+    assert printer.settle() == [expect.KICK_DEFAULT + expect.QUERY_PRINTER, expect.KICK_DEFAULT]
+
+
+def test_an_opening_sharing_a_read_back_pulse_gets_its_drawer_without_waiting_again(
+        start_daemon, printer):
+    daemon = start_daemon(printer.uri, ["--min-interval-ms", "60000"])
+
+    first = daemon.get("/open-cash-drawer" + expect.READ_BACK)
+    field = daemon.get("/open-cash-drawer", headers=FIELD_HEADERS)
+
+    expect.assert_json(first, 200, expect.OPENED_READ)
+    expect.assert_json(field, 200, expect.COALESCED_READ)
+    assert printer.settle() == [expect.KICK_DEFAULT + expect.QUERY_PRINTER]
+
+
+def test_read_back_on_the_retired_setting_still_starts_with_a_warning(start_daemon, printer,
+                                                                      tmp_path):
+    ini = tmp_path / "cashdrawerd.ini"
+    ini.write_text("[cashdrawerd]\nread_back = true\n")
+    daemon = start_daemon(printer.uri, ["--config", ini])
+
+    resp = daemon.get("/open-cash-drawer")
+
+    # the setting no longer makes the field's GET wait
+    expect.assert_json(resp, 200, expect.OPENED)
+    assert printer.settle() == [expect.KICK_DEFAULT]
+    logfile.assert_one_line(daemon.log_lines(), "WARNING", READ_BACK_RETIRED)
+
+
+READ_BACK_RETIRED = ("Réglage read_back ignoré : il n'existe plus ; une ouverture répond dès que "
+                     "l'imprimante a l'impulsion ; le client qui veut l'état du tiroir relu après "
+                     "l'impulsion le demande à chaque requête (GET "
+                     "/open-cash-drawer?read_back=true) ; retirez-le des réglages")
 
 
 def test_pin_both_with_the_realtime_pulse_is_refused_at_start(daemon_bin):

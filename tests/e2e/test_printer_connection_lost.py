@@ -2,12 +2,12 @@
 printer that closes or resets the connection before or right after the kick
 is answered 503 printer_connection_lost, logged as such, never `opened`.
 
-With read_back = true (the default) the kick is vouched for by the status
-reply that follows it; a FIN or RST instead of that reply is the loss. With
-read_back = false it is vouched for by the printer's TCP stack acknowledging
-every byte; a FIN or RST before or with that acknowledgement is the loss.
+With ?read_back=true the kick is vouched for by the status reply that
+follows it; a FIN or RST instead of that reply is the loss. Without it (the
+default) it is vouched for by the printer's TCP stack acknowledging every
+byte; a FIN or RST before or with that acknowledgement is the loss.
 On the loopback the acknowledgement comes before any Python printer can
-close, so the read_back = false cases run with the printer in a namespace of
+close, so the cases without read-back run with the printer in a namespace of
 its own whose bare acknowledgements are lost (netns.lose_bare_acks), as with
 an embedded stack that delays them: the daemon then knows its bytes arrived
 only from what else the printer sends."""
@@ -33,18 +33,23 @@ FAULTS = {
 LOST = expect.printer_error("printer_connection_lost")
 
 
+OPEN = "/open-cash-drawer"
+OPEN_READ_BACK = OPEN + expect.READ_BACK
+
+
 def lost_line(uri):
-    return (f"127.0.0.1 GET /open-cash-drawer 503 printer_connection_lost - ordre d'ouverture "
+    # the log line names the path, without its query
+    return (f"127.0.0.1 GET {OPEN} 503 printer_connection_lost - ordre d'ouverture "
             f"non confirmé : imprimante {uri} : a fermé ou réinitialisé la connexion "
             "(redémarre-t-elle, ou est-elle occupée par un autre ordinateur ?)")
 
 
-def open_once(daemon, printer):
+def open_once(daemon, printer, path=OPEN):
     """One opening, timed against timeout_ms; returns its answer, the log lines
     it wrote and what the printer received."""
     mark = daemon.log_mark()
     try:
-        resp = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
+        resp = faults.timed_get(daemon, path, TIMEOUT_MS)
         received = printer.settle()
     finally:
         printer.close()
@@ -64,15 +69,15 @@ def acks_lost(namespaces):
         undo()
 
 
-def start_in(start_daemon, namespaces, printer, read_back):
-    return start_daemon(printer.uri, ARGS + ["--read-back", read_back], netns=namespaces.srv,
+def start_in(start_daemon, namespaces, printer):
+    return start_daemon(printer.uri, ARGS, netns=namespaces.srv,
                         connect=netns.connector(namespaces.srv))
 
 
 @pytest.mark.parametrize("name", FAULTS)
 def test_with_read_back_a_printer_hanging_up_before_or_right_after_the_kick_is_a_503(
         start_daemon, name):
-    # The issue's printer: on the loopback, read_back = true. The kick was
+    # The issue's printer: on the loopback, with the read-back. The kick was
     # handed to TCP before the printer hung up (it may even have read it),
     # but the status reply that would vouch for it never came.
     fault, read = FAULTS[name]
@@ -80,7 +85,7 @@ def test_with_read_back_a_printer_hanging_up_before_or_right_after_the_kick_is_a
     daemon = start_daemon(printer.uri, ARGS)
     pid = daemon.proc.pid
 
-    resp, lines, received = open_once(daemon, printer)
+    resp, lines, received = open_once(daemon, printer, OPEN_READ_BACK)
 
     expect.assert_json(resp, 503, LOST)
     assert received == [read]
@@ -88,16 +93,16 @@ def test_with_read_back_a_printer_hanging_up_before_or_right_after_the_kick_is_a
     faults.assert_alive(daemon, pid)
 
 
-@pytest.mark.parametrize("read_back", ["true", "false"])
+@pytest.mark.parametrize("path", [OPEN_READ_BACK, OPEN])
 @pytest.mark.parametrize("name", FAULTS)
 def test_a_printer_hanging_up_before_acknowledging_the_kick_is_a_503_with_or_without_read_back(
-        start_daemon, acks_lost, name, read_back):
+        start_daemon, acks_lost, name, path):
     fault, read = FAULTS[name]
     printer = FaultyPrinter(fault(), host=netns.CLI_ADDRESS,
                             sock=netns.socket_in(acks_lost.cli))
-    daemon = start_in(start_daemon, acks_lost, printer, read_back)
+    daemon = start_in(start_daemon, acks_lost, printer)
 
-    resp, lines, received = open_once(daemon, printer)
+    resp, lines, received = open_once(daemon, printer, path)
 
     expect.assert_json(resp, 503, LOST)
     assert received == [read]
@@ -112,7 +117,7 @@ def test_without_read_back_a_kick_never_acknowledged_is_a_503_printer_timeout_no
     # keeps sending again, so the printer is closed by the test.)
     printer = FaultyPrinter(answers_status(), host=netns.CLI_ADDRESS,
                             sock=netns.socket_in(acks_lost.cli))
-    daemon = start_in(start_daemon, acks_lost, printer, "false")
+    daemon = start_in(start_daemon, acks_lost, printer)
     mark = daemon.log_mark()
     try:
         resp = faults.timed_get(daemon, "/open-cash-drawer", TIMEOUT_MS)
@@ -130,10 +135,10 @@ def test_without_read_back_a_kick_never_acknowledged_is_a_503_printer_timeout_no
 def test_with_read_back_the_status_reply_vouches_for_the_kick_without_bare_acks(
         start_daemon, acks_lost):
     printer = PrinterListener(host=netns.CLI_ADDRESS, sock=netns.socket_in(acks_lost.cli))
-    daemon = start_in(start_daemon, acks_lost, printer, "true")
+    daemon = start_in(start_daemon, acks_lost, printer)
 
-    resp, lines, received = open_once(daemon, printer)
+    resp, lines, received = open_once(daemon, printer, OPEN_READ_BACK)
 
-    expect.assert_json(resp, 200, expect.OPENED)
-    assert received == [expect.OPENED_DEFAULT]
+    expect.assert_json(resp, 200, expect.OPENED_READ)
+    assert received == [expect.OPENED_READ_BACK]
     assert lines == [expect.OPENED_LINE.format(peer="127.0.0.1")]

@@ -84,19 +84,19 @@ def test_opening_reads_the_drawer_back_and_status_checks_again(start_daemon, sim
     daemon = start_daemon(printer.uri, ["--status-cache-ms", "60000"])
     assert printer_state(daemon)[0]["drawer"] == "closed"
 
-    resp = daemon.get("/open-cash-drawer")
+    resp = daemon.get("/open-cash-drawer" + expect.READ_BACK)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_READ)
     printer.expect(r"drawer kick \(ESC p\): pin 2, on 50 ms, off 500 ms -> drawer open")
     # The kick makes the cached check stale: the drawer moved.
     assert printer_state(daemon)[0]["drawer"] == "open"
-    printer.wait_received(CHECK + expect.OPENED_DEFAULT + CHECK)
+    printer.wait_received(CHECK + expect.OPENED_READ_BACK + CHECK)
 
 
-def test_without_read_back_the_answer_does_not_wait_and_status_still_reads_the_drawer(
+def test_by_default_the_answer_does_not_wait_and_status_still_reads_the_drawer(
         start_daemon, sim):
     printer = sim()
-    daemon = start_daemon(printer.uri, ["--read-back", "false"])
+    daemon = start_daemon(printer.uri)
 
     resp = daemon.get("/open-cash-drawer")
 
@@ -111,9 +111,9 @@ def test_realtime_kick_opens_the_drawer_while_the_printer_is_out_of_paper(start_
     printer.command("paper out")
     daemon = start_daemon(printer.uri, ["--kick", "realtime"])
 
-    resp = daemon.get("/open-cash-drawer")
+    resp = daemon.get("/open-cash-drawer" + expect.READ_BACK)
 
-    expect.assert_json(resp, 200, expect.OPENED)
+    expect.assert_json(resp, 200, expect.OPENED_READ)
     printer.expect(r"^escpos-sim: 10 14 01 00 01  real-time drawer kick \(DLE DC4\): pin 2, on 100 ms.*-> drawer open")
     printer.wait_received(REALTIME_KICK + Q1)
     assert printer_state(daemon)[0] == {"uri": printer.uri, **HEALTHY, "drawer": "open",
@@ -126,12 +126,12 @@ def test_esc_p_while_offline_is_queued_and_the_answer_says_the_drawer_stayed_clo
     printer.command("cover open")
     daemon = start_daemon(printer.uri)
 
-    resp = daemon.get("/open-cash-drawer")
+    resp = daemon.get("/open-cash-drawer" + expect.READ_BACK)
 
     # The pulse was handed to the printer (200), which holds it while offline: the
     # read-back tells the truth instead of a guess.
     expect.assert_json(resp, 200, {**expect.OPENED, "drawer": "closed"})
-    printer.wait_received(expect.OPENED_DEFAULT)
+    printer.wait_received(expect.OPENED_READ_BACK)
 
 
 def test_a_flood_of_status_requests_makes_one_printer_check(start_daemon, sim):
@@ -175,8 +175,8 @@ def test_a_printer_that_never_answers_status_is_not_waited_for_at_each_opening(
     printer = make_printer(status_replies=None)
     daemon = start_daemon(printer.uri, ["--min-interval-ms", "0"])
 
-    first = daemon.get("/open-cash-drawer")
-    second = daemon.get("/open-cash-drawer")
+    first = daemon.get("/open-cash-drawer" + expect.READ_BACK)
+    second = daemon.get("/open-cash-drawer" + expect.READ_BACK)
     state, _ = printer_state(daemon)
 
     expect.assert_json(first, 200, expect.OPENED_UNREAD)
@@ -184,7 +184,7 @@ def test_a_printer_that_never_answers_status_is_not_waited_for_at_each_opening(
     assert state == {"uri": printer.uri, "can_read_status": True, "reachable": True,
                      **UNKNOWN, "error": "no_status_reply"}
     # The first opening asked once and got nothing; the second did not ask again.
-    assert printer.settle() == [expect.OPENED_DEFAULT, expect.KICK_DEFAULT, Q1]
+    assert printer.settle() == [expect.OPENED_READ_BACK, expect.KICK_DEFAULT, Q1]
 
 
 def test_an_unreachable_printer_is_reported_with_its_error(start_daemon):
@@ -222,5 +222,5 @@ def test_status_check_and_opening_never_share_a_connection(start_daemon, make_pr
 
     assert all(a.status == 200 for a in answers)
     for data in printer.settle():
-        # each connection is one whole operation: a kick read back, or a check
+        # each connection is one whole operation: a kick, or a check
         assert data in (expect.OPENED_DEFAULT, CHECK), data.hex(" ")

@@ -171,6 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char detail[256];
 	unsigned flags;
 	size_t start;
+	bool read_back;
 	int rc;
 
 	if (size < 1)
@@ -193,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dp.status_timeout_ms = 1000;
 	dp.open_level_high = flags & 4;
 	dp.silent = flags & 8;
-	dp.read_back = !(flags & 16);
+	read_back = !(flags & 16);
 
 	drawer_printer_check(&dp, clock_monotonic_ms() + 10000, &state, detail, sizeof detail);
 	check_status(&state.status, dp.open_level_high);
@@ -218,13 +219,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	printer.query_count = 0;
 	printer.reads = 0;
 	printer.kicks = 0;
-	rc = drawer_printer_kick(&dp, clock_monotonic_ms() + 10000, &drawer, detail, sizeof detail);
+	rc = drawer_printer_kick(&dp, read_back, clock_monotonic_ms() + 10000, &drawer, detail, sizeof detail);
 	FUZZ_CHECK(rc == 0 || (printer.open_fails && rc == TRANSPORT_ERR_REFUSED), "kick: %d", rc);
 	FUZZ_CHECK(printer.kicks == !printer.open_fails, "%d kicks", printer.kicks);
 	FUZZ_CHECK(drawer <= ESCPOS_DRAWER_CLOSED, "kick read back drawer %d", (int)drawer);
 	FUZZ_CHECK(printer.query_count <= 1 && (printer.query_count == 0 || printer.queries[0] == 1),
 		   "the kick asked %zu questions", printer.query_count);
-	FUZZ_CHECK(dp.read_back || printer.query_count == 0, "read back with read_back = false");
+	FUZZ_CHECK(read_back || printer.query_count == 0, "read back with read_back = false");
 	FUZZ_CHECK(printer.reads <= NOISE_MAX, "the kick read %u bytes", printer.reads);
 	FUZZ_CHECK(drawer == ESCPOS_DRAWER_UNKNOWN || printer.query_count == 1,
 		   "drawer %d without asking", (int)drawer);

@@ -1410,6 +1410,27 @@ static void test_a_retired_setting_is_accepted_whatever_its_value_and_warned_onc
 	}
 }
 
+#define READ_BACK_IGNORED                                                                   \
+	"Réglage read_back ignoré : il n'existe plus ; une ouverture répond dès que "       \
+	"l'imprimante a l'impulsion ; le client qui veut l'état du tiroir relu après "      \
+	"l'impulsion le demande à chaque requête (GET /open-cash-drawer?read_back=true) ; "  \
+	"retirez-le des réglages\n"
+
+/* read_back (true by default until 0.x) is now asked per request. */
+static void test_read_back_is_retired_and_its_warning_names_the_query_parameter(void **state)
+{
+	struct config config, defaults;
+	char warnings[1024];
+
+	(void)state;
+	assert_null(config_find("read_back"));
+	config_defaults(&defaults);
+	load_clean(&config, "[cashdrawerd]\nread_back = true\nlog_journal = auto\n");
+	assert_same_settings(&config, &defaults);
+	config_retired_warnings(&config, warnings, sizeof warnings);
+	assert_string_equal(warnings, LOG_JOURNAL_IGNORED READ_BACK_IGNORED);
+}
+
 static void test_a_retired_setting_is_not_an_option_and_not_in_help(void **state)
 {
 	static char usage[16384];
@@ -1932,6 +1953,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_section_is_reported_on_its_key_lines),
 		cmocka_unit_test(test_unknown_key_is_reported_with_its_line),
 		cmocka_unit_test(test_a_retired_setting_is_accepted_whatever_its_value_and_warned_once),
+		cmocka_unit_test(test_read_back_is_retired_and_its_warning_names_the_query_parameter),
 		cmocka_unit_test(test_a_retired_setting_is_not_an_option_and_not_in_help),
 		cmocka_unit_test(test_a_retired_setting_in_a_file_or_on_the_command_line_is_no_problem),
 		cmocka_unit_test(test_bad_value_is_reported_with_key_and_reason),

@@ -348,12 +348,16 @@ static void on_done(struct drawer_request *request)
 }
 
 /* drawer_open on requests[i]; returns what drawer_open returned. */
+/* Whether the openings of open_request ask for the read-back (reset by setup). */
+static bool asks_read_back;
+
 static bool open_request(size_t i)
 {
 	struct test_request *r = &requests[i];
 
 	r->request.on_done = on_done;
 	r->request.context = r;
+	r->request.read_back = asks_read_back;
 	r->opened_ms = clock_monotonic_ms();
 	return drawer_open(drawer, &r->request);
 }
@@ -446,6 +450,7 @@ static int setup(void **state)
 	done_total = 0;
 	pthread_mutex_unlock(&done_lock);
 	drawer = NULL;
+	asks_read_back = false;
 	return 0;
 }
 
@@ -1020,7 +1025,9 @@ static void test_french_messages_differ_for_busy_stopping_and_refused(void **sta
 
 /* ---- the printer's state ---- */
 
-static void start_reading_drawer_with(unsigned status_cache_ms, bool read_back)
+/* A printer that answers status; the openings ask for the read-back or not. */
+static void start_reading_drawer_within(unsigned status_cache_ms, bool read_back,
+					unsigned min_interval_ms)
 {
 	struct drawer_options options = {
 		.uri = test_uri(),
@@ -1028,17 +1035,22 @@ static void start_reading_drawer_with(unsigned status_cache_ms, bool read_back)
 		.pulse_on_ms = 2,
 		.pulse_off_ms = 500,
 		.open_level_high = true,
-		.read_back = read_back,
 		.timeout_ms = 2000,
-		.min_interval_ms = 0,
+		.min_interval_ms = min_interval_ms,
 		.status_cache_ms = status_cache_ms,
 		.status_timeout_ms = 50,
 		.ops = &fake_reading_ops,
 	};
 	char err[256] = "";
 
+	asks_read_back = read_back;
 	if (drawer_create(&drawer, &options, err, sizeof err) != 0)
 		fail_msg("drawer_create: %s", err);
+}
+
+static void start_reading_drawer_with(unsigned status_cache_ms, bool read_back)
+{
+	start_reading_drawer_within(status_cache_ms, read_back, 0);
 }
 
 static void start_reading_drawer(unsigned status_cache_ms)
@@ -1140,6 +1152,73 @@ static void test_without_read_back_an_opening_is_done_once_the_kick_is_written(v
 	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_UNKNOWN);
 	assert_int_equal(fake.cycles[0].len, 5); /* the kick, no DLE EOT 1 */
 	assert_memory_equal(fake.cycles[0].bytes, "\x1b\x70\x00\x01\xfa", 5);
+}
+
+/* Openings that do not ask, then one that does, all queued behind a slow
+ * status check: they share one pulse, read back for everyone. */
+static void test_a_pulse_is_read_back_when_one_request_waiting_for_it_asks(void **state)
+{
+	(void)state;
+	fake.reply = 0x16; /* pin 3 HIGH: open */
+	fake_set(0, 100, 0); /* the check's slow connect: the openings queue behind it */
+	start_reading_drawer_within(0, false, 1000);
+	assert_false(query_request(0));
+	wait_for_opens(1);
+	assert_false(open_request(1));
+	assert_false(open_request(2));
+	asks_read_back = true;
+	assert_false(open_request(3));
+	wait_for_answers(4);
+	stop_drawer();
+
+	for (size_t i = 1; i <= 3; i++) {
+		assert_int_equal(requests[i].request.result.error, 0);
+		assert_int_equal(requests[i].request.result.drawer, ESCPOS_DRAWER_OPEN);
+	}
+	assert_false(requests[1].request.result.coalesced);
+	assert_true(requests[3].request.result.coalesced);
+	assert_int_equal(fake.cycle_count, 2); /* the check, then one kick */
+	assert_int_equal(fake.cycles[1].len, 8);
+	assert_memory_equal(fake.cycles[1].bytes, "\x1b\x70\x00\x01\xfa\x10\x04\x01", 8);
+}
+
+/* The field's request (no read-back) right after one that asked: it shares
+ * the pulse, and is answered with what the pulse found, never waiting again. */
+static void test_an_opening_within_the_window_of_a_read_back_pulse_gets_its_drawer(void **state)
+{
+	(void)state;
+	fake.reply = 0x16;
+	start_reading_drawer_within(0, true, 60000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	asks_read_back = false;
+	assert_true(open_request(1)); /* final at once */
+	stop_drawer();
+
+	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_OPEN);
+	assert_true(requests[1].request.result.coalesced);
+	assert_int_equal(requests[1].request.result.drawer, ESCPOS_DRAWER_OPEN);
+	assert_int_equal(fake.cycle_count, 1);
+}
+
+/* Asking after a pulse that was not read back: nothing is fired again, and
+ * the answer does not pretend to know the drawer. */
+static void test_a_read_back_asked_within_the_window_of_an_unread_pulse_is_unknown(void **state)
+{
+	(void)state;
+	fake.reply = 0x16;
+	start_reading_drawer_within(0, false, 60000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	asks_read_back = true;
+	assert_true(open_request(1));
+	stop_drawer();
+
+	assert_int_equal(requests[0].request.result.drawer, ESCPOS_DRAWER_UNKNOWN);
+	assert_true(requests[1].request.result.coalesced);
+	assert_int_equal(requests[1].request.result.drawer, ESCPOS_DRAWER_UNKNOWN);
+	assert_int_equal(fake.cycle_count, 1);
+	assert_int_equal(fake.cycles[0].len, 5); /* the kick alone */
 }
 
 static void test_a_silent_printer_is_asked_once_then_openings_do_not_wait(void **state)
@@ -1361,6 +1440,9 @@ int main(void)
 		TEST(test_opening_reads_the_drawer_back_after_the_kick),
 		TEST(test_the_drawer_is_read_back_once_the_pulse_had_time_to_throw_it),
 		TEST(test_without_read_back_an_opening_is_done_once_the_kick_is_written),
+		TEST(test_a_pulse_is_read_back_when_one_request_waiting_for_it_asks),
+		TEST(test_an_opening_within_the_window_of_a_read_back_pulse_gets_its_drawer),
+		TEST(test_a_read_back_asked_within_the_window_of_an_unread_pulse_is_unknown),
 		TEST(test_a_silent_printer_is_asked_once_then_openings_do_not_wait),
 		TEST(test_a_valid_reply_vouches_for_the_kick_without_asking_the_transport),
 		TEST(test_a_connection_lost_instead_of_the_reply_fails_the_opening),

@@ -113,7 +113,7 @@ static void test_test_button_and_script_only_for_loopback_clients(void **state)
 	assert_null(strstr(lan, "<script"));
 	assert_null(strstr(lan, "open-cash-drawer"));
 	assert_non_null(strstr(local, "<button id=\"test-drawer\" type=\"button\">Tester le tiroir</button>"));
-	assert_non_null(strstr(local, "fetch('/open-cash-drawer'"));
+	assert_non_null(strstr(local, "fetch('/open-cash-drawer?read_back=true'"));
 	free(lan);
 	free(local);
 }

@@ -3,14 +3,22 @@ from .web import json_bytes
 
 KICK_DEFAULT = bytes([0x1B, 0x70, 0x00, 0x19, 0xFA])  # ESC p, pin 2, 50 ms on, 500 ms off
 QUERY_PRINTER = bytes([0x10, 0x04, 0x01])  # DLE EOT 1: drawer pin 3, online
-# An opening on a printer that answers status: the kick, then the drawer read back.
-OPENED_DEFAULT = KICK_DEFAULT + QUERY_PRINTER
+# An opening: the kick alone, answered as soon as the printer has it.
+OPENED_DEFAULT = KICK_DEFAULT
+# GET /open-cash-drawer?read_back=true on a printer that answers status: the
+# kick, then the drawer read back once the pulse had time to throw it.
+READ_BACK = "?read_back=true"
+OPENED_READ_BACK = KICK_DEFAULT + QUERY_PRINTER
 JSON_TYPE = "application/json; charset=utf-8"
 
+# The default answer does not wait for the pulse: the drawer is not read.
 OPENED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced": False,
-          "drawer": "open"}
+          "drawer": "unknown"}
 COALESCED = {"status": "success", "message": "Tiroir-caisse ouvert", "coalesced": True,
-             "drawer": "open"}
+             "drawer": "unknown"}
+# ?read_back=true, the drawer read back open after the pulse.
+OPENED_READ = {**OPENED, "drawer": "open"}
+COALESCED_READ = {**COALESCED, "drawer": "open"}
 # Where the drawer cannot be read back (a plain file, a printer that does not answer).
 OPENED_UNREAD = {**OPENED, "drawer": "unknown"}
 NOT_LOCAL = {"status": "error", "error": "not_local", "message": "Accès refusé - Local uniquement"}

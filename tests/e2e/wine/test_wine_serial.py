@@ -79,7 +79,7 @@ def test_serial_port_gets_the_kick_and_reads_the_drawer_back(start_exe, com9, re
     printer = com9(reply)
     daemon = start_exe("serial:COM9?baud=38400&flow=none")
 
-    resp = daemon.get("/open-cash-drawer")
+    resp = daemon.get("/open-cash-drawer" + expect.READ_BACK)
 
     expect.assert_json(resp, 200, {**expect.OPENED, "drawer": drawer})
     assert printer.wait_for(len(KICK_AND_QUERY)) == KICK_AND_QUERY
