@@ -7,7 +7,7 @@
 #   - TLS handshakes per second (a new connection per request, both);
 #   - open latency over HTTPS, keep-alive and a fresh connection per open
 #     (Python's ssl client, checking the certificate against the authority;
-#     read_back = false: the figure is the HTTPS and printer path, not the
+#     no ?read_back=true: the figure is the HTTPS and printer path, not the
 #     50 ms pulse a read-back waits for);
 #   - the daemon's RSS with TLS on.
 # wrk makes the load: it never checks certificates (curl --cacert checks both
@@ -35,7 +35,7 @@ printer_port=$(free_port)
 pids+=($!)
 port=$(free_port)
 "$build/cashdrawerd" --port "$port" --bind 127.0.0.1 --printer "tcp://127.0.0.1:$printer_port" \
-	--log-dir "$work/logs" --log-console false --min-interval-ms 0 --read-back false \
+	--log-dir "$work/logs" --log-console false --min-interval-ms 0 \
 	--tls-cert "$tls_dir/cashdrawerd-cert.pem" --tls-key "$tls_dir/cashdrawerd-key.pem" &
 daemon=$!
 pids+=($daemon)
