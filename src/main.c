@@ -255,6 +255,17 @@ static int run(const struct config *config, const struct printer_uri *printer)
 			rotlog_write(context.log, error ? ROTLOG_ERROR : ROTLOG_INFO, "%s", note);
 	}
 	warn_retired_settings(context.log, config);
+	/* served only now: the start-up lines are in the log before any answer
+	 * (a GET /logs at once finds them all) */
+	if (http_server_serve(server, err, sizeof err) < 0) {
+		rotlog_write(context.log, ROTLOG_ERROR, "Démarrage impossible : %s", err);
+		http_server_stop(server);
+		drawer_destroy(context.drawer);
+		rotlog_close(context.log);
+		syslog_stop(outputs.syslog);
+		metrics_destroy(&metrics);
+		return EXIT_RUNTIME;
+	}
 	warn_if_printer_not_ready(&context, config->timeout_ms);
 	systemd_notify_ready(http_server_describe(server));
 

@@ -72,6 +72,13 @@ struct http_server {
 	char tls_note[1100]; /* why HTTPS is not served, "": it is or is off */
 	bool tls_broken;     /* ...because its files cannot be used: an error */
 	bool lanes; /* the till's lanes are open: LAN requests are served apart */
+	/* listening sockets opened, served once the start is logged (http_server_serve) */
+	struct {
+		int fd;
+		unsigned threads;
+		bool lane;
+	} pending[LISTEN_MAX + 2];
+	size_t pending_count;
 	char description[512];
 	/* requests between their request line and their completion */
 	atomic_uint active;
@@ -466,6 +473,19 @@ static void raise_descriptor_limit(rlim_t wanted)
 }
 #endif
 
+/* A listening socket to serve once the start is logged (it owns fd). */
+static void defer_socket(struct http_server *server, int fd, unsigned threads, bool lane)
+{
+	if (server->pending_count == sizeof server->pending / sizeof server->pending[0]) {
+		close(fd);
+		return;
+	}
+	server->pending[server->pending_count].fd = fd;
+	server->pending[server->pending_count].threads = threads;
+	server->pending[server->pending_count].lane = lane;
+	server->pending_count++;
+}
+
 /* The till's lanes (where SO_REUSEPORT exists): listening on every
  * interface, the loopback addresses get listeners of their own, each with an
  * MHD thread of its own, so a LAN client flooding the service never queues
@@ -489,8 +509,7 @@ static void open_till_lanes(struct http_server *server, int wildcard, unsigned p
 		if (http_listener_open(lanes[i], port, true, &fd, &bound, desc, sizeof desc, err,
 				  sizeof err) < 0)
 			continue;
-		if (serve_socket(server, fd, 1, err, sizeof err) == 0)
-			server->lanes = true;
+		defer_socket(server, fd, 1, true);
 	}
 #else
 	(void)server, (void)wildcard, (void)port;
@@ -533,8 +552,7 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 			goto fail;
 		if (address == NULL)
 			open_till_lanes(server, fd, port);
-		if ((rc = serve_socket(server, fd, config->threads, err, errlen)) < 0)
-			goto fail;
+		defer_socket(server, fd, config->threads, false);
 		snprintf(server->description + strlen(server->description),
 			 sizeof server->description - strlen(server->description), "%s%s",
 			 i > 0 ? ", " : "", desc);
@@ -548,6 +566,32 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	return 0;
 fail:
 	http_server_stop(server);
+	return rc;
+}
+
+int http_server_serve(struct http_server *server, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < server->pending_count; i++) {
+		/* a till lane that cannot be served is simply not there */
+		char lane_err[256];
+		bool lane = server->pending[i].lane;
+		int fd = server->pending[i].fd;
+
+		server->pending[i].fd = -1;
+		if (rc < 0) {
+			close(fd);
+			continue;
+		}
+		if (lane) {
+			if (serve_socket(server, fd, 1, lane_err, sizeof lane_err) == 0)
+				server->lanes = true;
+		} else {
+			rc = serve_socket(server, fd, server->pending[i].threads, err, errlen);
+		}
+	}
+	server->pending_count = 0;
 	return rc;
 }
 
@@ -607,6 +651,8 @@ void http_server_stop(struct http_server *server)
 		if (server->sockets[i] >= 0)
 			close(server->sockets[i]);
 	}
+	for (size_t i = 0; i < server->pending_count; i++) /* never served */
+		close(server->pending[i].fd);
 	/* every connection is closed: the watchdog has nothing left to watch */
 	server->context->connections = NULL;
 	http_connections_destroy(server->connections);

@@ -11,10 +11,15 @@
 struct http_server;
 
 /* Listens on every configured address (default: [::] with IPv4 mapped, or
- * 0.0.0.0 where IPv6 is off) and starts serving. Returns 0, or a negative
- * errno with err naming the address, the cause and the fix. */
+ * 0.0.0.0 where IPv6 is off) and loads HTTPS's files; serves nothing yet, so
+ * that the start-up lines are in the log before the first answer. Returns 0,
+ * or a negative errno with err naming the address, the cause and the fix. */
 int http_server_start(struct http_server **server, struct daemon_context *context, char *err,
 		      size_t errlen);
+
+/* Starts serving what http_server_start opened (connections made meanwhile
+ * wait in the listen queue). 0, or a negative errno with err filled. */
+int http_server_serve(struct http_server *server, char *err, size_t errlen);
 
 /* Where it listens, e.g. "[::]:22548 (IPv4 et IPv6)", for the start-up log. */
 const char *http_server_describe(const struct http_server *server);
