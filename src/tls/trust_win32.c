@@ -175,6 +175,10 @@ int tls_trust_remove(const char *ca_pem_path, char *why, size_t why_size)
 			goto out;
 		}
 	}
+	/* Windows writes a deletion from a system store at once; Wine 8 keeps
+	 * it in memory and never writes it unless asked (its registry keeps
+	 * the certificate): asked here, a no-op where it is written already. */
+	CertControlStore(store, 0, CERT_STORE_CTRL_COMMIT, NULL);
 	rc = 0;
 out:
 	if (store != NULL)
