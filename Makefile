@@ -39,10 +39,16 @@ WINDOWS_PACKAGES := cmake make pkg-config dpkg-dev xz-utils libinih-dev \
 	gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
 # libjpeg-turbo's SIMD decoder (x86 assembly) in the Windows build
 WINDOWS_PACKAGES += nasm
+# GnuTLS, gmp, nettle, libtasn1 for the Windows HTTPS (tools/build-windows-gnutls.sh):
+# autoreconf as Debian's rules run it (autopoint: gettext's macros); gmp's m4
+WINDOWS_PACKAGES += autoconf automake libtool autopoint gettext m4
 # The Windows suite: cashdrawerd.exe under Wine (wine64, and wine for its
 # loader), a private cupsd (cups-daemon, cups-client; cups for the socket
 # backend) and libcups2, which Wine's spooler loads to reach it.
 WINE_TEST_PACKAGES := $(WINDOWS_PACKAGES) wine wine64 libcups2 cups-daemon cups-client cups
+# TLS under Wine (tests/e2e/wine/test_wine_tls.py): the test certificates
+# (certtool), Linux's curl checking them
+WINE_TEST_PACKAGES += gnutls-bin curl
 TEST_PACKAGES  += $(WINE_TEST_PACKAGES)
 # /metrics checked by promtool (prometheus); the status page uses the chromium above.
 TEST_PACKAGES  += prometheus
