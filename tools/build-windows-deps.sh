@@ -2,8 +2,9 @@
 # Builds the Windows daemon's libraries, static, with mingw-w64, into
 # PREFIX (PREFIX/lib/pkgconfig/*.pc), from Debian's source packages fetched
 # with the build's own apt configuration (tools/debian-source.sh):
-#   GnuTLS with gmp, nettle and libtasn1 (tools/build-windows-gnutls.sh),
-#   libmicrohttpd (HTTPS with that GnuTLS, native W32 threads), cJSON, inih,
+#   with WINDOWS_HTTPS=1, GnuTLS with gmp, nettle and libtasn1
+#   (tools/build-windows-gnutls.sh); libmicrohttpd (native W32 threads;
+#   HTTPS with that GnuTLS when WINDOWS_HTTPS=1), cJSON, inih,
 #   and libjpeg-turbo (the receipts' decoder: its libjpeg API only, SIMD with nasm).
 # inih: when the mirror does not serve libinih's source (some mirrors lack its
 # orig tarball), tools/windows/ini.c, a reader with inih's interface and
@@ -20,21 +21,27 @@ ar="$host-ar"
 cppflags="-D_WIN32_WINNT=0x0601"
 cflags="-O2"
 
-gnutls_key=$("$here/build-windows-gnutls.sh" "$arch" "$prefix" | tail -n 1)
-# The static GnuTLS's header must not declare its symbols dllimport in any
-# code using it (GNUTLS_INTERNAL_BUILD, else __imp_gnutls_malloc is
-# undefined): gnutls.pc's Cflags say so (tools/build-windows-gnutls.sh).
-# pkg-config --static: GnuTLS's own libraries (Requires.private,
-# Libs.private) for configure's link test.
-# A new GnuTLS rebuilds it: its key's digest is among the options the stamp
-# keeps (configure takes and ignores the variable).
-# (threads: "auto" picks native W32 threads; "w32" is refused by its configure)
-# (the options are one word each: the environment carries pkg-config's)
-PKG_CONFIG="pkg-config --static" PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH= \
+if [ "${WINDOWS_HTTPS:-0}" = 1 ]; then
+	gnutls_key=$("$here/build-windows-gnutls.sh" "$arch" "$prefix" | tail -n 1)
+	# The static GnuTLS's header must not declare its symbols dllimport in any
+	# code using it (GNUTLS_INTERNAL_BUILD, else __imp_gnutls_malloc is
+	# undefined): gnutls.pc's Cflags say so (tools/build-windows-gnutls.sh).
+	# pkg-config --static: GnuTLS's own libraries (Requires.private,
+	# Libs.private) for configure's link test.
+	# A new GnuTLS rebuilds it: its key's digest is among the options the stamp
+	# keeps (configure takes and ignores the variable).
+	# (threads: "auto" picks native W32 threads; "w32" is refused by its configure)
+	# (the options are one word each: the environment carries pkg-config's)
+	PKG_CONFIG="pkg-config --static" PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH= \
+		"$here/build-libmicrohttpd.sh" "$prefix" --host="$host" \
+		--disable-nls --disable-httpupgrade --enable-https --with-gnutls \
+		"CASHDRAWERD_GNUTLS=$(echo "$gnutls_key" | sha256sum | cut -c 1-16)" \
+		"CPPFLAGS=$cppflags" "CFLAGS=$cflags"
+else
+	# (threads: "auto" picks native W32 threads; "w32" is refused by its configure)
 	"$here/build-libmicrohttpd.sh" "$prefix" --host="$host" \
-	--disable-nls --disable-httpupgrade --enable-https --with-gnutls \
-	"CASHDRAWERD_GNUTLS=$(echo "$gnutls_key" | sha256sum | cut -c 1-16)" \
-	"CPPFLAGS=$cppflags" "CFLAGS=$cflags"
+		--disable-nls --disable-httpupgrade "CPPFLAGS=$cppflags" "CFLAGS=$cflags"
+fi
 
 mkdir -p "$prefix/lib/pkgconfig" "$prefix/include/cjson" "$prefix/source"
 
@@ -112,5 +119,5 @@ if [ ! -f "$stamp" ]; then
 	grep 'SIMD extensions' "$log" | sed 's/^-- /build-windows-deps: libjpeg-turbo /'
 	touch "$stamp"
 fi
-echo "build-windows-deps: static GnuTLS, libmicrohttpd (HTTPS), cJSON, inih and libjpeg-turbo" \
-	"for $host in $prefix"
+echo "build-windows-deps: static libmicrohttpd (HTTPS: ${WINDOWS_HTTPS:-0}), cJSON, inih and" \
+	"libjpeg-turbo for $host in $prefix"
