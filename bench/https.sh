@@ -44,37 +44,7 @@ wait_ready "$base/status?printer=cached" env CURL_CA_BUNDLE="$ca"
 curl -fs --cacert "$ca" "$base/status" >/dev/null
 body=$(curl -fs --cacert "$ca" "$base/status" | sed "s/'/\\\\'/g")
 
-nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-	access_log $work/nginx/access.log;
-	client_body_temp_path $work/nginx/body;
-	proxy_temp_path $work/nginx/proxy;
-	fastcgi_temp_path $work/nginx/fastcgi;
-	uwsgi_temp_path $work/nginx/uwsgi;
-	scgi_temp_path $work/nginx/scgi;
-	server {
-		listen 127.0.0.1:$nginx_port ssl;
-		ssl_certificate $tls_dir/cashdrawerd-cert.pem;
-		ssl_certificate_key $tls_dir/cashdrawerd-key.pem;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305;
-		ssl_session_cache off;
-		ssl_session_tickets off;
-		location = /status { default_type application/json; return 200 '$body'; }
-	}
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
-pids+=($!)
-nginx_base="https://localhost:$nginx_port"
-wait_ready "$nginx_base/status" env CURL_CA_BUNDLE="$ca"
+start_nginx "$body" "$tls_dir/cashdrawerd-cert.pem" "$tls_dir/cashdrawerd-key.pem" "$ca"
 echo "checked: $(curl -s --cacert "$ca" -o /dev/null -w '%{ssl_verify_result} ' "$base/status")$(curl -s --cacert "$ca" -o /dev/null -w '%{ssl_verify_result}' "$nginx_base/status") (0: certificate verified, both)"
 
 # wrk_pair LABEL KEY ARGS...: cashdrawerd then nginx, alternated, medians

@@ -63,15 +63,28 @@ netns_pair() {
 	ip -n "$2" link set veth-cli up
 }
 
-# start_nginx BODY: nginx serving the daemon's /status body (BODY, ' written
-# \'), with its (combined) access log on, as many workers as the daemon has
-# HTTP threads (2); sets nginx_base. Uses the script's $work. Its configuration was
-# last checked with nginx 1.22.1-9+deb12u12 (Debian 12); `nginx -t` checks it
-# against the installed one before the run.
+# start_nginx BODY [CERT KEY CA]: nginx serving the daemon's /status body
+# (BODY, ' written \'), with its (combined) access log on, as many workers as
+# the daemon has HTTP threads (2); sets nginx_base. With CERT and KEY: HTTPS
+# with the daemon's TLS settings (1.2 and 1.3, its AEAD ciphers, no session
+# resumption: libmicrohttpd offers none), reached at https://localhost
+# trusting CA. Uses the script's $work. Its configuration was last checked
+# with nginx 1.22.1-9+deb12u12 (Debian 12); `nginx -t` checks it against the
+# installed one before the run.
 nginx_checked_with="nginx 1.22.1-9+deb12u12"
 start_nginx() {
-	local port body=$1
+	local port body=$1 cert=${2:-} key=${3:-} ca=${4:-} listen tls=""
 	port=$(free_port)
+	listen="127.0.0.1:$port"
+	if [ -n "$cert" ]; then
+		listen="$listen ssl"
+		tls="ssl_certificate $cert;
+		ssl_certificate_key $key;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305;
+		ssl_session_cache off;
+		ssl_session_tickets off;"
+	fi
 	mkdir -p "$work/nginx"
 	cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes 2;
@@ -87,7 +100,8 @@ http {
 	uwsgi_temp_path $work/nginx/uwsgi;
 	scgi_temp_path $work/nginx/scgi;
 	server {
-		listen 127.0.0.1:$port;
+		listen $listen;
+		$tls
 		location = /status { default_type application/json; return 200 '$body'; }
 	}
 }
@@ -100,6 +114,11 @@ EOF
 	fi
 	nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
 	pids+=($!)
-	nginx_base="http://127.0.0.1:$port"
-	wait_ready "$nginx_base/status"
+	if [ -n "$cert" ]; then
+		nginx_base="https://localhost:$port"
+		wait_ready "$nginx_base/status" env CURL_CA_BUNDLE="$ca"
+	else
+		nginx_base="http://127.0.0.1:$port"
+		wait_ready "$nginx_base/status"
+	fi
 }
