@@ -41,6 +41,10 @@ static int write_args(const struct config_args *args, char *text, size_t size, c
 	ARG("cashdrawerd");
 	if (args->action == CONFIG_ACTION_CHECK)
 		ARG("--check-config");
+	else if (args->action == CONFIG_ACTION_SETUP_TLS)
+		ARG("--setup-tls");
+	else if (args->action == CONFIG_ACTION_REMOVE_TLS)
+		ARG("--remove-tls");
 	if (args->config_path != NULL)
 		ARG("--config=%s", args->config_path);
 	for (size_t i = 0; i < args->count; i++) {
@@ -79,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(rc == -EINVAL && err[0] != '\0', "refused (%d) without a reason", rc);
 		goto out;
 	}
-	FUZZ_CHECK(args.action <= CONFIG_ACTION_CHECK, "action %d", (int)args.action);
+	FUZZ_CHECK(args.action <= CONFIG_ACTION_REMOVE_TLS, "action %d", (int)args.action);
 	if (args.action == CONFIG_ACTION_HELP || args.action == CONFIG_ACTION_VERSION)
 		goto out;
 	FUZZ_CHECK(args.count <= sizeof args.values / sizeof args.values[0], "%zu options",
