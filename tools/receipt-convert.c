@@ -10,10 +10,6 @@
 
 #include "receipt/receipt.h"
 
-#ifdef _WIN32
-#include <windows.h>
-#endif
-
 static const char usage[] =
 	"usage: receipt-convert [options] INPUT.jpg OUTPUT.bin\n"
 	"  --dots N             printer dots per line (default 512)\n"
@@ -185,18 +181,9 @@ out:
 /* The Windows build links with -municode (wmain): the arguments in UTF-8. */
 int wmain(int argc, wchar_t **wargv)
 {
-	char **argv = calloc((size_t)argc + 1, sizeof(*argv));
+	char **argv = compat_utf8_argv(argc, wargv);
 
-	for (int i = 0; argv && i < argc; i++) {
-		int n = WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, NULL, 0, NULL, NULL);
-
-		argv[i] = malloc(n > 0 ? (size_t)n : 1);
-		if (argv[i] == NULL)
-			return 2;
-		argv[i][0] = '\0';
-		WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, argv[i], n, NULL, NULL);
-	}
-	return argv ? run(argc, argv) : 2;
+	return argv != NULL ? run(argc, argv) : 2;
 }
 #else
 int main(int argc, char **argv)

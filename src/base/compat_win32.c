@@ -50,6 +50,16 @@ char *compat_utf8(const wchar_t *wide)
 	return utf8;
 }
 
+char **compat_utf8_argv(int argc, wchar_t **wargv)
+{
+	char **argv = calloc((size_t)argc + 1, sizeof *argv);
+
+	for (int i = 0; argv != NULL && i < argc; i++)
+		if ((argv[i] = compat_utf8(wargv[i])) == NULL)
+			return NULL;
+	return argv;
+}
+
 int compat_errno_from_win32(unsigned long error)
 {
 	switch (error) {

@@ -46,6 +46,9 @@
 wchar_t *compat_wide(const char *utf8);
 /* A UTF-8 copy of wide (free() it), or NULL. */
 char *compat_utf8(const wchar_t *wide);
+/* wmain's arguments (-municode) as a NULL-terminated UTF-8 argv (never
+ * freed: they live as long as the program), or NULL when memory runs out. */
+char **compat_utf8_argv(int argc, wchar_t **wargv);
 /* errno for a Win32 error code (GetLastError, WSAGetLastError). */
 int compat_errno_from_win32(unsigned long error);
 

@@ -90,15 +90,7 @@ static int run(int argc, char **argv)
 /* -municode (the Windows build's link): the arguments as UTF-8. */
 int wmain(int argc, wchar_t **wargv)
 {
-	char **argv = calloc((size_t)argc + 1, sizeof(*argv));
+	char **argv = compat_utf8_argv(argc, wargv);
 
-	for (int i = 0; argv != NULL && i < argc; i++) {
-		int n = WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, NULL, 0, NULL, NULL);
-
-		argv[i] = calloc(n > 0 ? (size_t)n : 1, 1);
-		if (argv[i] == NULL)
-			return 2;
-		WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, argv[i], n, NULL, NULL);
-	}
 	return argv != NULL ? run(argc, argv) : 2;
 }
