@@ -45,16 +45,6 @@ def wait_jobs_done(cupsd, name, completed):
     assert len(cupsd.jobs(name, "completed")) == completed
 
 
-def wait_for_line(daemon, level, message, timeout=10.0):
-    """The start-up check runs after the start-up line: wait for its line."""
-    deadline = time.monotonic() + timeout
-    while not logfile.find_exact(daemon.log_lines(), level, message):
-        assert time.monotonic() < deadline, (
-            f"no {level} line {message!r} within {timeout} s; log:\n" + "\n".join(daemon.log_lines()))
-        time.sleep(0.05)
-    return logfile.assert_one_line(daemon.log_lines(), level, message)
-
-
 def not_found_detail(printer_text, name, cupsd):
     return (f"imprimante {printer_text} : aucune file CUPS de ce nom sur {cupsd.server} "
             f"(créez-la : lpadmin -p {name} -E -v usb://... -m raw, ou réglez --printer)")
@@ -145,7 +135,7 @@ def test_missing_queue_warns_at_start_gives_503_and_works_once_created(
         start_daemon, cupsd, printer):
     daemon = start_daemon("cups:NOPE", ["--min-interval-ms", "0"], env=cupsd.env)
     detail = not_found_detail("cups:NOPE", "NOPE", cupsd)
-    wait_for_line(daemon, "WARNING", START_WARNING.format(code="printer_queue_not_found",
+    logfile.wait_for_line(daemon, "WARNING", START_WARNING.format(code="printer_queue_not_found",
                                                           detail=detail))
     mark = daemon.log_mark()
 
@@ -251,7 +241,7 @@ def test_started_before_cupsd_warns_then_prints_once_cupsd_runs(
         start_daemon, cupsd, queue, printer):
     cupsd.stop()
     daemon = start_daemon(QUEUE, env=cupsd.env)
-    wait_for_line(daemon, "WARNING", START_WARNING.format(
+    logfile.wait_for_line(daemon, "WARNING", START_WARNING.format(
         code="printer_spooler_down",
         detail=f"imprimante TICKET : CUPS injoignable sur {cupsd.server} : connexion refusée "
                "(cupsd tourne-t-il ? démarrez-le : systemctl start cups)"))
@@ -270,7 +260,7 @@ def test_cupsd_that_never_answers_gives_503_printer_timeout_on_time(start_daemon
         detail = (f"imprimante TICKET : CUPS sur {silent.server} n'a pas répondu à temps pendant "
                   "la vérification de la file (cupsd est-il bloqué ou surchargé ? "
                   "redémarrez-le : systemctl restart cups)")
-        wait_for_line(daemon, "WARNING", START_WARNING.format(code="printer_timeout",
+        logfile.wait_for_line(daemon, "WARNING", START_WARNING.format(code="printer_timeout",
                                                               detail=detail))
         mark = daemon.log_mark()
 

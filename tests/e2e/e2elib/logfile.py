@@ -2,6 +2,7 @@
 to find the one line a request wrote."""
 import datetime
 import re
+import time
 
 # YYYY-MM-DD HH:MM:SS,mmm - LEVEL - message
 LINE_RE = re.compile(
@@ -65,3 +66,16 @@ def assert_one_line(lines, level, message):
         + "\n".join(lines)
     )
     return found[0]
+
+
+def wait_for_line(daemon, level, message, timeout=10.0):
+    """Waits (bounded) for the one line at level saying exactly message: for
+    the lines written after the service answers, such as the start-up check
+    of the printer, which runs once the service serves."""
+    deadline = time.monotonic() + timeout
+    while not find_exact(daemon.log_lines(), level, message):
+        assert time.monotonic() < deadline, (
+            f"no {level} line {message!r} within {timeout} s; log:\n" + "\n".join(daemon.log_lines()))
+        time.sleep(0.05)
+    return assert_one_line(daemon.log_lines(), level, message)
+
