@@ -84,6 +84,8 @@ DEB_PACKAGES   := $(BUILD_PACKAGES)
 # The packaging tests: systemd-analyze (systemd), lintian; wixl and msiinfo (msitools).
 TEST_PACKAGES  += systemd lintian
 TEST_PACKAGES  += wixl msitools
+# --setup-tls's NSS databases, and the HTTPS tests that read them: certutil
+TEST_PACKAGES  += libnss3-tools
 
 .PHONY: all build deps run run-serial test fuzz bench soak clean windows install deb msi
 

@@ -38,8 +38,8 @@ class Namespace:
         netns._ip("-n", self.name, "link", "set", "lo", "up")
         netns._ip("-n", self.name, "link", "add", "web0", "type", "veth", "peer", "name", "web1")
         netns._ip("-n", self.name, "addr", "add", f"{PAGE_ADDRESS}/24", "dev", "web0")
-        netns._ip("-n", self.name, "link", "set", "web0", "up")
-        netns._ip("-n", self.name, "link", "set", "web1", "up")
+        netns.link_up_settled(self.name, "web0")
+        netns.link_up_settled(self.name, "web1")
         return self
 
     def delete(self):

@@ -23,6 +23,16 @@ def _ip(*args, check=True):
     return result
 
 
+def link_up_settled(namespace, device):
+    """Brings device up with no IPv6 link-local address. The kernel would add
+    one about 1.5 s after the link is up (duplicate address detection), and
+    Chromium takes that late address change for a network change: a page load
+    in flight then fails with net::ERR_NETWORK_CHANGED. Without it, every
+    change to the links is done when this returns (checked with `ip monitor`)."""
+    _ip("-n", namespace, "link", "set", device, "addrgenmode", "none")
+    _ip("-n", namespace, "link", "set", device, "up")
+
+
 def unavailable_reason():
     """Why namespaces cannot be used here, or None."""
     if os.geteuid() != 0:
@@ -158,7 +168,7 @@ class NamespacePair:
         for name, dev, address in ((self.srv, "veth-srv", SRV_ADDRESS),
                                    (self.cli, "veth-cli", CLI_ADDRESS)):
             _ip("-n", name, "addr", "add", f"{address}/24", "dev", dev)
-            _ip("-n", name, "link", "set", dev, "up")
+            link_up_settled(name, dev)
             _ip("-n", name, "link", "set", "lo", "up")
         return self
 
