@@ -3,8 +3,9 @@
  * wget, Python, anything that reads /etc/ssl/certs) and the NSS databases
  * Chromium (~/.pki/nssdb) and Firefox (each profile's cert9.db) read, by
  * certutil (libnss3-tools). Which users: root and every user whose home is
- * there (uid 1000 and up); a user without ~/.pki/nssdb gets one, owned by
- * that user, so that Chromium finds the authority at its first start.
+ * there (uid 1000 and up); a user without ~/.pki/nssdb gets one, so that
+ * Chromium finds the authority at its first start. certutil runs in a home
+ * as the home's user, as root only in root's own (see certutil_as).
  * Everything is named after the authority's fingerprint, so that removing
  * takes away exactly what installing added. For the tests,
  * CASHDRAWERD_TRUST_ROOT moves the system store's folder and
@@ -16,7 +17,9 @@
 #include <fcntl.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -150,69 +153,109 @@ static int system_store_remove(const struct authority *authority, char *why, siz
 	return 0;
 }
 
+/* Whose NSS databases: a home's user. Root runs certutil in a user's home
+ * as that user, never as root: the home is the user's to arrange (a .pki
+ * that is a link to /etc, a cert9.db that is a link to a system file), and
+ * root following those links would create, write or hand over files
+ * outside it. */
+struct home_user {
+	uid_t uid;
+	gid_t gid;
+};
+
+/* certutil with args (argv[0] "certutil"), as user when we are root and
+ * user is another; the authority's PEM on its standard input when input
+ * (the authority's file may sit in a folder the user cannot read), its
+ * errors dropped when quiet. First makes the folders of mkdirs (0700, as
+ * the user, so theirs). Its exit code; 127 when it could not run. */
+static int certutil_as(const struct home_user *user, char *const argv[],
+		       const struct authority *input, const char *const mkdirs[], bool quiet)
+{
+	int feed[2] = {-1, -1}, status;
+	void (*previous)(int);
+	pid_t pid;
+
+	if (input != NULL && pipe(feed) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null < 0 || dup2(input != NULL ? feed[0] : null, 0) < 0 ||
+		    (quiet && dup2(null, 2) < 0))
+			_exit(126);
+		if (input != NULL) { /* else its end of the pipe keeps certutil waiting */
+			close(feed[0]);
+			close(feed[1]);
+		}
+		if (geteuid() == 0 && user->uid != 0 &&
+		    (setgroups(0, NULL) < 0 || setgid(user->gid) < 0 || setuid(user->uid) < 0))
+			_exit(126);
+		for (size_t i = 0; mkdirs != NULL && mkdirs[i] != NULL; i++)
+			if (mkdir(mkdirs[i], 0700) < 0 && errno != EEXIST)
+				_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (input != NULL) {
+		close(feed[0]);
+		/* a certutil that ends without reading must not end us */
+		previous = signal(SIGPIPE, SIG_IGN);
+		for (size_t done = 0; pid > 0 && done < input->length;) {
+			ssize_t n = write(feed[1], input->pem + done, input->length - done);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break; /* certutil's exit code says what went wrong */
+			done += (size_t)n;
+		}
+		close(feed[1]);
+		signal(SIGPIPE, previous);
+	}
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* One NSS database (sql:DIR): the authority added as a trusted issuer of
  * server certificates (C,,), or removed. */
-static int nss_add(const char *dir, const struct authority *authority, const char *pem_path)
+static int nss_add(const struct home_user *user, const char *dir,
+		   const struct authority *authority)
 {
 	char database[PATH_MAX_TEXT + 8], nickname[NAME_MAX_TEXT];
-	char *argv[] = {"certutil", "-A", "-d", database, "-n", nickname, "-t", "C,,", "-i",
-			(char *)pem_path, NULL};
+	char *argv[] = {"certutil", "-A", "-d", database, "-n", nickname, "-t", "C,,", NULL};
 
 	snprintf(database, sizeof database, "sql:%.3000s", dir);
 	snprintf(nickname, sizeof nickname, "cashdrawerd %s", authority->id);
-	return run(argv);
+	return certutil_as(user, argv, authority, NULL, false);
 }
 
-static void nss_remove(const char *dir, const struct authority *authority)
+static void nss_remove(const struct home_user *user, const char *dir,
+		       const struct authority *authority)
 {
 	char database[PATH_MAX_TEXT + 8], nickname[NAME_MAX_TEXT];
 	char *argv[] = {"certutil", "-D", "-d", database, "-n", nickname, NULL};
-	int fd, saved;
 
 	snprintf(database, sizeof database, "sql:%.3000s", dir);
 	snprintf(nickname, sizeof nickname, "cashdrawerd %s", authority->id);
 	/* certutil says "not found" when it is not there: that is fine, and not worth showing */
-	fflush(stderr);
-	saved = dup(2);
-	fd = open("/dev/null", O_WRONLY);
-	if (fd >= 0)
-		dup2(fd, 2);
-	run(argv);
-	if (saved >= 0) {
-		dup2(saved, 2);
-		close(saved);
-	}
-	if (fd >= 0)
-		close(fd);
+	certutil_as(user, argv, NULL, NULL, true);
 }
 
-/* A new, empty ~/.pki/nssdb owned by the home's user. */
-static int nss_create(const char *home, const char *dir)
+/* A new, empty ~/.pki/nssdb, made by the home's user. */
+static int nss_create(const struct home_user *user, const char *home, const char *dir)
 {
 	char pki[PATH_MAX_TEXT], database[PATH_MAX_TEXT + 8];
 	char *argv[] = {"certutil", "-N", "-d", database, "--empty-password", NULL};
-	static const char *const files[] = {"cert9.db", "key4.db", "pkcs11.txt"};
-	struct stat owner;
-	int rc;
+	const char *mkdirs[] = {pki, dir, NULL};
 
-	if (stat(home, &owner) < 0)
-		return -1;
 	snprintf(pki, sizeof pki, "%.3000s/.pki", home);
-	mkdir(pki, 0700);
-	mkdir(dir, 0700);
 	snprintf(database, sizeof database, "sql:%.3000s", dir);
-	if ((rc = run(argv)) != 0)
-		return rc;
-	if (lchown(pki, owner.st_uid, owner.st_gid) < 0 || lchown(dir, owner.st_uid, owner.st_gid) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		char file[PATH_MAX_TEXT + 16];
-
-		snprintf(file, sizeof file, "%.3000s/%s", dir, files[i]);
-		if (lchown(file, owner.st_uid, owner.st_gid) < 0 && errno != ENOENT)
-			return -1;
-	}
-	return 0;
+	return certutil_as(user, argv, NULL, mkdirs, false);
 }
 
 static bool has_database(const char *dir)
@@ -225,8 +268,8 @@ static bool has_database(const char *dir)
 
 /* Calls each(dir) for the NSS databases of one home: Chromium's (made when
  * missing, on install) and each Firefox profile's. Returns the failures. */
-static int each_database(const char *home, bool install, const struct authority *authority,
-			 const char *pem_path)
+static int each_database(const struct home_user *user, const char *home, bool install,
+			 const struct authority *authority)
 {
 	char dir[PATH_MAX_TEXT], profiles[PATH_MAX_TEXT];
 	int failures = 0;
@@ -235,12 +278,12 @@ static int each_database(const char *home, bool install, const struct authority 
 
 	snprintf(dir, sizeof dir, "%.3000s/.pki/nssdb", home);
 	if (install) {
-		if (!has_database(dir) && nss_create(home, dir) != 0)
+		if (!has_database(dir) && nss_create(user, home, dir) != 0)
 			failures++;
-		else if (nss_add(dir, authority, pem_path) != 0)
+		else if (nss_add(user, dir, authority) != 0)
 			failures++;
 	} else if (has_database(dir)) {
-		nss_remove(dir, authority);
+		nss_remove(user, dir, authority);
 	}
 	snprintf(profiles, sizeof profiles, "%.3000s/.mozilla/firefox", home);
 	if ((folder = opendir(profiles)) == NULL)
@@ -252,8 +295,8 @@ static int each_database(const char *home, bool install, const struct authority 
 		if (!has_database(dir))
 			continue;
 		if (!install)
-			nss_remove(dir, authority);
-		else if (nss_add(dir, authority, pem_path) != 0)
+			nss_remove(user, dir, authority);
+		else if (nss_add(user, dir, authority) != 0)
 			failures++;
 	}
 	closedir(folder);
@@ -274,10 +317,11 @@ static bool in_path(const char *program)
 	return false;
 }
 
-/* Every home whose browsers are concerned: CASHDRAWERD_TRUST_HOMES, else
- * root's and those of uid 1000 and up that exist. Returns the failures. */
-static int each_home(bool install, const struct authority *authority, const char *pem_path,
-		     char *why, size_t why_size)
+/* Every home whose browsers are concerned: CASHDRAWERD_TRUST_HOMES (each
+ * the user who owns it), else root's and those of uid 1000 and up that
+ * exist and are their user's. Returns the failures. */
+static int each_home(bool install, const struct authority *authority, char *why,
+		     size_t why_size)
 {
 	const char *homes = getenv("CASHDRAWERD_TRUST_HOMES");
 	int failures = 0;
@@ -297,15 +341,23 @@ static int each_home(bool install, const struct authority *authority, const char
 
 		snprintf(copy, sizeof copy, "%s", homes);
 		for (char *home = strtok_r(copy, ":", &save); home != NULL;
-		     home = strtok_r(NULL, ":", &save))
-			failures += each_database(home, install, authority, pem_path);
+		     home = strtok_r(NULL, ":", &save)) {
+			if (stat(home, &info) < 0) {
+				failures++;
+				continue;
+			}
+			failures += each_database(&(struct home_user){info.st_uid, info.st_gid},
+						  home, install, authority);
+		}
 	} else {
 		setpwent();
 		while ((user = getpwent()) != NULL)
 			if ((user->pw_uid == 0 || user->pw_uid >= 1000) && user->pw_uid != 65534 &&
 			    stat(user->pw_dir, &info) == 0 && S_ISDIR(info.st_mode) &&
 			    info.st_uid == user->pw_uid)
-				failures += each_database(user->pw_dir, install, authority, pem_path);
+				failures += each_database(
+					&(struct home_user){user->pw_uid, user->pw_gid},
+					user->pw_dir, install, authority);
 		endpwent();
 	}
 	if (failures > 0 && install)
@@ -320,7 +372,7 @@ int tls_trust_install(const char *ca_pem_path, char *why, size_t why_size)
 
 	if (read_authority(ca_pem_path, &authority, why, why_size) < 0 ||
 	    system_store_add(&authority, why, why_size) < 0 ||
-	    each_home(true, &authority, ca_pem_path, why, why_size) > 0)
+	    each_home(true, &authority, why, why_size) > 0)
 		return -1;
 	return 0;
 }
@@ -331,6 +383,6 @@ int tls_trust_remove(const char *ca_pem_path, char *why, size_t why_size)
 
 	if (read_authority(ca_pem_path, &authority, why, why_size) < 0)
 		return access(ca_pem_path, F_OK) == 0 ? -1 : 0;
-	each_home(false, &authority, ca_pem_path, why, why_size);
+	each_home(false, &authority, why, why_size);
 	return system_store_remove(&authority, why, why_size);
 }

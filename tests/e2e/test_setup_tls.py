@@ -12,6 +12,8 @@ import re
 import shutil
 import stat
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +135,79 @@ def test_the_files_belong_to_the_service_user_who_owns_the_state_folder(till, tm
 
     for path in [folder, *folder.iterdir()]:
         assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534), path
+
+
+@pytest.fixture
+def user_homes(tmp_path, daemon_bin):
+    """A folder of homes that uid 1000 can reach (pytest's own folders are
+    root's alone), and a run of --setup-tls / --remove-tls as root over the
+    homes given; deleted afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("homes of other users need root")
+    base = Path(tempfile.mkdtemp(prefix="cdd-homes-"))
+    base.chmod(0o711)
+    root, work = tmp_path / "root", tmp_path / "work"
+    (root / STORE).mkdir(parents=True)
+    work.mkdir()
+
+    def run(homes, *args):
+        env = dict(os.environ, CASHDRAWERD_TRUST_ROOT=str(root),
+                   CASHDRAWERD_TRUST_HOMES=":".join(str(home) for home in homes))
+        return subprocess.run([str(daemon_bin), *args], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=60)
+    try:
+        yield base, run
+    finally:
+        shutil.rmtree(base)
+
+
+def user_home(base, name, uid=1000):
+    home = base / name
+    home.mkdir()
+    os.chown(home, uid, uid)
+    return home
+
+
+def test_a_users_home_gets_a_database_of_their_own(user_homes):
+    """root makes a user's ~/.pki/nssdb as that user: theirs, with the authority."""
+    base, run = user_homes
+    home = user_home(base, "alice")
+
+    result = run([home], "--setup-tls")
+
+    assert result.returncode == 0, result.stderr
+    nssdb = home / ".pki" / "nssdb"
+    for path in [home / ".pki", nssdb, *nssdb.iterdir()]:
+        assert (path.stat().st_uid, path.stat().st_gid) == (1000, 1000), path
+    assert len(nss_entries(nssdb)) == 1
+    assert run([home], "--remove-tls").returncode == 0
+    assert nss_entries(nssdb) == []
+
+
+def test_links_in_a_users_home_lead_root_nowhere(user_homes):
+    """--setup-tls runs as root and visits the users' homes. A user's .pki
+    that is a link to a system folder, or a cert9.db that is a link to a
+    system file, must make root create, write or hand over nothing there:
+    the user's own rights apply. The failure is said, and the other homes
+    are served."""
+    base, run = user_homes
+    system = base / "etc"  # root's, as /etc
+    system.mkdir()
+    (system / "empty").write_bytes(b"")  # an empty file: SQLite would make it a database
+    linked_folder = user_home(base, "mallory")
+    (linked_folder / ".pki").symlink_to(system)
+    linked_file = user_home(base, "eve", uid=1001)
+    (linked_file / ".pki" / "nssdb").mkdir(parents=True)
+    (linked_file / ".pki" / "nssdb" / "cert9.db").symlink_to(system / "empty")
+    os.chown(linked_file / ".pki", 1001, 1001)
+    os.chown(linked_file / ".pki" / "nssdb", 1001, 1001)
+    honest = user_home(base, "alice")
+
+    result = run([linked_folder, linked_file, honest], "--setup-tls")
+
+    assert sorted(p.name for p in system.iterdir()) == ["empty"]
+    assert (system / "empty").read_bytes() == b""
+    assert all(p.stat().st_uid == 0 for p in system.iterdir())
+    assert result.returncode != 0
+    assert "2 base(s) NSS (navigateurs) n'ont pas pris l'autorité" in result.stderr
+    assert len(nss_entries(honest / ".pki" / "nssdb")) == 1
