@@ -21,6 +21,7 @@
 
 #include "base/clock.h"
 #include "base/errno_text.h"
+#include "base/heap.h"
 #include "admission/connlimit.h"
 #include "http/answer.h"
 
@@ -29,6 +30,9 @@
 /* At most one log line a second about refused connections: a flood must not
  * flood the log too. */
 #define REFUSAL_LOG_PERIOD_MS 1000
+/* The heap's free memory goes back to the system once no connection has
+ * closed for this long: after a burst, not at each close of one. */
+#define HEAP_GIVE_BACK_QUIET_MS 1000
 
 struct tracked {
 	struct tracked *prev, *next;
@@ -58,6 +62,9 @@ struct http_connections {
 	struct tracked *handed;
 	int64_t request_timeout_ms;
 	uint64_t timed_out;
+	/* connections closed since the heap last gave its free memory back */
+	bool closed_since_give_back;
+	int64_t last_close_ms;
 	uint64_t refused_unlogged;
 	int64_t refusal_logged_ms;
 	/* whether the system counts a socket's bytes: 0 not known yet, 1 yes,
@@ -104,6 +111,16 @@ static void *watch(void *arg)
 			atomic_store(&t->timed_out, true);
 			shutdown(t->fd, SHUT_RDWR);
 			connections->timed_out++;
+		}
+		/* What the closed connections freed (their pools, GnuTLS's
+		 * sessions) goes back to the system once they have stopped
+		 * closing: a till's memory after a burst is its idle memory. */
+		if (connections->closed_since_give_back &&
+		    now - connections->last_close_ms >= HEAP_GIVE_BACK_QUIET_MS) {
+			connections->closed_since_give_back = false;
+			pthread_mutex_unlock(&connections->lock);
+			heap_give_back();
+			pthread_mutex_lock(&connections->lock);
 		}
 	}
 	pthread_mutex_unlock(&connections->lock);
@@ -453,6 +470,8 @@ static void on_closed(struct http_connections *connections, struct MHD_Connectio
 		t->next->prev = t->prev;
 	if (t->counted)
 		connlimit_release(&connections->limit, (struct sockaddr *)&t->peer);
+	connections->closed_since_give_back = true;
+	connections->last_close_ms = clock_monotonic_ms();
 	pthread_mutex_unlock(&connections->lock);
 	free(t);
 	*socket_context = NULL;
