@@ -48,6 +48,14 @@ def url(daemon, host, path):
     return f"https://{host}:{daemon.port}{path}"
 
 
+def gnutls_mapped(daemon):
+    """Whether the daemon's process maps libgnutls: loaded only once HTTPS is
+    served (src/tls/library.c), so a till serving HTTP alone never pays its
+    memory."""
+    with open(f"/proc/{daemon.proc.pid}/maps") as maps:
+        return "/libgnutls.so" in maps.read()
+
+
 @pytest.mark.parametrize("host,peer", [("localhost", "127.0.0.1"), ("127.0.0.1", "127.0.0.1"),
                                        ("[::1]", "::1")])
 def test_https_status_says_https_and_the_peer_on_each_loopback_name(https_daemon, authority,
@@ -61,6 +69,7 @@ def test_https_status_says_https_and_the_peer_on_each_loopback_name(https_daemon
     assert (status["scheme"], status["remote_addr"], status["local_client"]) == ("https", peer, True)
     assert status["tls"]["enabled"] is True
     assert daemon.get("/status?printer=cached").json()["scheme"] == "http"
+    assert gnutls_mapped(daemon)
 
 
 @pytest.mark.parametrize("version,flags", [("TLSv1.3", ["--tlsv1.3"]),
@@ -191,6 +200,7 @@ def test_tls_off_serves_http_only(start_daemon, printer, authority):
     assert code == 35, err
     status = daemon.get("/status?printer=cached").json()
     assert (status["scheme"], status["tls"]) == ("http", {"enabled": False})
+    assert not gnutls_mapped(daemon)
 
 
 def test_no_certificate_yet_serves_http_and_says_how_to_make_one(start_daemon, printer):
@@ -200,6 +210,7 @@ def test_no_certificate_yet_serves_http_and_says_how_to_make_one(start_daemon, p
     logfile.assert_one_line(daemon.log_lines(), "INFO",
                             "HTTPS pas en place : ni certificat tls/cashdrawerd-cert.pem ni clé "
                             "tls/cashdrawerd-key.pem (lancez cashdrawerd --setup-tls)")
+    assert not gnutls_mapped(daemon)
 
 
 def test_a_certificate_near_its_end_is_warned_in_the_log_and_status(start_daemon, printer, tmp_path,
