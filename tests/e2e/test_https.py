@@ -7,6 +7,7 @@ handshake. Every client checks the certificate against the test's authority
 (curl --cacert, Python's default context)."""
 import json
 import socket
+import subprocess
 import ssl
 import time
 
@@ -243,4 +244,28 @@ def test_a_key_that_is_not_the_certificates_leaves_http_serving_with_an_error(st
     code, _, err = tls.curl(url(daemon, "127.0.0.1", "/status"), ca)
     assert code == 35, err
     # the drawer still opens
+    expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
+
+
+def test_a_gnutls_that_cannot_be_loaded_leaves_http_serving_with_an_error(start_daemon, printer,
+                                                                         tmp_path, authority):
+    """GnuTLS is loaded with dlopen once the certificate is there: a
+    libgnutls.so.30 without GnuTLS's functions (found first through
+    LD_LIBRARY_PATH) is a TLS error, and HTTP serves on."""
+    _, cert, key = authority
+    fake = tmp_path / "lib" / "libgnutls.so.30"
+    fake.parent.mkdir()
+    source = tmp_path / "fake.c"
+    source.write_text("int not_gnutls;\n")
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(fake), str(source)], check=True)
+
+    daemon = start_daemon(printer.uri, ["--tls-cert", cert, "--tls-key", key],
+                          env={"LD_LIBRARY_PATH": str(fake.parent)})
+
+    status = daemon.get("/status?printer=cached").json()
+    assert status["tls"]["enabled"] is False
+    assert status["tls"]["error"].startswith("libgnutls.so.30 n'a pas gnutls_"), status["tls"]
+    errors = logfile.messages(daemon.log_lines(), "ERROR")
+    assert len(errors) == 1 and errors[0].startswith(
+        "HTTPS désactivé, HTTP seul : libgnutls.so.30 n'a pas gnutls_"), errors
     expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
