@@ -9,7 +9,9 @@
 #     (Python's ssl client, checking the certificate against the authority;
 #     no ?read_back=true: the figure is the HTTPS and printer path, not the
 #     50 ms pulse a read-back waits for);
-#   - the daemon's RSS with TLS on.
+#   - the daemon's memory with TLS on, right after that load and once it is
+#     over (the heap gives its free memory back a second after the last
+#     connection closed), and a daemon with tls = off, idle.
 # wrk makes the load: it never checks certificates (curl --cacert checks both
 # servers first).
 set -euo pipefail
@@ -104,8 +106,18 @@ while read -r name p50 p99; do
 	result "https_open_${name}_p50" "$p50"
 	result "https_open_${name}_p99" "$p99"
 done <"$work/latency"
-rss=$(proc_kib "$daemon" VmRSS)
+echo "memory (/proc/PID/smaps_rollup; RSS counts shared library pages whole, PSS shares them):"
 hwm=$(proc_kib "$daemon" VmHWM)
-echo "RSS with TLS on: $(mib "$rss") MiB now, $(mib "$hwm") MiB peak"
-result https_rss_kib "$rss"
+memory_line "TLS on, right after the load" "$daemon" https
+sleep 2
+memory_line "TLS on, 2 s later" "$daemon" https_settled
+echo "  (TLS on: $(mib "$hwm") MiB RSS at the peak)"
 result https_rss_peak_kib "$hwm"
+off_port=$(free_port)
+"$build/cashdrawerd" --port "$off_port" --bind 127.0.0.1 --printer "tcp://127.0.0.1:$printer_port" \
+	--log-dir "$work/logs-off" --log-console false --tls off &
+off_daemon=$!
+pids+=($off_daemon)
+wait_ready "http://127.0.0.1:$off_port/status?printer=cached"
+sleep 0.2
+memory_line "tls = off, idle" "$off_daemon" tls_off_idle

@@ -33,6 +33,34 @@ median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (N
 proc_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.2f", k / 1024}'; }
 
+# rollup_kib PID FIELD: a /proc/PID/smaps_rollup field (Rss, Pss, Private_Dirty) in KiB.
+rollup_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/smaps_rollup"; }
+# gnutls_rss_kib PID: the RSS of GnuTLS and the libraries it loads (their
+# mappings in /proc/PID/smaps), 0 when none is mapped.
+gnutls_rss_kib() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / {ours = $6 ~ /lib(gnutls|p11-kit|nettle|hogweed|gmp|tasn1|idn2|unistring|ffi)\.so/}
+	     ours && $1 == "Rss:" {n += $2}
+	     END {print n + 0}' "/proc/$1/smaps"
+}
+# memory_line LABEL PID KEY: RSS, PSS and private dirty (MiB) of PID, the
+# GnuTLS family's share of the RSS, and the figures as KEY_rss_kib, ...
+# RSS counts every page the process maps, shared library pages included,
+# whole; PSS divides those among the processes mapping them; private dirty is
+# the process's own (its heap, stacks, written data).
+memory_line() {
+	local rss pss dirty tls
+	rss=$(rollup_kib "$2" Rss)
+	pss=$(rollup_kib "$2" Pss)
+	dirty=$(rollup_kib "$2" Private_Dirty)
+	tls=$(gnutls_rss_kib "$2")
+	printf '  %-40s RSS %5s  PSS %5s  private dirty %5s MiB  (GnuTLS & co: %s MiB of the RSS)\n' \
+		"$1" "$(mib "$rss")" "$(mib "$pss")" "$(mib "$dirty")" "$(mib "$tls")"
+	result "${3}_rss_kib" "$rss"
+	result "${3}_pss_kib" "$pss"
+	result "${3}_private_dirty_kib" "$dirty"
+	result "${3}_gnutls_rss_kib" "$tls"
+}
+
 # wait_ready URL [CMD-PREFIX...]: until the URL answers, 10 s at most.
 wait_ready() {
 	local url=$1

@@ -50,6 +50,12 @@ goal_row "RSS idle (MiB)" "$(kib_mib "$(get rss_idle_kib)")" "<=" 4
 goal_row "RSS loaded, after the floods (MiB)" "$(kib_mib "$(get rss_loaded_kib)")" "<=" 4
 row "RSS peak (MiB)" "$(kib_mib "$(get rss_peak_kib)")" "" ""
 row "RSS anonymous idle / loaded (MiB)" "$(kib_mib "$(get rss_anon_idle_kib)") / $(kib_mib "$(get rss_anon_kib)")" "" ""
+goal_row "RSS with TLS on, after the HTTPS load (MiB)" "$(kib_mib "$(get https_rss_kib)")" "<=" 6
+row "  same 2 s later: RSS / PSS / private dirty (MiB)" \
+	"$(kib_mib "$(get https_settled_rss_kib)") / $(kib_mib "$(get https_settled_pss_kib)") / $(kib_mib "$(get https_settled_private_dirty_kib)")" "" ""
+row "  of its RSS, GnuTLS and its libraries (MiB)" "$(kib_mib "$(get https_settled_gnutls_rss_kib)")" "" ""
+row "RSS / PSS / private dirty idle, tls = off (MiB)" \
+	"$(kib_mib "$(get tls_off_idle_rss_kib)") / $(kib_mib "$(get tls_off_idle_pss_kib)") / $(kib_mib "$(get tls_off_idle_private_dirty_kib)")" "" ""
 row "start-up to first answer, median (ms)" "$(get startup_ms)" "" ""
 row "SIGTERM to exit, median (ms)" "$(get stop_ms)" "" ""
 row "cashdrawerd.exe x86_64 / i686 (bytes)" "$(get exe_x86_64) / $(get exe_i686)" "" ""

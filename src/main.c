@@ -10,6 +10,7 @@
 
 #include "settings/access_settings.h"
 #include "base/clock.h"
+#include "base/heap.h"
 #include "settings/config.h"
 #include "http/context.h"
 #include "drawer/drawer.h"
@@ -196,6 +197,7 @@ static int run(const struct config *config, const struct printer_uri *printer)
 
 	/* Before any thread starts (POSIX: they all inherit the blocked stop signals). */
 	platform_stop_prepare();
+	heap_limit_arenas();
 
 	metrics_init(&metrics);
 	printer_uri_format(printer, context.printer_text, sizeof context.printer_text);

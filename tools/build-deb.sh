@@ -17,7 +17,7 @@ cflags="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS)"
 ldflags=$(dpkg-buildflags --get LDFLAGS)
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
 	-DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >/dev/null
-cmake --build "$build" --target cashdrawerd cups-depends -j "$(nproc 2>/dev/null || echo 2)"
+cmake --build "$build" --target cashdrawerd cups-depends gnutls-depends -j "$(nproc 2>/dev/null || echo 2)"
 
 stage="$(cd "$build" && pwd)/deb-root"
 rm -rf "$stage"
@@ -39,12 +39,14 @@ arch=$(dpkg --print-architecture)
 # links the libcups functions the daemon loads, which gives libcups2 and its
 # version. A Depends, not a Recommends: the default printer, TICKET, is a
 # CUPS queue, and the daemon refuses to start with it when libcups is missing.
+# GnuTLS too (HTTPS, --setup-tls at install): gnutls-depends.
 work=$(mktemp -d "${TMPDIR:-/tmp}/cashdrawerd-deb.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/debian"
 printf 'Source: cashdrawerd\n\nPackage: cashdrawerd\nArchitecture: any\n' >"$work/debian/control"
 cups_depends="$(cd "$build" && pwd)/cups-depends"
-depends=$(cd "$work" && dpkg-shlibdeps -O "$stage/usr/bin/cashdrawerd" "$cups_depends" |
+gnutls_depends="$(cd "$build" && pwd)/gnutls-depends"
+depends=$(cd "$work" && dpkg-shlibdeps -O "$stage/usr/bin/cashdrawerd" "$cups_depends" "$gnutls_depends" |
 	sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "build-deb: dpkg-shlibdeps found no dependency" >&2; exit 1; }
 

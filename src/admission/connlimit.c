@@ -1,5 +1,5 @@
-/* Connection budget (pure): LAN connections counted in total and per
- * address, with a reserve only loopback can use. */
+/* Connection budget (pure): every connection counted, LAN connections also
+ * in total and per address, with a reserve only loopback can use. */
 #include "admission/connlimit.h"
 
 #include <errno.h>
@@ -62,8 +62,14 @@ enum connlimit_verdict connlimit_admit(struct connlimit *limit, const struct soc
 	struct connlimit_peer *entry;
 	uint8_t key[16];
 
-	if (access_is_loopback(peer))
+	if (limit->open >= limit->max_connections) {
+		limit->refused++;
+		return CONNLIMIT_FULL;
+	}
+	if (access_is_loopback(peer)) {
+		limit->open++;
 		return CONNLIMIT_LOOPBACK;
+	}
 	/* an address of no IP family has no key: it counts against the LAN total only
 	 * through a shared all-zero key */
 	if (!peer_key(peer, key))
@@ -88,6 +94,7 @@ enum connlimit_verdict connlimit_admit(struct connlimit *limit, const struct soc
 	}
 	entry->count++;
 	limit->lan_open++;
+	limit->open++;
 	return CONNLIMIT_ADMITTED;
 }
 
@@ -96,13 +103,17 @@ void connlimit_release(struct connlimit *limit, const struct sockaddr *peer)
 	struct connlimit_peer *entry;
 	uint8_t key[16];
 
-	if (access_is_loopback(peer))
+	if (access_is_loopback(peer)) {
+		if (limit->open > 0)
+			limit->open--;
 		return;
+	}
 	if (!peer_key(peer, key))
 		memset(key, 0, sizeof key);
 	entry = find(limit, key);
 	if (entry == NULL || entry->count == 0)
 		return; /* never admitted: nothing to give back */
+	limit->open--;
 	limit->lan_open--;
 	if (--entry->count == 0)
 		*entry = limit->peers[--limit->peer_count];

@@ -1,7 +1,9 @@
 /* Connection limits glue. The accept policy asks the connection budget
- * (connlimit.c) about every new connection: LAN addresses are capped one by
- * one and together, so that a quarter of max_connections always stays for
- * the till itself. A watchdog thread closes connections whose request does
+ * (connlimit.c) about every new connection: every listening socket and
+ * server (HTTP and HTTPS, the till's lanes) draws on the one max_connections,
+ * which libmicrohttpd's limit, per server, cannot do; LAN addresses are capped
+ * one by one and together, so that a quarter of max_connections always stays
+ * for the till itself. A watchdog thread closes connections whose request does
  * not arrive whole, body included, within request_timeout_s (libmicrohttpd's
  * own timeout is reset by every byte, so a client trickling bytes would
  * never meet it). At each close, the bytes no logged request accounts for
@@ -21,6 +23,7 @@
 
 #include "base/clock.h"
 #include "base/errno_text.h"
+#include "base/heap.h"
 #include "admission/connlimit.h"
 #include "http/answer.h"
 
@@ -29,6 +32,9 @@
 /* At most one log line a second about refused connections: a flood must not
  * flood the log too. */
 #define REFUSAL_LOG_PERIOD_MS 1000
+/* The heap's free memory goes back to the system once no connection has
+ * closed for this long: after a burst, not at each close of one. */
+#define HEAP_GIVE_BACK_QUIET_MS 1000
 
 struct tracked {
 	struct tracked *prev, *next;
@@ -58,6 +64,9 @@ struct http_connections {
 	struct tracked *handed;
 	int64_t request_timeout_ms;
 	uint64_t timed_out;
+	/* connections closed since the heap last gave its free memory back */
+	bool closed_since_give_back;
+	int64_t last_close_ms;
 	uint64_t refused_unlogged;
 	int64_t refusal_logged_ms;
 	/* whether the system counts a socket's bytes: 0 not known yet, 1 yes,
@@ -104,6 +113,16 @@ static void *watch(void *arg)
 			atomic_store(&t->timed_out, true);
 			shutdown(t->fd, SHUT_RDWR);
 			connections->timed_out++;
+		}
+		/* What the closed connections freed (their pools, GnuTLS's
+		 * sessions) goes back to the system once they have stopped
+		 * closing: a till's memory after a burst is its idle memory. */
+		if (connections->closed_since_give_back &&
+		    now - connections->last_close_ms >= HEAP_GIVE_BACK_QUIET_MS) {
+			connections->closed_since_give_back = false;
+			pthread_mutex_unlock(&connections->lock);
+			heap_give_back();
+			pthread_mutex_lock(&connections->lock);
 		}
 	}
 	pthread_mutex_unlock(&connections->lock);
@@ -169,6 +188,11 @@ void http_connections_destroy(struct http_connections *connections)
 	free(connections);
 }
 
+static bool admitted(enum connlimit_verdict verdict)
+{
+	return verdict == CONNLIMIT_ADMITTED || verdict == CONNLIMIT_LOOPBACK;
+}
+
 static void log_refusal(struct http_connections *connections, const struct sockaddr *address,
 			enum connlimit_verdict verdict, int64_t now)
 {
@@ -190,6 +214,11 @@ static void log_refusal(struct http_connections *connections, const struct socka
 			     "%s - connexion refusée : %u connexions ouvertes par cette adresse "
 			     "(max_connections_per_ip)%s",
 			     peer, connections->limit.per_ip, others);
+	else if (verdict == CONNLIMIT_FULL)
+		rotlog_write(connections->context->log, ROTLOG_WARNING,
+			     "%s - connexion refusée : %u connexions ouvertes en tout, le poste "
+			     "compris (max_connections)%s",
+			     peer, connections->limit.max_connections, others);
 	else
 		rotlog_write(connections->context->log, ROTLOG_WARNING,
 			     "%s - connexion refusée : %u connexions ouvertes par le réseau, le reste "
@@ -203,10 +232,10 @@ int http_connections_admit(struct http_connections *connections, const struct so
 
 	pthread_mutex_lock(&connections->lock);
 	verdict = connlimit_admit(&connections->limit, address);
-	if (verdict == CONNLIMIT_PER_IP_FULL || verdict == CONNLIMIT_LAN_FULL)
+	if (!admitted(verdict))
 		log_refusal(connections, address, verdict, clock_monotonic_ms());
 	pthread_mutex_unlock(&connections->lock);
-	return verdict == CONNLIMIT_ADMITTED ? 1 : verdict == CONNLIMIT_LOOPBACK ? 0 : -1;
+	return admitted(verdict) ? 1 : -1;
 }
 
 void http_connections_release(struct http_connections *connections, const struct sockaddr *address)
@@ -287,17 +316,17 @@ enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *addres
 		connlimit_release(&connections->limit, (struct sockaddr *)&admission.peer);
 	admission.pending = false;
 	verdict = connlimit_admit(&connections->limit, address);
-	if (verdict == CONNLIMIT_PER_IP_FULL || verdict == CONNLIMIT_LAN_FULL)
+	if (!admitted(verdict))
 		log_refusal(connections, address, verdict, clock_monotonic_ms());
 	pthread_mutex_unlock(&connections->lock);
-	if (verdict == CONNLIMIT_ADMITTED) {
+	if (admitted(verdict)) {
 		admission.owner = connections;
 		memset(&admission.peer, 0, sizeof admission.peer);
 		memcpy(&admission.peer, address,
 		       (size_t)length < sizeof admission.peer ? (size_t)length : sizeof admission.peer);
 		admission.pending = true;
 	}
-	return verdict == CONNLIMIT_PER_IP_FULL || verdict == CONNLIMIT_LAN_FULL ? MHD_NO : MHD_YES;
+	return admitted(verdict) ? MHD_YES : MHD_NO;
 }
 
 /* The first connection tells whether the system counts, and what (once:
@@ -453,6 +482,8 @@ static void on_closed(struct http_connections *connections, struct MHD_Connectio
 		t->next->prev = t->prev;
 	if (t->counted)
 		connlimit_release(&connections->limit, (struct sockaddr *)&t->peer);
+	connections->closed_since_give_back = true;
+	connections->last_close_ms = clock_monotonic_ms();
 	pthread_mutex_unlock(&connections->lock);
 	free(t);
 	*socket_context = NULL;

@@ -31,7 +31,7 @@ void http_connections_destroy(struct http_connections *connections);
 
 /* The budget's verdict on a connection front.c accepted: 1 admitted and
  * counted (http_connections_release it if it never reaches libmicrohttpd),
- * 0 loopback (not counted), -1 refused (logged). */
+ * -1 refused (logged). */
 int http_connections_admit(struct http_connections *connections, const struct sockaddr *address);
 void http_connections_release(struct http_connections *connections, const struct sockaddr *address);
 /* front.c closed a connection whose first byte never came in time. */

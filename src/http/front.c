@@ -23,6 +23,10 @@
 #define ACCEPTS_PER_TURN 64
 /* TLS's record type of a handshake (RFC 8446, 5.1): a ClientHello's first byte. */
 #define TLS_HANDSHAKE_RECORD 0x16
+/* Room for waiting connections at first; doubled as needed up to
+ * max_connections (a full array is some 80 KiB per listening socket, resident
+ * for good once touched). */
+#define WAITING_ROOM_FIRST 16
 
 struct waiting {
 	int fd;
@@ -40,7 +44,7 @@ struct http_front {
 	int64_t timeout_ms;
 	/* the connections whose first byte has not come, at most max_connections */
 	struct waiting *waiting;
-	size_t count, capacity;
+	size_t count, capacity, room; /* room: allocated, grown up to capacity */
 	struct pollfd *polls; /* the listening socket, then one per waiting */
 	pthread_t thread;
 	atomic_bool stopping;
@@ -74,6 +78,30 @@ static void hand_over(struct http_front *front, size_t i, bool tls)
 		http_connections_take_back(front->connections, w.fd);
 }
 
+/* Makes room for one more waiting connection; false when it is full or
+ * memory is short (the connection is then refused). */
+static bool make_room(struct http_front *front)
+{
+	size_t room = front->room * 2;
+	struct waiting *waiting;
+	struct pollfd *polls;
+
+	if (front->count < front->room)
+		return true;
+	if (front->room == front->capacity)
+		return false;
+	if (room > front->capacity)
+		room = front->capacity;
+	if ((waiting = realloc(front->waiting, room * sizeof *waiting)) == NULL)
+		return false;
+	front->waiting = waiting;
+	if ((polls = realloc(front->polls, (room + 1) * sizeof *polls)) == NULL)
+		return false;
+	front->polls = polls;
+	front->room = room;
+	return true;
+}
+
 static void accept_new(struct http_front *front)
 {
 	for (int n = 0; n < ACCEPTS_PER_TURN; n++) {
@@ -90,7 +118,7 @@ static void accept_new(struct http_front *front)
 			return; /* EAGAIN: none left; out of descriptors: the next turn */
 		verdict = http_connections_admit(front->connections, (struct sockaddr *)&w.peer);
 		/* over the LAN's caps (logged), or no room left even for the till */
-		if (verdict < 0 || front->count == front->capacity) {
+		if (verdict < 0 || !make_room(front)) {
 			if (verdict > 0)
 				http_connections_release(front->connections,
 							 (struct sockaddr *)&w.peer);
@@ -180,8 +208,9 @@ int http_front_start(struct http_front **out, int fd, struct MHD_Daemon *plain,
 	front->context = context;
 	front->timeout_ms = (int64_t)context->config->request_timeout_s * 1000;
 	front->capacity = context->config->max_connections;
-	front->waiting = calloc(front->capacity, sizeof *front->waiting);
-	front->polls = calloc(front->capacity + 1, sizeof *front->polls);
+	front->room = front->capacity < WAITING_ROOM_FIRST ? front->capacity : WAITING_ROOM_FIRST;
+	front->waiting = calloc(front->room, sizeof *front->waiting);
+	front->polls = calloc(front->room + 1, sizeof *front->polls);
 	if (front->waiting == NULL || front->polls == NULL)
 		goto fail;
 	atomic_init(&front->stopping, false);

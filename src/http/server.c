@@ -360,7 +360,8 @@ static int start_daemon(struct http_server *server, int fd, unsigned threads, bo
 #endif
 	extra[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	/* The accept policy keeps LAN clients under their caps, so that loopback
-	 * always finds room below MHD's own limit (max_connections); front.c
+	 * always finds room below max_connections, which the policy counts for
+	 * every daemon together (MHD's own limit is per daemon); front.c
 	 * asks it itself at its accept. */
 	daemon = MHD_start_daemon(
 		flags, 0, fd >= 0 ? http_connections_accept : NULL, server->connections, on_request,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/errno_text.h"
+#include "tls/library.h"
 
 /* Far more than a certificate chain and a key in PEM. */
 #define PEM_FILE_MAX (256 * 1024)
@@ -121,6 +122,11 @@ int tls_credentials_load(struct tls_credentials *credentials, const char *cert_p
 		snprintf(why, why_size, "ni certificat %s ni clé %s (lancez cashdrawerd --setup-tls)",
 			 cert_path, key_path);
 		return -ENOENT;
+	}
+	/* GnuTLS is loaded from here on, not for a till without a certificate */
+	if (tls_library_load(why, why_size) < 0) {
+		rc = -ENOPKG;
+		goto out;
 	}
 	if ((rc = read_pem(cert_path, "certificat", &credentials->cert_pem, why, why_size)) < 0 ||
 	    (rc = read_pem(key_path, "clé", &credentials->key_pem, why, why_size)) < 0 ||

@@ -144,6 +144,31 @@ def test_the_lan_never_takes_the_quarter_kept_for_the_till(till, namespaces):
         close_all(socks + local)
 
 
+def test_max_connections_is_one_budget_for_every_listener_and_both_schemes(till, namespaces,
+                                                                           request):
+    """The till's lanes (127.0.0.1 and ::1 have listeners of their own) and,
+    with HTTPS, the plain and TLS servers behind each port are separate
+    libmicrohttpd servers, each with its own limit: max_connections is the
+    budget of all of them together, the till's own connections included."""
+    start, printer = till
+    daemon = start([*HOLD_TIMEOUTS, "--max-connections", "16"])
+    with_tls = request.node.callspec.params["till"] == "with https"
+    connect = netns.connector(namespaces.srv)
+    socks = []
+    try:
+        for i in range(32):
+            sock = connect("127.0.0.1" if i % 2 == 0 else "::1", daemon.port, 5)
+            socks.append(sock)
+            # half begin an HTTP request, half (with HTTPS) a TLS record: each
+            # goes to its own server, where it waits for the rest
+            sock.sendall(b"\x16\x03\x01" if with_tls and i % 4 >= 2 else b"GET /status HTTP/1.1\r\n")
+        held = settle_held(socks, 16)
+        time.sleep(0.5)  # nothing is to happen: the 16 stay held
+        assert [s for s in held if is_closed_by_server(s)] == []
+    finally:
+        close_all(socks)
+
+
 def test_a_request_trickled_byte_by_byte_is_cut_at_request_timeout(start_daemon, printer):
     daemon = start_daemon(printer.uri, ["--request-timeout-s", "2", "--connection-timeout-s", "30"])
     mark = daemon.log_mark()

@@ -7,6 +7,7 @@ handshake. Every client checks the certificate against the test's authority
 (curl --cacert, Python's default context)."""
 import json
 import socket
+import subprocess
 import ssl
 import time
 
@@ -48,6 +49,14 @@ def url(daemon, host, path):
     return f"https://{host}:{daemon.port}{path}"
 
 
+def gnutls_mapped(daemon):
+    """Whether the daemon's process maps libgnutls: loaded only once HTTPS is
+    served (src/tls/library.c), so a till serving HTTP alone never pays its
+    memory."""
+    with open(f"/proc/{daemon.proc.pid}/maps") as maps:
+        return "/libgnutls.so" in maps.read()
+
+
 @pytest.mark.parametrize("host,peer", [("localhost", "127.0.0.1"), ("127.0.0.1", "127.0.0.1"),
                                        ("[::1]", "::1")])
 def test_https_status_says_https_and_the_peer_on_each_loopback_name(https_daemon, authority,
@@ -61,6 +70,7 @@ def test_https_status_says_https_and_the_peer_on_each_loopback_name(https_daemon
     assert (status["scheme"], status["remote_addr"], status["local_client"]) == ("https", peer, True)
     assert status["tls"]["enabled"] is True
     assert daemon.get("/status?printer=cached").json()["scheme"] == "http"
+    assert gnutls_mapped(daemon)
 
 
 @pytest.mark.parametrize("version,flags", [("TLSv1.3", ["--tlsv1.3"]),
@@ -191,6 +201,7 @@ def test_tls_off_serves_http_only(start_daemon, printer, authority):
     assert code == 35, err
     status = daemon.get("/status?printer=cached").json()
     assert (status["scheme"], status["tls"]) == ("http", {"enabled": False})
+    assert not gnutls_mapped(daemon)
 
 
 def test_no_certificate_yet_serves_http_and_says_how_to_make_one(start_daemon, printer):
@@ -200,6 +211,7 @@ def test_no_certificate_yet_serves_http_and_says_how_to_make_one(start_daemon, p
     logfile.assert_one_line(daemon.log_lines(), "INFO",
                             "HTTPS pas en place : ni certificat tls/cashdrawerd-cert.pem ni clé "
                             "tls/cashdrawerd-key.pem (lancez cashdrawerd --setup-tls)")
+    assert not gnutls_mapped(daemon)
 
 
 def test_a_certificate_near_its_end_is_warned_in_the_log_and_status(start_daemon, printer, tmp_path,
@@ -232,4 +244,28 @@ def test_a_key_that_is_not_the_certificates_leaves_http_serving_with_an_error(st
     code, _, err = tls.curl(url(daemon, "127.0.0.1", "/status"), ca)
     assert code == 35, err
     # the drawer still opens
+    expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)
+
+
+def test_a_gnutls_that_cannot_be_loaded_leaves_http_serving_with_an_error(start_daemon, printer,
+                                                                         tmp_path, authority):
+    """GnuTLS is loaded with dlopen once the certificate is there: a
+    libgnutls.so.30 without GnuTLS's functions (found first through
+    LD_LIBRARY_PATH) is a TLS error, and HTTP serves on."""
+    _, cert, key = authority
+    fake = tmp_path / "lib" / "libgnutls.so.30"
+    fake.parent.mkdir()
+    source = tmp_path / "fake.c"
+    source.write_text("int not_gnutls;\n")
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(fake), str(source)], check=True)
+
+    daemon = start_daemon(printer.uri, ["--tls-cert", cert, "--tls-key", key],
+                          env={"LD_LIBRARY_PATH": str(fake.parent)})
+
+    status = daemon.get("/status?printer=cached").json()
+    assert status["tls"]["enabled"] is False
+    assert status["tls"]["error"].startswith("libgnutls.so.30 n'a pas gnutls_"), status["tls"]
+    errors = logfile.messages(daemon.log_lines(), "ERROR")
+    assert len(errors) == 1 and errors[0].startswith(
+        "HTTPS désactivé, HTTP seul : libgnutls.so.30 n'a pas gnutls_"), errors
     expect.assert_json(daemon.get("/open-cash-drawer"), 200, expect.OPENED)

@@ -90,22 +90,49 @@ static void test_one_address_is_capped_at_per_ip(void **state)
 	connlimit_free(&limit);
 }
 
-static void test_loopback_is_never_counted_nor_refused(void **state)
+static void test_loopback_is_capped_by_max_connections_only(void **state)
 {
 	struct connlimit limit;
 
 	(void)state;
-	assert_int_equal(connlimit_init(&limit, 16, 1), 0);
-	for (int i = 0; i < 1000; i++) {
+	assert_int_equal(connlimit_init(&limit, 18, 1), 0);
+	/* far beyond per_ip and lan_max: only the total stops the till */
+	for (int i = 0; i < 6; i++) {
 		assert_int_equal(admit(&limit, "127.0.0.1"), CONNLIMIT_LOOPBACK);
 		assert_int_equal(admit(&limit, "::1"), CONNLIMIT_LOOPBACK);
 		assert_int_equal(admit(&limit, "::ffff:127.0.0.1"), CONNLIMIT_LOOPBACK);
 	}
 	assert_int_equal(limit.lan_open, 0);
+	assert_int_equal(limit.open, 18);
 	assert_int_equal(count(&limit, "127.0.0.1"), 0);
-	release(&limit, "127.0.0.1"); /* harmless */
-	assert_int_equal(limit.lan_open, 0);
-	assert_int_equal(limit.refused, 0);
+	assert_int_equal(admit(&limit, "127.0.0.1"), CONNLIMIT_FULL);
+	assert_int_equal(limit.refused, 1);
+	release(&limit, "::1");
+	assert_int_equal(admit(&limit, "127.0.0.1"), CONNLIMIT_LOOPBACK);
+	connlimit_free(&limit);
+}
+
+static void test_every_connection_together_stops_at_max_connections(void **state)
+{
+	struct connlimit limit;
+
+	(void)state;
+	assert_int_equal(connlimit_init(&limit, 16, 100), 0); /* lan_max 12 */
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(admit(&limit, "127.0.0.1"), CONNLIMIT_LOOPBACK);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(admit(&limit, "10.0.0.1"), CONNLIMIT_ADMITTED);
+	/* under lan_max, but the total is reached: the LAN waits too */
+	assert_int_equal(admit(&limit, "10.0.0.2"), CONNLIMIT_FULL);
+	assert_int_equal(admit(&limit, "::1"), CONNLIMIT_FULL);
+	release(&limit, "10.0.0.1");
+	assert_int_equal(limit.open, 15);
+	assert_int_equal(limit.lan_open, 5);
+	assert_int_equal(admit(&limit, "10.0.0.2"), CONNLIMIT_ADMITTED);
+	/* a release of what was never admitted gives nothing back */
+	release(&limit, "10.0.0.77");
+	assert_int_equal(limit.open, 16);
+	assert_int_equal(limit.refused, 2);
 	connlimit_free(&limit);
 }
 
@@ -194,7 +221,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_quarter_is_kept_for_loopback),
 		cmocka_unit_test(test_one_address_is_capped_at_per_ip),
-		cmocka_unit_test(test_loopback_is_never_counted_nor_refused),
+		cmocka_unit_test(test_loopback_is_capped_by_max_connections_only),
+		cmocka_unit_test(test_every_connection_together_stops_at_max_connections),
 		cmocka_unit_test(test_the_lan_together_stops_at_lan_max),
 		cmocka_unit_test(test_ipv4_and_its_mapped_form_are_one_address),
 		cmocka_unit_test(test_releasing_an_unknown_peer_changes_nothing),
