@@ -14,12 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #ifndef _WIN32
 #include <sys/resource.h> /* Windows has no descriptor limit for sockets */
-#endif
-#ifdef __linux__
-#include <sys/syscall.h>
 #endif
 #include <sys/socket.h>
 #include <unistd.h>
@@ -33,9 +29,7 @@
 #include "tls/credentials.h"
 #endif
 #include "http/listener.h"
-#include "http/answer.h"
-#include "http/request.h"
-#include "http/routes.h"
+#include "http/request_cycle.h"
 
 /* every bind address, and the two lanes of the wildcard */
 #define LISTEN_MAX (CONFIG_LIST_MAX + 2)
@@ -50,8 +44,6 @@
 /* At shutdown, longest wait for the requests under way (the drawer's last
  * answers) to be sent before every connection is closed. */
 #define STOP_DRAIN_MS 1000
-/* The nice value of the threads serving the LAN (0 normal, 19 lowest). */
-#define LAN_NICE 10
 
 struct http_server {
 	struct daemon_context *context;
@@ -71,7 +63,6 @@ struct http_server {
 #endif
 	char tls_note[1100]; /* why HTTPS is not served, "": it is or is off */
 	bool tls_broken;     /* ...because its files cannot be used: an error */
-	bool lanes; /* the till's lanes are open: LAN requests are served apart */
 	/* listening sockets opened, served once the start is logged (http_server_serve) */
 	struct {
 		int fd;
@@ -80,255 +71,9 @@ struct http_server {
 	} pending[LISTEN_MAX + 2];
 	size_t pending_count;
 	char description[512];
-	/* requests between their request line and their completion */
-	atomic_uint active;
+	/* the cls of every request callback: the context, the lanes, the count */
+	struct http_cycle cycle;
 };
-
-/* With the till's lanes open, a thread serving a LAN client lowers its own
- * priority (Linux's nice value is per thread, and raising it needs no
- * privilege) so that a LAN flood yields the CPU to the till's lane and the
- * drawer's worker. Once per thread. */
-static void yield_to_the_till(void)
-{
-#ifdef __linux__
-	static _Thread_local bool yielded;
-
-	if (!yielded) {
-		yielded = true;
-		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LAN_NICE);
-	}
-#endif
-}
-
-/* Called when a request line arrives, before MHD checks the headers: the
- * state made here lets on_completed log the requests MHD rejects itself
- * (headers too large, malformed) and those cut short. */
-static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *connection)
-{
-	struct http_server *server = cls;
-	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *peer = info != NULL ? info->client_addr : NULL;
-	struct http_request *request = calloc(1, sizeof *request);
-
-	if (request == NULL)
-		return NULL;
-	request->context = server->context;
-	request->connection = connection;
-	request->loopback = access_is_loopback(peer);
-	request->tls = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION) != NULL;
-	if (!request->loopback && server->lanes)
-		yield_to_the_till();
-	request->download_fd = -1;
-	snprintf(request->rpc_id, sizeof request->rpc_id, "null");
-	request->started_us = clock_monotonic_us();
-	access_format_address(peer, request->peer, sizeof request->peer);
-	snprintf(request->uri, sizeof request->uri, "%.200s", uri);
-	atomic_fetch_add(&server->active, 1);
-	return request;
-}
-
-static enum MHD_Result note_framing(void *cls, enum MHD_ValueKind kind, const char *name,
-				   const char *value)
-{
-	struct request_framing *framing = cls;
-
-	(void)kind;
-	if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
-		/* the first one's digits were checked by libmicrohttpd, which
-		 * answers 400 or 413 itself for a bad one */
-		if (framing->content_lengths++ == 0)
-			framing->content_length = strtoull(value, NULL, 10);
-	} else if (strcasecmp(name, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
-		framing->transfer_encoding = true;
-	}
-	return MHD_YES;
-}
-
-/* A body its route takes, as libmicrohttpd passes it on: never more than
- * the Content-Length, which the route's max_body bounds (routes.c). */
-static enum MHD_Result take_body(struct http_request *request, const char *data, size_t *size)
-{
-	uint64_t room = request->framing.content_length - request->body_length;
-
-	if (*size > room)
-		return MHD_NO;
-	if (request->body == NULL &&
-	    (request->body = malloc((size_t)request->framing.content_length)) == NULL)
-		return MHD_NO;
-	memcpy(request->body + request->body_length, data, *size);
-	request->body_length += *size;
-	*size = 0;
-	return MHD_YES;
-}
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **state)
-{
-	struct http_request *request = *state;
-	enum MHD_Result result;
-
-	(void)cls;
-	(void)version;
-	if (request == NULL)
-		return MHD_NO; /* out of memory in on_request_line */
-	if (!request->started) {
-		/* Line and headers are in; no byte of a body is read yet. */
-		request->started = true;
-		request->method = method;
-		request->method_bit = endpoint_method_of(method);
-		request->url = url;
-		request->endpoint = endpoint_of_path(url);
-		MHD_get_connection_values(connection, MHD_HEADER_KIND, note_framing,
-					  &request->framing);
-		if (!request_body_announced(&request->framing) &&
-		    request->framing.content_lengths < 2)
-			return MHD_YES; /* nothing more to come: called again at once */
-		/* Its route answers now, before the body (or a doubtful framing)
-		 * is read, unless it takes that body; such an answer ends the
-		 * connection, whose next bytes are the unread body. */
-		request->close_after = true;
-		result = routes_serve(request);
-		if (request->answered)
-			http_connections_request_received(connection);
-		else
-			request->close_after = false; /* the body is read: the clock runs on */
-		return result;
-	}
-	if (*upload_data_size > 0)
-		return take_body(request, upload_data, upload_data_size);
-	/* The request is whole, body included: request_timeout_s stops here. */
-	request->whole = true;
-	http_connections_request_received(connection);
-	return routes_serve(request);
-}
-
-static void on_completed(void *cls, struct MHD_Connection *connection, void **state,
-			 enum MHD_RequestTerminationCode code)
-{
-	struct http_server *server = cls;
-	struct http_request *request = *state;
-	enum outcome outcome;
-
-	/* even without state (out of memory): its bytes are not a malformed request */
-	http_connections_request_done(connection);
-	if (request == NULL)
-		return;
-	if (!request->answered) {
-		if (http_connections_timed_out(connection))
-			code = MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
-		switch (code) {
-		case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
-			outcome = OUTCOME_TIMEOUT;
-			break;
-		case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
-		case MHD_REQUEST_TERMINATED_READ_ERROR:
-			outcome = OUTCOME_CLIENT_GONE;
-			break;
-		case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
-			outcome = OUTCOME_SHUTDOWN;
-			break;
-		default:
-			outcome = OUTCOME_REJECTED;
-		}
-		answer_unanswered(request->context, request->peer, request->uri, outcome, NULL);
-	}
-	if (request->download_fd >= 0)
-		close(request->download_fd);
-	free(request->receipt);
-	atomic_fetch_sub(&server->active, 1);
-	free(request->body);
-	free(request);
-	*state = NULL;
-}
-
-/* Decodes %HH in the path and the query, except in a string that holds %00:
- * the routes compare C strings, so "/open-cash-drawer%00x" decoded would
- * answer as /open-cash-drawer, and "/%00" as the status page, while their
- * log line would show a path the client never asked for. Left encoded, they
- * are unknown paths (404) and bad query values, logged as sent. */
-static size_t unescape(void *cls, struct MHD_Connection *connection, char *text)
-{
-	(void)cls;
-	(void)connection;
-	if (strstr(text, "%00") != NULL)
-		return strlen(text);
-	return MHD_http_unescape(text);
-}
-
-/* libmicrohttpd's messages (English) that a client can cause: each is
- * about one request it refused or saw cut short. They name no client; each
- * such request has its own line with the client's address (on_completed,
- * or connections.c's at the close) wherever the system counts a socket's
- * bytes, and they are then left out. How they start: */
-static const char *const mhd_request_messages[] = {
-	"Error processing request (HTTP response code is",
-	"Connection was closed by remote side with incomplete request",
-	"Socket has been disconnected when reading request",
-	"Connection socket is closed when reading request",
-	"Too large value of 'Content-Length' header",
-	"Failed to parse `Content-Length' header",
-	"Not enough memory in pool to allocate header record",
-};
-/* ...and what the log says of each, in the same order (%u: the number
- * after the words, the HTTP status). */
-static const char *const french_request_messages[] = {
-	"requête refusée avec l'erreur HTTP %u : connexion fermée",
-	"connexion fermée par le client au milieu d'une requête",
-	"connexion coupée pendant la lecture d'une requête",
-	"connexion fermée pendant la lecture d'une requête",
-	"en-tête Content-Length trop grand : connexion fermée",
-	"en-tête Content-Length illisible : connexion fermée",
-	"en-têtes trop grands pour la mémoire d'une connexion : erreur 431 renvoyée",
-};
-_Static_assert(sizeof mhd_request_messages == sizeof french_request_messages,
-	       "un texte français par message");
-
-/* The message's French words into french; false when it is not about one
- * request. */
-static bool about_one_request(const char *message, char *french, size_t size)
-{
-	for (size_t i = 0; i < sizeof mhd_request_messages / sizeof mhd_request_messages[0]; i++) {
-		size_t length = strlen(mhd_request_messages[i]);
-
-		if (strncmp(message, mhd_request_messages[i], length) == 0) {
-			snprintf(french, size, french_request_messages[i],
-				 (unsigned)strtoul(message + length, NULL, 10));
-			return true;
-		}
-	}
-	return false;
-}
-
-/* libmicrohttpd's words when GnuTLS's handshake fails, whatever the cause */
-#define TLS_HANDSHAKE_FAILED "Error: received handshake message out of context"
-
-static void on_mhd_error(void *cls, const char *format, va_list ap)
-{
-	struct http_server *server = cls;
-	char message[512], french[128];
-	size_t len;
-
-	vsnprintf(message, sizeof message, format, ap);
-	len = strlen(message);
-	while (len > 0 && message[len - 1] == '\n')
-		message[--len] = '\0';
-	/* GnuTLS's handshake failed (libmicrohttpd says no more than that):
-	 * the connection's own line names the client (connections.c) */
-	if (strncmp(message, TLS_HANDSHAKE_FAILED, sizeof TLS_HANDSHAKE_FAILED - 1) == 0)
-		return;
-	if (!about_one_request(message, french, sizeof french)) {
-		/* NULL: no client address here, the library's messages share a budget */
-		rotlog_write_client(server->context->log, NULL, ROTLOG_LIMITED, ROTLOG_WARNING,
-				    "HTTP : message de libmicrohttpd « %s »", message);
-		return;
-	}
-	if (server->connections != NULL && http_connections_count_traffic(server->connections))
-		return;
-	rotlog_write_client(server->context->log, NULL, ROTLOG_LIMITED, ROTLOG_WARNING, "HTTP : %s",
-			    french);
-}
 
 /* One daemon: on listening socket fd, or fed by front.c (fd -1); TLS with
  * the server's certificate when tls. */
@@ -364,17 +109,18 @@ static int start_daemon(struct http_server *server, int fd, unsigned threads, bo
 	 * every daemon together (MHD's own limit is per daemon); front.c
 	 * asks it itself at its accept. */
 	daemon = MHD_start_daemon(
-		flags, 0, fd >= 0 ? http_connections_accept : NULL, server->connections, on_request,
-		server,
+		flags, 0, fd >= 0 ? http_connections_accept : NULL, server->connections,
+		http_cycle_request, &server->cycle,
 		/* first, so that MHD reports even the errors of the options below to our log */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, server, MHD_OPTION_ARRAY, extra,
+		MHD_OPTION_EXTERNAL_LOGGER, http_cycle_mhd_log, &server->cycle, MHD_OPTION_ARRAY,
+		extra,
 		MHD_OPTION_CONNECTION_TIMEOUT, config->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, config->max_connections,
 		MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, server->connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
-		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, server,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+		MHD_OPTION_URI_LOG_CALLBACK, http_cycle_request_line, &server->cycle,
+		MHD_OPTION_UNESCAPE_CALLBACK, http_cycle_unescape, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, http_cycle_completed, &server->cycle,
 		/* last: one thread is no pool, and MHD warns at a pool of size 0 */
 		threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
 	if (daemon == NULL) {
@@ -531,13 +277,14 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	if (server == NULL)
 		return -ENOMEM;
 	server->context = context;
-	
+	server->cycle.context = context;
 	/* before the HTTP threads: their answers' JSON comes from per-thread arenas */
 	json_arena_install();
 	raise_descriptor_limit(config->max_connections * wanted + SPARE_DESCRIPTORS);
 	if ((rc = http_connections_create(&server->connections, context, err, errlen)) < 0)
 		goto fail;
 	context->connections = server->connections;
+	server->cycle.connections = server->connections;
 #ifdef CASHDRAWERD_HAVE_TLS
 	load_tls(server);
 #endif
@@ -587,7 +334,7 @@ int http_server_serve(struct http_server *server, char *err, size_t errlen)
 		}
 		if (lane) {
 			if (serve_socket(server, fd, 1, lane_err, sizeof lane_err) == 0)
-				server->lanes = true;
+				atomic_store(&server->cycle.lanes, true);
 		} else {
 			rc = serve_socket(server, fd, server->pending[i].threads, err, errlen);
 		}
@@ -634,7 +381,7 @@ static void wait_for_requests(struct http_server *server, int64_t max_ms)
 {
 	int64_t deadline = clock_monotonic_ms() + max_ms;
 
-	while (atomic_load(&server->active) > 0 && clock_monotonic_ms() < deadline) {
+	while (atomic_load(&server->cycle.active) > 0 && clock_monotonic_ms() < deadline) {
 		struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000000L};
 
 		nanosleep(&pause, NULL);

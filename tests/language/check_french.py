@@ -62,8 +62,8 @@ EXEMPT = {
     ("src/status/page.c", "*"): "the status page's HTML, style and script, not the log",
     ("src/http/answer.c", "add_headers"): "HTTP header values (RFC 6750 challenges)",
     ("src/http/jsonrpc.c", "#ODOO_ERROR_MESSAGE"): "Odoo's JSON-RPC error message: its protocol's",
-    ("src/http/server.c", "*mhd_request_messages"): "libmicrohttpd's own words, matched to translate",
-    ("src/http/server.c", "#TLS_HANDSHAKE_FAILED"): "libmicrohttpd's own words, matched to drop",
+    ("src/http/mhd_log.c", "*mhd_request_messages"): "libmicrohttpd's own words, matched to translate",
+    ("src/http/mhd_log.c", "#TLS_HANDSHAKE_FAILED"): "libmicrohttpd's own words, matched to drop",
 }
 
 # Texts the log writes that live in a file EXEMPT as a whole: checked all
