@@ -21,8 +21,10 @@ int receipt_bw_init(struct receipt_bw_state *bw, enum receipt_bw mode, unsigned 
 	bw->low = malloc(width + 2);
 	bw->high = malloc(width + 2);
 	bw->edge = malloc(width);
+	bw->flat = malloc(width);
+	bw->curved = malloc(width);
 	if (!bw->error_this || !bw->error_next || !bw->above || !bw->row || !bw->below ||
-	    !bw->low || !bw->high || !bw->edge) {
+	    !bw->low || !bw->high || !bw->edge || !bw->flat || !bw->curved) {
 		receipt_bw_free(bw);
 		return -ENOMEM;
 	}
@@ -39,8 +41,11 @@ void receipt_bw_free(struct receipt_bw_state *bw)
 	free(bw->low);
 	free(bw->high);
 	free(bw->edge);
+	free(bw->flat);
+	free(bw->curved);
 	bw->error_this = bw->error_next = NULL;
 	bw->above = bw->row = bw->below = bw->low = bw->high = bw->edge = NULL;
+	bw->flat = bw->curved = NULL;
 }
 
 /* Anti-aliased glyph edges and JPEG ringing around text are near-white or
@@ -100,17 +105,6 @@ static void find_edges(struct receipt_bw_state *bw)
 	mark_edges(bw->low, bw->high, bw->edge, w);
 }
 
-/* Whether grey[0..8) are all paper (>= RECEIPT_PAPER, 248: its top five
- * bits set). */
-static bool paper_white(const uint8_t *grey)
-{
-	const uint64_t top5 = 0xF8F8F8F8F8F8F8F8u;
-	uint64_t eight;
-
-	memcpy(&eight, grey, sizeof eight);
-	return (eight & top5) == top5;
-}
-
 /* Whether every byte of grey[0..w) is paper: their AND keeps the top five bits. */
 static bool all_paper(const uint8_t *restrict grey, size_t w)
 {
@@ -121,101 +115,139 @@ static bool all_paper(const uint8_t *restrict grey, size_t w)
 	return (all & 0xF8) == 0xF8;
 }
 
-/* Whether some pixel is neither paper nor ink nor on an edge: a grey to dither. */
-static bool any_flat_grey(const uint8_t *restrict grey, const uint8_t *restrict edge, size_t w)
+/* Marks in flat the pixels the dither must work on: neither paper nor ink,
+ * nor (edge given) on an edge. Returns whether there is one. Plain loops
+ * over bytes, one per case, for the vectoriser. */
+static bool mark_flat_grey(const uint8_t *restrict grey, const uint8_t *restrict edge,
+			   uint8_t *restrict flat, size_t w)
 {
 	uint8_t any = 0;
 
-	for (size_t x = 0; x < w; x++)
-		any |= (uint8_t)(!edge[x] & (grey[x] > RECEIPT_INK) & (grey[x] < RECEIPT_PAPER));
+	if (edge != NULL)
+		for (size_t x = 0; x < w; x++) {
+			flat[x] = (uint8_t)((grey[x] > RECEIPT_INK) & (grey[x] < RECEIPT_PAPER) &
+					    (edge[x] ^ 1));
+			any |= flat[x];
+		}
+	else
+		for (size_t x = 0; x < w; x++) {
+			flat[x] = (uint8_t)((grey[x] > RECEIPT_INK) & (grey[x] < RECEIPT_PAPER));
+			any |= flat[x];
+		}
 	return any != 0;
 }
 
-/* Black below mid-grey, eight dots a byte (dots: (w + 7) / 8 bytes). */
+/* Black below mid-grey, eight dots a byte (dots: (w + 7) / 8 bytes): the
+ * top bits of eight greys, inverted, gathered into one byte by a multiply
+ * (byte i's bit 8i moves to bit 63 - i; no two land on the same bit, so
+ * nothing carries). Little-endian; a plain loop otherwise. */
 static void threshold_row(const uint8_t *restrict grey, uint8_t *restrict dots, size_t w)
 {
 	size_t x = 0;
 
-	for (; x + 8 <= w; x += 8, grey += 8)
-		dots[x / 8] = (uint8_t)((grey[0] < 128) << 7 | (grey[1] < 128) << 6 |
-					(grey[2] < 128) << 5 | (grey[3] < 128) << 4 |
-					(grey[4] < 128) << 3 | (grey[5] < 128) << 2 |
-					(grey[6] < 128) << 1 | (grey[7] < 128));
-	if (x < w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; x + 8 <= w; x += 8) {
+		uint64_t eight;
+
+		memcpy(&eight, grey + x, sizeof eight);
+		eight = (~eight & 0x8080808080808080u) >> 7;
+		dots[x / 8] = (uint8_t)((eight * 0x8040201008040201u) >> 56);
+	}
+#endif
+	for (; x < w; x += 8) {
 		unsigned byte = 0;
 
-		for (size_t k = 0; x + k < w; k++)
-			byte |= (unsigned)(grey[k] < 128) << (7 - k);
+		for (size_t k = 0; k < 8 && x + k < w; k++)
+			byte |= (unsigned)(grey[x + k] < 128) << (7 - k);
 		dots[x / 8] = (uint8_t)byte;
 	}
 }
 
+/* The error rows are cleared only once written to: most rows of a receipt
+ * hold no grey to dither, and clearing 4 bytes a dot for each was a tenth
+ * of the conversion. */
+static void swap_errors(struct receipt_bw_state *bw)
+{
+	int32_t *here = bw->error_this;
+	bool dirty = bw->this_dirty;
+
+	bw->error_this = bw->error_next;
+	bw->this_dirty = bw->next_dirty;
+	bw->error_next = here;
+	bw->next_dirty = dirty;
+}
+
 /* Left to right on every row, the 7/16, 3/16, 5/16, 1/16 weights, as PIL's
  * convert("1") does; errors kept in 1/16ths. error_this[x + 1] is pixel x's.
+ * Paper stays paper and ink stays ink, and both absorb the error owed to
+ * them (most of a receipt). Without that, the darkness of JPEG noise
+ * travels through the white paper, from pixel to pixel, until it adds up
+ * to a stray dot somewhere. Paper and ink include the few grey levels that
+ * JPEG brings flat white and black back with.
  * RECEIPT_BW_EDGE_DITHER: a pixel whose neighbourhood spans at least
  * RECEIPT_EDGE_CONTRAST grey levels is on an edge (text, rules, bars): it
  * is thresholded and neither takes nor gives error, so glyphs keep their
- * outline and the JPEG noise beside them cannot add up into dots. */
+ * outline and the JPEG noise beside them cannot add up into dots.
+ * So every pixel but the flat grey ones is thresholded and touches no
+ * error: the row is thresholded whole, then the flat grey pixels alone
+ * are dithered, in order. */
 static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 {
-	int32_t *here = bw->error_this, *below = bw->error_next;
-	const bool curve = bw->mode == RECEIPT_BW_CONTRAST_DITHER;
 	const bool edges = bw->mode == RECEIPT_BW_EDGE_DITHER;
+	const uint8_t *grey = bw->row;
+	const unsigned w = bw->width;
+	int32_t *here, *below;
 
-	memset(below, 0, (bw->width + 2) * sizeof(*below));
+	if (bw->next_dirty) {
+		memset(bw->error_next, 0, (w + 2) * sizeof(*bw->error_next));
+		bw->next_dirty = false;
+	}
 	/* a row of paper (half a receipt): no dot, and the error owed is absorbed */
-	if (all_paper(bw->row, bw->width)) {
-		bw->error_this = below;
-		bw->error_next = here;
+	if (all_paper(grey, w)) {
+		memset(dots, 0, (w + 7) / 8);
+		swap_errors(bw);
 		return;
 	}
-	if (edges) {
-		find_edges(bw);
-		/* a row of text: every pixel paper, ink or on an edge, the same
-		 * dots as the threshold's, and no error to pass on */
-		if (!any_flat_grey(bw->row, bw->edge, bw->width)) {
-			threshold_row(bw->row, dots, bw->width);
-			bw->error_this = below;
-			bw->error_next = here;
-			return;
-		}
+	if (bw->mode == RECEIPT_BW_CONTRAST_DITHER) {
+		for (unsigned x = 0; x < w; x++)
+			bw->curved[x] = receipt_contrast(grey[x]);
+		grey = bw->curved;
 	}
-	for (unsigned x = 0; x < bw->width; x++) {
-		uint8_t grey;
+	if (edges)
+		find_edges(bw);
+	threshold_row(grey, dots, w);
+	/* a row of text: every pixel paper, ink or on an edge, the same dots
+	 * as the threshold's, and no error to pass on */
+	if (!mark_flat_grey(grey, edges ? bw->edge : NULL, bw->flat, w)) {
+		swap_errors(bw);
+		return;
+	}
+	here = bw->error_this;
+	below = bw->error_next;
+	for (unsigned x = 0; x < w; x++) {
 		int32_t want, got, e;
+		uint64_t eight;
 
-		/* eight pixels of paper: no dot, no error */
-		if (x % 8 == 0 && x + 8 <= bw->width && paper_white(bw->row + x)) {
-			x += 7;
-			continue;
+		/* eight pixels with nothing to dither, at a time */
+		if (x % 8 == 0 && x + 8 <= w) {
+			memcpy(&eight, bw->flat + x, sizeof eight);
+			if (eight == 0) {
+				x += 7;
+				continue;
+			}
 		}
-		grey = curve ? receipt_contrast(bw->row[x]) : bw->row[x];
-
-		/* Paper stays paper and ink stays ink, and both absorb the error
-		 * owed to them (most of a receipt). Without that, the darkness of
-		 * JPEG noise travels through the white paper, from pixel to
-		 * pixel, until it adds up to a stray dot somewhere. Paper and ink
-		 * include the few grey levels that JPEG brings flat white and
-		 * black back with. */
-		if (grey >= RECEIPT_PAPER)
+		if (!bw->flat[x])
 			continue;
-		if (grey <= RECEIPT_INK) {
-			dots[x / 8] |= (uint8_t)(0x80 >> (x % 8));
-			continue;
-		}
-		if (edges && bw->edge[x]) {
-			if (grey < 128)
-				dots[x / 8] |= (uint8_t)(0x80 >> (x % 8));
-			continue;
-		}
 		/* clipped to the grey range, as PIL does: a long run of black or
 		 * white cannot bank error that then bleeds far along the row */
-		want = grey * 16 + here[x + 1];
+		want = grey[x] * 16 + here[x + 1];
 		want = want < 0 ? 0 : want > 255 * 16 ? 255 * 16 : want;
 		got = want < 128 * 16 ? 0 : 255 * 16;
 		e = want - got;
 		if (got == 0)
 			dots[x / 8] |= (uint8_t)(0x80 >> (x % 8));
+		else
+			dots[x / 8] &= (uint8_t)~(0x80 >> (x % 8));
 		/* less than one grey level: invisible, and passing it on would keep
 		 * every pixel after a speck of JPEG noise on the slow path */
 		if (e > -16 && e < 16)
@@ -224,9 +256,9 @@ static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 		below[x] += e * 3 / 16;
 		below[x + 1] += e * 5 / 16;
 		below[x + 2] += e / 16;
+		bw->this_dirty = bw->next_dirty = true;
 	}
-	bw->error_this = below;
-	bw->error_next = here;
+	swap_errors(bw);
 }
 
 /* Makes the dots of bw->row, its neighbours being bw->above and bw->below. */
@@ -236,7 +268,6 @@ static void make_dots(struct receipt_bw_state *bw, uint8_t *dots)
 		threshold_row(bw->row, dots, bw->width);
 		return;
 	}
-	memset(dots, 0, (bw->width + 7) / 8);
 	dither_row(bw, dots);
 }
 

@@ -48,9 +48,12 @@ struct receipt_bw_state {
 	unsigned width;
 	unsigned rows_in;                 /* rows pushed since the start */
 	int32_t *error_this, *error_next; /* Floyd-Steinberg: width + 2 each, 1/16ths */
+	bool this_dirty, next_dirty;      /* whether each holds an error (else all 0) */
 	uint8_t *above, *row, *below;     /* grey rows around the one being made */
 	uint8_t *low, *high;              /* each column's darkest, lightest of 3 (+1 each side) */
 	uint8_t *edge;                    /* 1: the pixel's 3 x 3 spans an edge */
+	uint8_t *flat;                    /* 1: a grey for the dither (neither paper, ink nor edge) */
+	uint8_t *curved;                  /* the row through the contrast curve */
 };
 
 /* The contrast curve: at or below this grey is black, at or above white. */
