@@ -21,13 +21,17 @@ int receipt_bw_init(struct receipt_bw_state *bw, enum receipt_bw mode, unsigned 
 	bw->low = malloc(width + 2);
 	bw->high = malloc(width + 2);
 	bw->edge = malloc(width);
-	bw->flat = malloc(width);
+	bw->flat = calloc(width + 8, 1); /* read eight at a time */
 	bw->curved = malloc(width);
 	if (!bw->error_this || !bw->error_next || !bw->above || !bw->row || !bw->below ||
 	    !bw->low || !bw->high || !bw->edge || !bw->flat || !bw->curved) {
 		receipt_bw_free(bw);
 		return -ENOMEM;
 	}
+	/* white, for a caller that fills only part of each row (receipt_bw_next) */
+	memset(bw->above, 255, width);
+	memset(bw->row, 255, width);
+	memset(bw->below, 255, width);
 	return 0;
 }
 
@@ -93,19 +97,27 @@ static void mark_edges(const uint8_t *restrict lo, const uint8_t *restrict hi,
 	}
 }
 
-static void find_edges(struct receipt_bw_state *bw)
+/* Marks bw->edge over the span [x0, x1) of the row, from its columns and
+ * their neighbours (the image's border repeats its last pixels). */
+static void find_edges(struct receipt_bw_state *bw, unsigned x0, unsigned x1)
 {
-	const unsigned w = bw->width;
+	const unsigned w = bw->width, a = x0 > 0 ? x0 - 1 : 0, b = x1 < w ? x1 + 1 : w;
 
-	column_extremes(bw->above, bw->row, bw->below, bw->low + 1, bw->high + 1, w);
-	bw->low[0] = bw->low[1];
-	bw->high[0] = bw->high[1];
-	bw->low[w + 1] = bw->low[w];
-	bw->high[w + 1] = bw->high[w];
-	mark_edges(bw->low, bw->high, bw->edge, w);
+	column_extremes(bw->above + a, bw->row + a, bw->below + a, bw->low + 1 + a,
+			bw->high + 1 + a, b - a);
+	if (a == 0) {
+		bw->low[0] = bw->low[1];
+		bw->high[0] = bw->high[1];
+	}
+	if (b == w) {
+		bw->low[w + 1] = bw->low[w];
+		bw->high[w + 1] = bw->high[w];
+	}
+	mark_edges(bw->low + x0, bw->high + x0, bw->edge + x0, x1 - x0);
 }
 
 /* Whether every byte of grey[0..w) is paper: their AND keeps the top five bits. */
+#define PAPER_BLOCK 16 /* pixels tested for paper at a time, on a row with ink */
 static bool all_paper(const uint8_t *restrict grey, size_t w)
 {
 	uint8_t all = 0xFF;
@@ -177,6 +189,34 @@ static void swap_errors(struct receipt_bw_state *bw)
 	bw->next_dirty = dirty;
 }
 
+/* One flat grey pixel x of the Floyd-Steinberg pass (dither_row). */
+static inline void dither_pixel(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots,
+				unsigned x)
+{
+	int32_t *here = bw->error_this, *below = bw->error_next;
+	int32_t want, got, e;
+
+	/* clipped to the grey range, as PIL does: a long run of black or white
+	 * cannot bank error that then bleeds far along the row */
+	want = grey[x] * 16 + here[x + 1];
+	want = want < 0 ? 0 : want > 255 * 16 ? 255 * 16 : want;
+	got = want < 128 * 16 ? 0 : 255 * 16;
+	e = want - got;
+	if (got == 0)
+		dots[x / 8] |= (uint8_t)(0x80 >> (x % 8));
+	else
+		dots[x / 8] &= (uint8_t)~(0x80 >> (x % 8));
+	/* less than one grey level: invisible, and passing it on would keep
+	 * every pixel after a speck of JPEG noise on the slow path */
+	if (e > -16 && e < 16)
+		return;
+	here[x + 2] += e * 7 / 16;
+	below[x] += e * 3 / 16;
+	below[x + 1] += e * 5 / 16;
+	below[x + 2] += e / 16;
+	bw->this_dirty = bw->next_dirty = true;
+}
+
 /* Left to right on every row, the 7/16, 3/16, 5/16, 1/16 weights, as PIL's
  * convert("1") does; errors kept in 1/16ths. error_this[x + 1] is pixel x's.
  * Paper stays paper and ink stays ink, and both absorb the error owed to
@@ -196,7 +236,7 @@ static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 	const bool edges = bw->mode == RECEIPT_BW_EDGE_DITHER;
 	const uint8_t *grey = bw->row;
 	const unsigned w = bw->width;
-	int32_t *here, *below;
+	bool any = false;
 
 	if (bw->next_dirty) {
 		memset(bw->error_next, 0, (w + 2) * sizeof(*bw->error_next));
@@ -213,50 +253,46 @@ static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 			bw->curved[x] = receipt_contrast(grey[x]);
 		grey = bw->curved;
 	}
-	if (edges)
-		find_edges(bw);
-	threshold_row(grey, dots, w);
+	/* A row of text is mostly paper between the glyphs: blocks of paper
+	 * have no dot and nothing to dither (whatever their edges), and only
+	 * the spans between them are worked on. */
+	memset(dots, 0, (w + 7) / 8);
+	memset(bw->flat, 0, w); /* the 8 after stay 0 */
+	for (unsigned x0 = 0, x1; x0 < w; x0 = x1) {
+		if (x0 + PAPER_BLOCK <= w && all_paper(bw->row + x0, PAPER_BLOCK)) {
+			x1 = x0 + PAPER_BLOCK;
+			continue;
+		}
+		for (x1 = x0 + PAPER_BLOCK; x1 < w; x1 += PAPER_BLOCK)
+			if (x1 + PAPER_BLOCK <= w && all_paper(bw->row + x1, PAPER_BLOCK))
+				break;
+		x1 = x1 < w ? x1 : w;
+		if (edges)
+			find_edges(bw, x0, x1);
+		threshold_row(grey + x0, dots + x0 / 8, x1 - x0);
+		any |= mark_flat_grey(grey + x0, edges ? bw->edge + x0 : NULL, bw->flat + x0,
+				      x1 - x0);
+	}
 	/* a row of text: every pixel paper, ink or on an edge, the same dots
 	 * as the threshold's, and no error to pass on */
-	if (!mark_flat_grey(grey, edges ? bw->edge : NULL, bw->flat, w)) {
+	if (!any) {
 		swap_errors(bw);
 		return;
 	}
-	here = bw->error_this;
-	below = bw->error_next;
-	for (unsigned x = 0; x < w; x++) {
-		int32_t want, got, e;
+	/* the flat pixels in order, eight marks at a time */
+	for (unsigned x8 = 0; x8 < w; x8 += 8) {
 		uint64_t eight;
 
-		/* eight pixels with nothing to dither, at a time */
-		if (x % 8 == 0 && x + 8 <= w) {
-			memcpy(&eight, bw->flat + x, sizeof eight);
-			if (eight == 0) {
-				x += 7;
-				continue;
-			}
-		}
-		if (!bw->flat[x])
-			continue;
-		/* clipped to the grey range, as PIL does: a long run of black or
-		 * white cannot bank error that then bleeds far along the row */
-		want = grey[x] * 16 + here[x + 1];
-		want = want < 0 ? 0 : want > 255 * 16 ? 255 * 16 : want;
-		got = want < 128 * 16 ? 0 : 255 * 16;
-		e = want - got;
-		if (got == 0)
-			dots[x / 8] |= (uint8_t)(0x80 >> (x % 8));
-		else
-			dots[x / 8] &= (uint8_t)~(0x80 >> (x % 8));
-		/* less than one grey level: invisible, and passing it on would keep
-		 * every pixel after a speck of JPEG noise on the slow path */
-		if (e > -16 && e < 16)
-			continue;
-		here[x + 2] += e * 7 / 16;
-		below[x] += e * 3 / 16;
-		below[x + 1] += e * 5 / 16;
-		below[x + 2] += e / 16;
-		bw->this_dirty = bw->next_dirty = true;
+		memcpy(&eight, bw->flat + x8, sizeof eight);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+		/* each mark is bit 0 of its byte: the lowest set bit, the leftmost */
+		for (; eight != 0; eight &= eight - 1)
+			dither_pixel(bw, grey, dots, x8 + (unsigned)__builtin_ctzll(eight) / 8);
+#else
+		for (unsigned k = 0; eight != 0 && k < 8; k++)
+			if (bw->flat[x8 + k])
+				dither_pixel(bw, grey, dots, x8 + k);
+#endif
 	}
 	swap_errors(bw);
 }
@@ -271,23 +307,32 @@ static void make_dots(struct receipt_bw_state *bw, uint8_t *dots)
 	dither_row(bw, dots);
 }
 
-int receipt_bw_push(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots)
+uint8_t *receipt_bw_next(struct receipt_bw_state *bw)
+{
+	return bw->rows_in == 0 ? bw->row : bw->below;
+}
+
+int receipt_bw_take(struct receipt_bw_state *bw, uint8_t *dots)
 {
 	uint8_t *oldest = bw->above;
 
 	if (bw->rows_in++ == 0) {
 		/* the first row is its own row above */
-		memcpy(bw->row, grey, bw->width);
-		memcpy(bw->above, grey, bw->width);
+		memcpy(bw->above, bw->row, bw->width);
 		return 0;
 	}
-	memcpy(bw->below, grey, bw->width);
 	make_dots(bw, dots);
 	/* rotate: row becomes above, below becomes row */
 	bw->above = bw->row;
 	bw->row = bw->below;
 	bw->below = oldest;
 	return 1;
+}
+
+int receipt_bw_push(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots)
+{
+	memcpy(receipt_bw_next(bw), grey, bw->width);
+	return receipt_bw_take(bw, dots);
 }
 
 int receipt_bw_finish(struct receipt_bw_state *bw, uint8_t *dots)

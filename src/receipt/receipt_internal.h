@@ -75,6 +75,11 @@ void receipt_bw_free(struct receipt_bw_state *bw);
  * 8 bytes, bits past width 0) holding the previous row's dots, 0 for the
  * first row (nothing out yet). */
 int receipt_bw_push(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots);
+/* The same without a copy: the caller writes the next row into
+ * receipt_bw_next's buffer (width bytes, white from receipt_bw_init
+ * wherever no row was ever written), then calls receipt_bw_take. */
+uint8_t *receipt_bw_next(struct receipt_bw_state *bw);
+int receipt_bw_take(struct receipt_bw_state *bw, uint8_t *dots);
 /* After the last row: returns 1 with its dots, 0 if no row was pushed. */
 int receipt_bw_finish(struct receipt_bw_state *bw, uint8_t *dots);
 /* The contrast curve alone (RECEIPT_BW_CONTRAST_DITHER's first step). */
