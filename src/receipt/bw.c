@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Rows with ink are worked on in spans between blocks of this many pixels
+ * of paper. */
+#define PAPER_BLOCK 16
+
 int receipt_bw_init(struct receipt_bw_state *bw, enum receipt_bw mode, unsigned width)
 {
 	memset(bw, 0, sizeof(*bw));
@@ -23,8 +27,10 @@ int receipt_bw_init(struct receipt_bw_state *bw, enum receipt_bw mode, unsigned 
 	bw->edge = malloc(width);
 	bw->flat = calloc(width + 8, 1); /* read eight at a time */
 	bw->curved = malloc(width);
+	bw->spans = malloc((width / PAPER_BLOCK + 1) * 2 * sizeof(*bw->spans));
 	if (!bw->error_this || !bw->error_next || !bw->above || !bw->row || !bw->below ||
-	    !bw->low || !bw->high || !bw->edge || !bw->flat || !bw->curved) {
+	    !bw->low || !bw->high || !bw->edge || !bw->flat || !bw->curved ||
+	    !bw->spans) {
 		receipt_bw_free(bw);
 		return -ENOMEM;
 	}
@@ -47,6 +53,8 @@ void receipt_bw_free(struct receipt_bw_state *bw)
 	free(bw->edge);
 	free(bw->flat);
 	free(bw->curved);
+	free(bw->spans);
+	bw->spans = NULL;
 	bw->error_this = bw->error_next = NULL;
 	bw->above = bw->row = bw->below = bw->low = bw->high = bw->edge = NULL;
 	bw->flat = bw->curved = NULL;
@@ -117,7 +125,6 @@ static void find_edges(struct receipt_bw_state *bw, unsigned x0, unsigned x1)
 }
 
 /* Whether every byte of grey[0..w) is paper: their AND keeps the top five bits. */
-#define PAPER_BLOCK 16 /* pixels tested for paper at a time, on a row with ink */
 static bool all_paper(const uint8_t *restrict grey, size_t w)
 {
 	uint8_t all = 0xFF;
@@ -125,6 +132,18 @@ static bool all_paper(const uint8_t *restrict grey, size_t w)
 	for (size_t x = 0; x < w; x++)
 		all &= grey[x];
 	return (all & 0xF8) == 0xF8;
+}
+
+/* Whether grey[0..16) are all paper: the AND of its two halves keeps the
+ * top five bits of every byte. */
+static bool paper_block(const uint8_t *grey)
+{
+	const uint64_t top5 = 0xF8F8F8F8F8F8F8F8u;
+	uint64_t a, b;
+
+	memcpy(&a, grey, sizeof a);
+	memcpy(&b, grey + 8, sizeof b);
+	return (a & b & top5) == top5;
 }
 
 /* Marks in flat the pixels the dither must work on: neither paper nor ink,
@@ -236,6 +255,7 @@ static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 	const bool edges = bw->mode == RECEIPT_BW_EDGE_DITHER;
 	const uint8_t *grey = bw->row;
 	const unsigned w = bw->width;
+	unsigned spans = 0;
 	bool any = false;
 
 	if (bw->next_dirty) {
@@ -259,14 +279,16 @@ static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 	memset(dots, 0, (w + 7) / 8);
 	memset(bw->flat, 0, w); /* the 8 after stay 0 */
 	for (unsigned x0 = 0, x1; x0 < w; x0 = x1) {
-		if (x0 + PAPER_BLOCK <= w && all_paper(bw->row + x0, PAPER_BLOCK)) {
+		if (x0 + PAPER_BLOCK <= w && paper_block(bw->row + x0)) {
 			x1 = x0 + PAPER_BLOCK;
 			continue;
 		}
 		for (x1 = x0 + PAPER_BLOCK; x1 < w; x1 += PAPER_BLOCK)
-			if (x1 + PAPER_BLOCK <= w && all_paper(bw->row + x1, PAPER_BLOCK))
+			if (x1 + PAPER_BLOCK <= w && paper_block(bw->row + x1))
 				break;
 		x1 = x1 < w ? x1 : w;
+		bw->spans[2 * spans] = x0;
+		bw->spans[2 * spans++ + 1] = x1;
 		if (edges)
 			find_edges(bw, x0, x1);
 		threshold_row(grey + x0, dots + x0 / 8, x1 - x0);
@@ -279,20 +301,23 @@ static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 		swap_errors(bw);
 		return;
 	}
-	/* the flat pixels in order, eight marks at a time */
-	for (unsigned x8 = 0; x8 < w; x8 += 8) {
-		uint64_t eight;
+	/* the flat pixels in order, eight marks at a time (spans start at a
+	 * multiple of 16) */
+	for (unsigned i = 0; i < spans; i++) {
+		for (unsigned x8 = bw->spans[2 * i]; x8 < bw->spans[2 * i + 1]; x8 += 8) {
+			uint64_t eight;
 
-		memcpy(&eight, bw->flat + x8, sizeof eight);
+			memcpy(&eight, bw->flat + x8, sizeof eight);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
-		/* each mark is bit 0 of its byte: the lowest set bit, the leftmost */
-		for (; eight != 0; eight &= eight - 1)
-			dither_pixel(bw, grey, dots, x8 + (unsigned)__builtin_ctzll(eight) / 8);
+			/* each mark is bit 0 of its byte: the lowest set bit, the leftmost */
+			for (; eight != 0; eight &= eight - 1)
+				dither_pixel(bw, grey, dots, x8 + (unsigned)__builtin_ctzll(eight) / 8);
 #else
-		for (unsigned k = 0; eight != 0 && k < 8; k++)
-			if (bw->flat[x8 + k])
-				dither_pixel(bw, grey, dots, x8 + k);
+			for (unsigned k = 0; eight != 0 && k < 8; k++)
+				if (bw->flat[x8 + k])
+					dither_pixel(bw, grey, dots, x8 + k);
 #endif
+		}
 	}
 	swap_errors(bw);
 }

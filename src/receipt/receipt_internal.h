@@ -54,6 +54,7 @@ struct receipt_bw_state {
 	uint8_t *edge;                    /* 1: the pixel's 3 x 3 spans an edge */
 	uint8_t *flat;                    /* 1: a grey for the dither (neither paper, ink nor edge) */
 	uint8_t *curved;                  /* the row through the contrast curve */
+	unsigned *spans;                  /* [start, end) of each span with ink in the row */
 };
 
 /* The contrast curve: at or below this grey is black, at or above white. */
