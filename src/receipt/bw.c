@@ -38,6 +38,8 @@ int receipt_bw_init(struct receipt_bw_state *bw, enum receipt_bw mode, unsigned 
 	memset(bw->above, 255, width);
 	memset(bw->row, 255, width);
 	memset(bw->below, 255, width);
+	/* nothing written in either error row yet: empty ranges */
+	bw->this_from = bw->next_from = width + 2;
 	return 0;
 }
 
@@ -194,18 +196,29 @@ static void threshold_row(const uint8_t *restrict grey, uint8_t *restrict dots, 
 	}
 }
 
-/* The error rows are cleared only once written to: most rows of a receipt
- * hold no grey to dither, and clearing 4 bytes a dot for each was a tenth
- * of the conversion. */
+/* The error rows are cleared only where they were written to: most rows of
+ * a receipt hold no grey to dither, and clearing 4 bytes a dot for each
+ * was a tenth of the conversion. */
 static void swap_errors(struct receipt_bw_state *bw)
 {
 	int32_t *here = bw->error_this;
-	bool dirty = bw->this_dirty;
+	unsigned from = bw->this_from, to = bw->this_to;
 
 	bw->error_this = bw->error_next;
-	bw->this_dirty = bw->next_dirty;
+	bw->this_from = bw->next_from;
+	bw->this_to = bw->next_to;
 	bw->error_next = here;
-	bw->next_dirty = dirty;
+	bw->next_from = from;
+	bw->next_to = to;
+}
+
+static void clear_next_errors(struct receipt_bw_state *bw)
+{
+	if (bw->next_from < bw->next_to)
+		memset(bw->error_next + bw->next_from, 0,
+		       (bw->next_to - bw->next_from) * sizeof(*bw->error_next));
+	bw->next_from = bw->width + 2;
+	bw->next_to = 0;
 }
 
 /* One flat grey pixel x of the Floyd-Steinberg pass (dither_row). */
@@ -233,7 +246,11 @@ static inline void dither_pixel(struct receipt_bw_state *bw, const uint8_t *grey
 	below[x] += e * 3 / 16;
 	below[x + 1] += e * 5 / 16;
 	below[x + 2] += e / 16;
-	bw->this_dirty = bw->next_dirty = true;
+	/* written: [x + 2] of this row's errors, [x, x + 2] of the next's */
+	bw->this_from = bw->this_from < x + 2 ? bw->this_from : x + 2;
+	bw->this_to = bw->this_to > x + 3 ? bw->this_to : x + 3;
+	bw->next_from = bw->next_from < x ? bw->next_from : x;
+	bw->next_to = bw->next_to > x + 3 ? bw->next_to : x + 3;
 }
 
 /* Left to right on every row, the 7/16, 3/16, 5/16, 1/16 weights, as PIL's
@@ -258,10 +275,7 @@ static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 	unsigned spans = 0;
 	bool any = false;
 
-	if (bw->next_dirty) {
-		memset(bw->error_next, 0, (w + 2) * sizeof(*bw->error_next));
-		bw->next_dirty = false;
-	}
+	clear_next_errors(bw);
 	/* a row of paper (half a receipt): no dot, and the error owed is absorbed */
 	if (all_paper(grey, w)) {
 		memset(dots, 0, (w + 7) / 8);
@@ -277,7 +291,8 @@ static void dither_row(struct receipt_bw_state *bw, uint8_t *dots)
 	 * have no dot and nothing to dither (whatever their edges), and only
 	 * the spans between them are worked on. */
 	memset(dots, 0, (w + 7) / 8);
-	memset(bw->flat, 0, w); /* the 8 after stay 0 */
+	/* bw->flat is read only in the spans, which mark_flat_grey writes whole
+	 * (and in the 8 bytes after the row, 0 since receipt_bw_init) */
 	for (unsigned x0 = 0, x1; x0 < w; x0 = x1) {
 		if (x0 + PAPER_BLOCK <= w && paper_block(bw->row + x0)) {
 			x1 = x0 + PAPER_BLOCK;

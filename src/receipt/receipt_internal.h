@@ -48,7 +48,8 @@ struct receipt_bw_state {
 	unsigned width;
 	unsigned rows_in;                 /* rows pushed since the start */
 	int32_t *error_this, *error_next; /* Floyd-Steinberg: width + 2 each, 1/16ths */
-	bool this_dirty, next_dirty;      /* whether each holds an error (else all 0) */
+	unsigned this_from, this_to;      /* [from, to): where error_this may be non-zero */
+	unsigned next_from, next_to;      /* the same of error_next */
 	uint8_t *above, *row, *below;     /* grey rows around the one being made */
 	uint8_t *low, *high;              /* each column's darkest, lightest of 3 (+1 each side) */
 	uint8_t *edge;                    /* 1: the pixel's 3 x 3 spans an edge */
