@@ -21,6 +21,8 @@ struct receipt_scaler {
 	uint64_t *sum;         /* the current output row's weighted sums */
 	uint8_t *out;          /* the output row handed to emit */
 	uint32_t *first, *offset, *weight; /* the horizontal taps (scale.c) */
+	unsigned taps;                     /* the same, taps per pixel when fixed, else 0 */
+	uint32_t *base, *fixed;            /* fixed: first input pixel, taps * weights */
 	double inverse;        /* 1 / (in_width * in_height) */
 };
 
