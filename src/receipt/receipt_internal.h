@@ -19,6 +19,8 @@ struct receipt_scaler {
 	uint64_t filled;       /* vertical units of the current output row filled */
 	uint32_t *scaled;      /* the input row's horizontal weighted sums */
 	uint64_t *sum;         /* the current output row's weighted sums */
+	int32_t *sum32;        /* the same when they fit in 31 bits (narrow) */
+	bool narrow;
 	uint8_t *out;          /* the output row handed to emit */
 	uint32_t *first, *offset, *weight; /* the horizontal taps (scale.c) */
 	unsigned taps;                     /* the same, taps per pixel when fixed, else 0 */
