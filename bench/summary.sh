@@ -70,7 +70,10 @@ goal_row "receipt: scaled to 512 dots / grey decode (CPU)" \
 	"$(ratio_of "$(get receipt_convert_to_512_cpu_ms)" "$grey")" "<=" 1.5
 goal_row "receipt: daemon's CPU, 576 dots / grey decode" \
 	"$(ratio_of "$(get receipt_daemon_576_cpu_ms)" "$grey")" "<=" 1.5
+goal_row "receipt: daemon's CPU, 576 dots / Pillow decode" \
+	"$(ratio_of "$(get receipt_daemon_576_cpu_ms)" "$(get receipt_pillow_decode_cpu_ms)")" "<=" 1.5
 row "receipt: libjpeg grey decode alone, CPU (ms)" "$grey" "" ""
+row "receipt: Pillow decode alone, CPU (ms)" "$(get receipt_pillow_decode_cpu_ms)" "" ""
 row "receipt: daemon, request to last printer byte (ms)" "$(get receipt_daemon_576_ms)" "" ""
 row "receipt: daemon's CPU for it (ms)" "$(get receipt_daemon_576_cpu_ms)" "" ""
 row "receipt: of which HTTP, JSON and base64, CPU (ms)" "$(get receipt_daemon_overhead_cpu_ms)" "" ""

@@ -18,6 +18,11 @@ struct jsonrpc_call {
 	const cJSON *params;  /* an object (an empty one when the body had none) */
 	const cJSON *data;    /* params.data when it is an object, else NULL */
 	const char *action;   /* params.data.action when a string, else NULL */
+	/* jsonrpc_parse_in_place only: params.data.receipt's characters, where
+	 * they are in the body, when it is the body's one long string; NULL
+	 * otherwise (the tree's valuestring holds it then) */
+	char *receipt;
+	size_t receipt_length;
 };
 
 /* Parses a request body (not NUL-terminated) into call. Returns 0, or
@@ -25,6 +30,15 @@ struct jsonrpc_call {
  * body was an object with a usable id, so the error can echo it). */
 int jsonrpc_parse(const char *body, size_t length, struct jsonrpc_call *call, char *err,
 		  size_t errlen);
+/* As jsonrpc_parse, but a print_receipt's image (params.data.receipt, half
+ * a megabyte of base64) is not copied: when it is the body's one string of
+ * JSONRPC_LONG_STRING characters or more, without backslash or NUL, cJSON
+ * parses the body with a placeholder in its stead and call->receipt points
+ * at it in body, which its caller may then decode in place. Every other
+ * body is parsed by jsonrpc_parse itself, with the same result. */
+#define JSONRPC_LONG_STRING 4096
+int jsonrpc_parse_in_place(char *body, size_t length, struct jsonrpc_call *call, char *err,
+			   size_t errlen);
 void jsonrpc_call_free(struct jsonrpc_call *call);
 
 /* {"jsonrpc":"2.0","id":id,"result":result} (result consumed; NULL: null). */

@@ -45,7 +45,8 @@ static bool parse_call(struct http_request *request, struct answer *answer,
 		       struct jsonrpc_call *call)
 {
 	char reason[160];
-	int rc = jsonrpc_parse(request->body, request->body_length, call, reason, sizeof reason);
+	int rc = jsonrpc_parse_in_place(request->body, request->body_length, call, reason,
+					sizeof reason);
 
 	snprintf(request->rpc_id, sizeof request->rpc_id, "%s", call->id);
 	if (rc == 0)
@@ -176,25 +177,24 @@ static void receipt_options(const struct config *config, struct receipt_options 
 }
 
 /* The receipt's ESC/POS bytes into request->receipt, made whole before a
- * byte goes to the printer: a JPEG found bad halfway prints nothing. False
- * with answer filled (a JSON-RPC error) when it cannot be printed. */
-static bool convert(struct http_request *request, struct answer *answer, const char *base64)
+ * byte goes to the printer: a JPEG found bad halfway prints nothing. The
+ * base64 text (in the request's body, or in the call's tree) is decoded in
+ * place: the JPEG takes its first three quarters. False with answer filled
+ * (a JSON-RPC error) when it cannot be printed. */
+static bool convert(struct http_request *request, struct answer *answer, char *base64,
+		    size_t length)
 {
 	struct receipt_options options;
 	struct receipt_result result = {0};
 	struct receipt_buffer out = {0};
-	size_t length = strlen(base64), jpeg_length = 0;
-	uint8_t *jpeg = malloc(receipt_base64_decoded_max(length) + 1);
+	uint8_t *jpeg = (uint8_t *)base64;
+	size_t jpeg_length = 0;
 	char reason[256];
-	int rc = -ENOMEM;
+	int rc;
 
-	result.reason = RECEIPT_NO_MEMORY;
-	snprintf(reason, sizeof reason, "mémoire insuffisante");
 	receipt_options(request->context->config, &options);
-	if (jpeg == NULL)
-		goto out;
-	rc = receipt_base64_decode(base64, length, jpeg, receipt_base64_decoded_max(length) + 1,
-				   &jpeg_length, reason, sizeof reason);
+	rc = receipt_base64_decode(base64, length, jpeg, length, &jpeg_length, reason,
+				   sizeof reason);
 	if (rc < 0) {
 		result.reason = RECEIPT_NOT_BASE64;
 		goto out;
@@ -206,12 +206,12 @@ static bool convert(struct http_request *request, struct answer *answer, const c
 	if ((out.data = malloc(out.capacity)) == NULL) {
 		rc = -ENOMEM;
 		result.reason = RECEIPT_NO_MEMORY;
+		snprintf(reason, sizeof reason, "mémoire insuffisante");
 		goto out;
 	}
 	rc = receipt_print_jpeg(jpeg, jpeg_length, &options, receipt_buffer_sink, &out, &result,
 				reason, sizeof reason);
 out:
-	free(jpeg);
 	if (rc < 0) {
 		free(out.data);
 		answer_with(answer, receipt_outcomes[result.reason], "%s", reason);
@@ -238,7 +238,10 @@ static bool print_receipt(struct http_request *request, struct answer *answer,
 			    "print_receipt sans champ receipt (une image JPEG en base64)");
 		return true;
 	}
-	converted = convert(request, answer, receipt->valuestring);
+	converted = call->receipt != NULL
+			    ? convert(request, answer, call->receipt, call->receipt_length)
+			    : convert(request, answer, receipt->valuestring,
+				      strlen(receipt->valuestring));
 	jsonrpc_call_free(call);
 	if (!converted)
 		return true;

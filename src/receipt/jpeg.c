@@ -39,7 +39,7 @@ struct job {
 	unsigned image_width, image_height;     /* printed dots */
 	unsigned offset;                        /* white dots left of a narrower image */
 	bool scaling;
-	uint8_t *line, *grey, *dots;
+	uint8_t *line, *dots;
 	struct receipt_scaler scaler;
 	struct receipt_bw_state bw;
 	struct receipt_raster raster;
@@ -203,15 +203,21 @@ static int read_header(struct job *job, const uint8_t *jpeg, size_t len)
 	return 0;
 }
 
-/* One printed row of grey (image_width wide): centred, dotted, framed. */
+/* The row in receipt_bw_next's buffer is whole: dotted, framed. */
+static int take_row(struct job *job)
+{
+	if (!receipt_bw_take(&job->bw, job->dots))
+		return 0;
+	return receipt_raster_row(&job->raster, job->dots, job->err, job->errlen);
+}
+
+/* One printed row of grey from the scaler (image_width wide). */
 static int print_row(void *context, const uint8_t *row)
 {
 	struct job *job = context;
 
-	memcpy(job->grey + job->offset, row, job->image_width); /* margins: white since allocate() */
-	if (!receipt_bw_push(&job->bw, job->grey, job->dots))
-		return 0;
-	return receipt_raster_row(&job->raster, job->dots, job->err, job->errlen);
+	memcpy(receipt_bw_next(&job->bw) + job->offset, row, job->image_width);
+	return take_row(job);
 }
 
 static int allocate(struct job *job)
@@ -219,11 +225,9 @@ static int allocate(struct job *job)
 	unsigned dots = job->options->dot_width;
 
 	job->line = malloc(job->decoded_width);
-	job->grey = malloc(dots);
 	job->dots = malloc(dots / 8);
-	if (!job->line || !job->grey || !job->dots)
+	if (!job->line || !job->dots)
 		return -ENOMEM;
-	memset(job->grey, 255, dots);
 	if (receipt_bw_init(&job->bw, job->options->bw, dots) < 0)
 		return -ENOMEM;
 	if (job->scaling && receipt_scaler_init(&job->scaler, job->decoded_width,
@@ -250,11 +254,14 @@ static int decode(struct job *job, receipt_sink_fn sink, void *context)
 				  o->band_rows, job->err, job->errlen);
 	jpeg_start_decompress(c);
 	while (rc == 0 && c->output_scanline < c->output_height) {
-		JSAMPROW rows[1] = {job->line};
+		/* not scaled: libjpeg writes the row, centred, where bw.c reads it
+		 * (its margins stay white) */
+		JSAMPROW rows[1] = {job->scaling ? job->line
+						 : receipt_bw_next(&job->bw) + job->offset};
 
 		jpeg_read_scanlines(c, rows, 1);
 		rc = job->scaling ? receipt_scaler_push(&job->scaler, job->line, print_row, job)
-				  : print_row(job, job->line);
+				  : take_row(job);
 	}
 	if (rc == 0 && receipt_bw_finish(&job->bw, job->dots))
 		rc = receipt_raster_row(&job->raster, job->dots, job->err, job->errlen);
@@ -327,7 +334,6 @@ out:
 	receipt_scaler_free(&job->scaler);
 	receipt_bw_free(&job->bw);
 	free(job->line);
-	free(job->grey);
 	free(job->dots);
 	free(job);
 	return rc;

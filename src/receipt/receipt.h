@@ -42,7 +42,8 @@ const char *receipt_reason_name(enum receipt_reason reason);
 size_t receipt_base64_decoded_max(size_t len);
 
 /* Decodes text[0..len) into out (outcap bytes, at least
- * receipt_base64_decoded_max(len)), *outlen the bytes written. Returns 0, or
+ * receipt_base64_decoded_max(len)), *outlen the bytes written; out may be
+ * text itself (decoding in place). Returns 0, or
  * -EINVAL (not base64: err names the offset and the character) or -ENOBUFS
  * (outcap too small), with the reason in err. */
 int receipt_base64_decode(const char *text, size_t len, uint8_t *out, size_t outcap,

@@ -19,8 +19,12 @@ struct receipt_scaler {
 	uint64_t filled;       /* vertical units of the current output row filled */
 	uint32_t *scaled;      /* the input row's horizontal weighted sums */
 	uint64_t *sum;         /* the current output row's weighted sums */
+	int32_t *sum32;        /* the same when they fit in 31 bits (narrow) */
+	bool narrow;
 	uint8_t *out;          /* the output row handed to emit */
 	uint32_t *first, *offset, *weight; /* the horizontal taps (scale.c) */
+	unsigned taps;                     /* the same, taps per pixel when fixed, else 0 */
+	uint32_t *base, *fixed;            /* fixed: first input pixel, taps * weights */
 	double inverse;        /* 1 / (in_width * in_height) */
 };
 
@@ -48,9 +52,14 @@ struct receipt_bw_state {
 	unsigned width;
 	unsigned rows_in;                 /* rows pushed since the start */
 	int32_t *error_this, *error_next; /* Floyd-Steinberg: width + 2 each, 1/16ths */
+	unsigned this_from, this_to;      /* [from, to): where error_this may be non-zero */
+	unsigned next_from, next_to;      /* the same of error_next */
 	uint8_t *above, *row, *below;     /* grey rows around the one being made */
 	uint8_t *low, *high;              /* each column's darkest, lightest of 3 (+1 each side) */
 	uint8_t *edge;                    /* 1: the pixel's 3 x 3 spans an edge */
+	uint8_t *flat;                    /* 1: a grey for the dither (neither paper, ink nor edge) */
+	uint8_t *curved;                  /* the row through the contrast curve */
+	unsigned *spans;                  /* [start, end) of each span with ink in the row */
 };
 
 /* The contrast curve: at or below this grey is black, at or above white. */
@@ -72,6 +81,11 @@ void receipt_bw_free(struct receipt_bw_state *bw);
  * 8 bytes, bits past width 0) holding the previous row's dots, 0 for the
  * first row (nothing out yet). */
 int receipt_bw_push(struct receipt_bw_state *bw, const uint8_t *grey, uint8_t *dots);
+/* The same without a copy: the caller writes the next row into
+ * receipt_bw_next's buffer (width bytes, white from receipt_bw_init
+ * wherever no row was ever written), then calls receipt_bw_take. */
+uint8_t *receipt_bw_next(struct receipt_bw_state *bw);
+int receipt_bw_take(struct receipt_bw_state *bw, uint8_t *dots);
 /* After the last row: returns 1 with its dots, 0 if no row was pushed. */
 int receipt_bw_finish(struct receipt_bw_state *bw, uint8_t *dots);
 /* The contrast curve alone (RECEIPT_BW_CONTRAST_DITHER's first step). */

@@ -103,6 +103,28 @@ static void check_framing(const struct receipt_options *o, const struct receipt_
 	FUZZ_CHECK(pos == output_len, "%zu bytes after the cut", output_len - pos);
 }
 
+/* Decoding in place (as the daemon does, in the request's body) gives
+ * what decoding into another buffer gave: rc, bytes, message. */
+static void check_in_place(const char *text, size_t len, int rc, const uint8_t *decoded,
+			   size_t decoded_len, const char *err)
+{
+	char *copy = malloc(len > 0 ? len : 1), err2[256] = "";
+	size_t len2;
+	int rc2;
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, text, len);
+	rc2 = receipt_base64_decode(copy, len, (uint8_t *)copy, len, &len2, err2, sizeof err2);
+	FUZZ_CHECK(rc2 == rc, "in place rc %d, else %d", rc2, rc);
+	if (rc == 0)
+		FUZZ_CHECK(len2 == decoded_len && memcmp(copy, decoded, len2) == 0,
+			   "in place: other bytes");
+	else
+		FUZZ_CHECK(strcmp(err, err2) == 0, "in place: '%s', else '%s'", err2, err);
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned dots[] = {384, 512, 576, 64};
@@ -136,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		err[0] = '\0';
 		rc = receipt_base64_decode((const char *)jpeg, len, decoded, len, &len, err, sizeof err);
 		FUZZ_CHECK(rc == 0 || (rc == -EINVAL && err[0]), "base64 rc %d '%s'", rc, err);
+		check_in_place((const char *)data + 1, size - 1, rc, decoded, len, err);
 		if (rc < 0)
 			goto out;
 		check_canonical(data + 1, size - 1, decoded, len);

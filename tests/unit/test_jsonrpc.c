@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -107,6 +108,115 @@ static void test_result_and_error_are_odoos_shapes(void **state)
 			    "\"context\":{},\"debug\":\"\"}}}");
 }
 
+/* A body of prefix, n characters of c, then suffix, in a buffer of its
+ * exact size (not NUL-terminated, as a request's body). */
+static char *long_body(const char *prefix, size_t n, char c, const char *suffix, size_t *length)
+{
+	size_t a = strlen(prefix), b = strlen(suffix);
+	char *body = malloc(a + n + b);
+
+	assert_non_null(body);
+	memcpy(body, prefix, a);
+	memset(body + a, c, n);
+	memcpy(body + a + n, suffix, b);
+	*length = a + n + b;
+	return body;
+}
+
+static void test_a_long_receipt_stays_in_the_body_where_it_was(void **state)
+{
+	struct jsonrpc_call call;
+	const char *prefix = "{\"jsonrpc\":\"2.0\",\"method\":\"call\",\"params\":{\"data\":"
+			     "{\"action\":\"print_receipt\",\"receipt\":\"";
+	size_t length;
+	char err[128], *body = long_body(prefix, 3 * JSONRPC_LONG_STRING, 'Q', "\"}},\"id\":9}",
+					 &length);
+
+	(void)state;
+	assert_int_equal(jsonrpc_parse_in_place(body, length, &call, err, sizeof err), 0);
+	assert_string_equal(call.id, "9");
+	assert_string_equal(call.action, "print_receipt");
+	assert_ptr_equal(call.receipt, body + strlen(prefix));
+	assert_int_equal(call.receipt_length, 3 * JSONRPC_LONG_STRING);
+	assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(call.data, "receipt")));
+	jsonrpc_call_free(&call);
+	free(body);
+}
+
+/* Any other long string, or a receipt that is not plain, or the
+ * placeholder spelt in the body: parsed whole, as jsonrpc_parse does. */
+static void test_other_long_strings_are_parsed_as_jsonrpc_parse_does(void **state)
+{
+	static const struct {
+		const char *prefix, *suffix, *id, *action;
+		char c;
+		int rc;
+	} cases[] = {
+		/* an id too long to echo: null, not the placeholder */
+		{"{\"params\":{\"data\":{\"action\":\"x\"}},\"id\":\"", "\"}", "null", "x", 'a', 0},
+		/* a long action: given whole */
+		{"{\"params\":{\"data\":{\"action\":\"", "\"}}}", "null", NULL, 'b', 0},
+		/* a receipt with an escape: cJSON's copy */
+		{"{\"params\":{\"data\":{\"receipt\":\"\\/", "\"}},\"id\":1}", "1", NULL, 'c', 0},
+		/* the placeholder written by the client beside a long receipt */
+		{"{\"params\":{\"data\":{\"a\":\"cashdrawerd:receipt-left-in-the-body\",\"receipt\":\"",
+		 "\"}},\"id\":2}", "2", NULL, 'd', 0},
+		/* a long key */
+		{"{\"params\":{\"data\":{\"", "\":1}},\"id\":3}", "3", NULL, 'e', 0},
+		/* refused bodies keep their reason and id */
+		{"{\"jsonrpc\":\"", "\",\"id\":4}", "4", NULL, 'f', -EINVAL},
+		{"{\"id\":5,\"params\":{\"data\":{\"receipt\":\"", "\"}}", "null", NULL, 'g', -EINVAL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct jsonrpc_call call, whole;
+		size_t length;
+		char err[128], whole_err[128];
+		char *body = long_body(cases[i].prefix, 2 * JSONRPC_LONG_STRING, cases[i].c,
+				       cases[i].suffix, &length);
+		int rc = jsonrpc_parse_in_place(body, length, &call, err, sizeof err);
+
+		assert_int_equal(rc, cases[i].rc);
+		assert_int_equal(jsonrpc_parse(body, length, &whole, whole_err, sizeof whole_err), rc);
+		assert_null(call.receipt);
+		assert_string_equal(call.id, whole.id);
+		if (rc == 0) {
+			char *a = cJSON_PrintUnformatted(call.root), *b = cJSON_PrintUnformatted(whole.root);
+
+			assert_string_equal(a, b);
+			cJSON_free(a);
+			cJSON_free(b);
+			if (cases[i].action != NULL)
+				assert_string_equal(call.action, cases[i].action);
+		} else {
+			assert_string_equal(err, whole_err);
+		}
+		jsonrpc_call_free(&call);
+		jsonrpc_call_free(&whole);
+		free(body);
+	}
+}
+
+static void test_two_long_strings_are_parsed_whole(void **state)
+{
+	struct jsonrpc_call call;
+	size_t length, a;
+	char err[128], *body = long_body("{\"params\":{\"data\":{\"receipt\":\"",
+					 2 * JSONRPC_LONG_STRING + 20, 'h', "\"}}}", &length);
+
+	(void)state;
+	/* the receipt, then a second long string: "x":"hhh..." inside it */
+	a = strlen("{\"params\":{\"data\":{\"receipt\":\"") + JSONRPC_LONG_STRING;
+	memcpy(body + a, "\",\"x\":\"", 7);
+	assert_int_equal(jsonrpc_parse_in_place(body, length, &call, err, sizeof err), 0);
+	assert_null(call.receipt);
+	assert_int_equal(strlen(cJSON_GetObjectItemCaseSensitive(call.data, "receipt")->valuestring),
+			 JSONRPC_LONG_STRING);
+	jsonrpc_call_free(&call);
+	free(body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +225,9 @@ int main(void)
 		cmocka_unit_test(test_bodies_that_are_no_call_are_refused_with_a_reason),
 		cmocka_unit_test(test_an_id_that_is_no_number_or_string_is_echoed_as_null),
 		cmocka_unit_test(test_result_and_error_are_odoos_shapes),
+		cmocka_unit_test(test_a_long_receipt_stays_in_the_body_where_it_was),
+		cmocka_unit_test(test_other_long_strings_are_parsed_as_jsonrpc_parse_does),
+		cmocka_unit_test(test_two_long_strings_are_parsed_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,6 +169,12 @@ static void test_round_trip_of_every_byte_through_a_reference_encoder(void **unu
 			 0);
 	assert_int_equal(out_len, 256);
 	assert_memory_equal(out, bytes, 256);
+	/* in place, as the daemon decodes the receipt in the request's body */
+	assert_int_equal(receipt_base64_decode(text, t, (uint8_t *)text, t, &out_len, err,
+					       sizeof err),
+			 0);
+	assert_int_equal(out_len, 256);
+	assert_memory_equal(text, bytes, 256);
 }
 
 int main(void)

@@ -107,6 +107,44 @@ static void test_scaler_keeps_a_vertical_edge_sharp_on_whole_ratios(void **unuse
 	EXPECT_BYTES(rows.data[1], 0, 0, 255, 255);
 }
 
+/* The same picture through the scaler with its sums in 32 bits (what a
+ * receipt's size allows) and in 64 (what a huge JPEG needs): the same
+ * dots, whether the taps are a fixed number per dot or not. */
+static void scale_wide_sums(const uint8_t *pixels, unsigned in_w, unsigned in_h, unsigned out_w,
+			    unsigned out_h, bool narrow, struct rows *rows)
+{
+	struct receipt_scaler scaler;
+
+	memset(rows, 0, sizeof(*rows));
+	rows->width = out_w;
+	assert_int_equal(receipt_scaler_init(&scaler, in_w, in_h, out_w, out_h), 0);
+	assert_true(scaler.narrow);
+	scaler.narrow = narrow;
+	for (unsigned y = 0; y < in_h; y++)
+		assert_int_equal(receipt_scaler_push(&scaler, pixels + y * in_w, collect, rows), 0);
+	receipt_scaler_free(&scaler);
+	assert_int_equal(rows->count, out_h);
+}
+
+static void test_scaler_means_are_the_same_in_32_and_64_bits(void **unused)
+{
+	(void)unused;
+	static const unsigned sizes[][4] = {{61, 47, 23, 17}, {61, 47, 13, 10}, {200, 9, 199, 8}};
+	static struct rows a, b;
+	uint8_t in[200 * 47];
+	uint32_t seed = 12345;
+
+	for (size_t i = 0; i < sizeof in; i++) {
+		seed = seed * 1103515245u + 12345u;
+		in[i] = (uint8_t)(seed >> 16);
+	}
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		scale_wide_sums(in, sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3], true, &a);
+		scale_wide_sums(in, sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3], false, &b);
+		assert_memory_equal(a.data, b.data, sizeof a.data);
+	}
+}
+
 static int stop_at_second(void *context, const uint8_t *row)
 {
 	(void)row;
@@ -488,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_scaler_shares_a_pixel_between_the_outputs_it_overlaps),
 		cmocka_unit_test(test_scaler_emits_exactly_the_output_rows_for_uneven_ratios),
 		cmocka_unit_test(test_scaler_keeps_a_vertical_edge_sharp_on_whole_ratios),
+		cmocka_unit_test(test_scaler_means_are_the_same_in_32_and_64_bits),
 		cmocka_unit_test(test_scaler_stops_at_the_first_failure_of_emit),
 		cmocka_unit_test(test_scaled_height_keeps_proportions_and_at_least_one_row),
 		cmocka_unit_test(test_threshold_blackens_below_128_msb_first),
