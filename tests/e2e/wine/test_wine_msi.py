@@ -2,22 +2,28 @@
 uninstalled by Wine's msiexec: installing registers the Event Log source
 cashdrawerd as --install-service does (EventMessageFile the installed .exe,
 a REG_EXPAND_SZ; TypesSupported errors and warnings) beside the running
-service; uninstalling removes the source's key with the service. In a
-prefix copy and a network namespace of their own: the installed service
-listens on the default port 22548."""
+service; and HTTPS, as the .deb does on Linux: the installed .exe's
+--setup-tls (a deferred custom action) puts its authority in the Root store
+and its certificate in its tls folder before the service starts, and curl trusting
+only that authority reaches the service over HTTPS. Uninstalling removes the
+source's key with the service, the authority (--remove-tls), its files and
+the tls folder. In a prefix copy and a network namespace of their own: the
+installed service listens on the default port 22548."""
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from e2elib import netns
+from e2elib import certtool, netns
 from e2elib import wine as wine_lib
 from e2elib.skips import skip_or_fail
 from e2elib.wine import registry_value, windows_path
 
 EVENTLOG_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\cashdrawerd"
 INSTALLED_EXE = r"C:\Program Files\cashdrawerd\cashdrawerd.exe"
+ROOT_CERTIFICATES = r"HKLM\Software\Microsoft\SystemCertificates\Root\Certificates"
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -53,7 +59,13 @@ def service_state(prefix, namespace):
     return out.stdout.decode("utf-8", "replace")
 
 
-def test_msi_registers_the_event_source_and_uninstall_removes_it(msi, sandbox):
+def in_root_store(prefix, pem):
+    key = ROOT_CERTIFICATES + "\\" + certtool.sha1_fingerprint(pem)
+    return prefix.run(["wine", "reg", "query", key], check=False).returncode == 0
+
+
+def test_msi_installs_the_event_source_and_https_and_uninstall_removes_them(msi, sandbox,
+                                                                            tmp_path):
     prefix, namespace = sandbox
     prefix.run(["wine", "msiexec", "/i", windows_path(msi), "/qn"], timeout=300, netns=namespace)
 
@@ -62,8 +74,23 @@ def test_msi_registers_the_event_source_and_uninstall_removes_it(msi, sandbox):
     query = prefix.run(["wine", "reg", "query", EVENTLOG_KEY, "/v", "EventMessageFile"])
     assert "REG_EXPAND_SZ" in query.stdout.decode()
     assert "RUNNING" in service_state(prefix, namespace)
+    home = prefix.path / "drive_c" / "Program Files" / "cashdrawerd"
+    assert sorted(p.name for p in (home / "tls").iterdir()) == [
+        "cashdrawerd-ca.pem", "cashdrawerd-cert.pem", "cashdrawerd-key.pem"]
+    ca = tmp_path / "ca.pem"
+    shutil.copy(home / "tls" / "cashdrawerd-ca.pem", ca)
+    assert in_root_store(prefix, ca)
+    # the service read its certificate at start: the setup ran before it
+    https = subprocess.run(["ip", "netns", "exec", namespace, "curl", "-sS", "--max-time", "30",
+                            "--cacert", str(ca), "https://localhost:22548/status?printer=cached"],
+                           capture_output=True, text=True, timeout=60)
+    assert https.returncode == 0, https.stderr
+    assert json.loads(https.stdout)["scheme"] == "https"
 
     prefix.run(["wine", "msiexec", "/x", windows_path(msi), "/qn"], timeout=300, netns=namespace)
 
     assert prefix.run(["wine", "reg", "query", EVENTLOG_KEY], check=False).returncode != 0
     assert "RUNNING" not in service_state(prefix, namespace)
+    assert not in_root_store(prefix, ca)
+    assert not (home / "tls").exists()
+    assert not (home / "cashdrawerd.exe").exists()
