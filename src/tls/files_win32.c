@@ -120,7 +120,10 @@ out:
 		if (wide_temporary != NULL)
 			DeleteFileW(wide_temporary);
 		rc = -compat_errno_from_win32(error);
-		snprintf(why, why_size, "écriture de %s impossible : %s", path, errno_text(-rc));
+		snprintf(why, why_size, "écriture de %s impossible : %s%s", path, errno_text(-rc),
+			 error == ERROR_ACCESS_DENIED
+				 ? " (lancez-le dans une invite de commandes ouverte en administrateur)"
+				 : "");
 	}
 	free(wide_path);
 	free(wide_temporary);
