@@ -74,9 +74,9 @@ WINDOWS_DEPS_DIR ?= build-deps-windows
 WINDOWS_ARCHES   ?= x86_64 i686
 # WINDOWS_HTTPS=1 (the default): the .exe serves HTTPS too and makes its own
 # authority (--setup-tls), on a static GnuTLS, nettle, gmp and libtasn1 built
-# from Debian's source packages (tools/build-windows-gnutls.sh; some 7
-# minutes an arch on an idle machine, once per checkout). WINDOWS_HTTPS=0:
-# HTTP only, about 2 MB smaller, without that build.
+# from Debian's source packages (tools/build-windows-gnutls.sh; once per
+# checkout: 14 of the 16 minutes of a fresh clone's make windows, both arches,
+# docs/development.md). WINDOWS_HTTPS=0: HTTP only, 2 MiB smaller, without it.
 WINDOWS_HTTPS    ?= 1
 
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags are in dpkg-dev.
