@@ -11,7 +11,8 @@ exe=$1
 arch=$2
 out=$3
 src=$(cd "$(dirname "$0")/.." && pwd)
-version=$(sed -n 's/^project(cashdrawerd VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+# CASHDRAWERD_MSI_VERSION: another version (the upgrade test builds a newer one)
+version=${CASHDRAWERD_MSI_VERSION:-$(sed -n 's/^project(cashdrawerd VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")}
 
 case "$arch" in
 x64) win64=yes program_files=ProgramFiles64Folder ;;

@@ -10,6 +10,7 @@ source's key with the service, the authority (--remove-tls), its files and
 the tls folder. In a prefix copy and a network namespace of their own: the
 installed service listens on the default port 22548."""
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,15 +28,20 @@ ROOT_CERTIFICATES = r"HKLM\Software\Microsoft\SystemCertificates\Root\Certificat
 REPO = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture
-def msi(exe, tmp_path):
+def build_msi(exe, out, version=None):
     for tool, package in (("wixl", "wixl"), ("msibuild", "msitools")):
         if shutil.which(tool) is None:
             skip_or_fail(f"{tool} is not installed (apt-get install {package})")
-    built = subprocess.run([REPO / "tools" / "build-msi.sh", exe, "x64", tmp_path / "dist"],
-                           capture_output=True, text=True, timeout=300)
+    env = dict(os.environ, **({"CASHDRAWERD_MSI_VERSION": version} if version else {}))
+    built = subprocess.run([REPO / "tools" / "build-msi.sh", exe, "x64", out],
+                           capture_output=True, text=True, timeout=300, env=env)
     assert built.returncode == 0, built.stdout + built.stderr
-    return tmp_path / "dist" / "cashdrawerd-0.1.0-x64.msi"
+    return Path(built.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def msi(exe, tmp_path):
+    return build_msi(exe, tmp_path / "dist")
 
 
 @pytest.fixture
@@ -64,6 +70,12 @@ def in_root_store(prefix, pem):
     return prefix.run(["wine", "reg", "query", key], check=False).returncode == 0
 
 
+def https_status(namespace, ca):
+    return subprocess.run(["ip", "netns", "exec", namespace, "curl", "-sS", "--max-time", "30",
+                           "--cacert", str(ca), "https://localhost:22548/status?printer=cached"],
+                          capture_output=True, text=True, timeout=60)
+
+
 def test_msi_installs_the_event_source_and_https_and_uninstall_removes_them(msi, sandbox,
                                                                             tmp_path):
     prefix, namespace = sandbox
@@ -81,9 +93,7 @@ def test_msi_installs_the_event_source_and_https_and_uninstall_removes_them(msi,
     shutil.copy(home / "tls" / "cashdrawerd-ca.pem", ca)
     assert in_root_store(prefix, ca)
     # the service read its certificate at start: the setup ran before it
-    https = subprocess.run(["ip", "netns", "exec", namespace, "curl", "-sS", "--max-time", "30",
-                            "--cacert", str(ca), "https://localhost:22548/status?printer=cached"],
-                           capture_output=True, text=True, timeout=60)
+    https = https_status(namespace, ca)
     assert https.returncode == 0, https.stderr
     assert json.loads(https.stdout)["scheme"] == "https"
 
@@ -94,3 +104,36 @@ def test_msi_installs_the_event_source_and_https_and_uninstall_removes_them(msi,
     assert not in_root_store(prefix, ca)
     assert not (home / "tls").exists()
     assert not (home / "cashdrawerd.exe").exists()
+
+
+def test_an_upgrade_makes_a_new_authority_that_the_old_versions_removal_keeps(msi, exe,
+                                                                             sandbox, tmp_path):
+    """A major upgrade installs the new version, then removes the old one
+    (build-msi.sh: RemoveExistingProducts after InstallFinalize): the new
+    install's --setup-tls renews (the old authority leaves the Root store), and
+    the old version's removal leaves the new authority and files alone (told
+    by UPGRADINGPRODUCTCODE on Windows; Wine 8's msiexec does not set it, and
+    the Service component, kept for the new version, tells it there)."""
+    prefix, namespace = sandbox
+    newer = build_msi(exe, tmp_path / "newer", version="0.1.1")
+    tls = prefix.path / "drive_c" / "Program Files" / "cashdrawerd" / "tls"
+    prefix.run(["wine", "msiexec", "/i", windows_path(msi), "/qn"], timeout=300, netns=namespace)
+    old_ca = tmp_path / "old-ca.pem"
+    shutil.copy(tls / "cashdrawerd-ca.pem", old_ca)
+
+    prefix.run(["wine", "msiexec", "/i", windows_path(newer), "/qn"], timeout=300,
+               netns=namespace)
+
+    assert sorted(p.name for p in tls.iterdir()) == [
+        "cashdrawerd-ca.pem", "cashdrawerd-cert.pem", "cashdrawerd-key.pem"]
+    new_ca = tmp_path / "new-ca.pem"
+    shutil.copy(tls / "cashdrawerd-ca.pem", new_ca)
+    assert new_ca.read_bytes() != old_ca.read_bytes()
+    assert in_root_store(prefix, new_ca)
+    assert not in_root_store(prefix, old_ca)
+
+    prefix.run(["wine", "msiexec", "/x", windows_path(newer), "/qn"], timeout=300,
+               netns=namespace)
+
+    assert not in_root_store(prefix, new_ca)
+    assert not tls.exists()
