@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "platform/service_win32.h"
+#ifdef CASHDRAWERD_HAVE_TLS
+#include "service_tls_win32.h"
+#endif
 
 #define INI_NAME L"cashdrawerd.ini"
 
@@ -101,6 +104,39 @@ static bool wants_only_help(int argc, char **args)
 	return false;
 }
 
+/* --install-service, then the HTTPS authority and certificate beside the
+ * .exe, as the .deb's postinst does (a failure there leaves the service
+ * serving HTTP, and says how to finish). */
+static int install(int argc, char **args, const wchar_t *exe, const wchar_t *folder)
+{
+	int rc = service_win32_install(argc, args, exe, main);
+
+#ifdef CASHDRAWERD_HAVE_TLS
+	if (rc == 0) {
+		SetCurrentDirectoryW(folder);
+		service_tls_install(argc, args);
+	}
+#else
+	(void)folder;
+#endif
+	return rc;
+}
+
+/* --uninstall-service, then what the install added for HTTPS. */
+static int uninstall(const wchar_t *folder)
+{
+	int rc = service_win32_uninstall();
+
+#ifdef CASHDRAWERD_HAVE_TLS
+	SetCurrentDirectoryW(folder);
+	if (service_tls_uninstall() != 0 && rc == 0)
+		rc = 1;
+#else
+	(void)folder;
+#endif
+	return rc;
+}
+
 int wmain(int argc, wchar_t *wargv[])
 {
 	wchar_t exe[MAX_PATH * 4], folder[MAX_PATH * 4];
@@ -133,7 +169,7 @@ int wmain(int argc, wchar_t *wargv[])
 		return 1;
 	}
 	if (count >= 2 && strcmp(args[1], "--uninstall-service") == 0)
-		return service_win32_uninstall();
+		return uninstall(folder);
 	if (WSAStartup(MAKEWORD(2, 2), &winsock) != 0) {
 		fprintf(stderr, "cashdrawerd: Windows sockets (Winsock 2.2) are not available\n");
 		return 1;
@@ -141,7 +177,7 @@ int wmain(int argc, wchar_t *wargv[])
 	if (!wants_only_help(count, args))
 		count = settle_config_path(count, args, folder);
 	if (count >= 2 && strcmp(args[1], "--install-service") == 0)
-		return service_win32_install(count - 2, args + 2, exe, main);
+		return install(count - 2, args + 2, exe, folder);
 	/* Relative folders of the settings (log_dir = logs) are the .exe's. */
 	SetCurrentDirectoryW(folder);
 	if (!service)

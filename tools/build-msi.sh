@@ -11,7 +11,8 @@ exe=$1
 arch=$2
 out=$3
 src=$(cd "$(dirname "$0")/.." && pwd)
-version=$(sed -n 's/^project(cashdrawerd VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+# CASHDRAWERD_MSI_VERSION: another version (the upgrade test builds a newer one)
+version=${CASHDRAWERD_MSI_VERSION:-$(sed -n 's/^project(cashdrawerd VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")}
 
 case "$arch" in
 x64) win64=yes program_files=ProgramFiles64Folder ;;
@@ -34,6 +35,10 @@ msi="cashdrawerd-$version-$arch.msi"
 	-o "$msi" cashdrawerd.wxs)
 msibuild "$stage/$msi" -q "INSERT INTO RemoveFile (FileKey, Component_, FileName, DirProperty, InstallMode) VALUES ('RemoveLogs', 'Logs', '*', 'LOGSDIR', 2)"
 msibuild "$stage/$msi" -q "UPDATE InstallExecuteSequence SET Sequence = 6650 WHERE Action = 'RemoveExistingProducts'"
+# --remove-tls after the service stopped (StopServices, 1900) and before the
+# files go (RemoveFiles, 3500): wixl gives an action scheduled Before another
+# the sequence 1, outside the script where deferred actions must be.
+msibuild "$stage/$msi" -q "UPDATE InstallExecuteSequence SET Sequence = 3450 WHERE Action = 'RemoveTls'"
 # The Event Log source's key as Windows writes it: no trailing backslash (wixl
 # adds one), EventMessageFile a REG_EXPAND_SZ ("#%", wixl ignores
 # Type="expandable"), and the whole key deleted at uninstall ("*").

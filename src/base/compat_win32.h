@@ -54,6 +54,11 @@ int compat_errno_from_win32(unsigned long error);
 
 /* ---- files ---- */
 
+/* Linux's "package not installed" (src/tls/credentials.c, GnuTLS not
+ * loadable): never met on Windows, where GnuTLS is linked in */
+#ifndef ENOPKG
+#define ENOPKG 65
+#endif
 #ifndef O_CLOEXEC
 #define O_CLOEXEC 0 /* Windows handles are not inherited unless asked */
 #endif

@@ -3,18 +3,17 @@
 #include "tls/authority.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "base/errno_text.h"
+#include "tls/files.h"
 
 struct tls_authority {
 	gnutls_x509_crt_t certificate;
@@ -238,70 +237,6 @@ void tls_authority_destroy(struct tls_authority *authority)
 	free(authority);
 }
 
-/* Writes text to path through a temporary file renamed into place, with
- * mode and owner set before any byte is written. */
-static int write_file(const char *path, const char *text, mode_t mode, long uid, long gid,
-		      char *why, size_t why_size)
-{
-	char temporary[4200];
-	size_t length = strlen(text);
-	int fd, rc = 0;
-
-	snprintf(temporary, sizeof temporary, "%.4000s.nouveau", path);
-	unlink(temporary);
-#ifdef _WIN32
-	/* the folder's ACL (the service's installer sets it) guards the key there */
-	(void)uid, (void)gid;
-	fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_BINARY, mode);
-	if (fd < 0)
-		goto fail;
-	if (
-#else
-	fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0)
-		goto fail;
-	if (fchmod(fd, mode) < 0 || (uid >= 0 && fchown(fd, (uid_t)uid, (gid_t)gid) < 0) ||
-#endif
-	    write(fd, text, length) != (ssize_t)length || fsync(fd) < 0) {
-		rc = -errno;
-		close(fd);
-		unlink(temporary);
-		errno = -rc;
-		goto fail;
-	}
-	if (close(fd) < 0 || rename(temporary, path) < 0) {
-		rc = -errno;
-		unlink(temporary);
-		errno = -rc;
-		goto fail;
-	}
-	return 0;
-fail:
-	rc = -errno;
-	snprintf(why, why_size, "écriture de %s impossible : %s", path, errno_text(-rc));
-	return rc;
-}
-
-/* The folder of path, made if missing (0755: the key file's own mode guards it). */
-static void make_folder(const char *path, long uid, long gid)
-{
-	char folder[4096];
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL || slash == path)
-		return;
-	snprintf(folder, sizeof folder, "%.*s", (int)(slash - path), path);
-#ifdef _WIN32
-	(void)uid, (void)gid;
-	mkdir(folder);
-#else
-	if (mkdir(folder, 0755) == 0 && uid >= 0)
-		if (chown(folder, (uid_t)uid, (gid_t)gid) < 0) {
-			/* the files' own owner is what matters */
-		}
-#endif
-}
-
 int tls_setup_files(const char *cert_path, const char *key_path, const char *ca_path,
 		    long owner_uid, long owner_gid, time_t now, char *why, size_t why_size)
 {
@@ -319,12 +254,12 @@ int tls_setup_files(const char *cert_path, const char *key_path, const char *ca_
 	/* the authority's key goes before any file is written */
 	tls_authority_destroy(authority);
 	authority = NULL;
-	make_folder(key_path, owner_uid, owner_gid);
-	make_folder(cert_path, owner_uid, owner_gid);
-	make_folder(ca_path, owner_uid, owner_gid);
-	if ((rc = write_file(key_path, key, 0600, owner_uid, owner_gid, why, why_size)) < 0 ||
-	    (rc = write_file(cert_path, cert, 0644, owner_uid, owner_gid, why, why_size)) < 0 ||
-	    (rc = write_file(ca_path, ca, 0644, owner_uid, owner_gid, why, why_size)) < 0)
+	tls_files_make_folder(key_path, owner_uid, owner_gid);
+	tls_files_make_folder(cert_path, owner_uid, owner_gid);
+	tls_files_make_folder(ca_path, owner_uid, owner_gid);
+	if ((rc = tls_files_write(key_path, key, true, owner_uid, owner_gid, why, why_size)) < 0 ||
+	    (rc = tls_files_write(cert_path, cert, false, owner_uid, owner_gid, why, why_size)) < 0 ||
+	    (rc = tls_files_write(ca_path, ca, false, owner_uid, owner_gid, why, why_size)) < 0)
 		goto out;
 out:
 	tls_authority_destroy(authority);

@@ -36,10 +36,11 @@ int tls_authority_certificate(struct tls_authority *authority, char **pem, char 
 void tls_authority_destroy(struct tls_authority *authority);
 
 /* --setup-tls: a new authority, the service's certificate for localhost,
- * 127.0.0.1 and ::1, the authority's key destroyed; writes cert_path and
- * key_path (mode 0600, owned by owner_uid when not -1), and the authority's
- * certificate at ca_path (0644). Files are replaced whole (renamed into
- * place). 0 or a negative errno with why filled. */
+ * 127.0.0.1 and ::1, the authority's key destroyed; writes cert_path,
+ * key_path (readable by the service only: mode 0600 owned by owner_uid when
+ * not -1, or Windows' protected DACL) and the authority's certificate at
+ * ca_path, each replaced whole (tls/files.h). 0 or a negative errno with why
+ * filled. */
 int tls_setup_files(const char *cert_path, const char *key_path, const char *ca_path,
 		    long owner_uid, long owner_gid, time_t now, char *why, size_t why_size);
 

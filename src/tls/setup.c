@@ -11,59 +11,25 @@
 
 #include "base/errno_text.h"
 #include "tls/authority.h"
+#include "tls/files.h"
 #include "tls/trust.h"
 
 #define CA_FILE "cashdrawerd-ca.pem"
 
 void tls_authority_path(const char *cert_path, char *path, size_t size)
 {
-	const char *slash = strrchr(cert_path, '/');
+	const char *slash = tls_files_last_separator(cert_path);
 
 	if (slash == NULL)
 		snprintf(path, size, CA_FILE);
 	else
-		snprintf(path, size, "%.*s/" CA_FILE, (int)(slash - cert_path), cert_path);
-}
-
-/* Who the files belong to: the owner of their folder, or of the nearest
- * folder above it that exists (the service's state folder, where the
- * package runs --setup-tls: systemd gave it to the service's user), when
- * that is not us. */
-static void owner_of_folder(const char *path, long *uid, long *gid)
-{
-	char folder[4096];
-	struct stat info;
-	char *slash;
-
-	*uid = *gid = -1;
-#ifdef _WIN32
-	(void)folder, (void)info, (void)slash, (void)path; /* the folder's ACL decides there */
-	return;
-#endif
-	snprintf(folder, sizeof folder, "%s", path);
-	for (;;) {
-		slash = strrchr(folder, '/');
-		if (slash == NULL) {
-			snprintf(folder, sizeof folder, ".");
-		} else if (slash == folder) {
-			folder[1] = '\0';
-		} else {
-			*slash = '\0';
-		}
-		if (stat(folder, &info) == 0)
-			break;
-		if (strcmp(folder, ".") == 0 || strcmp(folder, "/") == 0)
-			return;
-	}
-	if (info.st_uid != geteuid()) {
-		*uid = info.st_uid;
-		*gid = info.st_gid;
-	}
+		snprintf(path, size, "%.*s" CA_FILE, (int)(slash - cert_path) + 1, cert_path);
 }
 
 int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why_size)
 {
 	char ca[4200], previous[4300];
+	struct stat info;
 	bool renewing;
 	long uid, gid;
 
@@ -71,7 +37,7 @@ int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why
 	snprintf(previous, sizeof previous, "%s.precedente", ca);
 	/* the old authority is kept aside until the new one is trusted */
 	renewing = rename(ca, previous) == 0;
-	owner_of_folder(key_path, &uid, &gid);
+	tls_files_owner(key_path, &uid, &gid);
 	if (tls_setup_files(cert_path, key_path, ca, uid, gid, time(NULL), why, why_size) < 0)
 		goto fail;
 	printf("Autorité de ce poste créée (limitée à localhost, 127.0.0.1 et ::1, valable %d jours, "
@@ -88,7 +54,7 @@ int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why
 	}
 	return 0;
 fail:
-	if (renewing && access(ca, F_OK) != 0)
+	if (renewing && stat(ca, &info) != 0)
 		rename(previous, ca);
 	return -1;
 }

@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 SYSTEM_DLLS = {"ADVAPI32.dll", "KERNEL32.dll", "msvcrt.dll", "WINSPOOL.DRV", "WS2_32.dll"}
-# CRYPT32 and ncrypt: the static GnuTLS of make windows WINDOWS_HTTPS=1 (issue
+# CRYPT32 and ncrypt: the static GnuTLS of make windows (WINDOWS_HTTPS=1, the default; issue
 # 16), for the system's certificate stores and keys; it adds about 2 MiB.
 GNUTLS_DLLS = {"CRYPT32.dll", "ncrypt.dll"}
 OBJDUMP = {"x86_64": "x86_64-w64-mingw32-objdump", "i686": "i686-w64-mingw32-objdump"}
