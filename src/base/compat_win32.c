@@ -18,6 +18,8 @@
 #undef getsockopt
 #undef send
 #undef poll
+#undef accept
+#undef recv
 
 wchar_t *compat_wide(const char *utf8)
 {
@@ -463,6 +465,28 @@ ssize_t compat_send(int fd, const void *data, size_t length, int flags)
 	int sent = send((SOCKET)fd, data, length > INT_MAX ? INT_MAX : (int)length, flags);
 
 	return sent == SOCKET_ERROR ? fail_with_socket_error() : sent;
+}
+
+int compat_accept(int fd, struct sockaddr *address, int *length)
+{
+	SOCKET sock = accept((SOCKET)fd, address, length);
+
+	if (sock == INVALID_SOCKET)
+		return fail_with_socket_error();
+	SetHandleInformation((HANDLE)sock, HANDLE_FLAG_INHERIT, 0);
+	return (int)sock;
+}
+
+ssize_t compat_recv(int fd, void *data, size_t length, int flags)
+{
+	int got = recv((SOCKET)fd, data, length > INT_MAX ? INT_MAX : (int)length, flags);
+
+	return got == SOCKET_ERROR ? fail_with_socket_error() : got;
+}
+
+int compat_close_socket(int fd)
+{
+	return closesocket((SOCKET)fd) == 0 ? 0 : fail_with_socket_error();
 }
 
 int compat_poll(struct pollfd *fds, unsigned long count, int timeout_ms)

@@ -17,6 +17,12 @@
 #ifndef NOMINMAX
 #define NOMINMAX
 #endif
+/* select's sets (compat_poll) hold 64 sockets by default: front.c polls up
+ * to max_connections waiting ones, and every file of the build sees this
+ * same size (this header comes first in each). */
+#ifndef FD_SETSIZE
+#define FD_SETSIZE 1024
+#endif
 /* winsock2.h before anything that may pull windows.h (and its winsock.h) */
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -170,8 +176,15 @@ int compat_connect(int fd, const struct sockaddr *address, int length);
 int compat_getsockopt(int fd, int level, int name, void *value, int *length);
 /* EAGAIN when a non-blocking socket's buffer is full. */
 ssize_t compat_send(int fd, const void *data, size_t length, int flags);
-/* POLLIN, POLLOUT; a failed connect is POLLERR. Sockets only. */
+/* POLLIN, POLLOUT; a failed connect is POLLERR. Sockets only, FD_SETSIZE at most. */
 int compat_poll(struct pollfd *fds, unsigned long count, int timeout_ms);
+/* EAGAIN when none is waiting. The new socket is not one close() knows:
+ * close it with compat_close_socket (or hand it to libmicrohttpd). */
+int compat_accept(int fd, struct sockaddr *address, int *length);
+/* EAGAIN when nothing has come yet on a non-blocking socket. */
+ssize_t compat_recv(int fd, void *data, size_t length, int flags);
+/* closesocket, errno set: for the sockets accept made. */
+int compat_close_socket(int fd);
 
 #define socket(family, type, protocol) compat_socket(family, type, protocol)
 #define setsockopt(fd, level, name, value, length) compat_setsockopt(fd, level, name, value, length)
@@ -182,5 +195,7 @@ int compat_poll(struct pollfd *fds, unsigned long count, int timeout_ms);
 #define getsockopt(fd, level, name, value, length) compat_getsockopt(fd, level, name, value, length)
 #define send(fd, data, length, flags) compat_send(fd, data, length, flags)
 #define poll(fds, count, timeout_ms) compat_poll(fds, count, timeout_ms)
+#define accept(fd, address, length) compat_accept(fd, address, length)
+#define recv(fd, data, length, flags) compat_recv(fd, data, length, flags)
 
 #endif

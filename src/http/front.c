@@ -50,11 +50,22 @@ struct http_front {
 	atomic_bool stopping;
 };
 
+/* An accepted socket: on Windows close() knows only the sockets the
+ * program made (compat_win32.c), and would leave this one open. */
+static void close_accepted(int fd)
+{
+#ifdef _WIN32
+	compat_close_socket(fd);
+#else
+	close(fd);
+#endif
+}
+
 static void drop(struct http_front *front, size_t i)
 {
 	struct waiting *w = &front->waiting[i];
 
-	close(w->fd);
+	close_accepted(w->fd);
 	if (w->counted)
 		http_connections_release(front->connections, (struct sockaddr *)&w->peer);
 	front->waiting[i] = front->waiting[--front->count];
@@ -68,7 +79,7 @@ static void hand_over(struct http_front *front, size_t i, bool tls)
 	front->waiting[i] = front->waiting[--front->count];
 	if (http_connections_hand_over(front->connections, w.fd, (struct sockaddr *)&w.peer,
 				       w.counted, w.accepted_ms, tls) < 0) {
-		close(w.fd);
+		close_accepted(w.fd);
 		if (w.counted)
 			http_connections_release(front->connections, (struct sockaddr *)&w.peer);
 		return;
@@ -122,7 +133,7 @@ static void accept_new(struct http_front *front)
 			if (verdict > 0)
 				http_connections_release(front->connections,
 							 (struct sockaddr *)&w.peer);
-			close(w.fd);
+			close_accepted(w.fd);
 			continue;
 		}
 		w.counted = verdict > 0;
@@ -158,6 +169,7 @@ static void classify(struct http_front *front, size_t i)
 static void *run(void *arg)
 {
 	struct http_front *front = arg;
+	bool poll_failed = false;
 
 	while (!atomic_load(&front->stopping)) {
 		int64_t now = clock_monotonic_ms(), wait_ms = FRONT_TICK_MS;
@@ -173,8 +185,17 @@ static void *run(void *arg)
 				wait_ms = left > 0 ? left : 0;
 		}
 		ready = poll(front->polls, (nfds_t)polled + 1, (int)wait_ms);
-		if (ready < 0 && errno != EINTR)
-			break;
+		if (ready < 0) {
+			/* never the end of the port: said once, tried again each tick */
+			if (errno != EINTR && !poll_failed) {
+				poll_failed = true;
+				rotlog_write(front->context->log, ROTLOG_ERROR,
+					     "HTTP et HTTPS : attente des connexions en échec (%s)",
+					     errno_text(errno));
+			}
+			clock_sleep_until_ms(now + FRONT_TICK_MS);
+			continue;
+		}
 		now = clock_monotonic_ms();
 		/* from the last: drop and hand_over move the last one into i */
 		for (size_t i = polled; i-- > 0;) {
@@ -208,6 +229,11 @@ int http_front_start(struct http_front **out, int fd, struct MHD_Daemon *plain,
 	front->context = context;
 	front->timeout_ms = (int64_t)context->config->request_timeout_s * 1000;
 	front->capacity = context->config->max_connections;
+#ifdef _WIN32
+	/* compat_poll's select sets: the listening socket and FD_SETSIZE - 1 */
+	if (front->capacity > FD_SETSIZE - 1)
+		front->capacity = FD_SETSIZE - 1;
+#endif
 	front->room = front->capacity < WAITING_ROOM_FIRST ? front->capacity : WAITING_ROOM_FIRST;
 	front->waiting = calloc(front->room, sizeof *front->waiting);
 	front->polls = calloc(front->room + 1, sizeof *front->polls);

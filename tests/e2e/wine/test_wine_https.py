@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -236,3 +237,31 @@ def test_install_service_leaves_the_admins_own_certificate_alone(exe, prefix, tm
         assert sorted(p.name for p in home.iterdir()) == ["cashdrawerd.exe"]
     finally:
         prefix.run(["wine", installed, "--uninstall-service"], check=False)
+
+
+def test_probes_and_silent_connections_never_deafen_the_port(start_exe, tmp_path, setup_tls):
+    """The .exe's front door (HTTP and HTTPS on one port) under what a port
+    scanner and a slow LAN do: 300 connections closed before their first
+    byte, then 80 held silent (more than select's 64 sockets by default).
+    Each is closed and counted back, and the port still answers, over HTTPS
+    too. Before, the closed ones leaked their sockets (close() is not
+    closesocket()) and the front door stopped accepting after 193."""
+    folder = tmp_path / "tls"
+    assert setup_tls(folder).returncode == 0
+    daemon = start_exe(args=[*tls_options(folder), "--max-connections-per-ip", "100"])
+
+    for _ in range(300):
+        socket.create_connection(("127.0.0.1", daemon.port), timeout=5).close()
+    held = [socket.create_connection(("127.0.0.1", daemon.port), timeout=5) for _ in range(80)]
+    try:
+        assert web.get("/status?printer=cached", port=daemon.port).status == 200
+        code, body, err = curl(f"https://localhost:{daemon.port}/status?printer=cached",
+                               folder / FILES[0], "1.3")
+        assert code == 0, err
+        assert json.loads(body)["scheme"] == "https"
+    finally:
+        for sock in held:
+            sock.close()
+    for _ in range(100):
+        socket.create_connection(("127.0.0.1", daemon.port), timeout=5).close()
+    assert web.get("/status?printer=cached", port=daemon.port).status == 200
