@@ -25,6 +25,14 @@ struct receipt_scaler {
 	uint32_t *first, *offset, *weight; /* the horizontal taps (scale.c) */
 	unsigned taps;                     /* the same, taps per pixel when fixed, else 0 */
 	uint32_t *base, *fixed;            /* fixed: first input pixel, taps * weights */
+	/* When in_width : out_width reduce to P + 1 : P (576 to 512 is 9 : 8,
+	 * 576 to 384 3 : 2, 512 to 384 4 : 3) and the sums are narrow: each
+	 * block of P + 1 pixels makes P dots by the same two weights per phase,
+	 * divided by unit = in_width / (P + 1); 0 otherwise (scale.c). */
+	unsigned period;                   /* P, or 0 */
+	uint32_t unit;
+	uint16_t *phase_left, *phase_right; /* P weights each */
+	uint16_t *scaled16;                /* the input row's sums in those weights */
 	double inverse;        /* 1 / (in_width * in_height) */
 };
 
