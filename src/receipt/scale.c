@@ -181,28 +181,25 @@ static inline void scale_row_fixed(const struct receipt_scaler *s, const uint8_t
 
 /* make_phases's blocks: P + 1 pixels in, P dots out; n = P, a constant
  * where inlined for the common periods (one vector a block for 8). */
-static inline void scale_row_phases_n(const struct receipt_scaler *s, const uint8_t *row,
-				      unsigned n)
+static inline void scale_row_phases_n(uint16_t *restrict to, const uint8_t *restrict from,
+				      const uint16_t *restrict left,
+				      const uint16_t *restrict right, unsigned blocks, unsigned n)
 {
-	const unsigned blocks = s->out_width / n;
-	const uint16_t *restrict left = s->phase_left, *restrict right = s->phase_right;
-
-	for (unsigned b = 0; b < blocks; b++) {
-		const uint8_t *restrict from = row + (size_t)b * (n + 1);
-		uint16_t *restrict to = s->scaled16 + (size_t)b * n;
-
+	for (unsigned b = 0; b < blocks; b++, from += n + 1, to += n)
 		for (unsigned p = 0; p < n; p++)
 			to[p] = (uint16_t)(from[p] * left[p] + from[p + 1] * right[p]);
-	}
 }
 
 static void scale_row_phases(const struct receipt_scaler *s, const uint8_t *row)
 {
-	switch (s->period) {
-	case 2: scale_row_phases_n(s, row, 2); return;  /* 576 to 384 */
-	case 3: scale_row_phases_n(s, row, 3); return;  /* 512 to 384 */
-	case 8: scale_row_phases_n(s, row, 8); return;  /* 576 to 512 */
-	default: scale_row_phases_n(s, row, s->period); return;
+	const unsigned n = s->period, blocks = s->out_width / n;
+	uint16_t *to = s->scaled16;
+
+	switch (n) {
+	case 2: scale_row_phases_n(to, row, s->phase_left, s->phase_right, blocks, 2); return;
+	case 3: scale_row_phases_n(to, row, s->phase_left, s->phase_right, blocks, 3); return;
+	case 8: scale_row_phases_n(to, row, s->phase_left, s->phase_right, blocks, 8); return;
+	default: scale_row_phases_n(to, row, s->phase_left, s->phase_right, blocks, n); return;
 	}
 }
 
