@@ -33,6 +33,8 @@ struct receipt_scaler {
 	uint32_t unit;
 	uint16_t *phase_left, *phase_right; /* P weights each */
 	uint16_t *scaled16;                /* the input row's sums in those weights */
+	uint32_t magic, area;              /* the means by a multiply (scale.c), or magic 0 */
+	unsigned magic_shift;
 	double inverse;        /* 1 / (in_width * in_height) */
 };
 
