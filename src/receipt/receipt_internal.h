@@ -22,6 +22,8 @@ struct receipt_scaler {
 	int32_t *sum32;        /* the same when they fit in 31 bits (narrow) */
 	bool narrow;
 	uint8_t *out;          /* the output row handed to emit */
+	uint8_t *into;         /* if set, where the next output row goes instead (the
+				* caller's buffer: no copy); the caller may change it in emit */
 	uint32_t *first, *offset, *weight; /* the horizontal taps (scale.c) */
 	unsigned taps;                     /* the same, taps per pixel when fixed, else 0 */
 	uint32_t *base, *fixed;            /* fixed: first input pixel, taps * weights */

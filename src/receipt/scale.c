@@ -367,6 +367,7 @@ static int push_phases(struct receipt_scaler *s, const uint8_t *row, receipt_row
 	scale_row_phases(s, row);
 	while (left > 0 && s->out_row < s->out_height) {
 		uint32_t take = in - (uint32_t)s->filled < left ? in - (uint32_t)s->filled : left;
+		uint8_t *to = s->into ? s->into : s->out;
 		int rc;
 
 		left -= take;
@@ -379,20 +380,20 @@ static int push_phases(struct receipt_scaler *s, const uint8_t *row, receipt_row
 			continue;
 		}
 		if (s->magic != 0 && s->filled == 0)
-			means_magic_alone(s->out, s->scaled16, (uint16_t)take, s->magic, s->area,
+			means_magic_alone(to, s->scaled16, (uint16_t)take, s->magic, s->area,
 					  s->magic_shift, s->out_width);
 		else if (s->magic != 0)
-			means_magic(s->out, s->sum32, s->scaled16, (uint16_t)take, s->magic, s->area,
+			means_magic(to, s->sum32, s->scaled16, (uint16_t)take, s->magic, s->area,
 				    s->magic_shift, s->out_width);
 		else if (s->filled == 0)
-			means_phases_alone(s->out, s->scaled16, (uint16_t)take, inverse,
+			means_phases_alone(to, s->scaled16, (uint16_t)take, inverse,
 					   s->out_width);
 		else
-			means_phases(s->out, s->sum32, s->scaled16, (uint16_t)take, inverse,
+			means_phases(to, s->sum32, s->scaled16, (uint16_t)take, inverse,
 				     s->out_width);
 		s->filled = 0;
 		s->out_row++;
-		rc = emit(context, s->out);
+		rc = emit(context, to);
 		if (rc != 0)
 			return rc;
 	}
@@ -420,6 +421,7 @@ int receipt_scaler_push(struct receipt_scaler *scaler, const uint8_t *row, recei
 	scale_row(scaler, row);
 	while (left > 0 && scaler->out_row < scaler->out_height) {
 		uint64_t take = in - scaler->filled < left ? in - scaler->filled : left;
+		uint8_t *to = scaler->into ? scaler->into : scaler->out;
 		int rc;
 
 		/* take <= in_height <= 65500 */
@@ -432,12 +434,12 @@ int receipt_scaler_push(struct receipt_scaler *scaler, const uint8_t *row, recei
 		if (scaler->filled < in)
 			continue;
 		if (scaler->narrow)
-			means32(scaler->out, scaler->sum32, scaler->inverse, scaler->out_width);
+			means32(to, scaler->sum32, scaler->inverse, scaler->out_width);
 		else
-			means(scaler->out, scaler->sum, scaler->inverse, scaler->out_width);
+			means(to, scaler->sum, scaler->inverse, scaler->out_width);
 		scaler->filled = 0;
 		scaler->out_row++;
-		rc = emit(context, scaler->out);
+		rc = emit(context, to);
 		if (rc != 0)
 			return rc;
 	}
