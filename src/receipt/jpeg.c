@@ -211,13 +211,18 @@ static int take_row(struct job *job)
 	return receipt_raster_row(&job->raster, job->dots, job->err, job->errlen);
 }
 
-/* One printed row of grey from the scaler (image_width wide). */
+/* One printed row of grey from the scaler (image_width wide), which wrote
+ * it where bw.c reads it (scaler.into); the next goes to the next row. */
 static int print_row(void *context, const uint8_t *row)
 {
 	struct job *job = context;
+	int rc;
 
-	memcpy(receipt_bw_next(&job->bw) + job->offset, row, job->image_width);
-	return take_row(job);
+	if (row != receipt_bw_next(&job->bw) + job->offset)
+		memcpy(receipt_bw_next(&job->bw) + job->offset, row, job->image_width);
+	rc = take_row(job);
+	job->scaler.into = receipt_bw_next(&job->bw) + job->offset;
+	return rc;
 }
 
 static int allocate(struct job *job)
@@ -234,6 +239,8 @@ static int allocate(struct job *job)
 						job->decoded_height, job->image_width,
 						job->image_height) < 0)
 		return -ENOMEM;
+	if (job->scaling)
+		job->scaler.into = receipt_bw_next(&job->bw) + job->offset;
 	return 0;
 }
 

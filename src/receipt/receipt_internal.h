@@ -22,9 +22,21 @@ struct receipt_scaler {
 	int32_t *sum32;        /* the same when they fit in 31 bits (narrow) */
 	bool narrow;
 	uint8_t *out;          /* the output row handed to emit */
+	uint8_t *into;         /* if set, where the next output row goes instead (the
+				* caller's buffer: no copy); the caller may change it in emit */
 	uint32_t *first, *offset, *weight; /* the horizontal taps (scale.c) */
 	unsigned taps;                     /* the same, taps per pixel when fixed, else 0 */
 	uint32_t *base, *fixed;            /* fixed: first input pixel, taps * weights */
+	/* When in_width : out_width reduce to P + 1 : P (576 to 512 is 9 : 8,
+	 * 576 to 384 3 : 2, 512 to 384 4 : 3) and the sums are narrow: each
+	 * block of P + 1 pixels makes P dots by the same two weights per phase,
+	 * divided by unit = in_width / (P + 1); 0 otherwise (scale.c). */
+	unsigned period;                   /* P, or 0 */
+	uint32_t unit;
+	uint16_t *phase_left, *phase_right; /* P weights each */
+	uint16_t *scaled16;                /* the input row's sums in those weights */
+	uint32_t magic, area;              /* the means by a multiply (scale.c), or magic 0 */
+	unsigned magic_shift;
 	double inverse;        /* 1 / (in_width * in_height) */
 };
 

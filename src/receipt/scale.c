@@ -81,6 +81,66 @@ static int make_fixed_taps(struct receipt_scaler *s)
 	return 0;
 }
 
+/* The means of make_phases's sums without doubles: a dot is round(total /
+ * area), halves up, with area = in_height * (P + 1) its area in the
+ * blocks' units, i.e. floor(n / d) for n = 2 total + area and d = 2 area,
+ * which is floor(n * magic / 2^k) with magic = ceil(2^k / d): magic * d =
+ * 2^k + e, 0 <= e < d, adds n * e / (d * 2^k) < 1 / d to n / d whenever
+ * n * d <= 2^k, too little to cross the next integer. n <= 256 d (total
+ * <= 255 area), so 2^k >= 256 d^2 will do: k = 31 + floor(log2 d) gives
+ * it while d <= 2^22, and magic < 2^32, n < 2^30: a 32 x 32 -> 64-bit
+ * multiply, which SSE2 does for two dots at once (pmuludq), for half the
+ * instructions of the doubles. Larger areas keep the doubles (magic 0). */
+static void make_magic(struct receipt_scaler *s, uint64_t area)
+{
+	uint64_t d = 2 * area;
+	unsigned log2 = 0;
+
+	if (d > (1u << 22))
+		return;
+	while ((d >> (log2 + 1)) != 0)
+		log2++;
+	s->magic_shift = log2 - 1; /* k - 32, k = 31 + log2; d >= 2: log2 >= 1 */
+	s->magic = (uint32_t)(((uint64_t)1 << (31 + log2)) / d +
+			      (((uint64_t)1 << (31 + log2)) % d != 0));
+	s->area = (uint32_t)area;
+}
+
+/* The periodic case of receipt_internal.h (period). On the reduced axis an
+ * input pixel is P units, a dot P + 1: dot p of a block covers [p(P + 1),
+ * (p + 1)(P + 1)), so P - p of input pixel p and p + 1 of pixel p + 1,
+ * the same taps as make_taps's divided by unit. Every weighted sum is at
+ * most 255 * (P + 1): 16 bits when P < 257, so that the block's loop is
+ * one 16-bit multiply-add a dot, which the compiler vectorises (SSE2: 8
+ * dots an instruction). */
+static int make_phases(struct receipt_scaler *s)
+{
+	unsigned a = s->in_width, b = s->out_width, period;
+
+	while (b != 0) {
+		unsigned r = a % b;
+
+		a = b;
+		b = r;
+	}
+	period = s->out_width / a;
+	if (!s->narrow || s->in_width / a != period + 1 || period + 1 > 257)
+		return 0;
+	s->phase_left = calloc(period, sizeof(*s->phase_left));
+	s->phase_right = calloc(period, sizeof(*s->phase_right));
+	s->scaled16 = calloc(s->out_width, sizeof(*s->scaled16));
+	if (!s->phase_left || !s->phase_right || !s->scaled16)
+		return -ENOMEM;
+	for (unsigned p = 0; p < period; p++) {
+		s->phase_left[p] = (uint16_t)(period - p);
+		s->phase_right[p] = (uint16_t)(p + 1);
+	}
+	s->period = period;
+	s->unit = a;
+	make_magic(s, s->in_height * (period + 1));
+	return 0;
+}
+
 int receipt_scaler_init(struct receipt_scaler *scaler, unsigned in_width, unsigned in_height,
 			unsigned out_width, unsigned out_height)
 {
@@ -98,7 +158,7 @@ int receipt_scaler_init(struct receipt_scaler *scaler, unsigned in_width, unsign
 	scaler->narrow = (uint64_t)255 * in_width * in_height <= INT32_MAX;
 	scaler->out = malloc(out_width);
 	if (!scaler->scaled || !scaler->sum || !scaler->sum32 || !scaler->out || make_taps(scaler) < 0 ||
-	    make_fixed_taps(scaler) < 0) {
+	    make_fixed_taps(scaler) < 0 || make_phases(scaler) < 0) {
 		receipt_scaler_free(scaler);
 		return -ENOMEM;
 	}
@@ -118,6 +178,12 @@ void receipt_scaler_free(struct receipt_scaler *scaler)
 	free(scaler->base);
 	free(scaler->fixed);
 	scaler->base = scaler->fixed = NULL;
+	free(scaler->phase_left);
+	free(scaler->phase_right);
+	free(scaler->scaled16);
+	scaler->phase_left = scaler->phase_right = scaler->scaled16 = NULL;
+	scaler->period = 0;
+	scaler->magic = 0;
 	scaler->taps = 0;
 	scaler->scaled = NULL;
 	scaler->sum = NULL;
@@ -137,6 +203,30 @@ static inline void scale_row_fixed(const struct receipt_scaler *s, const uint8_t
 		for (unsigned k = 0; k < n; k++)
 			acc += from[k] * w[k];
 		s->scaled[x] = acc;
+	}
+}
+
+/* make_phases's blocks: P + 1 pixels in, P dots out; n = P, a constant
+ * where inlined for the common periods (one vector a block for 8). */
+static inline void scale_row_phases_n(uint16_t *restrict to, const uint8_t *restrict from,
+				      const uint16_t *restrict left,
+				      const uint16_t *restrict right, unsigned blocks, unsigned n)
+{
+	for (unsigned b = 0; b < blocks; b++, from += n + 1, to += n)
+		for (unsigned p = 0; p < n; p++)
+			to[p] = (uint16_t)(from[p] * left[p] + from[p + 1] * right[p]);
+}
+
+static void scale_row_phases(const struct receipt_scaler *s, const uint8_t *row)
+{
+	const unsigned n = s->period, blocks = s->out_width / n;
+	uint16_t *to = s->scaled16;
+
+	switch (n) {
+	case 2: scale_row_phases_n(to, row, s->phase_left, s->phase_right, blocks, 2); return;
+	case 3: scale_row_phases_n(to, row, s->phase_left, s->phase_right, blocks, 3); return;
+	case 8: scale_row_phases_n(to, row, s->phase_left, s->phase_right, blocks, 8); return;
+	default: scale_row_phases_n(to, row, s->phase_left, s->phase_right, blocks, n); return;
 	}
 }
 
@@ -198,6 +288,118 @@ static void accumulate32(int32_t *restrict sum, const uint32_t *restrict scaled,
 		sum[x] += (int32_t)(scaled[x] * take);
 }
 
+/* make_phases's vertical sums: row * take (take <= in_height <= 65500,
+ * and every sum here fits: 16 x 16 -> 32-bit multiplies, 8 dots an SSE2
+ * pair). The first input row of a dot row sets the sums, so that nothing
+ * clears them. */
+static void set_phases(int32_t *restrict sum, const uint16_t *restrict scaled, uint16_t take,
+		       unsigned n)
+{
+	for (unsigned x = 0; x < n; x++)
+		sum[x] = (int32_t)((uint32_t)scaled[x] * take);
+}
+
+static void add_phases(int32_t *restrict sum, const uint16_t *restrict scaled, uint16_t take,
+		       unsigned n)
+{
+	for (unsigned x = 0; x < n; x++)
+		sum[x] += (int32_t)((uint32_t)scaled[x] * take);
+}
+
+/* The last input row of a dot row with the means, in one pass. The sums
+ * are unit times smaller than make_taps's: inverse is unit / (in_width *
+ * in_height), which changes no byte, by mean()'s argument (its relative
+ * error is a few 1e-16). The mean is at most 255.5 + 1e-11, so it needs
+ * no clamp, and 0.5 + 1e-11 is one constant. */
+static void means_phases(uint8_t *restrict out, const int32_t *restrict sum,
+			 const uint16_t *restrict scaled, uint16_t take, double inverse,
+			 unsigned n)
+{
+	for (unsigned x = 0; x < n; x++) {
+		int32_t total = sum[x] + (int32_t)((uint32_t)scaled[x] * take);
+
+		out[x] = (uint8_t)(int32_t)((double)total * inverse + (0.5 + 1e-11));
+	}
+}
+
+static void means_phases_alone(uint8_t *restrict out, const uint16_t *restrict scaled,
+			       uint16_t take, double inverse, unsigned n)
+{
+	for (unsigned x = 0; x < n; x++) {
+		int32_t total = (int32_t)((uint32_t)scaled[x] * take);
+
+		out[x] = (uint8_t)(int32_t)((double)total * inverse + (0.5 + 1e-11));
+	}
+}
+
+/* make_magic's means of sum + scaled * take (sum NULL: 0). */
+static void means_magic(uint8_t *restrict out, const int32_t *restrict sum,
+			const uint16_t *restrict scaled, uint16_t take, uint32_t magic,
+			uint32_t area, unsigned shift, unsigned n)
+{
+	for (unsigned x = 0; x < n; x++) {
+		uint32_t total = (uint32_t)sum[x] + (uint32_t)scaled[x] * take;
+		uint32_t twice = 2 * total + area;
+
+		out[x] = (uint8_t)((uint32_t)(((uint64_t)twice * magic) >> 32) >> shift);
+	}
+}
+
+static void means_magic_alone(uint8_t *restrict out, const uint16_t *restrict scaled,
+			      uint16_t take, uint32_t magic, uint32_t area, unsigned shift,
+			      unsigned n)
+{
+	for (unsigned x = 0; x < n; x++) {
+		uint32_t twice = 2 * ((uint32_t)scaled[x] * take) + area;
+
+		out[x] = (uint8_t)((uint32_t)(((uint64_t)twice * magic) >> 32) >> shift);
+	}
+}
+
+/* receipt_scaler_push when make_phases applies. */
+static int push_phases(struct receipt_scaler *s, const uint8_t *row, receipt_row_fn emit,
+		       void *context)
+{
+	const uint32_t in = s->in_height;
+	const double inverse = s->inverse * s->unit;
+	uint32_t left = s->out_height; /* this input row's height in vertical units */
+
+	scale_row_phases(s, row);
+	while (left > 0 && s->out_row < s->out_height) {
+		uint32_t take = in - (uint32_t)s->filled < left ? in - (uint32_t)s->filled : left;
+		uint8_t *to = s->into ? s->into : s->out;
+		int rc;
+
+		left -= take;
+		if ((uint32_t)s->filled + take < in) {
+			if (s->filled == 0)
+				set_phases(s->sum32, s->scaled16, (uint16_t)take, s->out_width);
+			else
+				add_phases(s->sum32, s->scaled16, (uint16_t)take, s->out_width);
+			s->filled += take;
+			continue;
+		}
+		if (s->magic != 0 && s->filled == 0)
+			means_magic_alone(to, s->scaled16, (uint16_t)take, s->magic, s->area,
+					  s->magic_shift, s->out_width);
+		else if (s->magic != 0)
+			means_magic(to, s->sum32, s->scaled16, (uint16_t)take, s->magic, s->area,
+				    s->magic_shift, s->out_width);
+		else if (s->filled == 0)
+			means_phases_alone(to, s->scaled16, (uint16_t)take, inverse,
+					   s->out_width);
+		else
+			means_phases(to, s->sum32, s->scaled16, (uint16_t)take, inverse,
+				     s->out_width);
+		s->filled = 0;
+		s->out_row++;
+		rc = emit(context, to);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static void means32(uint8_t *restrict out, int32_t *restrict sum, double inverse, unsigned n)
 {
 	for (unsigned x = 0; x < n; x++) {
@@ -214,9 +416,12 @@ int receipt_scaler_push(struct receipt_scaler *scaler, const uint8_t *row, recei
 	const uint64_t in = scaler->in_height, out = scaler->out_height;
 	uint64_t left = out; /* this input row's height in vertical units */
 
+	if (scaler->period != 0 && scaler->narrow)
+		return push_phases(scaler, row, emit, context);
 	scale_row(scaler, row);
 	while (left > 0 && scaler->out_row < scaler->out_height) {
 		uint64_t take = in - scaler->filled < left ? in - scaler->filled : left;
+		uint8_t *to = scaler->into ? scaler->into : scaler->out;
 		int rc;
 
 		/* take <= in_height <= 65500 */
@@ -229,12 +434,12 @@ int receipt_scaler_push(struct receipt_scaler *scaler, const uint8_t *row, recei
 		if (scaler->filled < in)
 			continue;
 		if (scaler->narrow)
-			means32(scaler->out, scaler->sum32, scaler->inverse, scaler->out_width);
+			means32(to, scaler->sum32, scaler->inverse, scaler->out_width);
 		else
-			means(scaler->out, scaler->sum, scaler->inverse, scaler->out_width);
+			means(to, scaler->sum, scaler->inverse, scaler->out_width);
 		scaler->filled = 0;
 		scaler->out_row++;
-		rc = emit(context, scaler->out);
+		rc = emit(context, to);
 		if (rc != 0)
 			return rc;
 	}

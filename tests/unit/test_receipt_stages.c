@@ -145,6 +145,97 @@ static void test_scaler_means_are_the_same_in_32_and_64_bits(void **unused)
 	}
 }
 
+/* Widths whose ratio reduces to P + 1 : P (576 to 512 is 9 : 8) take the
+ * scaler's periodic blocks; the same picture through its general taps
+ * (period 0) must give the same dots, at any height ratio, a dot row made
+ * of one input row (same height) included. */
+static void scale_by(const uint8_t *pixels, unsigned in_w, unsigned in_h, unsigned out_w,
+		     unsigned out_h, bool periodic, bool doubles, struct rows *rows)
+{
+	struct receipt_scaler scaler;
+
+	memset(rows, 0, sizeof(*rows));
+	rows->width = out_w;
+	assert_int_equal(receipt_scaler_init(&scaler, in_w, in_h, out_w, out_h), 0);
+	assert_int_not_equal(scaler.period, 0);
+	if (!periodic)
+		scaler.period = 0;
+	else if (doubles)
+		scaler.magic = 0;
+	for (unsigned y = 0; y < in_h; y++)
+		assert_int_equal(receipt_scaler_push(&scaler, pixels + y * in_w, collect, rows), 0);
+	receipt_scaler_free(&scaler);
+	assert_int_equal(rows->count, out_h);
+}
+
+static void test_scaler_periodic_blocks_make_the_same_dots_as_the_taps(void **unused)
+{
+	(void)unused;
+	static const unsigned sizes[][4] = {
+		{72, 100, 64, 64}, {72, 71, 64, 63}, {72, 64, 64, 64}, {48, 90, 32, 60},
+		{64, 50, 48, 37},  {18, 3, 16, 1},   {2, 40, 1, 39},   {72, 127, 64, 64},
+	};
+	static struct rows a, b;
+	static uint8_t in[72 * 127];
+	uint32_t seed = 777;
+
+	for (size_t i = 0; i < sizeof in; i++) {
+		seed = seed * 1103515245u + 12345u;
+		/* noise, with runs of paper and ink where the sums are extreme */
+		in[i] = i % 97 < 20 ? 255 : i % 89 < 10 ? 0 : (uint8_t)(seed >> 16);
+	}
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		scale_by(in, sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3], true, false, &a);
+		scale_by(in, sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3], false, false, &b);
+		assert_memory_equal(a.data, b.data, sizeof a.data);
+		/* the means in doubles rather than by make_magic's multiply */
+		scale_by(in, sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3], true, true, &b);
+		assert_memory_equal(a.data, b.data, sizeof a.data);
+	}
+}
+
+/* The periodic blocks' means by a multiply (make_magic) are round(total /
+ * area), halves up, for every total a dot can have: all of them for the
+ * 576 x 3000 receipt at 512 dots (area 3000 x 9), and around every half for
+ * the largest area it takes, whose magic needs the most bits. */
+static unsigned magic_mean(const struct receipt_scaler *s, uint32_t total)
+{
+	return (unsigned)((((uint64_t)(2 * total + s->area) * s->magic) >> 32) >> s->magic_shift);
+}
+
+static void test_scaler_means_by_multiply_are_exact(void **unused)
+{
+	(void)unused;
+	struct receipt_scaler s;
+
+	assert_int_equal(receipt_scaler_init(&s, 576, 3000, 512, 2667), 0);
+	assert_int_equal(s.period, 8);
+	assert_int_equal(s.area, 3000 * 9);
+	assert_int_not_equal(s.magic, 0);
+	for (uint32_t t = 0; t <= 255u * s.area; t++)
+		if (magic_mean(&s, t) != (2 * t + s.area) / (2 * s.area))
+			fail_msg("total %u: %u", t, magic_mean(&s, t));
+	receipt_scaler_free(&s);
+	/* area 2^21 (d = 2^22, the largest): 16384 x 128 */
+	assert_int_equal(receipt_scaler_init(&s, 128, 16384, 127, 1000), 0);
+	assert_int_equal(s.area, 1u << 21);
+	assert_int_not_equal(s.magic, 0);
+	for (uint32_t q = 0; q <= 255; q++)
+		for (uint32_t t = q * s.area; t <= 255u * s.area && t < q * s.area + s.area; t += 1) {
+			if (t > q * s.area + 64 && t + 64 < q * s.area + s.area / 2)
+				t = q * s.area + s.area / 2 - 64;
+			if (t > q * s.area + s.area / 2 + 64 && t + 64 < q * s.area + s.area)
+				t = q * s.area + s.area - 64;
+			if (magic_mean(&s, t) != (2 * t + s.area) / (2 * s.area))
+				fail_msg("total %u: %u", t, magic_mean(&s, t));
+		}
+	receipt_scaler_free(&s);
+	/* beyond: the doubles */
+	assert_int_equal(receipt_scaler_init(&s, 128, 16385, 127, 1000), 0);
+	assert_int_equal(s.magic, 0);
+	receipt_scaler_free(&s);
+}
+
 static int stop_at_second(void *context, const uint8_t *row)
 {
 	(void)row;
@@ -527,6 +618,8 @@ int main(void)
 		cmocka_unit_test(test_scaler_emits_exactly_the_output_rows_for_uneven_ratios),
 		cmocka_unit_test(test_scaler_keeps_a_vertical_edge_sharp_on_whole_ratios),
 		cmocka_unit_test(test_scaler_means_are_the_same_in_32_and_64_bits),
+		cmocka_unit_test(test_scaler_periodic_blocks_make_the_same_dots_as_the_taps),
+		cmocka_unit_test(test_scaler_means_by_multiply_are_exact),
 		cmocka_unit_test(test_scaler_stops_at_the_first_failure_of_emit),
 		cmocka_unit_test(test_scaled_height_keeps_proportions_and_at_least_one_row),
 		cmocka_unit_test(test_threshold_blackens_below_128_msb_first),
