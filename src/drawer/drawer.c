@@ -33,6 +33,8 @@ struct drawer {
 	bool have_pulse;
 	int64_t last_pulse_ms;
 	enum escpos_drawer last_pulse_drawer; /* read back after it */
+	/* pulses tried, and the last of them whose opening's line is written */
+	uint64_t pulses_tried, pulse_logged;
 	struct drawer_stats stats;
 	/* a check nobody waits for (drawer_refresh), while it is queued */
 	struct drawer_request refresh;
@@ -165,6 +167,36 @@ static bool pulse_reads_back(const struct drawer_request *leader,
 	return false;
 }
 
+/* Before a pulse: the previous pulse's line written (drawer_logged), or
+ * DRAWER_LOG_WAIT_MS gone (its request's thread is slow, or its client
+ * left before the answer and its line says so later), or the stop. Looked
+ * at every millisecond: the line is usually there at the first look. Called
+ * and returns with the lock held. */
+static void wait_for_the_last_line(struct drawer *drawer)
+{
+	int64_t until = clock_monotonic_ms() + DRAWER_LOG_WAIT_MS;
+
+	while (drawer->pulse_logged < drawer->pulses_tried && !drawer->stopping) {
+		int64_t now = clock_monotonic_ms();
+
+		if (now >= until)
+			break;
+		pthread_mutex_unlock(&drawer->lock);
+		clock_sleep_until_ms(now + 1);
+		pthread_mutex_lock(&drawer->lock);
+	}
+}
+
+void drawer_logged(struct drawer *drawer, uint64_t pulse)
+{
+	if (pulse == 0)
+		return;
+	pthread_mutex_lock(&drawer->lock);
+	if (pulse > drawer->pulse_logged)
+		drawer->pulse_logged = pulse;
+	pthread_mutex_unlock(&drawer->lock);
+}
+
 static void *worker_main(void *arg)
 {
 	struct drawer *drawer = arg;
@@ -189,6 +221,7 @@ static void *worker_main(void *arg)
 			run_print(drawer, leader);
 			continue;
 		}
+		wait_for_the_last_line(drawer);
 		deadline_ms = leader->arrived_ms + drawer->options.timeout_ms;
 		if (clock_monotonic_ms() >= deadline_ms) {
 			/* FIFO: it waited its whole timeout behind earlier operations. */
@@ -208,6 +241,7 @@ static void *worker_main(void *arg)
 		if (drawer->options.min_interval_ms > 0)
 			drawer->followers = take_pending(drawer, DRAWER_REQUEST_OPEN);
 		drawer->in_flight = true;
+		result.pulse = ++drawer->pulses_tried;
 		read_back = pulse_reads_back(leader, drawer->followers);
 		pthread_mutex_unlock(&drawer->lock);
 

@@ -61,6 +61,10 @@ struct drawer_result {
 	enum escpos_drawer drawer;
 	struct drawer_printer_state state; /* status request: the printer's state */
 	char detail[512]; /* French, for the log: what failed and what to check */
+	/* opening: the number of the pulse that answered it (1, 2, ...), 0 when
+	 * no pulse was tried for it; its caller says drawer_logged once its line
+	 * is written */
+	uint64_t pulse;
 };
 
 enum drawer_request_kind { DRAWER_REQUEST_OPEN, DRAWER_REQUEST_STATUS, DRAWER_REQUEST_PRINT };
@@ -136,6 +140,13 @@ void drawer_refresh(struct drawer *drawer);
 void drawer_last_state(struct drawer *drawer, struct drawer_printer_state *state);
 
 void drawer_get_stats(struct drawer *drawer, struct drawer_stats *stats);
+
+/* The log line of an opening answered by pulse (result.pulse; 0 is
+ * ignored) is written. The worker sends no pulse before the previous one's
+ * line is written, up to DRAWER_LOG_WAIT_MS, so that a process killed at
+ * any moment loses the line of the pulse under way at most. */
+#define DRAWER_LOG_WAIT_MS 500
+void drawer_logged(struct drawer *drawer, uint64_t pulse);
 
 /* Stops taking openings (later ones get DRAWER_ERR_STOPPING at once),
  * finishes the operation under way, answers every waiting request with

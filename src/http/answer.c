@@ -168,6 +168,8 @@ static void record(struct http_request *request, enum outcome outcome, unsigned 
 			    log_treatment(info, request->loopback), levels[info->level],
 			    "%s %.16s %.200s %u %s%s%s", request->peer, request->method, request->url,
 			    status, info->code, detail[0] != '\0' ? " - " : "", detail);
+	/* an opening's line is written: the drawer's next pulse may go */
+	drawer_logged(request->context->drawer, request->drawer.result.pulse);
 }
 
 enum MHD_Result answer_send(struct http_request *request, struct answer *answer)

@@ -169,6 +169,8 @@ void http_cycle_completed(void *cls, struct MHD_Connection *connection, void **s
 			outcome = OUTCOME_REJECTED;
 		}
 		answer_unanswered(request->context, request->peer, request->uri, outcome, NULL);
+		/* a pulse answered it all the same (its client left): its line is there */
+		drawer_logged(request->context->drawer, request->drawer.result.pulse);
 	}
 	if (request->download_fd >= 0)
 		close(request->download_fd);

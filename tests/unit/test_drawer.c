@@ -335,10 +335,16 @@ static struct drawer *drawer;
 static pthread_t destroyer;
 static bool destroyer_running;
 
+/* Whether on_done says the opening's line is written, as the HTTP side does
+ * once it wrote it (drawer_logged; reset by setup). */
+static bool lines_written;
+
 static void on_done(struct drawer_request *request)
 {
 	struct test_request *test_request = request->context;
 
+	if (lines_written)
+		drawer_logged(drawer, request->result.pulse);
 	pthread_mutex_lock(&done_lock);
 	test_request->done_calls++;
 	test_request->done_ms = clock_monotonic_ms();
@@ -451,6 +457,7 @@ static int setup(void **state)
 	pthread_mutex_unlock(&done_lock);
 	drawer = NULL;
 	asks_read_back = false;
+	lines_written = true;
 	return 0;
 }
 
@@ -711,6 +718,42 @@ static void test_without_min_interval_concurrent_opens_each_pulse_never_interlea
 	}
 	assert_int_equal(stats.pulses, n);
 	assert_int_equal(stats.coalesced, 0);
+}
+
+/* ---- the log line of each pulse before the next pulse ---- */
+
+static void test_the_next_pulse_waits_for_the_last_ones_line(void **state)
+{
+	(void)state;
+	lines_written = false; /* the HTTP side is slow: no line comes */
+	start_drawer(0, 2000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	assert_false(open_request(1));
+	wait_for_answers(2);
+	stop_drawer();
+
+	assert_whole_kicks(2);
+	assert_int_equal(requests[0].request.result.pulse, 1);
+	assert_int_equal(requests[1].request.result.pulse, 2);
+	assert_int_equal(requests[1].request.result.error, 0);
+	/* the second pulse went once the wait for the first's line was over */
+	assert_true(requests[1].done_ms - requests[1].opened_ms >= DRAWER_LOG_WAIT_MS);
+}
+
+static void test_a_written_line_lets_the_next_pulse_go_at_once(void **state)
+{
+	(void)state;
+	start_drawer(0, 2000);
+	assert_false(open_request(0));
+	wait_for_answers(1);
+	assert_false(open_request(1));
+	wait_for_answers(2);
+	stop_drawer();
+
+	assert_whole_kicks(2);
+	assert_int_equal(requests[1].request.result.pulse, 2);
+	assert_true(requests[1].done_ms - requests[1].opened_ms < DRAWER_LOG_WAIT_MS);
 }
 
 /* ---- failures ---- */
@@ -1424,6 +1467,8 @@ int main(void)
 		TEST(test_simultaneous_opens_within_min_interval_make_one_kick),
 		TEST(test_without_min_interval_sequential_opens_each_pulse),
 		TEST(test_without_min_interval_concurrent_opens_each_pulse_never_interleaved),
+		TEST(test_the_next_pulse_waits_for_the_last_ones_line),
+		TEST(test_a_written_line_lets_the_next_pulse_go_at_once),
 		TEST(test_refused_printer_fails_the_leader_and_its_followers),
 		TEST(test_after_a_failed_pulse_the_next_request_tries_again),
 		TEST(test_requests_behind_a_slow_printer_are_answered_by_their_deadline),
