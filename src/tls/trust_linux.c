@@ -5,7 +5,7 @@
  * certutil (libnss3-tools). Which users: root and every user whose home is
  * there (uid 1000 and up); a user without ~/.pki/nssdb gets one, so that
  * Chromium finds the authority at its first start. certutil runs in a home
- * as the home's user, as root only in root's own (see certutil_as).
+ * as the home's user, as root only in root's own (see run_as).
  * Everything is named after the authority's fingerprint, so that removing
  * takes away exactly what installing added. For the tests,
  * CASHDRAWERD_TRUST_ROOT moves the system store's folder and
@@ -20,7 +20,6 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +29,6 @@
 #include <unistd.h>
 
 #include "base/errno_text.h"
-
-extern char **environ;
 
 #define SYSTEM_STORE "/usr/local/share/ca-certificates"
 #define PATH_MAX_TEXT 4096
@@ -79,15 +76,69 @@ static int read_authority(const char *path, struct authority *authority, char *w
 	return 0;
 }
 
-/* Runs argv (found in PATH), its output left to ours; its exit code, -1 when
- * it could not run (127: not installed). */
-static int run(char *const argv[])
-{
-	pid_t pid;
-	int status;
+/* Whose NSS databases: a home's user. Root runs certutil in a user's home
+ * as that user, never as root: the home is the user's to arrange (a .pki
+ * that is a link to /etc, a cert9.db that is a link to a system file), and
+ * root following those links would create, write or hand over files
+ * outside it. */
+struct home_user {
+	uid_t uid;
+	gid_t gid;
+};
 
-	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
-		return 127;
+/* Runs argv (found in PATH), its output left to ours: as user when we are
+ * root and user is another (NULL: as we are); the authority's PEM on its
+ * standard input when input (the authority's file may sit in a folder the
+ * user cannot read), its errors dropped when quiet. First makes the
+ * folders of mkdirs (0700, as the user, so theirs). Its exit code, -1 when
+ * it could not start (127: not installed). */
+static int run_as(const struct home_user *user, char *const argv[],
+		  const struct authority *input, const char *const mkdirs[], bool quiet)
+{
+	int feed[2] = {-1, -1}, status;
+	void (*previous)(int);
+	pid_t pid;
+
+	if (input != NULL && pipe(feed) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null < 0 || dup2(input != NULL ? feed[0] : null, 0) < 0 ||
+		    (quiet && dup2(null, 2) < 0))
+			_exit(126);
+		if (input != NULL) { /* else its end of the pipe keeps the reader waiting */
+			close(feed[0]);
+			close(feed[1]);
+		}
+		if (user != NULL && geteuid() == 0 && user->uid != 0 &&
+		    (setgroups(0, NULL) < 0 || setgid(user->gid) < 0 || setuid(user->uid) < 0))
+			_exit(126);
+		for (size_t i = 0; mkdirs != NULL && mkdirs[i] != NULL; i++)
+			if (mkdir(mkdirs[i], 0700) < 0 && errno != EEXIST)
+				_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (input != NULL) {
+		close(feed[0]);
+		/* a program that ends without reading must not end us */
+		previous = signal(SIGPIPE, SIG_IGN);
+		for (size_t done = 0; pid > 0 && done < input->length;) {
+			ssize_t n = write(feed[1], input->pem + done, input->length - done);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break; /* its exit code says what went wrong */
+			done += (size_t)n;
+		}
+		close(feed[1]);
+		signal(SIGPIPE, previous);
+	}
+	if (pid < 0)
+		return -1;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -125,7 +176,7 @@ static int system_store_add(const struct authority *authority, char *why, size_t
 		return -1;
 	}
 	chmod(path, 0644);
-	if (is_real_system() && (rc = run(update)) != 0) {
+	if (is_real_system() && (rc = run_as(NULL, update, NULL, NULL, false)) != 0) {
 		snprintf(why, why_size, "update-ca-certificates a échoué (code %d)%s", rc,
 			 rc == 127 ? " : installez le paquet ca-certificates" : "");
 		return -1;
@@ -146,79 +197,11 @@ static int system_store_remove(const struct authority *authority, char *why, siz
 		snprintf(why, why_size, "suppression de %s impossible : %s", path, errno_text(errno));
 		return -1;
 	}
-	if (is_real_system() && (rc = run(update)) != 0) {
+	if (is_real_system() && (rc = run_as(NULL, update, NULL, NULL, false)) != 0) {
 		snprintf(why, why_size, "update-ca-certificates a échoué (code %d)", rc);
 		return -1;
 	}
 	return 0;
-}
-
-/* Whose NSS databases: a home's user. Root runs certutil in a user's home
- * as that user, never as root: the home is the user's to arrange (a .pki
- * that is a link to /etc, a cert9.db that is a link to a system file), and
- * root following those links would create, write or hand over files
- * outside it. */
-struct home_user {
-	uid_t uid;
-	gid_t gid;
-};
-
-/* certutil with args (argv[0] "certutil"), as user when we are root and
- * user is another; the authority's PEM on its standard input when input
- * (the authority's file may sit in a folder the user cannot read), its
- * errors dropped when quiet. First makes the folders of mkdirs (0700, as
- * the user, so theirs). Its exit code; 127 when it could not run. */
-static int certutil_as(const struct home_user *user, char *const argv[],
-		       const struct authority *input, const char *const mkdirs[], bool quiet)
-{
-	int feed[2] = {-1, -1}, status;
-	void (*previous)(int);
-	pid_t pid;
-
-	if (input != NULL && pipe(feed) < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		if (null < 0 || dup2(input != NULL ? feed[0] : null, 0) < 0 ||
-		    (quiet && dup2(null, 2) < 0))
-			_exit(126);
-		if (input != NULL) { /* else its end of the pipe keeps certutil waiting */
-			close(feed[0]);
-			close(feed[1]);
-		}
-		if (geteuid() == 0 && user->uid != 0 &&
-		    (setgroups(0, NULL) < 0 || setgid(user->gid) < 0 || setuid(user->uid) < 0))
-			_exit(126);
-		for (size_t i = 0; mkdirs != NULL && mkdirs[i] != NULL; i++)
-			if (mkdir(mkdirs[i], 0700) < 0 && errno != EEXIST)
-				_exit(126);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (input != NULL) {
-		close(feed[0]);
-		/* a certutil that ends without reading must not end us */
-		previous = signal(SIGPIPE, SIG_IGN);
-		for (size_t done = 0; pid > 0 && done < input->length;) {
-			ssize_t n = write(feed[1], input->pem + done, input->length - done);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break; /* certutil's exit code says what went wrong */
-			done += (size_t)n;
-		}
-		close(feed[1]);
-		signal(SIGPIPE, previous);
-	}
-	if (pid < 0)
-		return -1;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* One NSS database (sql:DIR): the authority added as a trusted issuer of
@@ -231,7 +214,7 @@ static int nss_add(const struct home_user *user, const char *dir,
 
 	snprintf(database, sizeof database, "sql:%.3000s", dir);
 	snprintf(nickname, sizeof nickname, "cashdrawerd %s", authority->id);
-	return certutil_as(user, argv, authority, NULL, false);
+	return run_as(user, argv, authority, NULL, false);
 }
 
 static void nss_remove(const struct home_user *user, const char *dir,
@@ -243,7 +226,7 @@ static void nss_remove(const struct home_user *user, const char *dir,
 	snprintf(database, sizeof database, "sql:%.3000s", dir);
 	snprintf(nickname, sizeof nickname, "cashdrawerd %s", authority->id);
 	/* certutil says "not found" when it is not there: that is fine, and not worth showing */
-	certutil_as(user, argv, NULL, NULL, true);
+	run_as(user, argv, NULL, NULL, true);
 }
 
 /* A new, empty ~/.pki/nssdb, made by the home's user. */
@@ -255,7 +238,7 @@ static int nss_create(const struct home_user *user, const char *home, const char
 
 	snprintf(pki, sizeof pki, "%.3000s/.pki", home);
 	snprintf(database, sizeof database, "sql:%.3000s", dir);
-	return certutil_as(user, argv, NULL, mkdirs, false);
+	return run_as(user, argv, NULL, mkdirs, false);
 }
 
 static bool has_database(const char *dir)
