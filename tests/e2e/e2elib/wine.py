@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 from .daemon import Daemon
 from .debian import installed_version
 
@@ -170,3 +172,20 @@ def registry_value(prefix, key, name):
             return parts[2]
     return None
 
+
+def built_exe(variable):
+    """The .exe that `make windows` built, named by the environment variable
+    (the Windows build's CTest sets it): its path, or the test fails saying
+    how to build it."""
+    path = Path(os.environ.get(variable, ""))
+    if not path.is_file():
+        pytest.fail(f"{variable}: {path} is not a file (build it: make windows)", pytrace=False)
+    return path.resolve()
+
+
+def wait_for(predicate, what, timeout=30.0):
+    """Waits (bounded) until predicate() is true; fails naming what."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"{what} within {timeout} s"
+        time.sleep(0.1)

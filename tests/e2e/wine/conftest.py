@@ -4,7 +4,6 @@ behind Wine's spooler (Wine hands RAW spooler jobs to CUPS, here the private
 cupsd through CUPS_SERVER). One prefix and one cupsd per session."""
 import os
 import signal
-from pathlib import Path
 
 import pytest
 
@@ -35,11 +34,7 @@ def _kill_wine_leftovers():
 
 @pytest.fixture(scope="session")
 def exe():
-    path = Path(os.environ.get("CASHDRAWERD_EXE", ""))
-    if not path.is_file():
-        pytest.fail(f"CASHDRAWERD_EXE: {path} is not a file (build it: make windows)",
-                    pytrace=False)
-    return path.resolve()
+    return wine_lib.built_exe("CASHDRAWERD_EXE")
 
 
 @pytest.fixture(scope="session")

@@ -9,19 +9,16 @@ only that authority (--cacert, never -k), opens the drawer over TLS 1.3 and
 1.2 with the exact kick reaching the printer through Wine's spooler.
 --remove-tls and --uninstall-service take away exactly what was added."""
 import json
-import os
 import re
 import shutil
 import socket
 import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
 from e2elib import certtool, expect, logfile, web
 from e2elib.cupsd import free_port
-from e2elib.wine import windows_path
+from e2elib.wine import built_exe, wait_for, windows_path
 
 ROOT_CERTIFICATES = r"HKLM\Software\Microsoft\SystemCertificates\Root\Certificates"
 # protected (nothing inherited), full access for LocalSystem and the Administrators only
@@ -34,11 +31,7 @@ CURL_TIMEOUT = 30
 
 @pytest.fixture(scope="module")
 def dacl_check_exe():
-    path = Path(os.environ.get("DACL_CHECK_EXE", ""))
-    if not path.is_file():
-        pytest.fail(f"DACL_CHECK_EXE: {path} is not a file (build it: make windows)",
-                    pytrace=False)
-    return path.resolve()
+    return built_exe("DACL_CHECK_EXE")
 
 
 def dacl_of(prefix, dacl_check_exe, path):
@@ -159,16 +152,6 @@ def test_the_exe_opens_the_drawer_over_https_and_still_answers_http(
     assert code == 0, err
     assert json.loads(body) == expect.OPENED_UNREAD
     assert printer_marks.new() == [expect.KICK_DEFAULT]
-
-
-SERVICE_KEY = r"HKLM\System\CurrentControlSet\Services\cashdrawerd"
-
-
-def wait_for(predicate, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"{what} within {timeout} s"
-        time.sleep(0.1)
 
 
 def test_install_service_sets_up_https_and_uninstall_takes_it_away(

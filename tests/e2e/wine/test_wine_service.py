@@ -5,20 +5,12 @@ spooler), `sc stop` stops it with the log flushed, --uninstall-service
 removes it. Not testable under Wine: the restart-after-failure settings
 (Wine's ChangeServiceConfig2W refuses SERVICE_CONFIG_FAILURE_ACTIONS with
 error 124) and a real system shutdown."""
-import time
 
 from e2elib import expect, logfile, web
 from e2elib.cupsd import free_port
-from e2elib.wine import windows_path, registry_value
+from e2elib.wine import registry_value, wait_for, windows_path
 
 SERVICE_KEY = r"HKLM\System\CurrentControlSet\Services\cashdrawerd"
-
-
-def wait_for(predicate, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"{what} within {timeout} s"
-        time.sleep(0.1)
 
 
 def log_messages(path):

@@ -8,23 +8,18 @@ import re
 import select
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from e2elib import certtool
-from e2elib.wine import WINE, windows_path
+from e2elib.wine import WINE, built_exe, windows_path
 
 CURL_TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
 def tls_server_exe():
-    path = Path(os.environ.get("TLS_SERVER_EXE", ""))
-    if not path.is_file():
-        pytest.fail(f"TLS_SERVER_EXE: {path} is not a file (build it: make windows)",
-                    pytrace=False)
-    return path.resolve()
+    return built_exe("TLS_SERVER_EXE")
 
 
 @pytest.fixture(scope="module")

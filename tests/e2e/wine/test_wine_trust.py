@@ -3,24 +3,18 @@ trust_check.c: the service's authority lands in the Local Machine's Root
 store, which Wine keeps in its registry under the certificate's SHA-1, and
 its removal takes it out again; a second install or removal changes nothing;
 failures say why in French."""
-import os
-from pathlib import Path
 
 import pytest
 
 from e2elib import certtool
-from e2elib.wine import windows_path
+from e2elib.wine import built_exe, windows_path
 
 ROOT_CERTIFICATES = r"HKLM\Software\Microsoft\SystemCertificates\Root\Certificates"
 
 
 @pytest.fixture(scope="module")
 def trust_check_exe():
-    path = Path(os.environ.get("TRUST_CHECK_EXE", ""))
-    if not path.is_file():
-        pytest.fail(f"TRUST_CHECK_EXE: {path} is not a file (build it: make windows)",
-                    pytrace=False)
-    return path.resolve()
+    return built_exe("TRUST_CHECK_EXE")
 
 
 @pytest.fixture
