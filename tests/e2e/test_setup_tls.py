@@ -22,20 +22,33 @@ from e2elib import tls
 STORE = "usr/local/share/ca-certificates"
 
 
+def trust_runner(daemon_bin, tmp_path):
+    """The system store's folder and the working folder of a till under
+    tmp_path, and run(homes, *args): the daemon with args there, the test's
+    store and those homes standing for the machine's."""
+    root, work = tmp_path / "root", tmp_path / "work"
+    (root / STORE).mkdir(parents=True)
+    work.mkdir()
+
+    def run(homes, *args):
+        env = dict(os.environ, CASHDRAWERD_TRUST_ROOT=str(root),
+                   CASHDRAWERD_TRUST_HOMES=":".join(str(home) for home in homes))
+        return subprocess.run([str(daemon_bin), *args], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=60)
+    return root / STORE, work, run
+
+
 @pytest.fixture
 def till(tmp_path, daemon_bin):
     if shutil.which("certutil") is None:
         pytest.fail("certutil is missing: apt-get install libnss3-tools", pytrace=False)
-    root, home, work = tmp_path / "root", tmp_path / "home", tmp_path / "work"
-    (root / STORE).mkdir(parents=True)
+    store, work, run_over = trust_runner(daemon_bin, tmp_path)
+    home = tmp_path / "home"
     home.mkdir()
-    work.mkdir()
-    env = dict(os.environ, CASHDRAWERD_TRUST_ROOT=str(root), CASHDRAWERD_TRUST_HOMES=str(home))
 
     def run(*args):
-        return subprocess.run([str(daemon_bin), *args], cwd=work, env=env, capture_output=True,
-                              text=True, timeout=60)
-    return run, root / STORE, home / ".pki" / "nssdb", work / "tls"
+        return run_over([home], *args)
+    return run, store, home / ".pki" / "nssdb", work / "tls"
 
 
 def nss_entries(database):
@@ -146,15 +159,7 @@ def user_homes(tmp_path, daemon_bin):
         pytest.skip("homes of other users need root")
     base = Path(tempfile.mkdtemp(prefix="cdd-homes-"))
     base.chmod(0o711)
-    root, work = tmp_path / "root", tmp_path / "work"
-    (root / STORE).mkdir(parents=True)
-    work.mkdir()
-
-    def run(homes, *args):
-        env = dict(os.environ, CASHDRAWERD_TRUST_ROOT=str(root),
-                   CASHDRAWERD_TRUST_HOMES=":".join(str(home) for home in homes))
-        return subprocess.run([str(daemon_bin), *args], cwd=work, env=env, capture_output=True,
-                              text=True, timeout=60)
+    _, _, run = trust_runner(daemon_bin, tmp_path)
     try:
         yield base, run
     finally:

@@ -722,18 +722,24 @@ static void test_without_min_interval_concurrent_opens_each_pulse_never_interlea
 
 /* ---- the log line of each pulse before the next pulse ---- */
 
-static void test_the_next_pulse_waits_for_the_last_ones_line(void **state)
+/* Two openings, the second asked once the first is answered: two pulses. */
+static void two_openings_in_turn(void)
 {
-	(void)state;
-	lines_written = false; /* the HTTP side is slow: no line comes */
 	start_drawer(0, 2000);
 	assert_false(open_request(0));
 	wait_for_answers(1);
 	assert_false(open_request(1));
 	wait_for_answers(2);
 	stop_drawer();
-
 	assert_whole_kicks(2);
+}
+
+static void test_the_next_pulse_waits_for_the_last_ones_line(void **state)
+{
+	(void)state;
+	lines_written = false; /* the HTTP side is slow: no line comes */
+	two_openings_in_turn();
+
 	assert_int_equal(requests[0].request.result.pulse, 1);
 	assert_int_equal(requests[1].request.result.pulse, 2);
 	assert_int_equal(requests[1].request.result.error, 0);
@@ -744,14 +750,8 @@ static void test_the_next_pulse_waits_for_the_last_ones_line(void **state)
 static void test_a_written_line_lets_the_next_pulse_go_at_once(void **state)
 {
 	(void)state;
-	start_drawer(0, 2000);
-	assert_false(open_request(0));
-	wait_for_answers(1);
-	assert_false(open_request(1));
-	wait_for_answers(2);
-	stop_drawer();
+	two_openings_in_turn();
 
-	assert_whole_kicks(2);
 	assert_int_equal(requests[1].request.result.pulse, 2);
 	assert_true(requests[1].done_ms - requests[1].opened_ms < DRAWER_LOG_WAIT_MS);
 }
