@@ -13,8 +13,6 @@ in the .exe instead)."""
 import re
 import subprocess
 
-import pytest
-
 from e2elib import logfile
 from e2elib.wine import registry_value, windows_path
 
