@@ -32,9 +32,7 @@ mkdir -p "$work/till" "$work/root/usr/local/share/ca-certificates" "$work/home"
 tls_dir=$work/till/tls
 ca=$tls_dir/cashdrawerd-ca.pem
 
-printer_port=$(free_port)
-"$build/escpos-sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &
-pids+=($!)
+start_printer "$build/escpos-sim"
 port=$(free_port)
 "$build/cashdrawerd" --port "$port" --bind 127.0.0.1 --printer "tcp://127.0.0.1:$printer_port" \
 	--log-dir "$work/logs" --log-console false --min-interval-ms 0 \

@@ -41,9 +41,7 @@ in_srv=(ip netns exec "$srv")
 # not the till's, so they run at the lowest priority (nice 19) here.
 in_cli=(ip netns exec "$cli" nice -n 19)
 
-printer_port=9100
-"${in_srv[@]}" "$build/escpos-sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &
-pids+=($!)
+start_printer "$build/escpos-sim" 9100 "${in_srv[@]}"
 
 # run NAME LABEL QUERY DAEMON-ARGS...: one daemon, idle open latency (GET
 # /open-cash-drawer with QUERY), then the same under the LAN load.

@@ -91,6 +91,19 @@ netns_pair() {
 	ip -n "$2" link set veth-cli up
 }
 
+# start_printer SIM [PORT [PREFIX...]]: the printer simulator SIM, quiet (its
+# printing would be measured too), on PORT (default: a free port of the
+# loopback), its output in $work/sim.out; sets printer_port. PREFIX runs it
+# (e.g. ip netns exec NS: it execs, so the PID kept is the simulator's).
+# Uses the script's $work.
+start_printer() {
+	local sim=$1
+	printer_port=${2:-$(free_port)}
+	shift $(($# < 2 ? $# : 2))
+	"$@" "$sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &
+	pids+=($!)
+}
+
 # start_nginx BODY [CERT KEY CA]: nginx serving the daemon's /status body
 # (BODY, ' written \'), with its (combined) access log on, as many workers as
 # the daemon has HTTP threads (2); sets nginx_base. With CERT and KEY: HTTPS

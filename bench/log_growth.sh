@@ -45,12 +45,11 @@ ip -n "$cli" route replace 203.0.113.1/32 dev veth-cli src 203.0.113.2
 in_srv=(ip netns exec "$srv")
 in_cli=(ip netns exec "$cli" nice -n 19)
 
-"${in_srv[@]}" "$build/escpos-sim" --port 9100 --quiet >"$work/sim.out" 2>&1 &
-pids+=($!)
+start_printer "$build/escpos-sim" 9100 "${in_srv[@]}"
 port=22548
 base="http://203.0.113.1:$port"
 logs=$work/logs
-"${in_srv[@]}" "$build/cashdrawerd" --port "$port" --printer tcp://127.0.0.1:9100 \
+"${in_srv[@]}" "$build/cashdrawerd" --port "$port" --printer "tcp://127.0.0.1:$printer_port" \
 	--log-dir "$logs" --log-console false &
 daemon=$!
 pids+=($daemon)

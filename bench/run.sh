@@ -39,9 +39,7 @@ echo "build: $build ($(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo
 echo "linked: $(ldd "$build/cashdrawerd" | awk '{print $1}' | sed 's/\.so.*//' | tr '\n' ' ')"
 
 # The printer: the simulator, quiet (its printing would be measured too).
-printer_port=$(free_port)
-"$build/escpos-sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &
-pids+=($!)
+start_printer "$build/escpos-sim"
 
 # start_daemon NAME ARGS...: sets daemon (PID) and base (URL).
 start_daemon() {

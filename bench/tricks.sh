@@ -50,9 +50,7 @@ for trick in $TRICKS; do
 	variants+=("without_$trick")
 done
 
-printer_port=$(free_port)
-"$root/with/escpos-sim" --port "$printer_port" --quiet >"$work/sim.out" 2>&1 &
-pids+=($!)
+start_printer "$root/with/escpos-sim"
 
 # start VARIANT [PREFIX...]: the daemon of a build, ready; sets daemon and base.
 start() {
