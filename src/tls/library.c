@@ -1,18 +1,17 @@
 /* GnuTLS with dlopen (see library.h): every function of
  * library_functions.h is defined here with GnuTLS's prototype and forwards
- * to the library's own, found once by dlsym. The program is linked without
- * -lgnutls, so nothing maps it before the first call. These definitions are
- * not in the program's dynamic symbol table (nothing links against the
- * program), so GnuTLS's calls to itself never land here. */
+ * to the library's own, found once (base/shared_library.h). The program is
+ * linked without -lgnutls, so nothing maps it before the first call. These
+ * definitions are not in the program's dynamic symbol table (nothing links
+ * against the program), so GnuTLS's calls to itself never land here. */
 #include "tls/library.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "base/shared_library.h"
 #include "tls/library_functions.h"
 
 /* Debian 12's, the one built against (GnuTLS 3.7: libgnutls30). */
@@ -42,55 +41,30 @@ static atomic_int inits_answered_here;
 
 static void load(void)
 {
-	void *handle, *symbol;
-	const char *missing = NULL;
+	/* gnutls_malloc and gnutls_free are variables: their addresses here,
+	 * their values copied once every symbol is found */
+	void *malloc_variable, *free_variable;
+	static const struct shared_library_fixes fixes = {
+		.not_loaded = " : installez libgnutls30 (apt install libgnutls30)",
+		.symbol_missing = " (GnuTLS antérieure à 3.7 ?) : installez libgnutls30 3.7 ou plus "
+				  "récente (apt install libgnutls30)",
+	};
+	const struct shared_library_symbol symbols[] = {
+#define TLS_LIBRARY_SYMBOL(name) {#name, (void **)&library.name},
+#define TLS_LIBRARY_SYMBOL_VALUE(type, name, parameters, arguments) TLS_LIBRARY_SYMBOL(name)
+#define TLS_LIBRARY_SYMBOL_VOID(name, parameters, arguments) TLS_LIBRARY_SYMBOL(name)
+		TLS_LIBRARY_FUNCTIONS(TLS_LIBRARY_SYMBOL_VALUE, TLS_LIBRARY_SYMBOL_VOID)
+		TLS_LIBRARY_SYMBOL(gnutls_global_init)
+		TLS_LIBRARY_SYMBOL(gnutls_global_deinit)
+		{"gnutls_malloc", &malloc_variable},
+		{"gnutls_free", &free_variable},
+	};
 
-	/* RTLD_LOCAL: GnuTLS's symbols and its libraries' stay out of the global
-	 * scope; RTLD_NOW: a library without one of them is refused here. */
-	handle = dlopen(TLS_LIBRARY_FILE, RTLD_NOW | RTLD_LOCAL);
-	if (handle == NULL) {
-		const char *cause = dlerror();
-
-		snprintf(load_why, sizeof load_why,
-			 "%s ne peut pas être chargée (« %s ») : installez libgnutls30 (apt install "
-			 "libgnutls30)",
-			 TLS_LIBRARY_FILE, cause != NULL ? cause : "?");
+	if (shared_library_open(TLS_LIBRARY_FILE, symbols, sizeof symbols / sizeof symbols[0],
+				&fixes, load_why, sizeof load_why) < 0)
 		return;
-	}
-#define TLS_LIBRARY_FIND(name)                                                              \
-	if (missing == NULL) {                                                              \
-		symbol = dlsym(handle, #name);                                              \
-		if (symbol == NULL)                                                         \
-			missing = #name;                                                    \
-		else                                                                        \
-			library.name = (__typeof__(library.name))symbol;                    \
-	}
-#define TLS_LIBRARY_FIND_VALUE(type, name, parameters, arguments) TLS_LIBRARY_FIND(name)
-#define TLS_LIBRARY_FIND_VOID(name, parameters, arguments) TLS_LIBRARY_FIND(name)
-	TLS_LIBRARY_FUNCTIONS(TLS_LIBRARY_FIND_VALUE, TLS_LIBRARY_FIND_VOID)
-	TLS_LIBRARY_FIND(gnutls_global_init)
-	TLS_LIBRARY_FIND(gnutls_global_deinit)
-#define TLS_LIBRARY_COPY(name)                                                              \
-	if (missing == NULL) {                                                              \
-		symbol = dlsym(handle, #name);                                              \
-		if (symbol == NULL)                                                         \
-			missing = #name;                                                    \
-		else                                                                        \
-			name = *(__typeof__(name) *)symbol;                                 \
-	}
-	TLS_LIBRARY_COPY(gnutls_malloc)
-	TLS_LIBRARY_COPY(gnutls_free)
-	if (missing != NULL) {
-		snprintf(load_why, sizeof load_why,
-			 "%s n'a pas %s (GnuTLS antérieure à 3.7 ?) : installez libgnutls30 3.7 ou "
-			 "plus récente (apt install libgnutls30)",
-			 TLS_LIBRARY_FILE, missing);
-		memset(&library, 0, sizeof library);
-		gnutls_malloc = NULL;
-		gnutls_free = NULL;
-		dlclose(handle);
-		return;
-	}
+	gnutls_malloc = *(gnutls_alloc_function *)malloc_variable;
+	gnutls_free = *(gnutls_free_function *)free_variable;
 	/* the library initialised itself at load (its own constructor) */
 	atomic_store(&load_result, 0);
 }

@@ -1,12 +1,11 @@
 /* Loads libcups.so.2 with dlopen when the printer is a CUPS queue, and
- * finds each function of CUPS_LIBRARY_FUNCTIONS in it. */
+ * finds each function of CUPS_LIBRARY_FUNCTIONS in it (base/shared_library.h). */
 #include "transport/cups_library.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "base/shared_library.h"
 #include "transport/transport.h"
 
 /* The oldest CUPS this code was written against (CMakeLists.txt asks for it). */
@@ -20,45 +19,21 @@ static char load_cause[512];
 int cups_library_open(const char *file, struct cups_library *library, char *cause,
 		      size_t causelen)
 {
-	void *handle;
-	void *symbol;
-	const char *missing = NULL;
-	int rc = 0;
+	static const struct shared_library_fixes fixes = {
+		.not_loaded = " : installez libcups2 (apt install libcups2)",
+		.symbol_missing = " (antérieure à CUPS " CUPS_LIBRARY_OLDEST " ?) : installez libcups2 "
+				  CUPS_LIBRARY_OLDEST " ou plus récente (apt install libcups2)",
+	};
+	const struct shared_library_symbol symbols[] = {
+#define CUPS_LIBRARY_SYMBOL(name) {#name, (void **)&library->name},
+		CUPS_LIBRARY_FUNCTIONS(CUPS_LIBRARY_SYMBOL)
+#undef CUPS_LIBRARY_SYMBOL
+	};
 
-	memset(library, 0, sizeof *library);
-	/* RTLD_LOCAL: libcups's symbols and those of what it pulls in stay out
-	 * of the global scope; RTLD_NOW: a broken install shows at start-up,
-	 * not at the first opening of the drawer. */
-	handle = dlopen(file, RTLD_NOW | RTLD_LOCAL);
-	if (handle == NULL) {
-		const char *why = dlerror();
-
-		snprintf(cause, causelen,
-			 "%s ne peut pas être chargée (« %s ») : installez libcups2 (apt install "
-			 "libcups2)", file, why != NULL ? why : "?");
+	if (shared_library_open(file, symbols, sizeof symbols / sizeof symbols[0], &fixes, cause,
+				causelen) < 0)
 		return -1;
-	}
-#define CUPS_LIBRARY_FIND(name)                                                             \
-	if (missing == NULL) {                                                              \
-		symbol = dlsym(handle, #name);                                              \
-		if (symbol == NULL)                                                         \
-			missing = #name;                                                    \
-		else                                                                        \
-			library->name = (__typeof__(library->name))symbol;                  \
-	}
-	CUPS_LIBRARY_FUNCTIONS(CUPS_LIBRARY_FIND)
-#undef CUPS_LIBRARY_FIND
-	if (missing != NULL) {
-		snprintf(cause, causelen,
-			 "%s n'a pas %s (antérieure à CUPS " CUPS_LIBRARY_OLDEST
-			 " ?) : installez libcups2 " CUPS_LIBRARY_OLDEST " ou plus récente (apt install "
-			 "libcups2)",
-			 file, missing);
-		memset(library, 0, sizeof *library);
-		dlclose(handle);
-		rc = -1;
-	}
-	return rc;
+	return 0;
 }
 
 static void load(void)
