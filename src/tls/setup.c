@@ -12,6 +12,7 @@
 #include "base/errno_text.h"
 #include "tls/authority.h"
 #include "tls/files.h"
+#include "tls/library.h"
 #include "tls/trust.h"
 
 #define CA_FILE "cashdrawerd-ca.pem"
@@ -33,6 +34,10 @@ int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why
 	bool renewing;
 	long uid, gid;
 
+	/* GnuTLS makes the authority: a till without it is told so, and its
+	 * files and trust stay as they were */
+	if (tls_library_load(why, why_size) < 0)
+		return -1;
 	tls_authority_path(cert_path, ca, sizeof ca);
 	snprintf(previous, sizeof previous, "%s.precedente", ca);
 	/* the old authority is kept aside until the new one is trusted */

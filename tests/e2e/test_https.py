@@ -7,9 +7,7 @@ handshake. Every client checks the certificate against the test's authority
 (curl --cacert, Python's default context)."""
 import json
 import socket
-import subprocess
 import ssl
-import time
 
 import pytest
 
@@ -259,14 +257,8 @@ def test_a_gnutls_that_cannot_be_loaded_leaves_http_serving_with_an_error(start_
     libgnutls.so.30 without GnuTLS's functions (found first through
     LD_LIBRARY_PATH) is a TLS error, and HTTP serves on."""
     _, cert, key = authority
-    fake = tmp_path / "lib" / "libgnutls.so.30"
-    fake.parent.mkdir()
-    source = tmp_path / "fake.c"
-    source.write_text("int not_gnutls;\n")
-    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(fake), str(source)], check=True)
-
     daemon = start_daemon(printer.uri, ["--tls-cert", cert, "--tls-key", key],
-                          env={"LD_LIBRARY_PATH": str(fake.parent)})
+                          env={"LD_LIBRARY_PATH": str(tls.fake_gnutls(tmp_path / "lib"))})
 
     status = daemon.get("/status?printer=cached").json()
     assert status["tls"]["enabled"] is False

@@ -120,6 +120,26 @@ def test_setup_tls_again_renews_and_takes_the_old_authority_away(till):
     assert "Autorité précédente retirée de la confiance de ce poste." in result.stdout
 
 
+def test_without_gnutls_setup_tls_says_so_and_changes_nothing(till, tmp_path, monkeypatch):
+    """A till whose libgnutls.so.30 is not GnuTLS (or missing): --setup-tls
+    exits with the library's reason and its fix, not an abort, and the
+    authority already there stays in its place and trusted."""
+    run, store, nssdb, folder = till
+    assert run("--setup-tls").returncode == 0
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    trusted = sorted(p.name for p in store.iterdir()), nss_entries(nssdb)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(tls.fake_gnutls(tmp_path / "lib")))
+
+    # a printer that needs no libcups: libcups would not load beside this libgnutls
+    result = run("--setup-tls", "--printer", "tcp://127.0.0.1:9100")
+
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert result.stderr.startswith("cashdrawerd: libgnutls.so.30 n'a pas gnutls_"), result.stderr
+    assert result.stderr.rstrip().endswith("(apt install libgnutls30)"), result.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert (sorted(p.name for p in store.iterdir()), nss_entries(nssdb)) == trusted
+
+
 def test_remove_tls_takes_away_exactly_what_setup_added(till):
     run, store, nssdb, folder = till
     other = store / "someone-else.crt"

@@ -38,6 +38,18 @@ def sign_server(folder, san=LOOPBACK_SAN, days=30, stem="server"):
     return folder / f"{stem}.pem", folder / f"{stem}-key.pem"
 
 
+def fake_gnutls(folder):
+    """A folder holding a libgnutls.so.30 without GnuTLS's functions, for
+    LD_LIBRARY_PATH: the daemon's dlopen finds it first."""
+    fake = Path(folder) / "libgnutls.so.30"
+    fake.parent.mkdir(parents=True, exist_ok=True)
+    source = fake.with_suffix(".c")
+    source.write_text("int not_gnutls;\n")
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(fake), str(source)], check=True)
+    source.unlink()
+    return fake.parent
+
+
 def curl(url, cacert, *args, timeout=15):
     """curl with the authority as its only trust; (exit code, body, stderr)."""
     result = subprocess.run(["curl", "-sS", "--cacert", str(cacert), "--max-time", "10",
