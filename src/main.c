@@ -57,6 +57,10 @@ static int load_settings(struct config *config, const struct config_args *args,
 		return problems;
 	if (config_validate(config, err, sizeof err) < 0)
 		PROBLEM("%s\n", err);
+	/* --setup-tls and --remove-tls use no printer: the package's scripts run
+	 * them whatever state the printer's library or queue is in */
+	if (args->action == CONFIG_ACTION_SETUP_TLS || args->action == CONFIG_ACTION_REMOVE_TLS)
+		return problems;
 	if (printer_uri_parse(config->printer, printer, err, sizeof err) < 0 ||
 	    transport_init(&transport, printer, err, sizeof err) < 0)
 		PROBLEM("printer: %s\n", err);
@@ -355,8 +359,13 @@ int main(int argc, char *argv[])
 			       args.config_path != NULL ? args.config_path : "(no file)");
 		return problems == 0 ? EXIT_OK : EXIT_CONFIG;
 	}
-	if (problems == 0 &&
-	    (args.action == CONFIG_ACTION_SETUP_TLS || args.action == CONFIG_ACTION_REMOVE_TLS))
+	/* an uninstall's --remove-tls is not stopped by settings an admin broke:
+	 * it touches only what --setup-tls made (tls/setup.h) */
+	if (args.action == CONFIG_ACTION_REMOVE_TLS && problems > 0)
+		fprintf(stderr, "%scashdrawerd: --remove-tls goes on with the settings it could read\n",
+			diag);
+	if ((problems == 0 && args.action == CONFIG_ACTION_SETUP_TLS) ||
+	    args.action == CONFIG_ACTION_REMOVE_TLS)
 		return manage_tls(&config, args.action);
 	if (problems > 0) {
 		static char text[sizeof diag + 80];

@@ -126,8 +126,10 @@ void config_usage(char *buf, size_t size, const char *program)
 	       "      then try the log folder and the port as the start would, exit 1 if it would fail\n"
 	       "  --setup-tls\n      make a new authority limited to localhost, 127.0.0.1 and ::1, the service's\n"
 	       "      certificate (tls_cert, tls_key) signed by it, destroy the authority's key, and\n"
-	       "      trust the authority on this machine (replacing the one made before)\n"
+	       "      trust the authority on this machine (replacing the one made before); never\n"
+	       "      writes over a certificate and key it did not make\n"
 	       "  --remove-tls\n      take the authority out of this machine's trust, delete the files\n"
+	       "      it made (an admin's own certificate and key stay)\n"
 	       "  --help, --version\n");
 #undef APPEND
 }

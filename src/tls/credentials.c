@@ -84,6 +84,39 @@ static int read_dates(struct tls_credentials *credentials, const char *cert_path
 	return 0;
 }
 
+/* The first certificate of the PEM file at path, or NULL. */
+static gnutls_x509_crt_t read_certificate(const char *path)
+{
+	char why[256], *text;
+	gnutls_x509_crt_t certificate = NULL;
+	gnutls_datum_t pem;
+
+	if (read_pem(path, "certificat", &text, why, sizeof why) < 0)
+		return NULL;
+	pem = (gnutls_datum_t){(unsigned char *)text, (unsigned)strlen(text)};
+	if (gnutls_x509_crt_init(&certificate) < 0 ||
+	    gnutls_x509_crt_import(certificate, &pem, GNUTLS_X509_FMT_PEM) < 0) {
+		if (certificate != NULL)
+			gnutls_x509_crt_deinit(certificate);
+		certificate = NULL;
+	}
+	free(text);
+	return certificate;
+}
+
+bool tls_credentials_issued_by(const char *cert_path, const char *ca_path)
+{
+	gnutls_x509_crt_t certificate = read_certificate(cert_path), ca = read_certificate(ca_path);
+	bool issued = certificate != NULL && ca != NULL &&
+		      gnutls_x509_crt_check_issuer(certificate, ca) != 0;
+
+	if (certificate != NULL)
+		gnutls_x509_crt_deinit(certificate);
+	if (ca != NULL)
+		gnutls_x509_crt_deinit(ca);
+	return issued;
+}
+
 /* The key is the certificate's: what GnuTLS checks when the server loads them. */
 static int check_pair(const struct tls_credentials *credentials, const char *cert_path,
 		      const char *key_path, char *why, size_t why_size)

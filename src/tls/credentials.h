@@ -4,6 +4,7 @@
 #ifndef CASHDRAWERD_TLS_CREDENTIALS_H
 #define CASHDRAWERD_TLS_CREDENTIALS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -29,6 +30,11 @@ struct tls_credentials {
  * negative errno with why naming the file, the cause and the fix. */
 int tls_credentials_load(struct tls_credentials *credentials, const char *cert_path,
 			 const char *key_path, char *why, size_t why_size);
+/* Whether the first certificate in cert_path was issued by the one in
+ * ca_path (GnuTLS's check: the issuer's name, and its key's identifier
+ * when both say one). False when either cannot be read. */
+bool tls_credentials_issued_by(const char *cert_path, const char *ca_path);
+
 /* Frees, wiping the key's bytes first. */
 void tls_credentials_free(struct tls_credentials *credentials);
 

@@ -64,6 +64,7 @@
 	VALUE(ssize_t, gnutls_record_send, (gnutls_session_t a0, const void *a1, size_t a2), (a0, a1, a2)) \
 	VALUE(time_t, gnutls_x509_crt_get_activation_time, (gnutls_x509_crt_t a0), (a0)) \
 	VALUE(time_t, gnutls_x509_crt_get_expiration_time, (gnutls_x509_crt_t a0), (a0)) \
+	VALUE(unsigned, gnutls_x509_crt_check_issuer, (gnutls_x509_crt_t a0, gnutls_x509_crt_t a1), (a0, a1)) \
 	VALUE(void *, gnutls_session_get_ptr, (gnutls_session_t a0), (a0)) \
 	VOID(gnutls_certificate_free_credentials, (gnutls_certificate_credentials_t a0), (a0)) \
 	VOID(gnutls_certificate_server_set_request, (gnutls_session_t a0, gnutls_certificate_request_t a1), (a0, a1)) \

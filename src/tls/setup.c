@@ -11,6 +11,7 @@
 
 #include "base/errno_text.h"
 #include "tls/authority.h"
+#include "tls/credentials.h"
 #include "tls/files.h"
 #include "tls/library.h"
 #include "tls/trust.h"
@@ -27,6 +28,13 @@ void tls_authority_path(const char *cert_path, char *path, size_t size)
 		snprintf(path, size, "%.*s" CA_FILE, (int)(slash - cert_path) + 1, cert_path);
 }
 
+static bool exists(const char *path)
+{
+	struct stat info;
+
+	return stat(path, &info) == 0;
+}
+
 int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why_size)
 {
 	char ca[4200], previous[4300];
@@ -39,6 +47,16 @@ int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why
 	if (tls_library_load(why, why_size) < 0)
 		return -1;
 	tls_authority_path(cert_path, ca, sizeof ca);
+	/* an admin's own certificate and key (tls_cert, tls_key) are never
+	 * written over: only a certificate the authority beside it issued is */
+	if ((exists(cert_path) || exists(key_path)) && !tls_credentials_issued_by(cert_path, ca)) {
+		snprintf(why, why_size,
+			 "%s et %s ne sont pas ceux que --setup-tls a faits (aucune autorité %s "
+			 "ne les a signés) : laissés tels quels ; pour le certificat de cashdrawerd, "
+			 "retirez tls_cert et tls_key des réglages",
+			 cert_path, key_path, ca);
+		return -1;
+	}
 	snprintf(previous, sizeof previous, "%s.precedente", ca);
 	/* the old authority is kept aside until the new one is trusted */
 	renewing = rename(ca, previous) == 0;
@@ -66,19 +84,30 @@ fail:
 
 int tls_remove(const char *cert_path, const char *key_path, char *why, size_t why_size)
 {
-	const char *files[3] = {cert_path, key_path, NULL};
+	const char *files[3] = {NULL, cert_path, key_path};
 	char ca[4200];
+	bool ours;
 
 	tls_authority_path(cert_path, ca, sizeof ca);
-	files[2] = ca;
+	files[0] = ca;
+	/* the certificate and its key go only if they are --setup-tls's: an
+	 * admin's own (tls_cert, tls_key) stay, as after any uninstall */
+	if (exists(cert_path) && tls_library_load(why, why_size) < 0)
+		return -1;
+	ours = exists(cert_path) && tls_credentials_issued_by(cert_path, ca);
 	if (tls_trust_remove(ca, why, why_size) < 0)
 		return -1;
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < (ours ? 3 : 1); i++)
 		if (unlink(files[i]) < 0 && errno != ENOENT) {
 			snprintf(why, why_size, "suppression de %s impossible : %s", files[i],
 				 errno_text(errno));
 			return -1;
 		}
-	printf("Autorité retirée de la confiance de ce poste ; certificat et clé supprimés.\n");
+	if (ours || (!exists(cert_path) && !exists(key_path)))
+		printf("Autorité retirée de la confiance de ce poste ; certificat et clé supprimés.\n");
+	else
+		printf("Autorité retirée de la confiance de ce poste ; %s et %s laissés en place : "
+		       "ce ne sont pas ceux de --setup-tls.\n",
+		       cert_path, key_path);
 	return 0;
 }

@@ -130,14 +130,81 @@ def test_without_gnutls_setup_tls_says_so_and_changes_nothing(till, tmp_path, mo
     trusted = sorted(p.name for p in store.iterdir()), nss_entries(nssdb)
     monkeypatch.setenv("LD_LIBRARY_PATH", str(tls.fake_gnutls(tmp_path / "lib")))
 
-    # a printer that needs no libcups: libcups would not load beside this libgnutls
-    result = run("--setup-tls", "--printer", "tcp://127.0.0.1:9100")
+    # the default printer, a CUPS queue, is not checked: libcups would not
+    # load beside this libgnutls
+    result = run("--setup-tls")
 
     assert result.returncode == 1, (result.returncode, result.stderr)
     assert result.stderr.startswith("cashdrawerd: libgnutls.so.30 n'a pas gnutls_"), result.stderr
     assert result.stderr.rstrip().endswith("(apt install libgnutls30)"), result.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert (sorted(p.name for p in store.iterdir()), nss_entries(nssdb)) == trusted
+
+
+def own_certificate(folder):
+    """An admin's own certificate and key, signed by an authority of theirs,
+    with their bytes."""
+    tls.make_authority(folder, name="authority of the shop")
+    cert, key = tls.sign_server(folder, stem="till")
+    return cert, key, (cert.read_bytes(), key.read_bytes())
+
+
+def test_an_admins_own_certificate_is_neither_written_over_nor_deleted(till, tmp_path):
+    """tls_cert and tls_key given by the admin: --setup-tls (which the MSI
+    runs at an upgrade, with the admin's settings) refuses to write over
+    them, and --remove-tls (the package's removal) leaves them."""
+    run, store, nssdb, folder = till
+    cert, key, contents = own_certificate(tmp_path / "own")
+    paths = ("--tls-cert", str(cert), "--tls-key", str(key))
+
+    refused = run("--setup-tls", *paths)
+    removed = run("--remove-tls", *paths)
+
+    assert refused.returncode == 1, refused.stderr
+    assert refused.stderr.startswith(f"cashdrawerd: {cert} et {key} ne sont pas ceux que "
+                                     "--setup-tls a faits"), refused.stderr
+    assert removed.returncode == 0, removed.stderr
+    assert f"{cert} et {key} laissés en place" in removed.stdout
+    assert (cert.read_bytes(), key.read_bytes()) == contents
+    assert list(store.iterdir()) == [] and not nssdb.exists()
+
+
+def test_remove_tls_beside_the_authority_takes_it_away_and_leaves_an_admins_files(till,
+                                                                                  tmp_path):
+    """The admin's certificate copied into the folder --setup-tls made: the
+    authority there goes out of the trust and its file is deleted, the
+    admin's certificate and key stay."""
+    run, store, nssdb, folder = till
+    assert run("--setup-tls").returncode == 0
+    cert, key, contents = own_certificate(tmp_path / "own")
+    shutil.copy(cert, folder / "shop.pem")
+    shutil.copy(key, folder / "shop-key.pem")
+
+    result = run("--remove-tls", "--tls-cert", "tls/shop.pem", "--tls-key", "tls/shop-key.pem")
+
+    assert result.returncode == 0, result.stderr
+    assert list(store.iterdir()) == [] and nss_entries(nssdb) == []
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cashdrawerd-cert.pem", "cashdrawerd-key.pem", "shop-key.pem", "shop.pem"]
+    assert ((folder / "shop.pem").read_bytes(), (folder / "shop-key.pem").read_bytes()) == contents
+
+
+def test_remove_tls_is_not_stopped_by_settings_an_admin_broke(till, tmp_path):
+    """The package's removal runs --remove-tls with the admin's settings: a
+    broken line there is said, and the authority still leaves the trust."""
+    run, store, nssdb, folder = till
+    assert run("--setup-tls").returncode == 0
+    broken = tmp_path / "broken.ini"
+    broken.write_text("[server]\nport = 22548\n")
+
+    result = run("--config", str(broken), "--remove-tls")
+
+    assert result.returncode == 0, result.stderr
+    assert "section [server] is unknown" in result.stderr
+    assert "--remove-tls goes on with the settings it could read" in result.stderr
+    assert list(store.iterdir()) == [] and nss_entries(nssdb) == []
+    assert list(folder.iterdir()) == []
+    assert run("--config", str(broken), "--setup-tls").returncode == 2  # refused there
 
 
 def test_remove_tls_takes_away_exactly_what_setup_added(till):
