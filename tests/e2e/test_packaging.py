@@ -190,13 +190,16 @@ exit 0
 # /run/systemd/system exists only in this mount namespace's own /run; a purge
 # deletes in /var/log and /var/lib: those are empty folders of its own too.
 SYSTEMD_RUNNING = ('mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system && '
-                   'mount -t tmpfs tmpfs /var/log && mount -t tmpfs tmpfs /var/lib && exec "$@"')
+                   'mount -t tmpfs tmpfs /var/log && mount -t tmpfs tmpfs /var/lib')
 
 
-def run_script(control, script, args, tmp_path, systemd_running=True):
+def run_script(control, script, args, tmp_path, systemd_running=True, tools=(), prepare="true"):
+    """The maintainer script with systemd's tools (and tools) as stand-ins,
+    after the shell command prepare (in the namespace: /var/lib is its own);
+    the stand-ins' calls."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    for tool in ("deb-systemd-helper", "deb-systemd-invoke", "systemctl"):
+    for tool in ("deb-systemd-helper", "deb-systemd-invoke", "systemctl", *tools):
         (bin_dir / tool).write_text(STAND_IN)
         (bin_dir / tool).chmod(0o755)
     calls = tmp_path / f"{script}.calls"
@@ -205,8 +208,8 @@ def run_script(control, script, args, tmp_path, systemd_running=True):
     if systemd_running:
         if os.geteuid() != 0:
             pytest.skip("a mount namespace needs root")
-        argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", SYSTEMD_RUNNING,
-                "sh", *argv]
+        argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                f"{SYSTEMD_RUNNING} && {prepare} && exec \"$@\"", "sh", *argv]
     checked(argv, env=env, timeout=30)
     return calls.read_text().splitlines() if calls.exists() else []
 
@@ -242,6 +245,26 @@ def test_postinst_without_systemd_enables_but_starts_nothing(control, tmp_path):
     assert calls == ["deb-systemd-helper unmask cashdrawerd.service",
                      "deb-systemd-helper --quiet was-enabled cashdrawerd.service",
                      "deb-systemd-helper enable cashdrawerd.service"]
+
+
+def test_prerm_takes_the_authority_out_where_the_settings_point_then_its_own(control,
+                                                                              tmp_path):
+    """--remove-tls with the admin's settings (which may name their own
+    certificate elsewhere, or not load), then for the state folder's
+    authority that postinst made, while it is still there."""
+    ca = "/var/lib/cashdrawerd/tls/cashdrawerd-ca.pem"
+    calls = run_script(control, "prerm", ["remove"], tmp_path, tools=("cashdrawerd",),
+                       prepare=f"mkdir -p {Path(ca).parent} && touch {ca}")
+    assert calls == [
+        "deb-systemd-invoke stop cashdrawerd.service",
+        "cashdrawerd --config /etc/cashdrawerd/cashdrawerd.ini --remove-tls",
+        "cashdrawerd --remove-tls --tls-cert tls/cashdrawerd-cert.pem "
+        "--tls-key tls/cashdrawerd-key.pem",
+    ]
+    (tmp_path / "upgrade").mkdir()
+    upgrade = run_script(control, "prerm", ["upgrade", "0.1.1"], tmp_path / "upgrade",
+                         tools=("cashdrawerd",), prepare=f"mkdir -p {Path(ca).parent} && touch {ca}")
+    assert not [call for call in upgrade if call.startswith("cashdrawerd")], upgrade
 
 
 def test_prerm_stops_and_postrm_purge_forgets_the_service(control, tmp_path):

@@ -137,3 +137,31 @@ def test_an_upgrade_makes_a_new_authority_that_the_old_versions_removal_keeps(ms
 
     assert not in_root_store(prefix, new_ca)
     assert not tls.exists()
+
+
+def test_an_admins_own_certificate_outlives_setup_tls_and_the_removal(msi, sandbox, tmp_path):
+    """tls_cert and tls_key pointed at the shop's own certificate after the
+    install: the installed .exe's --setup-tls, as the MSI runs it at a major
+    upgrade, refuses to write over them (Wine's msiexec replaces an edited
+    cashdrawerd.ini at an upgrade, Windows keeps it, so it is run here
+    directly), and the removal leaves them while it takes the MSI's own
+    authority out of the Root store."""
+    prefix, namespace = sandbox
+    home = prefix.path / "drive_c" / "Program Files" / "cashdrawerd"
+    prefix.run(["wine", "msiexec", "/i", windows_path(msi), "/qn"], timeout=300, netns=namespace)
+    ca = tmp_path / "ca.pem"
+    shutil.copy(home / "tls" / "cashdrawerd-ca.pem", ca)
+    cert, key = certtool.make_server(home / "shop", certtool.make_authority(
+        home / "shop", name="authority of the shop"))
+    own = {path: path.read_bytes() for path in (cert, key)}
+    with open(home / "cashdrawerd.ini", "a", encoding="utf-8") as ini:
+        ini.write("\ntls_cert = shop/server.pem\ntls_key = shop/server-key.pem\n")
+
+    refused = prefix.run(["wine", INSTALLED_EXE, "--setup-tls"], check=False, netns=namespace)
+    prefix.run(["wine", "msiexec", "/x", windows_path(msi), "/qn"], timeout=300, netns=namespace)
+
+    assert refused.returncode == 1, refused.stderr
+    assert "ne sont pas ceux que --setup-tls a faits" in refused.stderr.decode("utf-8", "replace")
+    assert {path: path.read_bytes() for path in own} == own
+    assert not in_root_store(prefix, ca)
+    assert not (home / "tls").exists()
