@@ -1,0 +1,51 @@
+"""Descriptors (README, Security): every connection the budget admits may
+hold one more descriptor, the file of a /logs download, and the service
+keeps room for both. A LAN that fills its share of max_connections with
+downloads it never reads must leave the till able to connect and open. The
+service raises its soft limit itself; prlimit starts it with a low one (100,
+hard 4096), as a system with a small default would. The LAN clients are
+203.0.113.10-12 in a namespace."""
+import socket
+import time
+
+from e2elib import expect, netns
+from e2elib.printer import PrinterListener
+
+MAX_CONNECTIONS = 128  # the LAN's share: 96, three addresses of 32
+ARCHIVE = "cashdrawer.log.2026-12-01"
+
+
+def test_lan_downloads_held_unread_never_take_the_tills_descriptors(namespaces, start_daemon,
+                                                                    tmp_path):
+    logs = tmp_path / "till" / "logs"
+    logs.mkdir(parents=True)
+    # larger than what the sockets' buffers take: each download stays open
+    (logs / ARCHIVE).write_bytes((b"x" * 99 + b"\n") * 100_000)
+    printer = PrinterListener(sock=netns.socket_in(namespaces.srv))
+    held = []
+    try:
+        daemon = start_daemon(printer.uri, ["--min-interval-ms", "0", "--max-connections",
+                                            str(MAX_CONNECTIONS), "--connection-timeout-s", "300"],
+                              workdir=tmp_path / "till", netns=namespaces.srv,
+                              connect=netns.connector(namespaces.srv),
+                              wrapper=["prlimit", "--nofile=100:4096", "--"])
+        for n in range(3):
+            address = f"203.0.113.{10 + n}"
+            netns.add_address(namespaces.cli, "veth-cli", address)
+            for sock in netns.sockets_in(namespaces.cli, 32):
+                held.append(sock)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.bind((address, 0))
+                sock.settimeout(5)
+                sock.connect((netns.SRV_ADDRESS, daemon.port))
+                sock.sendall(f"GET /logs?date=2026-12-01 HTTP/1.1\r\nHost: till\r\n\r\n".encode())
+        time.sleep(1.5)  # every download under way
+
+        resp = daemon.get("/open-cash-drawer", timeout=3)
+
+        expect.assert_json(resp, 200, expect.OPENED)
+        assert printer.settle() == [expect.OPENED_DEFAULT]
+    finally:
+        for sock in held:
+            sock.close()
+        printer.close()
