@@ -5,10 +5,11 @@ downloads it never reads must leave the till able to connect and open. The
 service raises its soft limit itself; prlimit starts it with a low one (100,
 hard 4096), as a system with a small default would. The LAN clients are
 203.0.113.10-12 in a namespace."""
+import os
 import socket
 import time
 
-from e2elib import expect, netns
+from e2elib import expect, netns, tls
 from e2elib.printer import PrinterListener
 
 MAX_CONNECTIONS = 128  # the LAN's share: 96, three addresses of 32
@@ -45,6 +46,51 @@ def test_lan_downloads_held_unread_never_take_the_tills_descriptors(namespaces, 
 
         expect.assert_json(resp, 200, expect.OPENED)
         assert printer.settle() == [expect.OPENED_DEFAULT]
+    finally:
+        for sock in held:
+            sock.close()
+        printer.close()
+
+
+def cpu_ticks(pid):
+    """The process's user and system time, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_out_of_descriptors_the_https_front_door_waits_instead_of_spinning(namespaces,
+                                                                            start_daemon,
+                                                                            tmp_path):
+    """A hard limit the service cannot raise (prlimit 100:100) and a LAN
+    holding its share: accept fails with EMFILE while connections wait in
+    the listening queue, which stays readable. The accept loop must try
+    again at its tick, not at once in a loop."""
+    tls.make_authority(tmp_path / "pki")
+    cert, key = tls.sign_server(tmp_path / "pki")
+    printer = PrinterListener(sock=netns.socket_in(namespaces.srv))
+    held = []
+    try:
+        daemon = start_daemon(printer.uri, ["--max-connections", str(MAX_CONNECTIONS),
+                                            "--tls-cert", cert, "--tls-key", key,
+                                            "--request-timeout-s", "300"],
+                              netns=namespaces.srv, connect=netns.connector(namespaces.srv),
+                              wrapper=["prlimit", "--nofile=100:100", "--"])
+        for n in range(3):
+            address = f"203.0.113.{20 + n}"
+            netns.add_address(namespaces.cli, "veth-cli", address)
+            for sock in netns.sockets_in(namespaces.cli, 32):
+                held.append(sock)
+                sock.bind((address, 0))
+                sock.settimeout(5)
+                sock.connect((netns.SRV_ADDRESS, daemon.port))  # silent: held by the front door
+        time.sleep(1)
+        before = cpu_ticks(daemon.proc.pid)
+        time.sleep(2)
+
+        used = cpu_ticks(daemon.proc.pid) - before
+
+        assert used < 0.1 * 2 * os.sysconf("SC_CLK_TCK"), f"{used} ticks in 2 s"
     finally:
         for sock in held:
             sock.close()
