@@ -4,7 +4,7 @@ keeps room for both. A LAN that fills its share of max_connections with
 downloads it never reads must leave the till able to connect and open. The
 service raises its soft limit itself; prlimit starts it with a low one (100,
 hard 4096), as a system with a small default would. The LAN clients are
-203.0.113.10-12 in a namespace."""
+203.0.113.10-12 and .20-22 in a namespace."""
 import os
 import socket
 import time
@@ -14,6 +14,22 @@ from e2elib.printer import PrinterListener
 
 MAX_CONNECTIONS = 128  # the LAN's share: 96, three addresses of 32
 ARCHIVE = "cashdrawer.log.2026-12-01"
+
+
+def hold_the_lans_share(namespaces, port, first, held, request):
+    """32 connections from each of 203.0.113.<first>..<first + 2> (into
+    held), each sending request and reading nothing (a small receive buffer)."""
+    for n in range(3):
+        address = f"203.0.113.{first + n}"
+        netns.add_address(namespaces.cli, "veth-cli", address)
+        for sock in netns.sockets_in(namespaces.cli, 32):
+            held.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.bind((address, 0))
+            sock.settimeout(5)
+            sock.connect((netns.SRV_ADDRESS, port))
+            if request:
+                sock.sendall(request)
 
 
 def test_lan_downloads_held_unread_never_take_the_tills_descriptors(namespaces, start_daemon,
@@ -30,16 +46,8 @@ def test_lan_downloads_held_unread_never_take_the_tills_descriptors(namespaces, 
                               workdir=tmp_path / "till", netns=namespaces.srv,
                               connect=netns.connector(namespaces.srv),
                               wrapper=["prlimit", "--nofile=100:4096", "--"])
-        for n in range(3):
-            address = f"203.0.113.{10 + n}"
-            netns.add_address(namespaces.cli, "veth-cli", address)
-            for sock in netns.sockets_in(namespaces.cli, 32):
-                held.append(sock)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                sock.bind((address, 0))
-                sock.settimeout(5)
-                sock.connect((netns.SRV_ADDRESS, daemon.port))
-                sock.sendall(f"GET /logs?date=2026-12-01 HTTP/1.1\r\nHost: till\r\n\r\n".encode())
+        hold_the_lans_share(namespaces, daemon.port, 10, held,
+                            b"GET /logs?date=2026-12-01 HTTP/1.1\r\nHost: till\r\n\r\n")
         time.sleep(1.5)  # every download under way
 
         resp = daemon.get("/open-cash-drawer", timeout=3)
@@ -76,14 +84,8 @@ def test_out_of_descriptors_the_https_front_door_waits_instead_of_spinning(names
                                             "--request-timeout-s", "300"],
                               netns=namespaces.srv, connect=netns.connector(namespaces.srv),
                               wrapper=["prlimit", "--nofile=100:100", "--"])
-        for n in range(3):
-            address = f"203.0.113.{20 + n}"
-            netns.add_address(namespaces.cli, "veth-cli", address)
-            for sock in netns.sockets_in(namespaces.cli, 32):
-                held.append(sock)
-                sock.bind((address, 0))
-                sock.settimeout(5)
-                sock.connect((netns.SRV_ADDRESS, daemon.port))  # silent: held by the front door
+        # silent: held by the front door
+        hold_the_lans_share(namespaces, daemon.port, 20, held, b"")
         time.sleep(1)
         before = cpu_ticks(daemon.proc.pid)
         time.sleep(2)
