@@ -154,11 +154,32 @@ static void add_headers(const struct http_request *request, enum outcome outcome
 	}
 }
 
+/* The path as its line shows it, at most 200 characters: a space (sent
+ * as %20, or raw: libmicrohttpd takes the path up to the line's last space)
+ * is written %20, else the path's end would read as the line's next fields
+ * ("/x 200 opened - Tiroir-caisse ouvert"). */
+static const char *path_for_log(const char *path, char out[201])
+{
+	size_t n = 0;
+
+	for (; *path != '\0'; path++) {
+		size_t length = *path == ' ' ? 3 : 1;
+
+		if (n + length > 200)
+			break;
+		memcpy(out + n, *path == ' ' ? "%20" : path, length);
+		n += length;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* Counts the answer and writes its log line. */
 static void record(struct http_request *request, enum outcome outcome, unsigned status,
 		   const char *detail)
 {
 	const struct outcome_info *info = outcome_info(outcome);
+	char path[201];
 
 	request->answered = true;
 	metrics_count(request->context->metrics, request->endpoint, request->kick, outcome,
@@ -166,8 +187,8 @@ static void record(struct http_request *request, enum outcome outcome, unsigned 
 	/* rotlog escapes control characters: the path cannot forge a line */
 	rotlog_write_client(request->context->log, request->peer,
 			    log_treatment(info, request->loopback), levels[info->level],
-			    "%s %.16s %.200s %u %s%s%s", request->peer, request->method, request->url,
-			    status, info->code, detail[0] != '\0' ? " - " : "", detail);
+			    "%s %.16s %s %u %s%s%s", request->peer, request->method,
+			    path_for_log(request->url, path), status, info->code, detail[0] != '\0' ? " - " : "", detail);
 	/* an opening's line is written: the drawer's next pulse may go */
 	drawer_logged(request->context->drawer, request->drawer.result.pulse);
 }
@@ -194,10 +215,12 @@ enum MHD_Result answer_send(struct http_request *request, struct answer *answer)
 	if (answer->render != NULL)
 		response = answer->render(request);
 	if (response == NULL) {
+		char path[201];
+
 		rotlog_write_client(request->context->log, request->peer, 0, ROTLOG_ERROR,
-				    "%s %.16s %.200s : réponse impossible à construire (mémoire ou "
+				    "%s %.16s %s : réponse impossible à construire (mémoire ou "
 				    "fichier), connexion fermée",
-				    request->peer, request->method, request->url);
+				    request->peer, request->method, path_for_log(request->url, path));
 		return MHD_NO;
 	}
 	add_headers(request, outcome, response);
@@ -210,10 +233,11 @@ void answer_unanswered(struct daemon_context *context, const char *peer, const c
 		       enum outcome outcome, const char *reason)
 {
 	const struct outcome_info *info = outcome_info(outcome);
+	char path[201];
 
 	metrics_count_unanswered(context->metrics, outcome);
 	/* a client can cause these at will: per client, then summed up */
 	rotlog_write_client(context->log, peer, ROTLOG_LIMITED, levels[info->level],
-			    "%s - %s - %s - %s", peer, uri, info->code,
+			    "%s - %s - %s - %s", peer, path_for_log(uri, path), info->code,
 			    reason != NULL ? reason : info->message);
 }

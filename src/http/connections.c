@@ -40,7 +40,7 @@ struct tracked {
 	struct tracked *prev, *next;
 	int fd;
 	bool counted; /* admitted by the budget: released when it closes */
-	bool tls;     /* HTTPS (handed over by front.c): its bytes are not HTTP's */
+	bool tls;     /* HTTPS (handed over by front.c): its bytes are TLS records */
 	bool requested; /* a request got through (HTTPS: the handshake did) */
 	struct sockaddr_storage peer;
 	/* when the clock of the awaited request started; 0 while one is answered */
@@ -50,6 +50,12 @@ struct tracked {
 	 * first); only this connection's thread touches them */
 	bool traffic_counted;
 	struct traffic at_last_request;
+	/* HTTPS: the counters when the request being answered had all arrived.
+	 * What comes after is the next one's, even before libmicrohttpd says
+	 * this one's answer is done, which over TLS often comes after the
+	 * client has sent its next bytes (over HTTP it comes at once) */
+	bool whole_counted;
+	struct traffic at_whole;
 };
 
 struct http_connections {
@@ -375,8 +381,7 @@ static void on_started(struct http_connections *connections, struct MHD_Connecti
 	}
 	if (t != NULL) {
 		/* front.c admitted it and started its clock at the accept */
-		if (!t->tls)
-			note_traffic_counting(connections, t);
+		note_traffic_counting(connections, t);
 		watch_connection(connections, t);
 		*socket_context = t;
 		return;
@@ -419,7 +424,8 @@ static void log_leftover(struct http_connections *connections, struct MHD_Connec
 	if (!t->traffic_counted || http_traffic_read(t->fd, &now) < 0)
 		return;
 	access_format_address(info != NULL ? info->client_addr : NULL, peer, sizeof peer);
-	switch (traffic_leftover(&t->at_last_request, &now, atomic_load(&t->timed_out))) {
+	switch ((t->tls ? traffic_tls_leftover : traffic_leftover)(&t->at_last_request, &now,
+								     atomic_load(&t->timed_out))) {
 	case TRAFFIC_ANSWERED:
 		answer_unanswered(connections->context, peer, "-", OUTCOME_MALFORMED,
 				  "requête mal formée (ligne de requête illisible ou version HTTP "
@@ -439,7 +445,9 @@ static void log_leftover(struct http_connections *connections, struct MHD_Connec
 /* An HTTPS connection that closes before any request got through: a
  * handshake refused (an old TLS version, no common cipher, not TLS at all)
  * or cut short, or a silent one timed out. GnuTLS's own reason, when there
- * is one, is libmicrohttpd's message just before. */
+ * is one, is libmicrohttpd's message just before. After a request, what
+ * came since is judged as over HTTP (libmicrohttpd's own message about it,
+ * naming no client, is left out there too). */
 static void log_tls_leftover(struct http_connections *connections,
 			     struct MHD_Connection *connection, struct tracked *t)
 {
@@ -447,8 +455,10 @@ static void log_tls_leftover(struct http_connections *connections,
 		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char peer[ACCESS_ADDRESS_MAX];
 
-	if (t->requested)
+	if (t->requested) {
+		log_leftover(connections, connection, t);
 		return;
+	}
 	access_format_address(info != NULL ? info->client_addr : NULL, peer, sizeof peer);
 	if (atomic_load(&t->timed_out))
 		answer_unanswered(connections->context, peer, "-", OUTCOME_TIMEOUT,
@@ -506,12 +516,15 @@ static struct tracked *tracked_of(struct MHD_Connection *connection)
 	return info != NULL ? info->socket_context : NULL;
 }
 
-void http_connections_request_received(struct MHD_Connection *connection)
+void http_connections_request_received(struct MHD_Connection *connection, bool whole)
 {
 	struct tracked *t = tracked_of(connection);
 
-	if (t != NULL)
-		atomic_store(&t->waiting_since_ms, 0);
+	if (t == NULL)
+		return;
+	atomic_store(&t->waiting_since_ms, 0);
+	t->whole_counted = whole && t->tls && t->traffic_counted &&
+			   http_traffic_read(t->fd, &t->at_whole) == 0;
 }
 
 void http_connections_request_done(struct MHD_Connection *connection)
@@ -524,8 +537,14 @@ void http_connections_request_done(struct MHD_Connection *connection)
 	t->requested = true;
 	atomic_store(&t->waiting_since_ms, clock_monotonic_ms());
 	/* what the connection carried so far is this request's (and its log line's) */
-	if (t->traffic_counted && http_traffic_read(t->fd, &now) == 0)
+	if (t->traffic_counted && http_traffic_read(t->fd, &now) == 0) {
+		if (t->whole_counted) {
+			now.received = t->at_whole.received;
+			now.received_segments = t->at_whole.received_segments;
+		}
 		t->at_last_request = now;
+	}
+	t->whole_counted = false;
 }
 
 bool http_connections_count_traffic(struct http_connections *connections)

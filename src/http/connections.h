@@ -52,9 +52,9 @@ enum MHD_Result http_connections_accept(void *cls, const struct sockaddr *addres
 void http_connections_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
 			     enum MHD_ConnectionNotificationCode code);
 
-/* The request has all arrived (body included), or been answered before its
- * body was read: its clock stops. */
-void http_connections_request_received(struct MHD_Connection *connection);
+/* The request has all arrived (body included: whole), or been answered
+ * before its body was read: its clock stops. */
+void http_connections_request_received(struct MHD_Connection *connection, bool whole);
 /* The request is over (its line is logged): the clock runs for the next one
  * on this connection, and the bytes so far are accounted for. */
 void http_connections_request_done(struct MHD_Connection *connection);

@@ -46,6 +46,9 @@ struct http_front {
 	struct waiting *waiting;
 	size_t count, capacity, room; /* room: allocated, grown up to capacity */
 	struct pollfd *polls; /* the listening socket, then one per waiting */
+	/* out of descriptors: the listening socket, readable all the while, is
+	 * polled again from then on, not at once in a loop */
+	int64_t accept_again_ms;
 	pthread_t thread;
 	atomic_bool stopping;
 };
@@ -125,8 +128,12 @@ static void accept_new(struct http_front *front)
 #else
 		w.fd = accept(front->listen_fd, (struct sockaddr *)&w.peer, &w.peer_length);
 #endif
-		if (w.fd < 0)
-			return; /* EAGAIN: none left; out of descriptors: the next turn */
+		if (w.fd < 0) {
+			/* EAGAIN: none left; out of descriptors: at the next tick */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				front->accept_again_ms = clock_monotonic_ms() + FRONT_TICK_MS;
+			return;
+		}
 		verdict = http_connections_admit(front->connections, (struct sockaddr *)&w.peer);
 		/* over the LAN's caps (logged), or no room left even for the till */
 		if (verdict < 0 || !make_room(front)) {
@@ -177,6 +184,10 @@ static void *run(void *arg)
 		int ready;
 
 		front->polls[0] = (struct pollfd){.fd = front->listen_fd, .events = POLLIN};
+		if (now < front->accept_again_ms) {
+			front->polls[0].events = 0;
+			wait_ms = front->accept_again_ms - now;
+		}
 		for (size_t i = 0; i < polled; i++) {
 			int64_t left = front->waiting[i].accepted_ms + front->timeout_ms - now;
 

@@ -127,7 +127,7 @@ enum MHD_Result http_cycle_request(void *cls, struct MHD_Connection *connection,
 		request->close_after = true;
 		result = routes_serve(request);
 		if (request->answered)
-			http_connections_request_received(connection);
+			http_connections_request_received(connection, false);
 		else
 			request->close_after = false; /* the body is read: the clock runs on */
 		return result;
@@ -136,7 +136,7 @@ enum MHD_Result http_cycle_request(void *cls, struct MHD_Connection *connection,
 		return take_body(request, upload_data, upload_data_size);
 	/* The request is whole, body included: request_timeout_s stops here. */
 	request->whole = true;
-	http_connections_request_received(connection);
+	http_connections_request_received(connection, true);
 	return routes_serve(request);
 }
 

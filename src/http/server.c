@@ -199,8 +199,11 @@ static void load_tls(struct http_server *server)
 }
 #endif
 
-/* Lets the process hold max_connections sockets: a soft limit of 1024
- * descriptors is common. Up to the hard limit only; failure is harmless
+/* Lets the process hold max_connections sockets, each with the file of a
+ * /logs download: a soft limit of 1024 descriptors is common. Counting the
+ * sockets alone, a LAN holding downloads it never reads took the
+ * descriptors of the quarter kept for the till, whose connections accept
+ * then refused. Up to the hard limit only; failure is harmless
  * (connections beyond it are refused by accept, loopback reserve included). */
 #ifdef _WIN32
 static void raise_descriptor_limit(size_t wanted)
@@ -280,7 +283,7 @@ int http_server_start(struct http_server **out, struct daemon_context *context, 
 	server->cycle.context = context;
 	/* before the HTTP threads: their answers' JSON comes from per-thread arenas */
 	json_arena_install();
-	raise_descriptor_limit(config->max_connections * wanted + SPARE_DESCRIPTORS);
+	raise_descriptor_limit(2 * config->max_connections * wanted + SPARE_DESCRIPTORS);
 	if ((rc = http_connections_create(&server->connections, context, err, errlen)) < 0)
 		goto fail;
 	context->connections = server->connections;

@@ -40,4 +40,10 @@ enum traffic_leftover {
 enum traffic_leftover traffic_leftover(const struct traffic *since, const struct traffic *now,
 				       bool timed_out);
 
+/* The same for an HTTPS connection after its first request, whose bytes are
+ * TLS records: a close_notify each way is no request (traffic.c says how
+ * far that goes). */
+enum traffic_leftover traffic_tls_leftover(const struct traffic *since, const struct traffic *now,
+					   bool timed_out);
+
 #endif

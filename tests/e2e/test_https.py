@@ -8,6 +8,7 @@ handshake. Every client checks the certificate against the test's authority
 import json
 import socket
 import ssl
+import time
 
 import pytest
 
@@ -188,6 +189,60 @@ def test_a_slow_handshake_is_cut_by_the_request_timeout(https_daemon, authority)
 
     assert answer == b"" and closed_after is not None and 0.8 < closed_after < 3, closed_after
     wait_line(daemon, "WARNING", f"127.0.0.1 - - - timeout - {TLS_TIMED_OUT}")
+
+
+MALFORMED_ANSWERED = ("requête mal formée (ligne de requête illisible ou version HTTP non "
+                      "prise en charge) : erreur renvoyée, connexion fermée")
+MALFORMED_UNANSWERED = "requête mal formée ou interrompue : connexion fermée sans réponse"
+REQUEST_TIMED_OUT = "requête incomplète à l'expiration du délai"
+
+
+def after_a_good_request(port, cacert, then, close_notify=False):
+    """One TLS connection: a good request and its whole answer, then the
+    bytes then (in records of their own), then the client's close (with a
+    close_notify when asked), or the service's. The second answer."""
+    context = ssl.create_default_context(cafile=str(cacert))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        conn = context.wrap_socket(raw, server_hostname="localhost")
+        conn.sendall(b"GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        first = b""
+        while b"\r\n\r\n" not in first or not first.endswith(b"}"):
+            first += conn.recv(65536)
+        assert first.startswith(b"HTTP/1.1 404 "), first
+        if then is None:  # silence: the service closes at the request timeout
+            return conn.recv(65536)
+        if then:
+            conn.sendall(then)
+        if close_notify or not then.endswith(b"\r\n\r\n"):
+            return conn.unwrap().recv(65536) if close_notify else conn.recv(65536)
+        return conn.recv(65536)
+
+
+@pytest.mark.parametrize("then,close_notify,line", [
+    (b"GET / HTTP/2.0\r\n\r\n", False, f"malformed - {MALFORMED_ANSWERED}"),
+    (b"GET\t/status\tHTTP/1.1\r\nHost: localhost\r\n\r\n", False,
+     f"malformed - {MALFORMED_UNANSWERED}"),
+    (b"GET /status HT", False, f"timeout - {REQUEST_TIMED_OUT}"),
+    (b"GET /status HT", True, f"malformed - {MALFORMED_UNANSWERED}"),
+    (b"", True, None),
+    (None, False, None),
+], ids=["505", "dropped line", "cut by the timeout", "cut by the client", "close_notify",
+        "idle"])
+def test_what_follows_a_request_on_an_https_connection_is_logged_as_over_http(
+        https_daemon, authority, then, close_notify, line):
+    daemon = https_daemon("--request-timeout-s", "1")
+    mark = daemon.log_mark()
+
+    after_a_good_request(daemon.port, authority[0], then, close_notify)
+
+    # the connection's line comes at its close; a marker then closes the wait
+    time.sleep(0.5)
+    assert daemon.get("/marker").status == 404
+    wanted = ["127.0.0.1 GET /nope 404 not_found"] + ([f"127.0.0.1 - - - {line}"] if line else [])
+    faults.wait_until(lambda: len(logfile.messages(daemon.log_lines_since(mark))) >= len(wanted) + 1,
+                      5, "the lines")
+    assert [m for m in logfile.messages(daemon.log_lines_since(mark))
+            if "/marker" not in m] == wanted
 
 
 def test_tls_off_serves_http_only(start_daemon, printer, authority):

@@ -2,7 +2,8 @@
  * counters: nothing for the bytes of logged requests and a client's FIN, a
  * malformed request for bytes that formed none (answered or not), a timeout
  * when the request watchdog cut them. The counters are Linux's (FIN counted
- * as a byte, data segments, written bytes) or Windows' (bytes only). */
+ * as a byte, data segments, written bytes) or Windows' (bytes only); over HTTPS,
+ * TLS's own close each way is no request. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -112,6 +113,42 @@ static void test_without_segment_or_written_counts_two_bytes_are_needed(void **s
 	assert_int_equal(traffic_leftover(&WINDOWS_AFTER_REQUEST, &written, false), TRAFFIC_NOTHING);
 }
 
+/* HTTPS after a request: TLS's close (a close_notify record of 24 to 31
+ * bytes with the suites served, and the FIN) each way is no request */
+static void test_tls_close_notify_each_way_owes_nothing(void **state)
+{
+	struct traffic tls13 = plus(LINUX_AFTER_REQUEST, 24 + 1, 1, 24 + 1);
+	struct traffic tls12 = plus(LINUX_AFTER_REQUEST, 31 + 1, 1, 31 + 1);
+	struct traffic idle_cut = plus(LINUX_AFTER_REQUEST, 1, 0, 24);
+
+	(void)state;
+	assert_int_equal(traffic_tls_leftover(&LINUX_AFTER_REQUEST, &tls13, false), TRAFFIC_NOTHING);
+	assert_int_equal(traffic_tls_leftover(&LINUX_AFTER_REQUEST, &tls12, false), TRAFFIC_NOTHING);
+	assert_int_equal(traffic_tls_leftover(&LINUX_AFTER_REQUEST, &idle_cut, true), TRAFFIC_NOTHING);
+}
+
+static void test_tls_records_beyond_the_close_are_a_malformed_request_or_a_timeout(void **state)
+{
+	/* libmicrohttpd's 505 to "GET / HTTP/2.0": 40 bytes in, 297 out */
+	struct traffic refused = plus(LINUX_AFTER_REQUEST, 40, 1, 297);
+	/* a line it drops (63 bytes), then both closes */
+	struct traffic dropped = plus(LINUX_AFTER_REQUEST, 63 + 24 + 1, 2, 24 + 1);
+	/* 14 bytes of a line (36 in a record), then the client's close_notify */
+	struct traffic cut = plus(LINUX_AFTER_REQUEST, 36 + 24 + 1, 2, 24 + 1);
+	/* the same 14 bytes, then silence until the watchdog */
+	struct traffic waited = plus(LINUX_AFTER_REQUEST, 36, 1, 24);
+
+	(void)state;
+	assert_int_equal(traffic_tls_leftover(&LINUX_AFTER_REQUEST, &refused, false),
+			 TRAFFIC_ANSWERED);
+	assert_int_equal(traffic_tls_leftover(&LINUX_AFTER_REQUEST, &dropped, false),
+			 TRAFFIC_UNANSWERED);
+	assert_int_equal(traffic_tls_leftover(&LINUX_AFTER_REQUEST, &cut, false),
+			 TRAFFIC_UNANSWERED);
+	assert_int_equal(traffic_tls_leftover(&LINUX_AFTER_REQUEST, &waited, true),
+			 TRAFFIC_TIMED_OUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +159,8 @@ int main(void)
 		cmocka_unit_test(test_an_answer_no_logged_request_gave_is_the_librarys_refusal),
 		cmocka_unit_test(test_bytes_cut_by_the_watchdog_are_a_timeout),
 		cmocka_unit_test(test_without_segment_or_written_counts_two_bytes_are_needed),
+		cmocka_unit_test(test_tls_close_notify_each_way_owes_nothing),
+		cmocka_unit_test(test_tls_records_beyond_the_close_are_a_malformed_request_or_a_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
