@@ -53,7 +53,8 @@ int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why
 		snprintf(why, why_size,
 			 "%s et %s ne sont pas ceux que --setup-tls a faits (aucune autorité %s "
 			 "ne les a signés) : laissés tels quels ; pour le certificat de cashdrawerd, "
-			 "retirez tls_cert et tls_key des réglages",
+			 "retirez tls_cert et tls_key des réglages s'ils sont les vôtres, ou "
+			 "supprimez ces deux fichiers si son autorité a été effacée",
 			 cert_path, key_path, ca);
 		return -1;
 	}

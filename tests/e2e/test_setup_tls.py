@@ -163,6 +163,9 @@ def test_an_admins_own_certificate_is_neither_written_over_nor_deleted(till, tmp
     assert refused.returncode == 1, refused.stderr
     assert refused.stderr.startswith(f"cashdrawerd: {cert} et {key} ne sont pas ceux que "
                                      "--setup-tls a faits"), refused.stderr
+    assert refused.stderr.rstrip().endswith("retirez tls_cert et tls_key des réglages s'ils "
+                                            "sont les vôtres, ou supprimez ces deux fichiers "
+                                            "si son autorité a été effacée"), refused.stderr
     assert removed.returncode == 0, removed.stderr
     assert f"{cert} et {key} laissés en place" in removed.stdout
     assert (cert.read_bytes(), key.read_bytes()) == contents
