@@ -104,17 +104,25 @@ static gnutls_x509_crt_t read_certificate(const char *path)
 	return certificate;
 }
 
-bool tls_credentials_issued_by(const char *cert_path, const char *ca_path)
+int tls_credentials_origin(const char *cert_path, const char *key_path, const char *ca_path,
+			   char *why, size_t why_size)
 {
-	gnutls_x509_crt_t certificate = read_certificate(cert_path), ca = read_certificate(ca_path);
-	bool issued = certificate != NULL && ca != NULL &&
-		      gnutls_x509_crt_check_issuer(certificate, ca) != 0;
+	gnutls_x509_crt_t certificate, ca;
+	bool issued;
 
+	if (!exists(cert_path))
+		return exists(key_path) ? TLS_CREDENTIALS_OTHER : TLS_CREDENTIALS_NONE;
+	if (tls_library_load(why, why_size) < 0)
+		return -1;
+	certificate = read_certificate(cert_path);
+	ca = read_certificate(ca_path);
+	issued = certificate != NULL && ca != NULL &&
+		 gnutls_x509_crt_check_issuer(certificate, ca) != 0;
 	if (certificate != NULL)
 		gnutls_x509_crt_deinit(certificate);
 	if (ca != NULL)
 		gnutls_x509_crt_deinit(ca);
-	return issued;
+	return issued ? TLS_CREDENTIALS_SETUP : TLS_CREDENTIALS_OTHER;
 }
 
 /* The key is the certificate's: what GnuTLS checks when the server loads them. */

@@ -4,7 +4,6 @@
 #ifndef CASHDRAWERD_TLS_CREDENTIALS_H
 #define CASHDRAWERD_TLS_CREDENTIALS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -30,10 +29,19 @@ struct tls_credentials {
  * negative errno with why naming the file, the cause and the fix. */
 int tls_credentials_load(struct tls_credentials *credentials, const char *cert_path,
 			 const char *key_path, char *why, size_t why_size);
-/* Whether the first certificate in cert_path was issued by the one in
- * ca_path (GnuTLS's check: the issuer's name, and its key's identifier
- * when both say one). False when either cannot be read. */
-bool tls_credentials_issued_by(const char *cert_path, const char *ca_path);
+/* Whose are the certificate and key files at cert_path and key_path. */
+enum tls_credentials_origin {
+	TLS_CREDENTIALS_NONE,  /* neither file is there */
+	TLS_CREDENTIALS_SETUP, /* --setup-tls's: the authority at ca_path issued the certificate */
+	TLS_CREDENTIALS_OTHER, /* someone else's (an admin's own), or unreadable */
+};
+
+/* Tells it, GnuTLS's issuer check deciding (the issuer's name, and its
+ * key's identifier when both say one); GnuTLS is loaded only when there is
+ * a certificate to read. The origin, or -1 when GnuTLS cannot be loaded,
+ * with why filled. */
+int tls_credentials_origin(const char *cert_path, const char *key_path, const char *ca_path,
+			   char *why, size_t why_size);
 
 /* Frees, wiping the key's bytes first. */
 void tls_credentials_free(struct tls_credentials *credentials);

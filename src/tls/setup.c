@@ -28,13 +28,6 @@ void tls_authority_path(const char *cert_path, char *path, size_t size)
 		snprintf(path, size, "%.*s" CA_FILE, (int)(slash - cert_path) + 1, cert_path);
 }
 
-static bool exists(const char *path)
-{
-	struct stat info;
-
-	return stat(path, &info) == 0;
-}
-
 int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why_size)
 {
 	char ca[4200], previous[4300];
@@ -49,7 +42,7 @@ int tls_setup(const char *cert_path, const char *key_path, char *why, size_t why
 	tls_authority_path(cert_path, ca, sizeof ca);
 	/* an admin's own certificate and key (tls_cert, tls_key) are never
 	 * written over: only a certificate the authority beside it issued is */
-	if ((exists(cert_path) || exists(key_path)) && !tls_credentials_issued_by(cert_path, ca)) {
+	if (tls_credentials_origin(cert_path, key_path, ca, why, why_size) == TLS_CREDENTIALS_OTHER) {
 		snprintf(why, why_size,
 			 "%s et %s ne sont pas ceux que --setup-tls a faits (aucune autorité %s "
 			 "ne les a signés) : laissés tels quels ; pour le certificat de cashdrawerd, "
@@ -87,24 +80,23 @@ int tls_remove(const char *cert_path, const char *key_path, char *why, size_t wh
 {
 	const char *files[3] = {NULL, cert_path, key_path};
 	char ca[4200];
-	bool ours;
+	int origin;
 
 	tls_authority_path(cert_path, ca, sizeof ca);
 	files[0] = ca;
 	/* the certificate and its key go only if they are --setup-tls's: an
 	 * admin's own (tls_cert, tls_key) stay, as after any uninstall */
-	if (exists(cert_path) && tls_library_load(why, why_size) < 0)
+	if ((origin = tls_credentials_origin(cert_path, key_path, ca, why, why_size)) < 0)
 		return -1;
-	ours = exists(cert_path) && tls_credentials_issued_by(cert_path, ca);
 	if (tls_trust_remove(ca, why, why_size) < 0)
 		return -1;
-	for (size_t i = 0; i < (ours ? 3 : 1); i++)
+	for (size_t i = 0; i < (origin == TLS_CREDENTIALS_SETUP ? 3 : 1); i++)
 		if (unlink(files[i]) < 0 && errno != ENOENT) {
 			snprintf(why, why_size, "suppression de %s impossible : %s", files[i],
 				 errno_text(errno));
 			return -1;
 		}
-	if (ours || (!exists(cert_path) && !exists(key_path)))
+	if (origin != TLS_CREDENTIALS_OTHER)
 		printf("Autorité retirée de la confiance de ce poste ; certificat et clé supprimés.\n");
 	else
 		printf("Autorité retirée de la confiance de ce poste ; %s et %s laissés en place : "
