@@ -1203,7 +1203,7 @@ static void test_a_pulse_is_read_back_when_one_request_waiting_for_it_asks(void 
 {
 	(void)state;
 	fake.reply = 0x16; /* pin 3 HIGH: open */
-	fake_set(0, 100, 0); /* the check's slow connect: the openings queue behind it */
+	fake_hold(); /* the check's connect waits: the openings queue behind it */
 	start_reading_drawer_within(0, false, 1000);
 	assert_false(query_request(0));
 	wait_for_opens(1);
@@ -1211,6 +1211,7 @@ static void test_a_pulse_is_read_back_when_one_request_waiting_for_it_asks(void 
 	assert_false(open_request(2));
 	asks_read_back = true;
 	assert_false(open_request(3));
+	fake_release();
 	wait_for_answers(4);
 	stop_drawer();
 
